@@ -1,0 +1,49 @@
+#pragma once
+// The one error type of core/. Every fallible core function returns
+// core::Result<T>; no exception leaves core/. Messages are sentences a
+// non-expert can act on and never contain secret material: build them only
+// from constants and public values.
+
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace tumar::core {
+
+enum class Errc {
+  kInvalidArgument,   // the caller passed something malformed (bad hex, empty name)
+  kWrongPassphrase,   // no key slot opens with the passphrase given
+  kNoProfile,         // no profile at the home directory
+  kProfileExists,     // init over an existing profile
+  kProfileWiped,      // the profile was wiped while in use
+  kTampered,          // authentication of stored data failed
+  kCorrupt,           // a file is structurally invalid (wrong size, bad magic)
+  kStorage,           // the operating system or SQLite failed
+  kRefused,           // input from a peer or file was refused (invalid, forged, not permitted)
+  kProtocol,          // a protocol peer misbehaved or a handshake failed
+  kLimit,             // a size, count or nonce limit was reached
+};
+
+const char* errc_name(Errc code) noexcept;
+
+class Error {
+ public:
+  Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  Errc code() const noexcept { return code_; }
+  const std::string& message() const noexcept { return message_; }
+
+ private:
+  Errc code_;
+  std::string message_;
+};
+
+template <typename T>
+using Result = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(Errc code, std::string message) {
+  return tl::unexpected<Error>(Error(code, std::move(message)));
+}
+
+}  // namespace tumar::core
