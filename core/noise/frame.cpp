@@ -1,0 +1,56 @@
+#include "core/noise/frame.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace tumar::noise {
+
+void append_frame(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out) {
+  if (body.empty() || body.size() > kMaxFrameLen) misuse("append_frame: body size out of range");
+  out.push_back(static_cast<std::uint8_t>(body.size() >> 8));
+  out.push_back(static_cast<std::uint8_t>(body.size() & 0xFF));
+  out.insert(out.end(), body.begin(), body.end());
+}
+
+FrameDecoder::FrameDecoder(std::size_t max_frame_len) : max_frame_len_(max_frame_len) {
+  if (max_frame_len == 0 || max_frame_len > kMaxFrameLen) misuse("FrameDecoder: limit out of range");
+}
+
+core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::span<const std::uint8_t>& input) {
+  if (error_) return tl::unexpected<core::Error>(*error_);
+
+  if (header_have_ < kFrameHeaderLen) {
+    const std::size_t take = std::min(kFrameHeaderLen - header_have_, input.size());
+    std::copy_n(input.begin(), take, header_.begin() + static_cast<std::ptrdiff_t>(header_have_));
+    header_have_ += take;
+    input = input.subspan(take);
+    if (header_have_ < kFrameHeaderLen) return std::nullopt;
+
+    // The length is checked here, before any body byte is buffered.
+    body_len_ = (std::size_t{header_[0]} << 8) | header_[1];
+    if (body_len_ == 0) {
+      error_ = core::Error(core::Errc::kProtocol, "The peer sent an empty frame; the connection is closed.");
+      return tl::unexpected<core::Error>(*error_);
+    }
+    if (body_len_ > max_frame_len_) {
+      error_ = core::Error(core::Errc::kLimit, "The peer announced a frame of " + std::to_string(body_len_) +
+                                                   " bytes, over the limit of " + std::to_string(max_frame_len_) +
+                                                   " bytes; the connection is closed.");
+      return tl::unexpected<core::Error>(*error_);
+    }
+    body_.reserve(body_len_);
+  }
+
+  const std::size_t take = std::min(body_len_ - body_.size(), input.size());
+  body_.insert(body_.end(), input.begin(), input.begin() + static_cast<std::ptrdiff_t>(take));
+  input = input.subspan(take);
+  if (body_.size() < body_len_) return std::nullopt;
+
+  std::vector<std::uint8_t> frame = std::move(body_);
+  body_ = {};
+  header_have_ = 0;
+  body_len_ = 0;
+  return frame;
+}
+
+}  // namespace tumar::noise

@@ -1,0 +1,87 @@
+#include "core/noise/handshake_payload.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "core/crypto/secret.hpp"
+#include "tumar/handshake.pb.h"
+
+namespace tumar::noise {
+
+static_assert(identity::kNoiseKeySize == kDhLen);
+
+namespace {
+
+std::string as_string(std::span<const std::uint8_t> bytes) {
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+std::vector<std::uint8_t> serialize(const proto::HandshakePayload& msg) {
+  std::string out;
+  msg.SerializeToString(&out);
+  return std::vector<std::uint8_t>(out.begin(), out.end());
+}
+
+proto::HandshakePayload payload_for(const identity::IdentityKey& identity_key, const identity::NoiseKey& noise_key,
+                                    const identity::Signature& signature) {
+  proto::HandshakePayload msg;
+  proto::IdentityProof* proof = msg.mutable_identity();
+  proof->set_identity_key(as_string(identity_key));
+  proof->set_noise_static_key(as_string(noise_key));
+  proof->set_binding_signature(as_string(signature));
+  return msg;
+}
+
+template <std::size_t N>
+bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
+  if (from.size() != N) return false;
+  std::copy(from.begin(), from.end(), to.begin());
+  return true;
+}
+
+core::Result<AuthenticatedPeer> malformed() {
+  return core::fail(core::Errc::kProtocol, "The peer's identity proof is malformed.");
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_handshake_payload(const identity::PublicIdentity& me) {
+  return serialize(payload_for(me.identity_key, me.noise_key, me.binding_signature));
+}
+
+core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static,
+                                                  std::span<const std::uint8_t> payload) {
+  if (payload.empty() || payload.size() > kMaxHandshakePayloadLen) return malformed();
+  proto::HandshakePayload msg;
+  if (!msg.ParseFromArray(payload.data(), static_cast<int>(payload.size())) || !msg.has_identity() ||
+      !msg.invite().empty()) {
+    return malformed();
+  }
+  identity::PublicIdentity claimed;
+  if (!copy_exact(msg.identity().identity_key(), claimed.identity_key) ||
+      !copy_exact(msg.identity().noise_static_key(), claimed.noise_key) ||
+      !copy_exact(msg.identity().binding_signature(), claimed.binding_signature)) {
+    return malformed();
+  }
+  // Canonical encoding only: re-encoding the known fields must give back the
+  // exact bytes, which refuses unknown fields, repeats, reordering and
+  // over-long varints. One byte string per proof, nothing to smuggle.
+  if (serialize(payload_for(claimed.identity_key, claimed.noise_key, claimed.binding_signature)) !=
+      std::vector<std::uint8_t>(payload.begin(), payload.end())) {
+    return malformed();
+  }
+
+  // The proof must be about the static key this handshake authenticated.
+  if (!crypto::constant_time_equal(claimed.noise_key, remote_static)) {
+    return core::fail(core::Errc::kRefused,
+                      "The peer's identity proof is for a different handshake key; the peer is refused.");
+  }
+  auto verified = identity::verify_binding(claimed);
+  if (!verified) {
+    return core::fail(core::Errc::kRefused,
+                      "The peer's identity proof has an invalid signature; the peer is refused.");
+  }
+  return AuthenticatedPeer(std::move(*verified));
+}
+
+}  // namespace tumar::noise

@@ -1,0 +1,191 @@
+// tumar's handshake:
+//
+//   Noise_XX_25519_ChaChaPoly_BLAKE2b, prologue "tumar/1"
+//     -> e
+//     <- e, ee, s, es     payload: responder's HandshakePayload
+//     -> s, se            payload: initiator's HandshakePayload
+//
+// The token work itself (// e, // ee, // s, // es, // se) is done by
+// HandshakeState::write_message/read_message, driven by the XX entry of the
+// pattern table; this file sequences the messages, checks sizes and the
+// identity proofs, and names what was expected when something else arrives.
+
+#include "core/noise/tumar_handshake.hpp"
+
+#include <string>
+#include <utility>
+
+namespace tumar::noise {
+
+namespace {
+
+const Pattern& xx() {
+  static const Pattern* const pattern = find_pattern("XX");
+  if (pattern == nullptr) misuse("the XX pattern is missing from the table");
+  return *pattern;
+}
+
+HandshakeState make_noise(const identity::LocalIdentity& me, Role role) {
+  const auto prologue = std::span(reinterpret_cast<const std::uint8_t*>(kTumarPrologue.data()), kTumarPrologue.size());
+  KeyPair s;
+  s.private_key = crypto::Secret<kDhLen>::copy_of(me.noise_secret().span());
+  s.public_key = me.public_identity().noise_key;
+  auto hs = HandshakeState::initialize(HandshakeConfig{&xx(), role, prologue, std::move(s), {}, {}, {}});
+  if (!hs) misuse("XX initialization with a static key failed");
+  return std::move(*hs);
+}
+
+std::string got(std::size_t size) { return "got a " + std::to_string(size) + "-byte message"; }
+
+core::Error unexpected_size(const char* expected, std::size_t min, std::size_t max, const char* contents,
+                            std::size_t size) {
+  const std::string range = min == max ? "exactly " + std::to_string(min) + " bytes"
+                                       : std::to_string(min) + " to " + std::to_string(max) + " bytes";
+  return core::Error(core::Errc::kProtocol, std::string("Handshake failed: expected ") + expected + " (" + range +
+                                                ": " + contents + "), " + got(size) + ".");
+}
+
+core::Error rejected(const char* which) {
+  return core::Error(core::Errc::kProtocol,
+                     std::string("Handshake failed: ") + which + " from the peer was rejected (not authentic or malformed).");
+}
+
+}  // namespace
+
+// ---- Established ------------------------------------------------------------
+
+Established::Established(AuthenticatedPeer peer, HandshakeResult result) noexcept
+    : peer_(std::move(peer)),
+      handshake_hash_(result.handshake_hash),
+      send_(std::move(result.send)),
+      receive_(std::move(result.receive)) {}
+
+Transport Established::into_transport() && { return Transport(std::move(send_), std::move(receive_)); }
+
+// ---- TumarHandshake ---------------------------------------------------------
+
+TumarHandshake::TumarHandshake(State state, std::vector<std::uint8_t> own_payload)
+    : state_(std::move(state)), own_payload_(std::move(own_payload)) {}
+
+TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me) {
+  return TumarHandshake(state::Start{make_noise(me, Role::kInitiator)},
+                        encode_handshake_payload(me.public_identity()));
+}
+
+TumarHandshake TumarHandshake::responder(const identity::LocalIdentity& me) {
+  return TumarHandshake(state::AwaitingMessage1{make_noise(me, Role::kResponder)},
+                        encode_handshake_payload(me.public_identity()));
+}
+
+std::string_view TumarHandshake::state_name() const noexcept {
+  switch (state_.index()) {
+    case 0: return "not started";
+    case 1: return "awaiting message 1";
+    case 2: return "awaiting message 2";
+    case 3: return "awaiting message 3";
+    case 4: return "complete";
+    default: return "failed";
+  }
+}
+
+core::Result<HandshakeStep> TumarHandshake::fail(core::Error error) {
+  state_ = state::Failed{error};  // destroys (and so wipes) the Noise state
+  return tl::unexpected<core::Error>(std::move(error));
+}
+
+core::Result<HandshakeStep> TumarHandshake::start(crypto::RandomSource& rng) {
+  if (auto* s = std::get_if<state::Start>(&state_)) return write_message1(std::move(*s), rng);
+  if (auto* f = std::get_if<state::Failed>(&state_)) return tl::unexpected<core::Error>(f->error);
+  const char* expected = std::holds_alternative<state::AwaitingMessage1>(state_)
+                             ? "message 1 from the initiator (a responder does not send first)"
+                         : std::holds_alternative<state::Complete>(state_)
+                             ? "nothing more (the handshake is complete)"
+                             : "the peer's next message (the handshake was already started)";
+  return fail(core::Error(core::Errc::kInvalidArgument,
+                          std::string("Handshake misuse: expected ") + expected + ", got a request to start."));
+}
+
+core::Result<HandshakeStep> TumarHandshake::receive(std::span<const std::uint8_t> message, crypto::RandomSource& rng) {
+  if (auto* s = std::get_if<state::AwaitingMessage1>(&state_)) return read_message1(std::move(*s), message, rng);
+  if (auto* s = std::get_if<state::AwaitingMessage2>(&state_)) return read_message2(std::move(*s), message, rng);
+  if (auto* s = std::get_if<state::AwaitingMessage3>(&state_)) return read_message3(std::move(*s), message);
+  if (auto* f = std::get_if<state::Failed>(&state_)) return tl::unexpected<core::Error>(f->error);
+  if (std::holds_alternative<state::Start>(state_)) {
+    return fail(core::Error(core::Errc::kProtocol,
+                            "Handshake failed: expected to send message 1 first, but the peer sent first (" +
+                                got(message.size()) + ")."));
+  }
+  return fail(core::Error(core::Errc::kProtocol,
+                          "Handshake failed: expected no more handshake messages (the handshake is complete), " +
+                              got(message.size()) + "."));
+}
+
+// Initiator: -> e
+core::Result<HandshakeStep> TumarHandshake::write_message1(state::Start&& s, crypto::RandomSource& rng) {
+  auto m1 = s.noise.write_message({}, rng);  // // e; message 1 has no payload
+  if (!m1) return fail(m1.error());
+  HandshakeStep step;
+  step.send = std::move(*m1);
+  state_ = state::AwaitingMessage2{std::move(s.noise)};
+  return step;
+}
+
+// Responder: read -> e; write <- e, ee, s, es
+core::Result<HandshakeStep> TumarHandshake::read_message1(state::AwaitingMessage1&& s,
+                                                          std::span<const std::uint8_t> message,
+                                                          crypto::RandomSource& rng) {
+  // Exactly e and nothing else: message 1 is in clear, so it may carry no payload.
+  if (message.size() != kMessage1Len) {
+    return fail(unexpected_size("message 1", kMessage1Len, kMessage1Len, "the initiator's ephemeral key", message.size()));
+  }
+  auto payload = s.noise.read_message(message);  // // e
+  if (!payload || !payload->empty()) return fail(rejected("message 1"));
+  auto m2 = s.noise.write_message(own_payload_, rng);  // // e, ee, s, es + our identity proof
+  if (!m2) return fail(m2.error().code() == core::Errc::kProtocol ? rejected("message 1") : m2.error());
+  HandshakeStep step;
+  step.send = std::move(*m2);
+  state_ = state::AwaitingMessage3{std::move(s.noise)};
+  return step;
+}
+
+// Initiator: read <- e, ee, s, es; check the responder's proof; write -> s, se
+core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage2&& s,
+                                                          std::span<const std::uint8_t> message,
+                                                          crypto::RandomSource& rng) {
+  if (message.size() < kMessage2MinLen || message.size() > kMessage2MaxLen) {
+    return fail(unexpected_size("message 2", kMessage2MinLen, kMessage2MaxLen,
+                                "ephemeral key, static key, identity proof", message.size()));
+  }
+  auto payload = s.noise.read_message(message);  // // e, ee, s, es
+  if (!payload) return fail(rejected("message 2"));
+  // rs is authenticated by es: only its private key could have produced this payload.
+  auto peer = authenticate_peer(*s.noise.remote_static(), *payload);
+  if (!peer) return fail(peer.error());
+  auto m3 = s.noise.write_message(own_payload_, rng);  // // s, se + our identity proof
+  if (!m3) return fail(m3.error());
+  HandshakeStep step;
+  step.send = std::move(*m3);
+  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish()));
+  state_ = state::Complete{};
+  return step;
+}
+
+// Responder: read -> s, se; check the initiator's proof
+core::Result<HandshakeStep> TumarHandshake::read_message3(state::AwaitingMessage3&& s,
+                                                          std::span<const std::uint8_t> message) {
+  if (message.size() < kMessage3MinLen || message.size() > kMessage3MaxLen) {
+    return fail(unexpected_size("message 3", kMessage3MinLen, kMessage3MaxLen, "static key, identity proof",
+                                message.size()));
+  }
+  auto payload = s.noise.read_message(message);  // // s, se
+  if (!payload) return fail(rejected("message 3"));
+  // rs is authenticated by se: only its private key could have produced this payload.
+  auto peer = authenticate_peer(*s.noise.remote_static(), *payload);
+  if (!peer) return fail(peer.error());
+  HandshakeStep step;
+  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish()));
+  state_ = state::Complete{};
+  return step;
+}
+
+}  // namespace tumar::noise
