@@ -59,5 +59,6 @@ struct TransportTestAccess {
     t.send_.set_nonce(send);
     t.receive_.set_nonce(receive);
   }
+  static CipherState& send_cipher(Transport& t) { return t.send_; }
 };
 }  // namespace tumar::noise
