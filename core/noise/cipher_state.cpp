@@ -33,7 +33,7 @@ CipherState& CipherState::operator=(CipherState&& other) noexcept {
 }
 
 void CipherState::initialize_key(std::span<const std::uint8_t, kKeyLen> key) noexcept {
-  if (k_.data() == nullptr) k_ = crypto::Secret<kKeyLen>();  // moved from earlier
+  if (k_.size() != kKeyLen) k_ = crypto::SecretBuffer(kKeyLen);  // first key, or moved from
   std::memcpy(k_.data(), key.data(), kKeyLen);
   has_key_ = true;
   n_ = 0;
@@ -48,7 +48,7 @@ core::Result<void> CipherState::encrypt_with_ad(std::span<const std::uint8_t> ad
     return {};
   }
   if (n_ == kReservedNonce) return nonce_exhausted();
-  aead_encrypt(k_.span(), n_, ad, plaintext, out);
+  aead_encrypt(key(), n_, ad, plaintext, out);
   ++n_;
   return {};
 }
@@ -64,7 +64,7 @@ core::Result<void> CipherState::decrypt_with_ad(std::span<const std::uint8_t> ad
   if (ciphertext.size() < kTagLen) return rejected();
   if (out.size() != ciphertext.size() - kTagLen) misuse("decrypt_with_ad: output size");
   if (n_ == kReservedNonce) return nonce_exhausted();
-  if (!aead_decrypt(k_.span(), n_, ad, ciphertext, out)) return rejected();  // n unchanged (§5.1)
+  if (!aead_decrypt(key(), n_, ad, ciphertext, out)) return rejected();  // n unchanged (§5.1)
   ++n_;
   return {};
 }
@@ -73,13 +73,13 @@ void CipherState::rekey() noexcept {
   if (!has_key_) misuse("rekey without a key");
   static constexpr std::array<std::uint8_t, kKeyLen> kZeros{};
   std::array<std::uint8_t, kKeyLen + kTagLen> temp{};
-  aead_encrypt(k_.span(), kReservedNonce, {}, kZeros, temp);
+  aead_encrypt(key(), kReservedNonce, {}, kZeros, temp);
   std::memcpy(k_.data(), temp.data(), kKeyLen);
   crypto::wipe(temp);
 }
 
 void CipherState::clear() noexcept {
-  if (k_.data() != nullptr) crypto::wipe(k_.span());
+  if (!k_.empty()) crypto::wipe(k_.span());
   has_key_ = false;
   n_ = 0;
 }

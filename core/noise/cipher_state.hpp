@@ -14,7 +14,7 @@ namespace tumar::noise {
 
 class CipherState {
  public:
-  CipherState() = default;  // k = empty
+  CipherState() = default;  // k = empty; no protected memory is taken until a key is set
   // A moved-from CipherState has no key (has_key() is false; its buffer is gone).
   CipherState(CipherState&& other) noexcept;
   CipherState& operator=(CipherState&& other) noexcept;
@@ -53,7 +53,11 @@ class CipherState {
   void clear() noexcept;
 
  private:
-  crypto::Secret<kKeyLen> k_;
+  std::span<const std::uint8_t, kKeyLen> key() const noexcept {
+    return std::span<const std::uint8_t, kKeyLen>(k_.data(), kKeyLen);
+  }
+
+  crypto::SecretBuffer k_;  // kKeyLen bytes once has_key_, else possibly empty
   bool has_key_ = false;
   std::uint64_t n_ = 0;
 };

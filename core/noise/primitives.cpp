@@ -46,8 +46,7 @@ KeyPair KeyPair::generate(crypto::RandomSource& rng) {
 
 KeyPair KeyPair::from_private(std::span<const std::uint8_t, kDhLen> private_key) {
   crypto::ensure_sodium();
-  KeyPair kp;
-  kp.private_key = crypto::Secret<kDhLen>::copy_of(private_key);
+  KeyPair kp{crypto::Secret<kDhLen>::copy_of(private_key), {}};
   crypto_scalarmult_base(kp.public_key.data(), kp.private_key.data());
   return kp;
 }

@@ -20,23 +20,23 @@ SymmetricState::SymmetricState(std::string_view protocol_name) noexcept {
   const std::span<const std::uint8_t> name(reinterpret_cast<const std::uint8_t*>(protocol_name.data()),
                                            protocol_name.size());
   if (name.size() <= kHashLen) {
-    if (!name.empty()) std::memcpy(h_.data(), name.data(), name.size());
+    if (!name.empty()) std::memcpy(h().data(), name.data(), name.size());
   } else {
-    hash({name}, h_.span());
+    hash({name}, h());
   }
-  std::memcpy(ck_.data(), h_.data(), kHashLen);
+  std::memcpy(ck().data(), h().data(), kHashLen);
 }
 
 void SymmetricState::mix_key(std::span<const std::uint8_t> input_key_material) noexcept {
   // ck, temp_k = HKDF(ck, input_key_material, 2); InitializeKey(temp_k[:32]).
   std::array<std::uint8_t, kHashLen> temp_k{};
-  hkdf(ck_.span(), input_key_material, ck_.span(), temp_k);
+  hkdf(ck(), input_key_material, ck(), temp_k);
   cipher_.initialize_key(truncated_key(temp_k));
   crypto::wipe(temp_k);
 }
 
 void SymmetricState::mix_hash(std::span<const std::uint8_t> data) noexcept {
-  hash({h_.span(), data}, h_.span());  // h = HASH(h || data)
+  hash({h(), data}, h());  // h = HASH(h || data)
 }
 
 void SymmetricState::mix_key_and_hash(std::span<const std::uint8_t> input_key_material) noexcept {
@@ -44,7 +44,7 @@ void SymmetricState::mix_key_and_hash(std::span<const std::uint8_t> input_key_ma
   // InitializeKey(temp_k[:32]).
   std::array<std::uint8_t, kHashLen> temp_h{};
   std::array<std::uint8_t, kHashLen> temp_k{};
-  hkdf(ck_.span(), input_key_material, ck_.span(), temp_h, temp_k);
+  hkdf(ck(), input_key_material, ck(), temp_h, temp_k);
   mix_hash(temp_h);
   cipher_.initialize_key(truncated_key(temp_k));
   crypto::wipe(temp_h);
@@ -54,7 +54,7 @@ void SymmetricState::mix_key_and_hash(std::span<const std::uint8_t> input_key_ma
 core::Result<void> SymmetricState::encrypt_and_hash(std::span<const std::uint8_t> plaintext,
                                                     std::span<std::uint8_t> out) noexcept {
   // ciphertext = EncryptWithAd(h, plaintext); MixHash(ciphertext).
-  auto r = cipher_.encrypt_with_ad(h_.span(), plaintext, out);
+  auto r = cipher_.encrypt_with_ad(h(), plaintext, out);
   if (!r) return r;
   mix_hash(out);
   return {};
@@ -63,7 +63,7 @@ core::Result<void> SymmetricState::encrypt_and_hash(std::span<const std::uint8_t
 core::Result<void> SymmetricState::decrypt_and_hash(std::span<const std::uint8_t> ciphertext,
                                                     std::span<std::uint8_t> out) noexcept {
   // plaintext = DecryptWithAd(h, ciphertext); MixHash(ciphertext).
-  auto r = cipher_.decrypt_with_ad(h_.span(), ciphertext, out);
+  auto r = cipher_.decrypt_with_ad(h(), ciphertext, out);
   if (!r) return r;
   mix_hash(ciphertext);
   return {};
@@ -73,7 +73,7 @@ SplitCiphers SymmetricState::split() const noexcept {
   static constexpr std::array<std::uint8_t, 0> kEmpty{};
   std::array<std::uint8_t, kHashLen> temp_k1{};
   std::array<std::uint8_t, kHashLen> temp_k2{};
-  hkdf(ck_.span(), kEmpty, temp_k1, temp_k2);
+  hkdf(ck(), kEmpty, temp_k1, temp_k2);
   SplitCiphers out;
   out.c1.initialize_key(truncated_key(temp_k1));
   out.c2.initialize_key(truncated_key(temp_k2));
@@ -84,8 +84,7 @@ SplitCiphers SymmetricState::split() const noexcept {
 
 void SymmetricState::clear() noexcept {
   cipher_.clear();
-  if (ck_.data() != nullptr) crypto::wipe(ck_.span());
-  if (h_.data() != nullptr) crypto::wipe(h_.span());
+  if (!state_.empty()) crypto::wipe(state_.span());
 }
 
 }  // namespace tumar::noise

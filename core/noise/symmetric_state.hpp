@@ -38,7 +38,9 @@ class SymmetricState {
     return cipher_.encrypted_size(plaintext_size);
   }
   // GetHandshakeHash(). Public once the handshake is over (channel binding).
-  std::span<const std::uint8_t, kHashLen> handshake_hash() const noexcept { return h_.span(); }
+  std::span<const std::uint8_t, kHashLen> handshake_hash() const noexcept {
+    return std::span<const std::uint8_t, kHashLen>(state_.data() + kHashLen, kHashLen);
+  }
 
   // EncryptAndHash(plaintext): out.size() == encrypted_size(plaintext.size()).
   [[nodiscard]] core::Result<void> encrypt_and_hash(std::span<const std::uint8_t> plaintext,
@@ -54,9 +56,18 @@ class SymmetricState {
   void clear() noexcept;
 
  private:
+  std::span<std::uint8_t, kHashLen> ck() noexcept { return std::span<std::uint8_t, kHashLen>(state_.data(), kHashLen); }
+  std::span<const std::uint8_t, kHashLen> ck() const noexcept {
+    return std::span<const std::uint8_t, kHashLen>(state_.data(), kHashLen);
+  }
+  std::span<std::uint8_t, kHashLen> h() noexcept {
+    return std::span<std::uint8_t, kHashLen>(state_.data() + kHashLen, kHashLen);
+  }
+
   CipherState cipher_;
-  crypto::Secret<kHashLen> ck_;
-  crypto::Secret<kHashLen> h_;
+  // ck || h in one protected allocation (every sodium_malloc costs guard
+  // pages, an mlock and several system calls).
+  crypto::SecretBuffer state_{2 * kHashLen};
 };
 
 }  // namespace tumar::noise

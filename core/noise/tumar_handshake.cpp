@@ -27,9 +27,7 @@ const Pattern& xx() {
 
 HandshakeState make_noise(const identity::LocalIdentity& me, Role role) {
   const auto prologue = std::span(reinterpret_cast<const std::uint8_t*>(kTumarPrologue.data()), kTumarPrologue.size());
-  KeyPair s;
-  s.private_key = crypto::Secret<kDhLen>::copy_of(me.noise_secret().span());
-  s.public_key = me.public_identity().noise_key;
+  KeyPair s{crypto::Secret<kDhLen>::copy_of(me.noise_secret().span()), me.public_identity().noise_key};
   auto hs = HandshakeState::initialize(HandshakeConfig{&xx(), role, prologue, std::move(s), {}, {}, {}});
   if (!hs) misuse("XX initialization with a static key failed");
   return std::move(*hs);
