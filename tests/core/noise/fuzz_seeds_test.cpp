@@ -1,0 +1,97 @@
+// The committed fuzz seed corpora (tests/fuzz/corpus/{noise_initiator,
+// noise_responder,frame_decoder}/) hold real handshake messages made with the
+// fixed parties of noise_fuzz_setup.hpp. This test regenerates them and
+// checks the files still match (so a protocol change cannot leave stale
+// seeds). To rewrite them:
+//     TUMAR_WRITE_FUZZ_SEEDS=1 ./tumar_core_tests --gtest_filter='FuzzSeeds.*'
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "core/noise/frame.hpp"
+#include "core/noise/tumar_handshake.hpp"
+#include "noise_fuzz_setup.hpp"
+
+namespace tumar::noise {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+namespace fs = std::filesystem;
+
+fs::path corpus_dir(const std::string& name) {
+  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / name;
+}
+
+struct Messages {
+  Bytes m1, m2, m3;
+};
+
+// Both sides use the same seeds as the fuzz targets, so each recorded
+// message is valid input for the party the target drives.
+Messages record() {
+  const auto p = fuzz::parties();
+  crypto::DeterministicRandom ir(fuzz::kInitiatorRandomSeed), rr(fuzz::kResponderRandomSeed);
+  auto init = TumarHandshake::initiator(p.initiator);
+  auto resp = TumarHandshake::responder(p.responder);
+  auto s1 = init.start(ir);
+  auto s2 = resp.receive(*s1->send, rr);
+  auto s3 = init.receive(*s2->send, ir);
+  auto s4 = resp.receive(*s3->send, rr);
+  EXPECT_TRUE(s4 && s4->established);
+  return {*s1->send, *s2->send, *s3->send};
+}
+
+void check_or_write(const std::string& corpus, const std::string& file, const Bytes& content) {
+  const fs::path path = corpus_dir(corpus) / file;
+  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()),
+                                                static_cast<std::streamsize>(content.size()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << "missing seed " << path;
+  const Bytes stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(stored, content) << "stale seed " << path << " (see the comment at the top of this file)";
+}
+
+TEST(FuzzSeeds, InitiatorSeedsAreCurrent) {
+  const Messages m = record();
+  check_or_write("noise_initiator", "valid_message2", m.m2);
+  Bytes flipped = m.m2;
+  flipped[100] ^= 1;
+  check_or_write("noise_initiator", "flipped_message2", flipped);
+  check_or_write("noise_initiator", "reflected_message1", m.m1);
+}
+
+TEST(FuzzSeeds, ResponderSeedsAreCurrent) {
+  const Messages m = record();
+  Bytes both = {static_cast<std::uint8_t>(m.m1.size() >> 8), static_cast<std::uint8_t>(m.m1.size() & 0xFF)};
+  both.insert(both.end(), m.m1.begin(), m.m1.end());
+  Bytes only1 = both;
+  both.insert(both.end(), m.m3.begin(), m.m3.end());
+  check_or_write("noise_responder", "valid_message1_and_3", both);
+  check_or_write("noise_responder", "message1_only", only1);
+  Bytes m2_as_3 = only1;
+  m2_as_3.insert(m2_as_3.end(), m.m2.begin(), m.m2.end());
+  check_or_write("noise_responder", "message2_as_message3", m2_as_3);
+}
+
+TEST(FuzzSeeds, FrameDecoderSeedsAreCurrent) {
+  const Messages m = record();
+  Bytes stream = {0xFF, 0x06};  // full limit, 7-byte chunks
+  append_frame(m.m1, stream);
+  append_frame(m.m2, stream);
+  append_frame(m.m3, stream);
+  check_or_write("frame_decoder", "handshake_frames", stream);
+  check_or_write("frame_decoder", "oversized_length", Bytes{0x01, 0x00, 0x7F, 0xFF, 0x01});
+  check_or_write("frame_decoder", "zero_length", Bytes{0xFF, 0x00, 0x00, 0x01, 0xAA, 0x00, 0x00});
+}
+
+}  // namespace
+}  // namespace tumar::noise
