@@ -65,9 +65,11 @@ Transport Established::into_transport() && { return Transport(std::move(send_), 
 TumarHandshake::TumarHandshake(State state, std::vector<std::uint8_t> own_payload)
     : state_(std::move(state)), own_payload_(std::move(own_payload)) {}
 
-TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me) {
-  return TumarHandshake(state::Start{make_noise(me, Role::kInitiator)},
-                        encode_handshake_payload(me.public_identity()));
+TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me,
+                                         std::optional<identity::IdentityKey> expected_responder) {
+  TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, encode_handshake_payload(me.public_identity()));
+  hs.expected_responder_ = expected_responder;
+  return hs;
 }
 
 TumarHandshake TumarHandshake::responder(const identity::LocalIdentity& me) {
@@ -159,6 +161,13 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
   // rs is authenticated by es: only its private key could have produced this payload.
   auto peer = authenticate_peer(*s.noise.remote_static(), *payload);
   if (!peer) return fail(peer.error());
+  // Our identity is about to be revealed: only to the party we meant to reach.
+  if (expected_responder_ &&
+      !crypto::constant_time_equal(*expected_responder_, peer->identity().identity().identity_key)) {
+    return fail(core::Error(core::Errc::kRefused,
+                            "The peer answered with a different identity than the one dialled; the connection "
+                            "was closed before revealing who we are."));
+  }
   auto m3 = s.noise.write_message(own_payload_, rng);  // // s, se + our identity proof
   if (!m3) return fail(m3.error());
   HandshakeStep step;

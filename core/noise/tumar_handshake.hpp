@@ -94,7 +94,16 @@ struct Failed { core::Error error; };
 class TumarHandshake {
  public:
   // `me` is copied (its Noise secret into protected memory); it need not outlive the handshake.
-  static TumarHandshake initiator(const identity::LocalIdentity& me);
+  //
+  // expected_responder: the identity key the dialer means to reach, if it
+  // knows it (a peer from the directory). Message 3 reveals our identity, so
+  // if the responder proves a different identity the initiator refuses
+  // (kRefused) BEFORE writing message 3: an impostor at the dialled address
+  // learns nothing about who dialled. Without it, our identity goes to any
+  // responder that completes message 2 (Noise §7.8: XX's initiator identity
+  // is hidden only from parties that are not the authenticated responder).
+  static TumarHandshake initiator(const identity::LocalIdentity& me,
+                                  std::optional<identity::IdentityKey> expected_responder = std::nullopt);
   static TumarHandshake responder(const identity::LocalIdentity& me);
 
   // Initiator only: writes message 1 (-> e).
@@ -122,6 +131,7 @@ class TumarHandshake {
 
   State state_;
   std::vector<std::uint8_t> own_payload_;  // our HandshakePayload (public)
+  std::optional<identity::IdentityKey> expected_responder_;
 };
 
 }  // namespace tumar::noise

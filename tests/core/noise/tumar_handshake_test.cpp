@@ -152,6 +152,28 @@ TEST_F(TumarHandshakeTest, InitiatorPresentingSomeoneElsesProofIsRefused) {
   EXPECT_EQ(out2.error().code(), core::Errc::kRefused);
 }
 
+TEST_F(TumarHandshakeTest, DialledIdentityIsCheckedBeforeMessage3RevealsOurs) {
+  // Alice dials Bob; Mallory answers with a valid proof of her own.
+  auto init = TumarHandshake::initiator(alice, bob.public_identity().identity_key);
+  auto s1 = init.start(rng);
+  auto resp = TumarHandshake::responder(mallory);
+  auto s2 = resp.receive(*s1->send, rng);
+  ASSERT_TRUE(s2);
+  auto s3 = init.receive(*s2->send, rng);
+  ASSERT_FALSE(s3);  // no message 3: Mallory never sees Alice's identity
+  EXPECT_EQ(s3.error().code(), core::Errc::kRefused);
+  EXPECT_TRUE(init.failed());
+
+  // Dialling the right identity succeeds.
+  auto init2 = TumarHandshake::initiator(alice, bob.public_identity().identity_key);
+  auto resp2 = TumarHandshake::responder(bob);
+  auto t1 = init2.start(rng);
+  auto t2 = resp2.receive(*t1->send, rng);
+  auto t3 = init2.receive(*t2->send, rng);
+  ASSERT_TRUE(t3);
+  EXPECT_TRUE(t3->established);
+}
+
 TEST_F(TumarHandshakeTest, WrongPrologueFailsAuthentication) {
   const auto& m = mallory.public_identity();
   auto out = initiator_meets_rogue(mallory, proof_payload(m.identity_key, m.noise_key, m.binding_signature),
