@@ -1,0 +1,199 @@
+#include "core/store/database.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <system_error>
+#include <utility>
+
+#include "core/store/sqlite_memory.hpp"
+
+namespace tumar::store {
+namespace {
+
+// "tumr": marks page 1 of a database created here. Writing it is also what
+// forces page 1, with its 40-byte reserve, onto disk at creation.
+constexpr int kApplicationId = 0x74756d72;
+
+bool file_is_empty(const std::filesystem::path& path) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  return ec || size == 0;  // missing counts as empty: SQLite creates it
+}
+
+// Closes a connection that failed to open fully. sqlite3_open_v2 hands back
+// a handle even on failure; it must be closed.
+void close_handle(sqlite3* db) {
+  if (db == nullptr) return;
+  sqlite3_stmt* st = nullptr;
+  while ((st = sqlite3_next_stmt(db, nullptr)) != nullptr) sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+}  // namespace
+
+core::Result<Database> Database::open(const std::filesystem::path& path, crypto::Secret<kPageKeyBytes> page_key,
+                                      DbId db_id, JournalMode mode) {
+  auto vfs = EncryptedVfs::create(std::move(page_key), db_id);
+  if (!vfs) return tl::unexpected(vfs.error());
+  return open_with(path, std::move(*vfs), mode);
+}
+
+core::Result<Database> Database::open_plain(const std::filesystem::path& path, JournalMode mode) {
+  return open_with(path, nullptr, mode);
+}
+
+core::Result<Database> Database::open_with(const std::filesystem::path& path, std::unique_ptr<EncryptedVfs> vfs,
+                                           JournalMode mode) {
+  if (!install_wiping_allocator()) {
+    return core::fail(core::Errc::kStorage,
+                      "SQLite was started before tumar could protect its memory; the database was not opened.");
+  }
+  const bool is_new = file_is_empty(path);
+  Database db;
+  db.vfs_ = std::move(vfs);
+  // No URI filenames: a path like "file:x?psow=0&vfs=unix" must not be able
+  // to change the VFS or its settings.
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, db.vfs_ ? db.vfs_->name() : nullptr);
+  if (rc != SQLITE_OK) {
+    core::Error e = db.error(rc, "Opening the database");
+    close_handle(std::exchange(db.db_, nullptr));
+    return tl::unexpected(std::move(e));
+  }
+  sqlite3_extended_result_codes(db.db_, 1);
+  if (auto ok = db.configure(is_new, mode); !ok) {
+    close_handle(std::exchange(db.db_, nullptr));
+    return tl::unexpected(ok.error());
+  }
+  return db;
+}
+
+core::Result<void> Database::configure(bool is_new, JournalMode mode) {
+  sqlite3_busy_timeout(db_, 5000);
+  // Defensive mode: no writable_schema tricks, no direct shadow-table edits.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  if (is_new && vfs_) {
+    // The reserve must be in place before SQLite writes page 1, or it only
+    // takes effect after a VACUUM. The VFS refuses to write a page 1 without
+    // it, so getting this wrong fails loudly, never in the clear.
+    if (auto ok = exec("PRAGMA page_size=4096"); !ok) return ok;
+    int reserve = static_cast<int>(kReserveBytes);
+    const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+    if (rc != SQLITE_OK) return tl::unexpected(error(rc, "Reserving space for page authentication"));
+  } else if (is_new) {
+    if (auto ok = exec("PRAGMA page_size=4096"); !ok) return ok;
+  }
+  // temp_store=MEMORY: temp tables and indices stay in memory (the VFS also
+  // keeps any temporary file in memory). mmap_size=0: SQLite reads only
+  // through xRead (the VFS offers no xFetch either). secure_delete: freed
+  // content is overwritten, so deleted rows do not linger in free pages.
+  if (auto ok = exec("PRAGMA temp_store=MEMORY; PRAGMA mmap_size=0; PRAGMA secure_delete=ON; "
+                     "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+      !ok) {
+    return ok;
+  }
+  // Read the schema now: a wrong key or a tampered page 1 fails here,
+  // before anything is written.
+  if (auto ok = exec("SELECT count(*) FROM sqlite_master"); !ok) return ok;
+  if (is_new) {
+    if (auto ok = exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !ok) return ok;
+  }
+  const char* wanted = mode == JournalMode::kWal ? "wal" : "delete";
+  auto st = prepare(mode == JournalMode::kWal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row || st->column_text(0) != wanted) {
+    return core::fail(core::Errc::kStorage, std::string("The database could not be switched to journal mode ") +
+                                                wanted + ".");
+  }
+  if (vfs_) {
+    int reserve = -1;  // negative: query only
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
+    if (reserve != static_cast<int>(kReserveBytes)) {
+      return core::fail(core::Errc::kTampered, "The profile's database does not reserve space for authentication.");
+    }
+  }
+  return {};
+}
+
+Database::~Database() { (void)close(); }
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)), vfs_(std::move(other.vfs_)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    (void)close();
+    db_ = std::exchange(other.db_, nullptr);
+    vfs_ = std::move(other.vfs_);
+  }
+  return *this;
+}
+
+core::Result<void> Database::close() {
+  if (db_ == nullptr) {
+    vfs_.reset();
+    return {};
+  }
+  const int rc = sqlite3_close(db_);
+  if (rc == SQLITE_BUSY) {
+    // A Statement outlived its Database: programmer misuse. Closing anyway
+    // would leave the Statement with a dangling handle.
+    std::fputs("tumar: a database was closed while statements were still open\n", stderr);
+    std::abort();
+  }
+  db_ = nullptr;
+  core::Result<void> result;
+  if (rc != SQLITE_OK) result = tl::unexpected(error(rc, "Closing the database"));
+  vfs_.reset();
+  return result;
+}
+
+void Database::abandon() {
+  if (vfs_) vfs_->abandon();
+  if (db_ != nullptr) {
+    close_handle(db_);  // every write, delete and truncate now fails: nothing on disk changes
+    db_ = nullptr;
+  }
+  vfs_.reset();
+}
+
+std::uint64_t Database::discarded_wal_frames() const noexcept {
+  return vfs_ ? vfs_->discarded_wal_frames() : 0;
+}
+
+core::Error Database::error(int rc, std::string_view doing) const { return detail::sqlite_error(rc, vfs_.get(), doing); }
+
+core::Result<void> Database::exec(std::string_view sql) {
+  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  // sqlite3_exec wants a NUL-terminated string; the message it could return
+  // is not used (it may quote the SQL).
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return tl::unexpected(error(sqlite3_extended_errcode(db_), "A database command"));
+  return {};
+}
+
+core::Result<Statement> Database::prepare(std::string_view sql) {
+  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  sqlite3_stmt* st = nullptr;
+  const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(st);
+    return tl::unexpected(error(rc, "Preparing a database statement"));
+  }
+  if (st == nullptr) return core::fail(core::Errc::kInvalidArgument, "The SQL statement is empty.");
+  return Statement(st, vfs_.get());
+}
+
+core::Result<void> Database::checkpoint() {
+  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) return tl::unexpected(error(rc, "Checkpointing the database"));
+  return {};
+}
+
+}  // namespace tumar::store

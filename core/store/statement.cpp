@@ -1,0 +1,135 @@
+#include "core/store/statement.hpp"
+
+#include <string>
+#include <utility>
+
+#include "core/store/database.hpp"
+#include "core/store/encrypted_vfs.hpp"
+
+namespace tumar::store {
+namespace detail {
+
+namespace {
+const char* role_name(FileRole role) {
+  switch (role) {
+    case FileRole::kMainDb: return "of the database file";
+    case FileRole::kJournal: return "in the rollback journal";
+    case FileRole::kWal: return "in the write-ahead log";
+  }
+  return "";
+}
+}  // namespace
+
+core::Error sqlite_error(int rc, EncryptedVfs* vfs, std::string_view doing) {
+  const std::optional<PageFailure> failure = vfs != nullptr ? vfs->take_failure() : std::nullopt;
+  const int primary = rc & 0xff;
+  if (failure || rc == SQLITE_IOERR_DATA || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    std::string what = failure ? "page " + std::to_string(failure->pgno) + " " + role_name(failure->role) +
+                                     " was altered or is not from this profile"
+                               : "its structure is inconsistent";
+    return core::Error(core::Errc::kTampered, "The profile's database failed its integrity check (" + what +
+                                                  "). Nothing was read from it.");
+  }
+  return core::Error(core::Errc::kStorage, std::string(doing) + " failed: " + sqlite3_errstr(rc) + ".");
+}
+
+}  // namespace detail
+
+Statement::~Statement() {
+  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), vfs_(std::exchange(other.vfs_, nullptr)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    vfs_ = std::exchange(other.vfs_, nullptr);
+  }
+  return *this;
+}
+
+core::Result<void> Statement::check_bind(int rc) {
+  if (rc == SQLITE_OK) return {};
+  if (rc == SQLITE_RANGE) return core::fail(core::Errc::kInvalidArgument, "A statement parameter index is out of range.");
+  return tl::unexpected(detail::sqlite_error(rc, vfs_, "Binding a statement parameter"));
+}
+
+core::Result<void> Statement::bind(int index, std::int64_t value) {
+  return check_bind(sqlite3_bind_int64(stmt_, index, value));
+}
+
+core::Result<void> Statement::bind(int index, std::string_view text) {
+  return check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+core::Result<void> Statement::bind(int index, std::span<const std::uint8_t> blob) {
+  // A zero-length blob is still a blob, not NULL: pass a valid pointer.
+  static constexpr std::uint8_t kEmpty = 0;
+  const void* data = blob.empty() ? &kEmpty : blob.data();
+  return check_bind(sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_TRANSIENT));
+}
+
+core::Result<void> Statement::bind_null(int index) { return check_bind(sqlite3_bind_null(stmt_, index)); }
+
+core::Result<bool> Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  // sqlite3_step returns the extended code (extended result codes are on).
+  core::Error e = detail::sqlite_error(rc, vfs_, "A database statement");
+  sqlite3_reset(stmt_);
+  return tl::unexpected(std::move(e));
+}
+
+void Statement::reset() { sqlite3_reset(stmt_); }
+void Statement::clear_bindings() { sqlite3_clear_bindings(stmt_); }
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+std::int64_t Statement::column_int64(int index) const { return sqlite3_column_int64(stmt_, index); }
+
+std::string Statement::column_text(int index) const {
+  const auto* p = sqlite3_column_text(stmt_, index);
+  const int n = sqlite3_column_bytes(stmt_, index);
+  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n));
+}
+
+std::span<const std::uint8_t> Statement::column_blob(int index) const {
+  const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
+  const int n = sqlite3_column_bytes(stmt_, index);
+  return p == nullptr ? std::span<const std::uint8_t>() : std::span<const std::uint8_t>(p, static_cast<std::size_t>(n));
+}
+
+core::Result<Transaction> Transaction::begin(Database& db) {
+  if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
+  return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+  if (db_ != nullptr) (void)rollback();
+}
+
+Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+
+core::Result<void> Transaction::commit() {
+  Database* db = std::exchange(db_, nullptr);
+  if (db == nullptr) return core::fail(core::Errc::kInvalidArgument, "The transaction has already ended.");
+  auto ok = db->exec("COMMIT");
+  // A failed COMMIT (SQLITE_BUSY, I/O error) may leave the transaction open:
+  // roll it back so the connection is usable and nothing half-done remains.
+  if (!ok && !sqlite3_get_autocommit(db->handle())) (void)db->exec("ROLLBACK");
+  return ok;
+}
+
+core::Result<void> Transaction::rollback() {
+  Database* db = std::exchange(db_, nullptr);
+  if (db == nullptr) return {};
+  // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
+  if (sqlite3_get_autocommit(db->handle())) return {};
+  return db->exec("ROLLBACK");
+}
+
+}  // namespace tumar::store
