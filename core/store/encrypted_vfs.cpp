@@ -41,6 +41,17 @@ bool page1_header_ok(const std::uint8_t* page) {
          page[kHeaderReserveOffset] == kReserveBytes;
 }
 
+// SQLite's checksum of a WAL frame covers the page's reserve bytes, which
+// read back as zeros (PageCipher::open). A frame written with anything else
+// there would fail its checksum on recovery after a crash and silently take
+// its commit with it; refuse the write instead. SQLite itself never writes
+// the reserve: new pages are zeroed and read pages come back zeroed.
+bool reserve_is_zero(const std::uint8_t* page) {
+  std::uint8_t acc = 0;
+  for (std::size_t i = kPayloadBytes; i < kPageSize; ++i) acc |= page[i];
+  return acc == 0;
+}
+
 // A page-sized stack buffer that is wiped whatever path leaves the scope.
 struct ScratchPage {
   alignas(16) std::array<std::uint8_t, kPageSize> bytes;
@@ -313,6 +324,7 @@ struct EncryptedVfs::Glue {
         // Also reached when SQLite overwrites a page of the current
         // transaction in place, without rewriting the header: the pgno then
         // comes from the header already on disk, which is the same page.
+        if (!reserve_is_zero(in)) return SQLITE_IOERR_WRITE;
         std::uint32_t pgno = 0;
         if (pgno_from_file(f, spot.frame_off, &pgno) != SQLITE_OK) return SQLITE_IOERR_WRITE;
         ScratchPage copy;
@@ -321,6 +333,7 @@ struct EncryptedVfs::Glue {
         return rm(f)->xWrite(real(f), copy.bytes.data(), amt, off);
       }
       case WalPart::kWholeFrame: {
+        if (!reserve_is_zero(in + kFrameHeaderBytes)) return SQLITE_IOERR_WRITE;
         ScratchFrame copy;
         std::memcpy(copy.bytes.data(), in, kFrameBytes);
         const std::uint32_t pgno = load_be32(copy.bytes.data());

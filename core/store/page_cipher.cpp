@@ -70,6 +70,12 @@ bool PageCipher::open(FileRole role, std::uint32_t pgno, Page page) const {
     sodium_memzero(page.data(), page.size());
     return false;
   }
+  // Hand back a reserve of zeros, not our nonce and tag: SQLite's WAL frame
+  // checksum covers the whole page, reserve included, and SQLite computed it
+  // over its own buffer, whose reserve is zero (new pages are zeroed; read
+  // pages come from here). Leaving the nonce in place would make every
+  // frame fail its checksum when the WAL is recovered after a crash.
+  sodium_memzero(page.data() + kPayloadBytes, kReserveBytes);
   return true;
 }
 

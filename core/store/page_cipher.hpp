@@ -60,7 +60,9 @@ class PageCipher {
   // in the reserve is overwritten.
   void seal(FileRole role, std::uint32_t pgno, Page page) const;
 
-  // Verifies and decrypts in place. On failure the whole page is zeroed:
+  // Verifies and decrypts in place; on success the reserve (nonce and tag)
+  // reads back as zeros, so a page sealed with a zero reserve opens to
+  // exactly the bytes that were sealed. On failure the whole page is zeroed:
   // never partially decrypted data, never the attacker's bytes.
   [[nodiscard]] bool open(FileRole role, std::uint32_t pgno, Page page) const;
 

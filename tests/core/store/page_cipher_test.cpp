@@ -62,6 +62,18 @@ TEST(PageCipher, KnownAnswerMainDbPage7) {
   ASSERT_TRUE(c.open(FileRole::kMainDb, 7, page));
   const Buf want = pattern_page();
   EXPECT_EQ(0, std::memcmp(page.data(), want.data(), kPayloadBytes));
+  // The reserve reads back as zeros (SQLite's WAL checksum covers it).
+  EXPECT_TRUE(std::all_of(page.begin() + kPayloadBytes, page.end(), [](std::uint8_t x) { return x == 0; }));
+}
+
+TEST(PageCipher, PageWithZeroReserveRoundTripsExactly) {
+  PageCipher c(key_0_to_31(), id_a0());
+  Buf page = pattern_page();
+  std::fill(page.begin() + kPayloadBytes, page.end(), std::uint8_t{0});
+  const Buf before = page;
+  c.seal(FileRole::kWal, 5, page);
+  ASSERT_TRUE(c.open(FileRole::kWal, 5, page));
+  EXPECT_EQ(page, before);
 }
 
 TEST(PageCipher, KnownAnswerZeroWalPage1) {
