@@ -104,32 +104,51 @@ std::span<const std::uint8_t> Statement::column_blob(int index) const {
 }
 
 core::Result<Transaction> Transaction::begin(Database& db) {
-  if (auto ok = db.exec("BEGIN IMMEDIATE"); !ok) return tl::unexpected(ok.error());
-  return Transaction(&db);
+  auto commit = db.prepare("COMMIT");
+  if (!commit) return tl::unexpected(commit.error());
+  auto rollback = db.prepare("ROLLBACK");
+  if (!rollback) return tl::unexpected(rollback.error());
+  auto begin = db.prepare("BEGIN IMMEDIATE");
+  if (!begin) return tl::unexpected(begin.error());
+  if (auto r = begin->step(); !r) return tl::unexpected(r.error());
+  return Transaction(&db, std::move(*commit), std::move(*rollback));
 }
 
 Transaction::~Transaction() {
   if (db_ != nullptr) (void)rollback();
 }
 
-Transaction::Transaction(Transaction&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+Transaction::Transaction(Transaction&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      commit_(std::move(other.commit_)),
+      rollback_(std::move(other.rollback_)) {}
 
 core::Result<void> Transaction::commit() {
   Database* db = std::exchange(db_, nullptr);
   if (db == nullptr) return core::fail(core::Errc::kInvalidArgument, "The transaction has already ended.");
-  auto ok = db->exec("COMMIT");
-  // A failed COMMIT (SQLITE_BUSY, I/O error) may leave the transaction open:
-  // roll it back so the connection is usable and nothing half-done remains.
-  if (!ok && !sqlite3_get_autocommit(db->handle())) (void)db->exec("ROLLBACK");
-  return ok;
+  auto done = commit_.step();
+  commit_.reset();
+  if (done) return {};
+  // A failed COMMIT (SQLITE_BUSY, I/O error, no memory) may leave the
+  // transaction open: roll it back so nothing half-done remains and the
+  // connection stays usable.
+  if (!sqlite3_get_autocommit(db->handle())) {
+    (void)rollback_.step();
+    rollback_.reset();
+  }
+  return tl::unexpected(done.error());
 }
 
 core::Result<void> Transaction::rollback() {
   Database* db = std::exchange(db_, nullptr);
   if (db == nullptr) return {};
-  // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL).
+  // SQLite may already have rolled back on its own (e.g. after SQLITE_FULL
+  // or SQLITE_NOMEM).
   if (sqlite3_get_autocommit(db->handle())) return {};
-  return db->exec("ROLLBACK");
+  auto done = rollback_.step();
+  rollback_.reset();
+  if (!done) return tl::unexpected(done.error());
+  return {};
 }
 
 }  // namespace tumar::store

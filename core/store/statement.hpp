@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <sqlite3.h>
 
@@ -69,7 +70,9 @@ class Statement {
 class Transaction {
  public:
   // BEGIN IMMEDIATE: takes the write lock now, so a busy database fails
-  // here rather than halfway through.
+  // here rather than halfway through. COMMIT and ROLLBACK are prepared
+  // before BEGIN runs, so ending the transaction needs no allocation: a
+  // transaction that failed for lack of memory can still be rolled back.
   static core::Result<Transaction> begin(Database& db);
   ~Transaction();
   Transaction(Transaction&& other) noexcept;
@@ -81,8 +84,11 @@ class Transaction {
   core::Result<void> rollback();
 
  private:
-  explicit Transaction(Database* db) : db_(db) {}
+  Transaction(Database* db, Statement commit, Statement rollback)
+      : db_(db), commit_(std::move(commit)), rollback_(std::move(rollback)) {}
   Database* db_;  // null once committed or rolled back
+  Statement commit_;
+  Statement rollback_;
 };
 
 }  // namespace tumar::store
