@@ -1,0 +1,141 @@
+#include "core/profile/panic_wipe.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "core/profile/posix_file.hpp"
+#include "core/profile/profile_paths.hpp"
+
+namespace tumar::profile {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The first failure, kept as a sentence; later failures do not replace it.
+class FirstFailure {
+ public:
+  void note(const std::string& what, const std::string& name, int err) {
+    if (err == 0 || sentence_) return;
+    sentence_ = "Could not " + what + " " + name + ": " + std::strerror(err) + ".";
+  }
+  const std::optional<std::string>& sentence() const { return sentence_; }
+
+ private:
+  std::optional<std::string> sentence_;
+};
+
+void count(WipeReport& report, const DestroyOutcome& d) {
+  if (d.kind == DestroyOutcome::Kind::kFile || d.kind == DestroyOutcome::Kind::kSymlink) ++report.files_wiped;
+  report.bytes_overwritten += d.bytes_overwritten;
+}
+
+// Every name in the directory except . and .., sorted (a stable report).
+std::vector<std::string> list_names(int dirfd, int& err) {
+  std::vector<std::string> names;
+  err = 0;
+  const int dup = ::fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+  if (dup < 0) {
+    err = errno;
+    return names;
+  }
+  DIR* d = ::fdopendir(dup);
+  if (d == nullptr) {
+    err = errno;
+    ::close(dup);
+    return names;
+  }
+  ::rewinddir(d);
+  errno = 0;
+  while (const dirent* e = ::readdir(d)) {
+    const std::string n = e->d_name;
+    if (n != "." && n != "..") names.push_back(n);
+    errno = 0;
+  }
+  if (errno != 0) err = errno;
+  ::closedir(d);  // closes dup
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
+  const Clock::time_point start = Clock::now();
+  WipeReport report;
+  FirstFailure failure;
+
+  struct stat hs {};
+  if (::stat(home.c_str(), &hs) != 0) {
+    if (errno == ENOENT) {
+      report.total_duration = Clock::now() - start;
+      return report;  // nothing there: idempotent
+    }
+    return core::fail(core::Errc::kStorage, "Cannot inspect " + home.string() + ": " + std::strerror(errno) + ".");
+  }
+  if (!S_ISDIR(hs.st_mode)) {
+    return core::fail(core::Errc::kInvalidArgument, home.string() + " is not a directory; nothing was wiped.");
+  }
+  auto dir = open_directory(home);
+  if (!dir) return tl::unexpected(dir.error());
+  const int dirfd = dir->get();
+
+  // 1. The key file, then a temp copy a crashed rewrite may have left: both
+  //    wrap the master key. Random fill, so nothing of the old bytes is
+  //    predictable from what remains.
+  const std::string key_name(kKeyFileName);
+  const std::string tmp_name = temp_path_for(key_name).string();
+  const DestroyOutcome key = destroy_entry(dirfd, key_name, Fill::kRandom);
+  report.key_file_destroyed = key.kind == DestroyOutcome::Kind::kFile && key.bytes_overwritten > 0;
+  failure.note("destroy the key file", key_name, key.error);
+  count(report, key);
+  const DestroyOutcome tmp = destroy_entry(dirfd, tmp_name, Fill::kRandom);
+  failure.note("destroy", tmp_name, tmp.error);
+  count(report, tmp);
+  failure.note("sync the directory", home.string(), sync_fd(dirfd));
+  report.key_gone_after = Clock::now() - start;
+
+  // 2. Everything else of ours. Encrypted, so zeros are as final as random
+  //    and cheaper on a gigabyte.
+  int list_err = 0;
+  for (const std::string& name : list_names(dirfd, list_err)) {
+    if (!is_profile_file_name(name)) {
+      report.left_alone.push_back(name);
+      continue;
+    }
+    // tumar.key again only if it reappeared (a rewrite racing with us): random fill.
+    const Fill fill = (name == key_name || name == tmp_name) ? Fill::kRandom : Fill::kZeros;
+    const DestroyOutcome d = destroy_entry(dirfd, name, fill);
+    if (d.kind == DestroyOutcome::Kind::kNotRegular) report.left_alone.push_back(name);
+    failure.note("wipe", name, d.error);
+    count(report, d);
+  }
+  failure.note("list", home.string(), list_err);
+  failure.note("sync the directory", home.string(), sync_fd(dirfd));
+  dir->reset();
+
+  // 3. The directory itself, only if nothing else is in it.
+  if (report.left_alone.empty() && !failure.sentence()) {
+    if (::rmdir(home.c_str()) == 0) {
+      report.home_removed = true;
+    } else if (errno != ENOTEMPTY && errno != EEXIST && errno != EBUSY) {
+      failure.note("remove the directory", home.string(), errno);
+    }
+  }
+  report.total_duration = Clock::now() - start;
+  if (failure.sentence()) {
+    std::string msg = *failure.sentence();
+    msg += report.key_file_destroyed ? " The key file was destroyed, so the data can no longer be decrypted."
+                                     : " Check that the key file is gone.";
+    return core::fail(core::Errc::kStorage, msg);
+  }
+  return report;
+}
+
+}  // namespace tumar::profile
