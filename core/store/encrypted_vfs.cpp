@@ -135,8 +135,9 @@ struct EncryptedVfs::Glue {
       // reads (the 100-byte header read at offset 0, the 16-byte change
       // counter read at offset 24) decrypt a whole page aside and copy.
       const bool whole = lo == page_off && hi == page_off + kPage;
-      ScratchPage scratch;
-      std::uint8_t* dst = whole ? out + (page_off - off) : scratch.bytes.data();
+      std::optional<ScratchPage> scratch;  // only for partial reads: skip the wipe otherwise
+      if (!whole) scratch.emplace();
+      std::uint8_t* dst = whole ? out + (page_off - off) : scratch->bytes.data();
       const int rc = rm(f)->xRead(real(f), dst, static_cast<int>(kPage), page_off);
       if (rc == SQLITE_IOERR_SHORT_READ) {
         sqlite3_int64 size = 0;
