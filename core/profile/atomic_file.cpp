@@ -114,10 +114,13 @@ core::Result<LockedDir> LockedDir::lock(const std::filesystem::path& dir, Mode m
   if (!fd) return tl::unexpected(fd.error());
   const int op = mode == Mode::kExclusive ? LOCK_EX : LOCK_SH;
   while (::flock(fd->get(), op) != 0) {
-    if (errno != EINTR) {
-      return core::fail(core::Errc::kStorage,
-                        "Cannot lock the directory " + dir.string() + ": " + std::strerror(errno) + ".");
-    }
+    if (errno == EINTR) continue;
+    // File systems without flock on directories (some NFS and FUSE mounts):
+    // carry on unlocked. The lock only serialises tumar's own writers; the
+    // write sequence stays crash-safe without it.
+    if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EBADF || errno == EINVAL) break;
+    return core::fail(core::Errc::kStorage,
+                      "Cannot lock the directory " + dir.string() + ": " + std::strerror(errno) + ".");
   }
   return LockedDir(std::move(*fd), dir);
 }

@@ -1,7 +1,9 @@
 #include "core/profile/key_file_format.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include <sodium.h>
 

@@ -1,6 +1,7 @@
 #include "core/profile/key_slots.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 

@@ -7,6 +7,10 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 #include "core/profile/atomic_file.hpp"
 #include "core/profile/key_file.hpp"
 #include "core/profile/profile_paths.hpp"
@@ -152,6 +156,60 @@ TEST(KeyFileScrub, LeftoverTempFileIsOverwrittenBeforeRemoval) {
   std::filesystem::create_hard_link(p.key_file_tmp, witness);
   ASSERT_TRUE(KeyFile::change_passphrase(p.key_file, pass(kOld), pass(kNew)));
   EXPECT_FALSE(parse_key_file(read_bytes(witness)));
+}
+
+}  // namespace
+}  // namespace tumar::profile
+
+namespace tumar::profile {
+namespace {
+
+// Writers serialise on the directory lock: a concurrent set_duress and
+// change_passphrase never lose each other's slot (both succeeding means the
+// duress passphrase works afterwards).
+TEST(KeyFileConcurrency, ConcurrentWritersDoNotLoseEachOthersSlot) {
+  for (int round = 0; round < 10; ++round) {
+    tumar::test::TempDir dir;
+    const ProfilePaths p = ProfilePaths::in(dir.path());
+    ASSERT_TRUE(KeyFile::create(p.key_file, pass(kOld), test::fast(), MasterKey::random(), {}));
+    core::Result<void> changed, duress_set;
+    std::thread a([&] { changed = KeyFile::change_passphrase(p.key_file, pass(kOld), pass(kNew)); });
+    std::thread b([&] { duress_set = KeyFile::set_duress(p.key_file, pass(kOld), pass(kDuress), "d"); });
+    a.join();
+    b.join();
+    ASSERT_TRUE(changed) << changed.error().message();
+    EXPECT_EQ(opens_as(p.key_file, kNew), std::optional(SlotKind::kReal));
+    if (duress_set) {
+      EXPECT_EQ(opens_as(p.key_file, kDuress), std::optional(SlotKind::kDuress)) << "round " << round;
+    } else {
+      EXPECT_EQ(duress_set.error().code(), core::Errc::kWrongPassphrase);  // ran after the change
+    }
+  }
+}
+
+// A reader's shared lock holds writers off, so nobody reads the old inode
+// while it is being scrubbed. (If the lock did not work, the writer would
+// finish within the wait; a slow machine can only make this pass wrongly,
+// never fail wrongly.)
+TEST(KeyFileConcurrency, WritersWaitForReaders) {
+  tumar::test::TempDir dir;
+  const ProfilePaths p = ProfilePaths::in(dir.path());
+  ASSERT_TRUE(KeyFile::create(p.key_file, pass(kOld), test::fast(), MasterKey::random(), {}));
+  const Bytes before = read_bytes(p.key_file);
+  auto reader = LockedDir::lock(dir.path(), LockedDir::Mode::kShared);
+  ASSERT_TRUE(reader);
+  std::atomic<bool> finished{false};
+  std::thread writer([&] {
+    EXPECT_TRUE(KeyFile::change_passphrase(p.key_file, pass(kOld), pass(kNew)));
+    finished = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(finished);
+  EXPECT_EQ(read_bytes(p.key_file), before);
+  reader = core::fail(core::Errc::kStorage, "released");  // drops the lock
+  writer.join();
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(opens_as(p.key_file, kNew), std::optional(SlotKind::kReal));
 }
 
 }  // namespace
