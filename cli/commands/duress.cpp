@@ -1,0 +1,43 @@
+#include <cstdio>
+
+#include "cli/app_context.hpp"
+#include "cli/passphrase_input.hpp"
+#include "core/profile/profile.hpp"
+
+namespace tumar::cli {
+
+void add_duress_command(CLI::App& app, AppContext& ctx) {
+  auto duress_file = std::make_shared<std::optional<std::string>>();
+  auto* group = app.add_subcommand("duress", "Manage the duress passphrase");
+  group->require_subcommand(1);
+  auto* cmd = group->add_subcommand(
+      "set",
+      "Set a second passphrase that, entered at any prompt, silently wipes this profile and opens an empty one");
+  cmd->add_option("--duress-passphrase-file", *duress_file, "Read the duress passphrase from FILE instead of asking")
+      ->type_name("FILE")
+      ->envname("TUMAR_DURESS_PASSPHRASE_FILE");
+  cmd->footer(
+      "If someone forces you to unlock tumar, give them the duress passphrase: the real data\n"
+      "is destroyed without any message and tumar looks like a fresh, empty profile.\n"
+      "Example:\n  tumar duress set");
+  cmd->callback([&ctx, duress_file] {
+    ctx.action = [&ctx, duress_file]() -> core::Result<void> {
+      auto home = profile::resolve_home(ctx.home);
+      if (!home) return tl::unexpected(home.error());
+      if (!profile::Profile::exists(*home)) {
+        return core::fail(core::Errc::kNoProfile,
+                          "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
+      }
+      auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
+      if (!pass) return tl::unexpected(pass.error());
+      auto duress = new_passphrase(*duress_file, "duress passphrase", "--duress-passphrase-file");
+      if (!duress) return tl::unexpected(duress.error());
+      crypto::SystemRandom rng;
+      if (auto ok = profile::Profile::set_duress(*home, *pass, *duress, rng); !ok) return ok;
+      std::printf("Duress passphrase set. Entering it at any prompt wipes this profile without a word.\n");
+      return {};
+    };
+  });
+}
+
+}  // namespace tumar::cli

@@ -1,0 +1,52 @@
+#include <cstdio>
+#include <string>
+
+#include "cli/app_context.hpp"
+#include "cli/passphrase_input.hpp"
+#include "core/crypto/random.hpp"
+#include "core/identity/identity.hpp"
+#include "core/profile/profile.hpp"
+
+namespace tumar::cli {
+
+void add_init_command(CLI::App& app, AppContext& ctx) {
+  struct Options {
+    std::string name = "member";
+    std::string kdf = "moderate";
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("init", "Create a new profile: identity keys and an encrypted store");
+  cmd->add_option("--name", opts->name, "Display name others see (default: member)")->type_name("NAME");
+  cmd->add_option("--kdf", opts->kdf,
+                  "Passphrase hardening: interactive (fast), moderate (default, ~0.5 s), sensitive (~2-4 s, 1 GiB)")
+      ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}))
+      ->type_name("LEVEL");
+  cmd->footer("Example:\n  tumar --home ~/tumar-aigerim init --name \"Aigerim (Almaty crisis centre)\"");
+  cmd->callback([&ctx, opts] {
+    ctx.action = [&ctx, opts]() -> core::Result<void> {
+      auto home = profile::resolve_home(ctx.home);
+      if (!home) return tl::unexpected(home.error());
+      if (profile::Profile::exists(*home)) {
+        return core::fail(core::Errc::kProfileExists,
+                          "A profile already exists at " + home->string() + "; nothing was changed.");
+      }
+      auto strength = profile::parse_kdf_strength(opts->kdf);
+      if (!strength) return tl::unexpected(strength.error());
+      auto pass = new_passphrase(ctx.passphrase_file, "passphrase", "--passphrase-file");
+      if (!pass) return tl::unexpected(pass.error());
+      profile::InitOptions init;
+      init.display_name = opts->name;
+      init.kdf = profile::kdf_limits(*strength);
+      crypto::SystemRandom rng;
+      auto created = profile::Profile::create(*home, *pass, init, rng);
+      if (!created) return tl::unexpected(created.error());
+      std::printf("Created a profile for %s at %s\n", created->display_name().c_str(), home->c_str());
+      std::printf("Fingerprint: %s\n",
+                  identity::fingerprint(created->identity().public_identity().identity_key).c_str());
+      std::printf("Keep your passphrase safe: without it nobody, you included, can open this profile.\n");
+      return {};
+    };
+  });
+}
+
+}  // namespace tumar::cli

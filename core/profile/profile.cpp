@@ -1,0 +1,241 @@
+#include "core/profile/profile.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+#include <sodium.h>
+
+#include "core/crypto/sodium.hpp"
+#include "core/profile/key_file.hpp"
+#include "core/profile/panic_wipe.hpp"
+#include "core/profile/schema.hpp"
+
+namespace tumar::profile {
+namespace fs = std::filesystem;
+using DbId = std::array<std::uint8_t, 16>;
+
+namespace {
+
+// The page key is derived, not stored: the master key is the only secret in
+// the key file, and the database key can be rotated by changing the subkey id
+// in a later format without rewrapping.
+constexpr std::uint64_t kPageKeySubkeyId = 1;
+constexpr char kPageKeyContext[crypto_kdf_CONTEXTBYTES + 1] = "tumardb1";
+
+crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master) {
+  crypto::Secret<32> key;
+  crypto_kdf_derive_from_key(key.data(), key.kSize, kPageKeySubkeyId, kPageKeyContext, master.data());
+  return key;
+}
+
+core::Result<void> make_home(const fs::path& home) {
+  std::error_code ec;
+  fs::create_directories(home, ec);
+  if (ec) {
+    return core::fail(core::Errc::kStorage, "Cannot create the profile directory " + home.string() + ": " +
+                                                ec.message() + ".");
+  }
+  // Only the owner may list or read the profile.
+  if (::chmod(home.c_str(), 0700) != 0) {
+    return core::fail(core::Errc::kStorage, "Cannot restrict the profile directory " + home.string() + ": " +
+                                                std::strerror(errno) + ".");
+  }
+  return {};
+}
+
+bool any_profile_file(const ProfilePaths& p) {
+  std::error_code ec;
+  for (const fs::path& f : {p.key_file, p.database, p.wal, p.journal}) {
+    if (fs::exists(fs::symlink_status(f, ec))) return true;
+  }
+  return false;
+}
+
+void remove_database_files(const ProfilePaths& p) {
+  std::error_code ec;
+  for (const fs::path& f : {p.database, p.wal, p.shm, p.journal}) fs::remove(f, ec);
+}
+
+core::Result<void> write_identity(store::Database& db, const identity::LocalIdentity& id, const std::string& name) {
+  auto st = db.prepare(
+      "INSERT INTO identity (id, display_name, identity_public, identity_secret, noise_public, noise_secret, "
+      "binding_signature, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
+  if (!st) return tl::unexpected(st.error());
+  const auto& pub = id.public_identity();
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch()).count();
+  for (auto bound : {st->bind(1, std::string_view(name)),
+                     st->bind(2, std::span<const std::uint8_t>(pub.identity_key)),
+                     st->bind(3, std::span<const std::uint8_t>(id.identity_secret().span())),
+                     st->bind(4, std::span<const std::uint8_t>(pub.noise_key)),
+                     st->bind(5, std::span<const std::uint8_t>(id.noise_secret().span())),
+                     st->bind(6, std::span<const std::uint8_t>(pub.binding_signature)),
+                     st->bind(7, static_cast<std::int64_t>(now))}) {
+    if (!bound) return bound;
+  }
+  auto done = st->step();
+  if (!done) return tl::unexpected(done.error());
+  return {};
+}
+
+core::Result<void> validate_name(const std::string& name) {
+  if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "The display name is empty.");
+  if (name.size() > kMaxDisplayNameBytes) {
+    return core::fail(core::Errc::kInvalidArgument, "The display name is longer than 78 bytes.");
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      return core::fail(core::Errc::kInvalidArgument, "The display name contains a control character.");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
+  if (flag && !flag->empty()) return fs::absolute(*flag);
+  if (const char* env = std::getenv("TUMAR_HOME"); env != nullptr && *env != '\0') return fs::absolute(env);
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') return fs::path(xdg) / "tumar";
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+    return fs::path(home) / ".local" / "share" / "tumar";
+  }
+  return core::fail(core::Errc::kInvalidArgument, "No home directory is known; pass --home DIR.");
+}
+
+Profile::Profile(ProfilePaths paths, store::Database db, identity::LocalIdentity id, std::string name,
+                 WipeWatch watch)
+    : paths_(std::move(paths)),
+      db_(std::move(db)),
+      identity_(std::move(id)),
+      display_name_(std::move(name)),
+      watch_(std::move(watch)) {}
+
+bool Profile::exists(const fs::path& home) { return any_profile_file(ProfilePaths::in(home)); }
+
+core::Result<Profile> Profile::create(const fs::path& home, const crypto::SecretBuffer& passphrase,
+                                      const InitOptions& options, crypto::RandomSource& rng) {
+  crypto::ensure_sodium();
+  ProfilePaths paths = ProfilePaths::in(home);
+  if (auto ok = validate_name(options.display_name); !ok) return tl::unexpected(ok.error());
+  if (any_profile_file(paths)) {
+    return core::fail(core::Errc::kProfileExists,
+                      "A profile already exists at " + home.string() + "; nothing was changed.");
+  }
+  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+
+  crypto::Secret<32> master;
+  rng.fill(master.span());
+  DbId db_id{};
+  rng.fill(db_id);
+
+  // Database first, key file last: the key file's presence is what makes a
+  // profile exist, so a crash in between leaves nothing that claims to open.
+  auto created = [&]() -> core::Result<void> {
+    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, options.journal_mode);
+    if (!db) return tl::unexpected(db.error());
+    if (auto ok = migrate(*db); !ok) return ok;
+    auto id = identity::LocalIdentity::generate(rng);
+    if (auto ok = write_identity(*db, id, options.display_name); !ok) return ok;
+    return KeyFile::create(paths.key_file, passphrase, options.kdf, master, db_id);
+  }();
+  if (!created) {
+    remove_database_files(paths);
+    return tl::unexpected(created.error());
+  }
+  return open_unlocked(paths, master, db_id);
+}
+
+core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const crypto::Secret<32>& master,
+                                             const DbId& db_id) {
+  std::error_code ec;
+  if (!fs::exists(paths.database, ec)) {
+    return core::fail(core::Errc::kCorrupt,
+                      "The profile's key file opened, but its database is missing from " + paths.home.string() + ".");
+  }
+  auto watch = WipeWatch::arm(paths);
+  if (!watch) return tl::unexpected(watch.error());
+  auto db = store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal);
+  if (!db) return tl::unexpected(db.error());
+  if (auto ok = migrate(*db); !ok) return tl::unexpected(ok.error());
+
+  auto st = db->prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return core::fail(core::Errc::kCorrupt, "The profile database holds no identity.");
+  std::string name = st->column_text(0);
+  auto id_blob = st->column_blob(1);
+  auto noise_blob = st->column_blob(2);
+  if (id_blob.size() != identity::kIdentitySecretSize || noise_blob.size() != identity::kNoiseKeySize) {
+    return core::fail(core::Errc::kCorrupt, "The stored identity has the wrong size.");
+  }
+  auto id_secret = crypto::Secret<identity::kIdentitySecretSize>::copy_of(
+      std::span<const std::uint8_t, identity::kIdentitySecretSize>(id_blob.data(), identity::kIdentitySecretSize));
+  auto noise_secret = crypto::Secret<identity::kNoiseKeySize>::copy_of(
+      std::span<const std::uint8_t, identity::kNoiseKeySize>(noise_blob.data(), identity::kNoiseKeySize));
+  st->reset();
+  auto id = identity::LocalIdentity::from_secrets(id_secret, noise_secret);
+  if (!id) return tl::unexpected(id.error());
+  return Profile(paths, std::move(*db), std::move(*id), std::move(name), std::move(*watch));
+}
+
+core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::SecretBuffer& passphrase,
+                                      crypto::RandomSource& rng) {
+  crypto::ensure_sodium();
+  ProfilePaths paths = ProfilePaths::in(home);
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(paths.key_file, ec))) {
+    return core::fail(core::Errc::kNoProfile,
+                      "There is no tumar profile at " + home.string() + ". Create one with: tumar init");
+  }
+  auto unlocked = KeyFile::unlock(paths.key_file, passphrase);
+  if (!unlocked) return tl::unexpected(unlocked.error());
+  if (unlocked->kind == SlotKind::kReal) return open_unlocked(paths, unlocked->master, unlocked->db_id);
+
+  // Duress: destroy the real profile, then stand up a fresh one that the
+  // duress passphrase opens, reusing the key it already derived so the
+  // unlock costs one Argon2id run like any other.
+  if (auto wiped = wipe_profile(home); !wiped) return tl::unexpected(wiped.error());
+  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  crypto::Secret<32> master;
+  rng.fill(master.span());
+  DbId db_id{};
+  rng.fill(db_id);
+  auto created = [&]() -> core::Result<void> {
+    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal);
+    if (!db) return tl::unexpected(db.error());
+    if (auto ok = migrate(*db); !ok) return ok;
+    auto id = identity::LocalIdentity::generate(rng);
+    std::string name = unlocked->decoy_name.empty() ? std::string("tumar") : unlocked->decoy_name;
+    if (auto ok = write_identity(*db, id, name); !ok) return ok;
+    return KeyFile::create_with_wrapping_key(paths.key_file, unlocked->header, unlocked->wrapping_key, master, db_id);
+  }();
+  if (!created) {
+    remove_database_files(paths);
+    return tl::unexpected(created.error());
+  }
+  return open_unlocked(paths, master, db_id);
+}
+
+core::Result<void> Profile::change_passphrase(const fs::path& home, const crypto::SecretBuffer& old_pass,
+                                              const crypto::SecretBuffer& new_pass, crypto::RandomSource& rng) {
+  // Through unlock, so the duress passphrase wipes here too and the change
+  // then applies to the fresh profile, exactly as it would on a new one.
+  auto profile = unlock(home, old_pass, rng);
+  if (!profile) return tl::unexpected(profile.error());
+  return KeyFile::change_passphrase(profile->paths().key_file, old_pass, new_pass);
+}
+
+core::Result<void> Profile::set_duress(const fs::path& home, const crypto::SecretBuffer& passphrase,
+                                       const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng) {
+  auto profile = unlock(home, passphrase, rng);
+  if (!profile) return tl::unexpected(profile.error());
+  return KeyFile::set_duress(profile->paths().key_file, passphrase, duress_pass, profile->display_name());
+}
+
+}  // namespace tumar::profile
