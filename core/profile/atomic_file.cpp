@@ -142,6 +142,10 @@ core::Result<OpenedFile> open_and_read(const LockedDir& dir, const std::string& 
     if (err == ENOENT) {
       return core::fail(core::Errc::kNoProfile, "There is no file " + (dir.path() / name).string() + ".");
     }
+    if (err == ELOOP) {  // O_NOFOLLOW met a symlink: someone may be redirecting us
+      return core::fail(core::Errc::kCorrupt, (dir.path() / name).string() +
+                                                  " is a symbolic link; tumar does not follow links for its files.");
+    }
     return tl::unexpected(storage_error(dir, name, "open", err));
   }
   if (::fstat(f.fd.get(), &f.st) != 0) return tl::unexpected(storage_error(dir, name, "inspect", errno));

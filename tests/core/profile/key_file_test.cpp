@@ -111,7 +111,9 @@ TEST_F(KeyFileTest, MissingOrSymlinkedKeyFile) {
   std::filesystem::create_symlink(elsewhere / "tumar.key", path_);
   auto u = unlock(kReal);
   ASSERT_FALSE(u);
-  EXPECT_EQ(u.error().code(), core::Errc::kStorage);
+  EXPECT_EQ(u.error().code(), core::Errc::kCorrupt);
+  EXPECT_NE(u.error().message().find("symbolic link"), std::string::npos);
+  EXPECT_EQ(KeyFile::change_passphrase(path_, pass(kReal), pass("x")).error().code(), core::Errc::kCorrupt);
 }
 
 TEST_F(KeyFileTest, DuressPassphraseOpensTheDuressSlot) {
