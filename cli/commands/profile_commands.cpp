@@ -1,5 +1,7 @@
 #include "cli/commands/profile_commands.hpp"
 
+#include <cstdio>
+
 #include "cli/passphrase_input.hpp"
 
 namespace tumar::cli {
@@ -13,7 +15,14 @@ core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::Rando
   }
   auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
   if (!pass) return tl::unexpected(pass.error());
-  return profile::Profile::unlock(*home, *pass, rng);
+  auto prof = profile::Profile::unlock(*home, *pass, rng);
+  if (prof && prof->discarded_wal_frames() > 0) {
+    std::fprintf(stderr,
+                 "tumar: warning: %llu changes written just before tumar last stopped were incomplete or damaged "
+                 "and were discarded. If tumar did not crash or lose power, someone may have altered the profile.\n",
+                 static_cast<unsigned long long>(prof->discarded_wal_frames()));
+  }
+  return prof;
 }
 
 }  // namespace tumar::cli

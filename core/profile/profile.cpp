@@ -34,6 +34,10 @@ crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master) {
 
 core::Result<void> make_home(const fs::path& home) {
   std::error_code ec;
+  // An existing directory is someone's choice (--home may point anywhere,
+  // even at $HOME): its mode is theirs and is left alone. Files tumar puts
+  // in it are 0600 through the CLI's umask.
+  if (fs::is_directory(home, ec)) return {};
   fs::create_directories(home, ec);
   if (ec) {
     return core::fail(core::Errc::kStorage, "Cannot create the profile directory " + home.string() + ": " +
@@ -47,12 +51,12 @@ core::Result<void> make_home(const fs::path& home) {
   return {};
 }
 
-bool any_profile_file(const ProfilePaths& p) {
+// The key file alone makes a profile: database files without one are the
+// remains of a crashed init or duress unlock, unreadable for good (their key
+// never reached the disk or was destroyed), and are cleared by the next init.
+bool key_file_present(const ProfilePaths& p) {
   std::error_code ec;
-  for (const fs::path& f : {p.key_file, p.database, p.wal, p.journal}) {
-    if (fs::exists(fs::symlink_status(f, ec))) return true;
-  }
-  return false;
+  return fs::exists(fs::symlink_status(p.key_file, ec));
 }
 
 void remove_database_files(const ProfilePaths& p) {
@@ -115,18 +119,19 @@ Profile::Profile(ProfilePaths paths, store::Database db, identity::LocalIdentity
       display_name_(std::move(name)),
       watch_(std::move(watch)) {}
 
-bool Profile::exists(const fs::path& home) { return any_profile_file(ProfilePaths::in(home)); }
+bool Profile::exists(const fs::path& home) { return key_file_present(ProfilePaths::in(home)); }
 
 core::Result<Profile> Profile::create(const fs::path& home, const crypto::SecretBuffer& passphrase,
                                       const InitOptions& options, crypto::RandomSource& rng) {
   crypto::ensure_sodium();
   ProfilePaths paths = ProfilePaths::in(home);
   if (auto ok = validate_name(options.display_name); !ok) return tl::unexpected(ok.error());
-  if (any_profile_file(paths)) {
+  if (key_file_present(paths)) {
     return core::fail(core::Errc::kProfileExists,
                       "A profile already exists at " + home.string() + "; nothing was changed.");
   }
   if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  remove_database_files(paths);
 
   crypto::Secret<32> master;
   rng.fill(master.span());
@@ -200,8 +205,16 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   // Duress: destroy the real profile, then stand up a fresh one that the
   // duress passphrase opens, reusing the key it already derived so the
   // unlock costs one Argon2id run like any other.
-  if (auto wiped = wipe_profile(home); !wiped) return tl::unexpected(wiped.error());
+  //
+  // From here on nothing may say "wipe" to whoever is watching: a partial
+  // failure of the wipe (say, the home directory is a symlink it cannot
+  // remove) is not reported; what matters is that the key file is gone.
+  (void)wipe_profile(home);
+  if (key_file_present(paths)) {
+    return core::fail(core::Errc::kStorage, "The profile at " + home.string() + " cannot be written; check its permissions.");
+  }
   if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  remove_database_files(paths);
   crypto::Secret<32> master;
   rng.fill(master.span());
   DbId db_id{};

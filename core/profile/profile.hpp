@@ -57,6 +57,9 @@ class Profile {
   const identity::LocalIdentity& identity() const { return *identity_; }
   store::Database& database() { return db_; }
   const WipeWatch& wipe_watch() const { return watch_; }
+  // WAL frames dropped at open because they failed authentication at the
+  // log's tail: the last writes before an unclean shutdown, or tampering.
+  std::uint64_t discarded_wal_frames() const { return db_.discarded_wal_frames(); }
 
  private:
   Profile(ProfilePaths paths, store::Database db, identity::LocalIdentity id, std::string name, WipeWatch watch);

@@ -68,6 +68,23 @@ TEST_F(ProfileTest, InvalidNameCreatesNothing) {
   }
 }
 
+TEST_F(ProfileTest, DatabaseLeftByACrashedInitDoesNotBlockTheNextInit) {
+  ASSERT_TRUE(Profile::create(home_, pass("first passphrase"), options("Dana"), rng_).has_value());
+  fs::remove(home_ / "tumar.key");  // as if init crashed before writing it
+  EXPECT_FALSE(Profile::exists(home_));
+  auto again = Profile::create(home_, pass("second passphrase"), options("Dana"), rng_);
+  ASSERT_TRUE(again.has_value()) << again.error().message();
+  EXPECT_TRUE(Profile::unlock(home_, pass("second passphrase"), rng_).has_value());
+}
+
+TEST_F(ProfileTest, ExistingHomeDirectoryKeepsItsMode) {
+  fs::create_directories(home_);
+  fs::permissions(home_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  ASSERT_TRUE(Profile::create(home_, pass("first passphrase"), options("Dana"), rng_).has_value());
+  EXPECT_EQ(fs::status(home_).permissions() & fs::perms::all,
+            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+}
+
 TEST_F(ProfileTest, WrongPassphraseIsRefused) {
   ASSERT_TRUE(Profile::create(home_, pass("first passphrase"), options("Dana"), rng_).has_value());
   auto r = Profile::unlock(home_, pass("not it"), rng_);
@@ -116,6 +133,18 @@ TEST_F(ProfileTest, DuressUnlockWipesAndReturnsAFreshProfileWithTheDecoyName) {
   auto real = Profile::unlock(home_, pass("first passphrase"), rng_);
   ASSERT_FALSE(real.has_value());
   EXPECT_EQ(real.error().code(), core::Errc::kWrongPassphrase);
+}
+
+TEST_F(ProfileTest, DuressThroughASymlinkedHomeStillOpensAFreshProfile) {
+  fs::path real_dir = dir_ / "volume";
+  fs::create_directories(real_dir);
+  fs::create_directory_symlink(real_dir, home_);
+  ASSERT_TRUE(Profile::create(home_, pass("first passphrase"), options("Dana"), rng_).has_value());
+  ASSERT_TRUE(Profile::set_duress(home_, pass("first passphrase"), pass("duress passphrase"), rng_).has_value());
+  auto fresh = Profile::unlock(home_, pass("duress passphrase"), rng_);
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().message();
+  EXPECT_TRUE(fs::is_symlink(home_));
+  EXPECT_FALSE(Profile::unlock(home_, pass("first passphrase"), rng_).has_value());
 }
 
 TEST_F(ProfileTest, ChangePassphraseThroughTheDuressPassphraseActsOnTheFreshProfile) {
