@@ -124,7 +124,9 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   if (report.left_alone.empty() && !failure.sentence()) {
     if (::rmdir(home.c_str()) == 0) {
       report.home_removed = true;
-    } else if (errno != ENOTEMPTY && errno != EEXIST && errno != EBUSY) {
+    } else if (errno != ENOTEMPTY && errno != EEXIST && errno != EBUSY && errno != ENOTDIR) {
+      // ENOTDIR: home is a symlink to the real directory (an encrypted
+      // volume, say). The link is the user's, not ours; it stays.
       failure.note("remove the directory", home.string(), errno);
     }
   }

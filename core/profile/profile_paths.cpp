@@ -22,6 +22,18 @@ std::filesystem::path temp_path_for(const std::filesystem::path& path) {
   return tmp;
 }
 
-bool is_profile_file_name(std::string_view name) noexcept { return name.starts_with(kProfileFilePrefix); }
+bool is_profile_file_name(std::string_view name) noexcept {
+  // An exact list, not a prefix: --home may name a directory that also holds
+  // the user's own "tumar.AppImage" or "tumar.notes.txt", and panic must not
+  // destroy those. SQLite names nothing else here: temp files live in memory
+  // and the VFS refuses super-journals (core/store/encrypted_vfs.cpp).
+  static constexpr std::string_view kNames[] = {
+      "tumar.key", "tumar.key.tmp", "tumar.db", "tumar.db-wal", "tumar.db-shm", "tumar.db-journal",
+  };
+  for (std::string_view n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
 
 }  // namespace tumar::profile

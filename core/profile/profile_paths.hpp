@@ -8,7 +8,6 @@
 
 namespace tumar::profile {
 
-inline constexpr std::string_view kProfileFilePrefix = "tumar.";
 inline constexpr std::string_view kKeyFileName = "tumar.key";
 inline constexpr std::string_view kTempSuffix = ".tmp";  // atomic writes go to <name>.tmp first
 inline constexpr std::string_view kDatabaseName = "tumar.db";
@@ -28,7 +27,7 @@ struct ProfilePaths {
 // The temp file an atomic write of `path` goes through (<path>.tmp).
 [[nodiscard]] std::filesystem::path temp_path_for(const std::filesystem::path& path);
 
-// True for a directory entry name that belongs to tumar ("tumar." prefix).
+// True for exactly the file names tumar creates in a profile directory.
 [[nodiscard]] bool is_profile_file_name(std::string_view name) noexcept;
 
 }  // namespace tumar::profile

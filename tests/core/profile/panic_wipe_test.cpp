@@ -77,10 +77,18 @@ TEST_F(PanicWipe, DestroysEverythingOfOursAndRemovesTheEmptyHome) {
 
 TEST_F(PanicWipe, LeavesForeignFilesAloneAndLeavesNoSecretBehind) {
   test::write_bytes(paths_.home / "notes.txt", Bytes{'h', 'i'});
-  fs::create_directory(paths_.home / "tumar.cache");  // ours by name, but not a file: left alone
+  fs::create_directory(paths_.home / "tumar.cache");  // not a name tumar creates: left alone
+  // The user's own files that merely start with "tumar." (a home pointed at
+  // a shared directory) are not ours either.
+  test::write_bytes(paths_.home / "tumar.AppImage", Bytes{'E', 'L', 'F'});
+  test::write_bytes(paths_.home / "tumar.notes.txt", Bytes{'m', 'y'});
   auto r = wipe_profile(paths_.home);
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_EQ(r->left_alone, (std::vector<std::string>{"notes.txt", "tumar.cache"}));
+  std::vector<std::string> left = r->left_alone;
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{"notes.txt", "tumar.AppImage", "tumar.cache", "tumar.notes.txt"}));
+  EXPECT_EQ(read_bytes(paths_.home / "tumar.AppImage"), (Bytes{'E', 'L', 'F'}));
+  EXPECT_EQ(read_bytes(paths_.home / "tumar.notes.txt"), (Bytes{'m', 'y'}));
   EXPECT_FALSE(r->home_removed);
   EXPECT_EQ(read_bytes(paths_.home / "notes.txt"), (Bytes{'h', 'i'}));
   EXPECT_TRUE(fs::is_directory(paths_.home / "tumar.cache"));
@@ -92,6 +100,18 @@ TEST_F(PanicWipe, LeavesForeignFilesAloneAndLeavesNoSecretBehind) {
     EXPECT_FALSE(contains(f, std::span(key_bytes_).subspan(kHeaderSize, 32)));  // slot 0
     EXPECT_FALSE(contains(f, std::span(key_bytes_).subspan(kHeaderSize + kSlotSize, 32)));  // slot 1
   }
+}
+
+TEST_F(PanicWipe, SymlinkedHomeIsWipedAndTheLinkKept) {
+  // --home may be a symlink to the real directory (an encrypted volume).
+  const fs::path link = root_ / "link";
+  fs::create_directory_symlink(paths_.home, link);
+  auto r = wipe_profile(link);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r->key_file_destroyed);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(paths_.key_file)));
+  EXPECT_FALSE(fs::exists(fs::symlink_status(paths_.database)));
+  EXPECT_TRUE(fs::is_symlink(link));
 }
 
 TEST_F(PanicWipe, OverwritesTheKeyFileInPlaceBeforeUnlinkingIt) {
