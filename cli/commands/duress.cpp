@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/app_context.hpp"
+#include "cli/commands/profile_commands.hpp"
 #include "cli/passphrase_input.hpp"
 #include "core/profile/profile.hpp"
 
@@ -22,12 +23,8 @@ void add_duress_command(CLI::App& app, AppContext& ctx) {
       "Example:\n  tumar duress set");
   cmd->callback([&ctx, duress_file] {
     ctx.action = [&ctx, duress_file]() -> core::Result<void> {
-      auto home = profile::resolve_home(ctx.home);
+      auto home = existing_profile_home(ctx);
       if (!home) return tl::unexpected(home.error());
-      if (!profile::Profile::exists(*home)) {
-        return core::fail(core::Errc::kNoProfile,
-                          "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
-      }
       auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
       if (!pass) return tl::unexpected(pass.error());
       auto duress = new_passphrase(*duress_file, "duress passphrase", "--duress-passphrase-file");

@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/app_context.hpp"
+#include "cli/commands/profile_commands.hpp"
 #include "cli/passphrase_input.hpp"
 #include "core/profile/profile.hpp"
 
@@ -17,12 +18,8 @@ void add_passphrase_command(CLI::App& app, AppContext& ctx) {
   cmd->footer("Example:\n  tumar passphrase change");
   cmd->callback([&ctx, new_file] {
     ctx.action = [&ctx, new_file]() -> core::Result<void> {
-      auto home = profile::resolve_home(ctx.home);
+      auto home = existing_profile_home(ctx);
       if (!home) return tl::unexpected(home.error());
-      if (!profile::Profile::exists(*home)) {
-        return core::fail(core::Errc::kNoProfile,
-                          "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
-      }
       auto old_pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
       if (!old_pass) return tl::unexpected(old_pass.error());
       auto new_pass = new_passphrase(*new_file, "passphrase", "--new-passphrase-file");

@@ -6,13 +6,19 @@
 
 namespace tumar::cli {
 
-core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::RandomSource& rng) {
+core::Result<std::filesystem::path> existing_profile_home(const AppContext& ctx) {
   auto home = profile::resolve_home(ctx.home);
-  if (!home) return tl::unexpected(home.error());
+  if (!home) return home;
   if (!profile::Profile::exists(*home)) {
     return core::fail(core::Errc::kNoProfile,
                       "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
   }
+  return home;
+}
+
+core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::RandomSource& rng) {
+  auto home = existing_profile_home(ctx);
+  if (!home) return tl::unexpected(home.error());
   auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
   if (!pass) return tl::unexpected(pass.error());
   auto prof = profile::Profile::unlock(*home, *pass, rng);

@@ -9,6 +9,9 @@
 
 namespace tumar::cli {
 
+// The resolved home, or kNoProfile with a sentence saying how to create one.
+core::Result<std::filesystem::path> existing_profile_home(const AppContext& ctx);
+
 // Resolves the home and unlocks with the passphrase from --passphrase-file or
 // the terminal.
 core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::RandomSource& rng);

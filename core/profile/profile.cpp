@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include <sodium.h>
 
@@ -99,6 +100,30 @@ core::Result<void> validate_name(const std::string& name) {
   return {};
 }
 
+// Stands up a new profile in `paths`: fresh master key, database id and
+// identity. The database comes first and the key file last (written by
+// `write_key_file`): the key file's presence is what makes a profile exist,
+// so a crash in between leaves nothing that claims to open. On failure the
+// database files are removed again.
+core::Result<void> build_profile(const ProfilePaths& paths, const std::string& display_name,
+                                 store::JournalMode mode, crypto::RandomSource& rng, crypto::Secret<32>& master,
+                                 DbId& db_id,
+                                 const std::function<core::Result<void>(const crypto::Secret<32>&, const DbId&)>&
+                                     write_key_file) {
+  rng.fill(master.span());
+  rng.fill(db_id);
+  auto built = [&]() -> core::Result<void> {
+    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, mode);
+    if (!db) return tl::unexpected(db.error());
+    if (auto ok = migrate(*db); !ok) return ok;
+    auto id = identity::LocalIdentity::generate(rng);
+    if (auto ok = write_identity(*db, id, display_name); !ok) return ok;
+    return write_key_file(master, db_id);
+  }();
+  if (!built) remove_database_files(paths);
+  return built;
+}
+
 }  // namespace
 
 core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
@@ -134,24 +159,12 @@ core::Result<Profile> Profile::create(const fs::path& home, const crypto::Secret
   remove_database_files(paths);
 
   crypto::Secret<32> master;
-  rng.fill(master.span());
   DbId db_id{};
-  rng.fill(db_id);
-
-  // Database first, key file last: the key file's presence is what makes a
-  // profile exist, so a crash in between leaves nothing that claims to open.
-  auto created = [&]() -> core::Result<void> {
-    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, options.journal_mode);
-    if (!db) return tl::unexpected(db.error());
-    if (auto ok = migrate(*db); !ok) return ok;
-    auto id = identity::LocalIdentity::generate(rng);
-    if (auto ok = write_identity(*db, id, options.display_name); !ok) return ok;
-    return KeyFile::create(paths.key_file, passphrase, options.kdf, master, db_id);
-  }();
-  if (!created) {
-    remove_database_files(paths);
-    return tl::unexpected(created.error());
-  }
+  auto built = build_profile(paths, options.display_name, options.journal_mode, rng, master, db_id,
+                             [&](const crypto::Secret<32>& m, const DbId& id) {
+                               return KeyFile::create(paths.key_file, passphrase, options.kdf, m, id);
+                             });
+  if (!built) return tl::unexpected(built.error());
   return open_unlocked(paths, master, db_id);
 }
 
@@ -216,22 +229,14 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
   remove_database_files(paths);
   crypto::Secret<32> master;
-  rng.fill(master.span());
   DbId db_id{};
-  rng.fill(db_id);
-  auto created = [&]() -> core::Result<void> {
-    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal);
-    if (!db) return tl::unexpected(db.error());
-    if (auto ok = migrate(*db); !ok) return ok;
-    auto id = identity::LocalIdentity::generate(rng);
-    std::string name = unlocked->decoy_name.empty() ? std::string("tumar") : unlocked->decoy_name;
-    if (auto ok = write_identity(*db, id, name); !ok) return ok;
-    return KeyFile::create_with_wrapping_key(paths.key_file, unlocked->header, unlocked->wrapping_key, master, db_id);
-  }();
-  if (!created) {
-    remove_database_files(paths);
-    return tl::unexpected(created.error());
-  }
+  std::string name = unlocked->decoy_name.empty() ? std::string("tumar") : unlocked->decoy_name;
+  auto built = build_profile(paths, name, store::JournalMode::kWal, rng, master, db_id,
+                             [&](const crypto::Secret<32>& m, const DbId& id) {
+                               return KeyFile::create_with_wrapping_key(paths.key_file, unlocked->header,
+                                                                        unlocked->wrapping_key, m, id);
+                             });
+  if (!built) return tl::unexpected(built.error());
   return open_unlocked(paths, master, db_id);
 }
 
