@@ -26,6 +26,16 @@ CREATE TABLE setting (
   value TEXT NOT NULL
 ) STRICT;
 )sql",
+    // 2: the allow list (`tumar peer add`), the admission rule until networks exist.
+    R"sql(
+CREATE TABLE peer (
+  address         TEXT PRIMARY KEY,
+  identity_key    BLOB CHECK (identity_key IS NULL OR length(identity_key) = 32),
+  added_at        INTEGER NOT NULL,
+  last_synced_at  INTEGER
+) STRICT;
+CREATE INDEX peer_by_identity_key ON peer (identity_key);
+)sql",
 };
 
 }  // namespace

@@ -1,0 +1,122 @@
+#include "core/peers/peer_store.hpp"
+
+#include <algorithm>
+
+namespace tumar::peers {
+namespace {
+
+core::Result<PeerRecord> read_row(const store::Statement& st) {
+  PeerRecord r;
+  auto address = parse_peer_address(st.column_text(0));
+  if (!address) return core::fail(core::Errc::kCorrupt, "The allow list holds an address tumar cannot read.");
+  r.address = *address;
+  if (!st.column_is_null(1)) {
+    auto blob = st.column_blob(1);
+    if (blob.size() != identity::kIdentityKeySize) {
+      return core::fail(core::Errc::kCorrupt, "The allow list holds a key of the wrong size.");
+    }
+    identity::IdentityKey key{};
+    std::copy(blob.begin(), blob.end(), key.begin());
+    r.identity_key = key;
+  }
+  r.added_at = st.column_int64(2);
+  if (!st.column_is_null(3)) r.last_synced_at = st.column_int64(3);
+  return r;
+}
+
+constexpr const char* kSelect = "SELECT address, identity_key, added_at, last_synced_at FROM peer";
+
+}  // namespace
+
+core::Result<std::optional<PeerRecord>> PeerStore::find(const PeerAddress& address) {
+  auto st = db_.prepare(std::string(kSelect) + " WHERE address = ?1");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<PeerRecord>{};
+  auto rec = read_row(*st);
+  if (!rec) return tl::unexpected(rec.error());
+  return std::optional<PeerRecord>(std::move(*rec));
+}
+
+core::Result<AddOutcome> PeerStore::add(const PeerAddress& address, const std::optional<identity::IdentityKey>& key,
+                                        std::int64_t now) {
+  auto existing = find(address);
+  if (!existing) return tl::unexpected(existing.error());
+  if (*existing) {
+    const auto& have = (*existing)->identity_key;
+    if (!key || (have && *have == *key)) return AddOutcome::kUnchanged;
+    if (have) {
+      return core::fail(core::Errc::kRefused, address.to_string() +
+                                                  " is already recorded with a different key. If the peer really "
+                                                  "has a new key, run `tumar peer remove " +
+                                                  address.to_string() + "` first, then add it again.");
+    }
+    if (auto r = record_key(address, *key); !r) return tl::unexpected(r.error());
+    return AddOutcome::kKeyRecorded;
+  }
+  auto st = db_.prepare("INSERT INTO peer (address, identity_key, added_at) VALUES (?1, ?2, ?3)");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
+  auto bound = key ? st->bind(2, std::span<const std::uint8_t>(*key)) : st->bind_null(2);
+  if (!bound) return tl::unexpected(bound.error());
+  if (auto b = st->bind(3, now); !b) return tl::unexpected(b.error());
+  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  return AddOutcome::kAdded;
+}
+
+core::Result<bool> PeerStore::remove(const PeerAddress& address) {
+  auto existing = find(address);
+  if (!existing) return tl::unexpected(existing.error());
+  if (!*existing) return false;
+  auto st = db_.prepare("DELETE FROM peer WHERE address = ?1");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
+  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  return true;
+}
+
+core::Result<std::vector<PeerRecord>> PeerStore::list() {
+  auto st = db_.prepare(std::string(kSelect) + " ORDER BY added_at, address");
+  if (!st) return tl::unexpected(st.error());
+  std::vector<PeerRecord> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    auto rec = read_row(*st);
+    if (!rec) return tl::unexpected(rec.error());
+    out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+core::Result<bool> PeerStore::is_allowed(const identity::IdentityKey& key) {
+  auto st = db_.prepare("SELECT 1 FROM peer WHERE identity_key = ?1 LIMIT 1");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, std::span<const std::uint8_t>(key)); !b) return tl::unexpected(b.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return *row;
+}
+
+core::Result<void> PeerStore::record_key(const PeerAddress& address, const identity::IdentityKey& key) {
+  auto st = db_.prepare("UPDATE peer SET identity_key = ?2 WHERE address = ?1 AND identity_key IS NULL");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
+  if (auto b = st->bind(2, std::span<const std::uint8_t>(key)); !b) return tl::unexpected(b.error());
+  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  return {};
+}
+
+core::Result<void> PeerStore::mark_synced(const PeerAddress& address, std::int64_t now) {
+  auto st = db_.prepare("UPDATE peer SET last_synced_at = ?2 WHERE address = ?1");
+  if (!st) return tl::unexpected(st.error());
+  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
+  if (auto b = st->bind(2, now); !b) return tl::unexpected(b.error());
+  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  return {};
+}
+
+}  // namespace tumar::peers

@@ -1,0 +1,242 @@
+#include "core/session/peer_session.hpp"
+
+#include <cstdlib>
+#include <utility>
+
+#include "core/session/wire_codec.hpp"
+
+namespace tumar::session {
+
+const char* close_reason_name(CloseReason reason) noexcept {
+  switch (reason) {
+    case CloseReason::kLocal: return "closed locally";
+    case CloseReason::kPeerGoodbye: return "peer said goodbye";
+    case CloseReason::kPeerClosed: return "peer closed the connection";
+    case CloseReason::kHandshakeTimeout: return "handshake timed out";
+    case CloseReason::kIdleTimeout: return "idle timeout";
+    case CloseReason::kNotAdmitted: return "peer not admitted";
+    case CloseReason::kProtocol: return "protocol violation";
+    case CloseReason::kLimit: return "limit exceeded";
+  }
+  return "?";
+}
+
+void check_limits(const SessionLimits& limits) {
+  const bool ok = limits.handshake_timeout.count() > 0 && limits.idle_timeout.count() > 0 &&
+                  limits.max_frame_len >= 2 * noise::kTagLen && limits.max_frame_len <= noise::kMaxMessageLen &&
+                  limits.max_message_len >= 1024 && limits.max_message_len <= kHardMaxMessageLen;
+  if (!ok) std::abort();  // a configuration bug, not peer input
+}
+
+PeerSession::PeerSession(Role role, State state, Admission admission, const SessionLimits& limits, Instant now)
+    : role_(role),
+      state_(std::move(state)),
+      admission_(std::move(admission)),
+      limits_(limits),
+      handshake_deadline_(now + limits.handshake_timeout),
+      last_heard_(now) {
+  check_limits(limits_);
+  if (!admission_) std::abort();  // admitting everyone must be a decision, not a default
+}
+
+PeerSession PeerSession::initiator(const identity::LocalIdentity& me,
+                                   std::optional<identity::IdentityKey> expected_responder, Admission admission,
+                                   const SessionLimits& limits, Instant now) {
+  return PeerSession(Role::kInitiator, Handshaking{noise::TumarHandshake::initiator(me, expected_responder)},
+                     std::move(admission), limits, now);
+}
+
+PeerSession PeerSession::responder(const identity::LocalIdentity& me, Admission admission,
+                                   const SessionLimits& limits, Instant now) {
+  return PeerSession(Role::kResponder, Handshaking{noise::TumarHandshake::responder(me)}, std::move(admission),
+                     limits, now);
+}
+
+bool PeerSession::is_open() const noexcept { return std::holds_alternative<Open>(state_); }
+bool PeerSession::is_closed() const noexcept { return std::holds_alternative<Closed>(state_); }
+
+const char* PeerSession::state_name() const noexcept {
+  if (std::holds_alternative<Handshaking>(state_)) return "handshaking";
+  if (is_open()) return "open";
+  return "closed";
+}
+
+std::optional<Instant> PeerSession::deadline() const noexcept {
+  if (std::holds_alternative<Handshaking>(state_)) return handshake_deadline_;
+  if (is_open()) return last_heard_ + limits_.idle_timeout;
+  return std::nullopt;
+}
+
+CloseReason PeerSession::reason_for(const core::Error& error) noexcept {
+  switch (error.code()) {
+    case core::Errc::kLimit: return CloseReason::kLimit;
+    case core::Errc::kRefused: return CloseReason::kNotAdmitted;
+    default: return CloseReason::kProtocol;
+  }
+}
+
+void PeerSession::fail(CloseReason reason, std::string detail, SessionOutput& out) {
+  // Replacing the state destroys the handshake or transport, whose
+  // CipherStates wipe their keys. Nothing is written: to the peer, every
+  // failure is the same silent close.
+  state_ = Closed{reason};
+  out.send.clear();
+  out.closed = Closure{reason, std::move(detail)};
+}
+
+SessionOutput PeerSession::start(crypto::RandomSource& rng) {
+  SessionOutput out;
+  auto* hs = std::get_if<Handshaking>(&state_);
+  if (hs == nullptr || role_ != Role::kInitiator) return out;
+  auto step = hs->handshake.start(rng);
+  if (!step) {
+    fail(reason_for(step.error()), step.error().message(), out);
+    return out;
+  }
+  if (step->send) noise::append_frame(*step->send, out.send);
+  return out;
+}
+
+SessionOutput PeerSession::on_bytes(Instant now, std::span<const std::uint8_t> bytes, crypto::RandomSource& rng) {
+  SessionOutput out;
+  while (!bytes.empty() && !out.closed) {
+    if (auto* hs = std::get_if<Handshaking>(&state_)) {
+      handshake_bytes(*hs, now, bytes, rng, out);
+    } else if (auto* open = std::get_if<Open>(&state_)) {
+      const std::uint64_t before = open->transport.received();
+      open_bytes(*open, bytes, out);
+      // Only whole authenticated messages count as hearing from the peer: a
+      // byte dribbled every few minutes must not keep a slot alive.
+      if (is_open() && std::get<Open>(state_).transport.received() != before) last_heard_ = now;
+    } else {
+      break;  // closed: later bytes are ignored
+    }
+  }
+  return out;
+}
+
+void PeerSession::handshake_bytes(Handshaking& hs, Instant now, std::span<const std::uint8_t>& bytes,
+                                  crypto::RandomSource& rng, SessionOutput& out) {
+  auto frame = hs.decoder.next(bytes);
+  if (!frame) return fail(reason_for(frame.error()), "Handshake: " + frame.error().message(), out);
+  if (!*frame) return;  // need more bytes
+
+  auto step = hs.handshake.receive(**frame, rng);
+  if (!step) return fail(reason_for(step.error()), "Handshake: " + step.error().message(), out);
+
+  if (!step->established) {
+    if (step->send) noise::append_frame(*step->send, out.send);
+    return;
+  }
+  // The peer has proven its identity. Admission comes before message 3 is
+  // written (initiator) and before any transport byte (both sides).
+  const identity::PublicIdentity who = step->established->peer().identity();
+  if (auto admitted = admission_(step->established->peer()); !admitted) {
+    return fail(CloseReason::kNotAdmitted, admitted.error().message(), out);
+  }
+  if (step->send) noise::append_frame(*step->send, out.send);
+  const std::size_t max_frame = limits_.max_frame_len;
+  const std::size_t max_message = limits_.max_message_len;
+  noise::Transport transport = std::move(*step->established).into_transport();
+  state_ = Open{std::move(transport), noise::FrameDecoder(max_frame), Reassembler(max_message)};
+  peer_ = who;
+  out.admitted = who;
+  last_heard_ = now;
+}
+
+void PeerSession::open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out) {
+  auto frame = open.decoder.next(bytes);
+  if (!frame) return fail(reason_for(frame.error()), frame.error().message(), out);
+  if (!*frame) return;
+
+  // A tampered, truncated, replayed or reordered message fails here: the
+  // receive nonce is the count of messages so far, so a message out of its
+  // place decrypts under the wrong nonce and its tag does not verify.
+  auto plaintext = open.transport.open(**frame);
+  if (!plaintext) return fail(reason_for(plaintext.error()), plaintext.error().message(), out);
+
+  auto message = open.reassembler.add(*plaintext);
+  if (!message) return fail(reason_for(message.error()), message.error().message(), out);
+  if (*message) handle_message(open, std::move(**message), out);
+}
+
+void PeerSession::handle_message(Open& open, std::vector<std::uint8_t> bytes, SessionOutput& out) {
+  auto message = decode_wire(bytes);
+  if (!message) return fail(CloseReason::kProtocol, message.error().message(), out);
+  ++messages_received_;
+  switch (message->body_case()) {
+    case proto::WireMessage::kPing: {
+      proto::WireMessage pong;
+      pong.mutable_pong()->set_nonce(message->ping().nonce());
+      if (auto r = send(pong, out.send); !r) return fail(reason_for(r.error()), r.error().message(), out);
+      return;
+    }
+    case proto::WireMessage::kGoodbye:
+      open.transport.close();
+      state_ = Closed{CloseReason::kPeerGoodbye};
+      out.closed = Closure{CloseReason::kPeerGoodbye, "The peer said goodbye."};
+      return;
+    default:
+      out.received.push_back(std::move(*message));
+      return;
+  }
+}
+
+core::Result<void> PeerSession::send(const proto::WireMessage& message, std::vector<std::uint8_t>& out) {
+  auto* open = std::get_if<Open>(&state_);
+  if (open == nullptr) return core::fail(core::Errc::kProtocol, "The connection is not open.");
+  const std::vector<std::uint8_t> bytes = encode_wire(message);
+  if (bytes.size() > limits_.max_message_len) {
+    return core::fail(core::Errc::kLimit, "A message of " + std::to_string(bytes.size()) +
+                                              " bytes is over the limit of " +
+                                              std::to_string(limits_.max_message_len) + " bytes.");
+  }
+  core::Result<void> sealed;
+  const std::size_t rollback = out.size();
+  for_each_fragment(bytes, [&](std::span<const std::uint8_t> fragment) {
+    if (sealed) sealed = open->transport.seal(fragment, out);
+  });
+  if (!sealed) {
+    // Nonce exhaustion: the transport is dead; so is the session.
+    out.resize(rollback);
+    state_ = Closed{CloseReason::kLimit};
+    return sealed;
+  }
+  ++messages_sent_;
+  return {};
+}
+
+SessionOutput PeerSession::close(std::string detail) {
+  SessionOutput out;
+  if (is_closed()) return out;
+  if (is_open()) {
+    proto::WireMessage goodbye;
+    goodbye.mutable_goodbye();
+    (void)send(goodbye, out.send);  // best effort: we close either way
+  }
+  state_ = Closed{CloseReason::kLocal};
+  out.closed = Closure{CloseReason::kLocal, std::move(detail)};
+  return out;
+}
+
+SessionOutput PeerSession::on_peer_closed(std::string detail) {
+  SessionOutput out;
+  if (is_closed()) return out;
+  state_ = Closed{CloseReason::kPeerClosed};
+  out.closed = Closure{CloseReason::kPeerClosed, std::move(detail)};
+  return out;
+}
+
+SessionOutput PeerSession::on_tick(Instant now) {
+  SessionOutput out;
+  if (std::holds_alternative<Handshaking>(state_) && now >= handshake_deadline_) {
+    fail(CloseReason::kHandshakeTimeout,
+         "The handshake did not finish within " + std::to_string(limits_.handshake_timeout.count()) + " ms.", out);
+  } else if (is_open() && now >= last_heard_ + limits_.idle_timeout) {
+    fail(CloseReason::kIdleTimeout,
+         "Nothing heard from the peer for " + std::to_string(limits_.idle_timeout.count()) + " ms.", out);
+  }
+  return out;
+}
+
+}  // namespace tumar::session

@@ -1,0 +1,162 @@
+#pragma once
+// One connection to one peer, from the first handshake byte to the close
+// (docs/PROTOCOL.md, "Sessions"). Sans-I/O: the driver (net/connection)
+// hands in bytes read from the socket and the current time, and gets back
+// bytes to write, what happened, and when to call again. It reads no clock,
+// draws no randomness of its own and never touches a socket, so every limit
+// below is tested with a virtual clock and no network.
+//
+//   Handshaking ──(message 3 done, peer admitted)──> Open ──> Closed
+//        └──────────(any failure, timeout, refusal)─────────────┘
+//
+// What it enforces:
+//   * frames during the handshake are at most kMaxHandshakeFrameLen bytes;
+//     transport frames at most limits.max_frame_len, from the length field
+//     alone (never clamped);
+//   * the handshake finishes within limits.handshake_timeout;
+//   * admission: after the handshake proves who the peer is, the Admission
+//     callback must accept that identity, or the session closes without a
+//     single transport byte sent. The initiator checks before it writes
+//     message 3, so a refused responder never learns who dialled;
+//   * any failed decryption (garbage, bad tag, truncated, replayed or
+//     reordered message) closes the session: the Noise nonce is the message
+//     counter, so a replayed or reordered message fails authentication;
+//   * reassembled messages are at most limits.max_message_len bytes;
+//   * no bytes from the peer for limits.idle_timeout closes it.
+//
+// Every failure looks the same to the peer: the connection just closes. The
+// reason is in SessionOutput::closed for the driver's debug log.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/crypto/random.hpp"
+#include "core/error.hpp"
+#include "core/identity/identity.hpp"
+#include "core/noise/frame.hpp"
+#include "core/noise/transport.hpp"
+#include "core/noise/tumar_handshake.hpp"
+#include "core/session/fragment.hpp"
+#include "core/session/session_limits.hpp"
+#include "tumar/wire.pb.h"
+
+namespace tumar::session {
+
+enum class CloseReason {
+  kLocal,             // we closed it (sync done, node stopping)
+  kPeerGoodbye,       // the peer said Goodbye
+  kPeerClosed,        // the peer closed the TCP connection
+  kHandshakeTimeout,  // the handshake did not finish in time
+  kIdleTimeout,       // nothing from the peer for too long
+  kNotAdmitted,       // the peer's identity is not welcome here
+  kProtocol,          // malformed, forged, replayed or reordered input
+  kLimit,             // an oversized frame or message, or nonce exhaustion
+};
+
+const char* close_reason_name(CloseReason reason) noexcept;
+
+struct Closure {
+  CloseReason reason;
+  std::string detail;  // a sentence for the debug log; never sent to the peer
+};
+
+// Decides whether a proven identity may use this node. Returns an error
+// (kRefused, with the reason for the log) to turn it away.
+using Admission = std::function<core::Result<void>(const identity::VerifiedIdentity& peer)>;
+
+struct SessionOutput {
+  std::vector<std::uint8_t> send;                  // write these bytes, in order
+  std::optional<identity::PublicIdentity> admitted;  // the handshake finished and the peer was admitted
+  std::vector<proto::WireMessage> received;        // messages for the application (never Ping or Goodbye)
+  std::optional<Closure> closed;                   // write `send`, then close the socket
+};
+
+enum class Role { kInitiator, kResponder };
+
+class PeerSession {
+ public:
+  // expected_responder pins the identity the dialer means to reach (see
+  // TumarHandshake::initiator). `me` need not outlive the session.
+  static PeerSession initiator(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected_responder,
+                               Admission admission, const SessionLimits& limits, Instant now);
+  static PeerSession responder(const identity::LocalIdentity& me, Admission admission, const SessionLimits& limits,
+                               Instant now);
+
+  PeerSession(PeerSession&&) noexcept = default;
+  PeerSession& operator=(PeerSession&&) noexcept = default;
+
+  // Initiator: message 1. Responder: nothing. Call once, first.
+  SessionOutput start(crypto::RandomSource& rng);
+
+  // Bytes read from the socket, in any chunking.
+  SessionOutput on_bytes(Instant now, std::span<const std::uint8_t> bytes, crypto::RandomSource& rng);
+
+  // The peer closed its side (EOF) or the socket failed.
+  SessionOutput on_peer_closed(std::string detail);
+
+  // Time passed; closes the session if a deadline is past.
+  SessionOutput on_tick(Instant now);
+
+  // Queues one message (Open only; otherwise kProtocol, nothing changes).
+  // kLimit if the message exceeds the peer's limit, which we assume equals ours.
+  [[nodiscard]] core::Result<void> send(const proto::WireMessage& message, std::vector<std::uint8_t>& out);
+
+  // Closes from our side: says Goodbye if Open, wipes the keys.
+  SessionOutput close(std::string detail);
+
+  // When on_tick must next be called; nullopt once closed.
+  std::optional<Instant> deadline() const noexcept;
+
+  Role role() const noexcept { return role_; }
+  bool is_open() const noexcept;
+  bool is_closed() const noexcept;
+  // The admitted peer, once Open (and after, for the record).
+  const std::optional<identity::PublicIdentity>& peer() const noexcept { return peer_; }
+  // "handshaking", "open", "closed": for logs.
+  const char* state_name() const noexcept;
+
+  // Counters for logs and benchmarks.
+  std::uint64_t messages_sent() const noexcept { return messages_sent_; }
+  std::uint64_t messages_received() const noexcept { return messages_received_; }
+
+ private:
+  struct Handshaking {
+    noise::TumarHandshake handshake;
+    noise::FrameDecoder decoder{kMaxHandshakeFrameLen};
+  };
+  struct Open {
+    noise::Transport transport;
+    noise::FrameDecoder decoder;
+    Reassembler reassembler;
+  };
+  struct Closed {
+    CloseReason reason;
+  };
+  using State = std::variant<Handshaking, Open, Closed>;
+
+  PeerSession(Role role, State state, Admission admission, const SessionLimits& limits, Instant now);
+
+  void handshake_bytes(Handshaking& hs, Instant now, std::span<const std::uint8_t>& bytes,
+                       crypto::RandomSource& rng, SessionOutput& out);
+  void open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out);
+  void handle_message(Open& open, std::vector<std::uint8_t> bytes, SessionOutput& out);
+  void fail(CloseReason reason, std::string detail, SessionOutput& out);
+  static CloseReason reason_for(const core::Error& error) noexcept;
+
+  Role role_;
+  State state_;
+  Admission admission_;
+  SessionLimits limits_;
+  Instant handshake_deadline_;
+  Instant last_heard_;
+  std::optional<identity::PublicIdentity> peer_;
+  std::uint64_t messages_sent_ = 0;
+  std::uint64_t messages_received_ = 0;
+};
+
+}  // namespace tumar::session
