@@ -16,7 +16,11 @@ namespace tumar::cli {
 struct AppContext {
   std::optional<std::string> home;
   std::optional<std::string> passphrase_file;
+  bool verbose = false;
   std::function<core::Result<void>()> action;
+  // Set by a command that reported its own partial failure (sync: some
+  // peers failed) and wants a non-zero exit without another message.
+  std::optional<int> exit_code;
 };
 
 // Each command file registers its subcommand(s).
@@ -26,5 +30,7 @@ void add_passphrase_command(CLI::App& app, AppContext& ctx);
 void add_duress_command(CLI::App& app, AppContext& ctx);
 void add_panic_command(CLI::App& app, AppContext& ctx);
 void add_serve_command(CLI::App& app, AppContext& ctx);
+void add_peer_command(CLI::App& app, AppContext& ctx);
+void add_sync_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace tumar::cli

@@ -13,6 +13,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/exit_codes.hpp"
+#include "core/log/log.hpp"
 
 namespace {
 
@@ -44,7 +45,10 @@ int main(int argc, char** argv) {
                  "Read the passphrase from the first line of FILE instead of asking (for scripts)")
       ->type_name("FILE")
       ->envname("TUMAR_PASSPHRASE_FILE");
+  app.add_flag("-v,--verbose", ctx.verbose,
+               "Explain on stderr what the node does: connections, handshakes, why a peer was turned away");
   app.require_subcommand(1);
+  app.fallthrough();  // global options may come after the command too: `tumar serve -v`
   app.footer(
       "Exit codes: 0 ok, 1 usage, 2 passphrase or authentication, 3 network unreachable,\n"
       "            4 input refused, 5 storage (damaged, tampered with, wiped).\n"
@@ -56,6 +60,8 @@ int main(int argc, char** argv) {
   add_duress_command(app, ctx);
   add_panic_command(app, ctx);
   add_serve_command(app, ctx);
+  add_peer_command(app, ctx);
+  add_sync_command(app, ctx);
 
   try {
     app.parse(argc, argv);
@@ -64,12 +70,24 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (!ctx.action) return kExitUsage;
+  if (ctx.verbose) {
+    tumar::log::configure(tumar::log::Level::kDebug, [](tumar::log::Level level, std::string_view line) {
+      std::fprintf(stderr, "tumar: %s: %.*s\n", tumar::log::level_name(level), static_cast<int>(line.size()),
+                   line.data());
+    });
+  } else {
+    tumar::log::configure(tumar::log::Level::kWarn, [](tumar::log::Level level, std::string_view line) {
+      std::fprintf(stderr, "tumar: %s: %.*s\n", tumar::log::level_name(level), static_cast<int>(line.size()),
+                   line.data());
+    });
+  }
   try {
     auto result = ctx.action();
     if (!result) {
       std::fprintf(stderr, "tumar: %s\n", result.error().message().c_str());
       return exit_code_for(result.error().code());
     }
+    if (ctx.exit_code) return *ctx.exit_code;
   } catch (const std::exception& e) {
     // core/ throws nothing; this catches allocation failure and library bugs
     // so the user still gets a sentence and a storage exit code.

@@ -1,25 +1,78 @@
 #pragma once
-// A running node: the event loop of `tumar serve`. For now it watches for a
-// panic wipe and for SIGINT/SIGTERM; the transport (listener, dialer, peers)
-// plugs into the same io_context.
+// A running node: the event loop of `tumar serve`. It listens, hands each
+// connection to a responder session, watches for a panic wipe, and stops
+// cleanly on SIGINT/SIGTERM or stop().
 
 #include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
 
+#include "core/crypto/random.hpp"
+#include "core/identity/identity.hpp"
+#include "core/peers/peer_address.hpp"
 #include "core/profile/wipe_watch.hpp"
+#include "core/session/connection_budget.hpp"
+#include "core/session/peer_session.hpp"
+#include "net/asio.hpp"
+#include "net/net_error.hpp"
+#include "net/peer_manager.hpp"
 
 namespace tumar::net {
 
-enum class StopReason { kSignal, kWiped };
+enum class StopReason { kSignal, kStopped, kWiped };
 
 struct NodeOptions {
   // Well under the 1 s the panic promise allows, cheap (two stat calls).
   std::chrono::milliseconds wipe_poll_interval{250};
+  session::SessionLimits limits;
+  session::ConnectionLimits connection_limits;
+  // On a signal, how long peers get to receive our Goodbye.
+  std::chrono::milliseconds shutdown_grace{500};
+  bool handle_signals = true;
 };
 
-// Runs until a signal or until `watch` reports the profile wiped.
-// `on_ready` runs once the loop is up (the CLI prints there).
-StopReason run_node(const profile::WipeWatch& watch, const NodeOptions& options,
-                    const std::function<void()>& on_ready);
+class Node {
+ public:
+  // `me`, `rng` and `watch` (if given) must outlive the node.
+  Node(const identity::LocalIdentity& me, session::Admission admission, const NodeOptions& options,
+       crypto::RandomSource& rng, const profile::WipeWatch* watch = nullptr);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Binds now, so a port in use is reported before run(). Returns the bound
+  // endpoint ("127.0.0.1:41234" for port 0).
+  Result<std::string> listen(const peers::PeerAddress& address);
+
+  // Runs until a signal, stop(), or a wipe. on_ready runs once, in the loop.
+  StopReason run(const std::function<void()>& on_ready = {});
+
+  // Thread-safe: asks run() to return (gracefully: peers get a Goodbye).
+  void stop();
+
+  asio::io_context& io() noexcept { return io_; }
+  PeerManager& peers() noexcept { return peers_; }
+
+ private:
+  void begin_shutdown(StopReason reason);
+  void arm_wipe_poll();
+  void drain_check();
+
+  const identity::LocalIdentity& me_;
+  session::Admission admission_;
+  NodeOptions options_;
+  crypto::RandomSource& rng_;
+  const profile::WipeWatch* watch_;
+  // Declared before the io_context: connections hold budget tickets and are
+  // destroyed with the io_context, so the budget must outlive it.
+  PeerManager peers_;
+  asio::io_context io_{1};
+  std::optional<tcp::acceptor> acceptor_;
+  asio::steady_timer wipe_timer_{io_};
+  asio::steady_timer grace_timer_{io_};
+  asio::steady_timer drain_timer_{io_};
+  std::optional<StopReason> stopping_;
+};
 
 }  // namespace tumar::net

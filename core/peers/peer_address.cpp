@@ -35,7 +35,8 @@ std::string PeerAddress::to_string() const {
   return out;
 }
 
-core::Result<PeerAddress> parse_peer_address(std::string_view text) {
+namespace {
+core::Result<PeerAddress> parse(std::string_view text, bool allow_port_zero) {
   PeerAddress out;
   std::string_view port_text;
   if (!text.empty() && text.front() == '[') {
@@ -64,9 +65,13 @@ core::Result<PeerAddress> parse_peer_address(std::string_view text) {
     return invalid(text, "the port must be a number");
   }
   unsigned long port = std::stoul(std::string(port_text));
-  if (port == 0 || port > 65535) return invalid(text, "the port must be 1 to 65535");
+  if ((port == 0 && !allow_port_zero) || port > 65535) return invalid(text, "the port must be 1 to 65535");
   out.port = static_cast<std::uint16_t>(port);
   return out;
 }
+}  // namespace
+
+core::Result<PeerAddress> parse_peer_address(std::string_view text) { return parse(text, false); }
+core::Result<PeerAddress> parse_listen_address(std::string_view text) { return parse(text, true); }
 
 }  // namespace tumar::peers

@@ -25,4 +25,7 @@ struct PeerAddress {
 // kInvalidArgument with a sentence that shows the expected form.
 [[nodiscard]] core::Result<PeerAddress> parse_peer_address(std::string_view text);
 
+// The same for where to listen: port 0 is allowed and means "any free port".
+[[nodiscard]] core::Result<PeerAddress> parse_listen_address(std::string_view text);
+
 }  // namespace tumar::peers

@@ -206,7 +206,7 @@ TEST_F(ProfileCli, PanicWithoutConfirmationWipesNothing) {
 
 TEST_F(ProfileCli, RunningServeStopsWhenThePanicWipeHappens) {
   ASSERT_EQ(init().exit_code, 0);
-  test::BackgroundProcess serve({TUMAR_EXE, "--home", home_, "--passphrase-file", pass_, "serve"},
+  test::BackgroundProcess serve({TUMAR_EXE, "--home", home_, "--passphrase-file", pass_, "serve", "--listen", "127.0.0.1:0"},
                                 (dir_ / "serve").string());
   ASSERT_TRUE(serve.wait_output("running", std::chrono::seconds(30))) << serve.out();
   ASSERT_EQ(tumar({"panic", "--yes"}).exit_code, 0);
@@ -219,7 +219,7 @@ TEST_F(ProfileCli, RunningServeStopsWhenThePanicWipeHappens) {
 
 TEST_F(ProfileCli, ServeStopsCleanlyOnSigterm) {
   ASSERT_EQ(init().exit_code, 0);
-  test::BackgroundProcess serve({TUMAR_EXE, "--home", home_, "--passphrase-file", pass_, "serve"},
+  test::BackgroundProcess serve({TUMAR_EXE, "--home", home_, "--passphrase-file", pass_, "serve", "--listen", "127.0.0.1:0"},
                                 (dir_ / "serve").string());
   ASSERT_TRUE(serve.wait_output("running", std::chrono::seconds(30)));
   kill(serve.pid(), SIGTERM);
@@ -231,7 +231,8 @@ TEST_F(ProfileCli, HelpCoversEveryCommandWithAnExample) {
   auto top = run_process({TUMAR_EXE, "--help"});
   EXPECT_EQ(top.exit_code, 0);
   for (std::vector<std::string> cmd : std::vector<std::vector<std::string>>{
-           {"init"}, {"whoami"}, {"passphrase", "change"}, {"duress", "set"}, {"panic"}, {"serve"}}) {
+           {"init"}, {"whoami"}, {"passphrase", "change"}, {"duress", "set"}, {"panic"}, {"serve"},
+           {"peer", "add"}, {"peer", "list"}, {"peer", "remove"}, {"sync"}}) {
     EXPECT_NE(top.out.find(cmd[0]), std::string::npos) << cmd[0];
     std::vector<std::string> argv{TUMAR_EXE};
     argv.insert(argv.end(), cmd.begin(), cmd.end());

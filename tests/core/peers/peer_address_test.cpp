@@ -43,3 +43,15 @@ TEST(PeerAddressTest, RefusesOverlongHostNames) {
 
 }  // namespace
 }  // namespace tumar::peers
+
+namespace tumar::peers {
+namespace {
+TEST(PeerAddressTest, OnlyAListenAddressMayUsePortZero) {
+  EXPECT_FALSE(parse_peer_address("127.0.0.1:0"));
+  auto any = parse_listen_address("127.0.0.1:0");
+  ASSERT_TRUE(any);
+  EXPECT_EQ(any->port, 0);
+  EXPECT_FALSE(parse_listen_address("127.0.0.1:65536"));
+}
+}  // namespace
+}  // namespace tumar::peers

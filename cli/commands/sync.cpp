@@ -1,0 +1,139 @@
+#include <cstdio>
+#include <ctime>
+
+#include "cli/app_context.hpp"
+#include "cli/commands/net_errors.hpp"
+#include "cli/commands/profile_commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/json.hpp"
+#include "core/encoding/hex.hpp"
+#include "core/peers/peer_store.hpp"
+#include "net/sync_client.hpp"
+
+namespace tumar::cli {
+namespace {
+
+struct SyncArgs {
+  std::vector<std::string> addresses;
+  bool json = false;
+  int timeout_s = 10;
+};
+
+// Named addresses must be on the allow list: dialling an unknown address
+// would hand our identity (message 3) to whoever answers there.
+core::Result<std::vector<net::SyncTarget>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
+  std::vector<net::SyncTarget> targets;
+  if (args.addresses.empty()) {
+    auto all = store.list();
+    if (!all) return tl::unexpected(all.error());
+    for (const auto& p : *all) targets.push_back({p.address, p.identity_key});
+    if (targets.empty()) {
+      return core::fail(core::Errc::kInvalidArgument,
+                        "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY");
+    }
+    return targets;
+  }
+  for (const auto& text : args.addresses) {
+    auto address = peers::parse_peer_address(text);
+    if (!address) return tl::unexpected(address.error());
+    auto known = store.find(*address);
+    if (!known) return tl::unexpected(known.error());
+    if (!*known) {
+      return core::fail(core::Errc::kInvalidArgument,
+                        address->to_string() + " is not on your allow list. Add it first: tumar peer add " +
+                            address->to_string() + " --key KEY");
+    }
+    targets.push_back({(*known)->address, (*known)->identity_key});
+  }
+  return targets;
+}
+
+}  // namespace
+
+void add_sync_command(CLI::App& app, AppContext& ctx) {
+  auto args = std::make_shared<SyncArgs>();
+  auto* cmd = app.add_subcommand("sync", "Connect to peers and do one sync round with each");
+  cmd->add_option("address", args->addresses, "Peers to sync with (default: every peer on your allow list)")
+      ->type_name("HOST:PORT");
+  cmd->add_flag("--json", args->json, "Print a JSON array of outcomes instead of text");
+  cmd->add_option("--timeout", args->timeout_s, "Give up on a peer that does not answer within this many seconds")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd->footer(
+      "Exits 0 when every peer was synced; otherwise with the exit code of the first failure\n"
+      "(3 unreachable, 4 refused, 2 authentication).\nExample:\n  tumar sync 192.0.2.7:7420");
+  cmd->callback([&ctx, args] {
+    ctx.action = [&ctx, args]() -> core::Result<void> {
+      crypto::SystemRandom rng;
+      auto prof = open_profile(ctx, rng);
+      if (!prof) return tl::unexpected(prof.error());
+      peers::PeerStore store(prof->database());
+      auto targets = choose_targets(*args, store);
+      if (!targets) return tl::unexpected(targets.error());
+
+      net::SyncOptions options;
+      options.dial_timeout = std::chrono::seconds(args->timeout_s);
+      options.limits.idle_timeout = std::chrono::seconds(args->timeout_s);
+      options.limits.handshake_timeout = std::min(options.limits.handshake_timeout, options.limits.idle_timeout);
+      if (!args->json) {
+        std::printf("Syncing with %zu peer%s...\n", targets->size(), targets->size() == 1 ? "" : "s");
+        std::fflush(stdout);
+      }
+      auto outcomes = net::run_sync(prof->identity(), *targets, options, rng);
+
+      std::optional<int> first_failure;
+      std::string json = "[";
+      const auto now = static_cast<std::int64_t>(std::time(nullptr));
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        const auto& o = outcomes[i];
+        const std::string where = o.target.address.to_string();
+        bool newly_pinned = false;
+        if (o.peer && !o.target.identity_key) {
+          // Trust on first use: from now on this address must prove this key.
+          if (auto r = store.record_key(o.target.address, o.peer->identity_key); !r) return r;
+          newly_pinned = true;
+        }
+        if (o.result) {
+          if (auto r = store.mark_synced(o.target.address, now); !r) return r;
+        } else if (!first_failure) {
+          first_failure = exit_code_for(o.result.error().code());
+        }
+        const std::string fp = o.peer ? identity::fingerprint(o.peer->identity_key) : "";
+        if (args->json) {
+          json += i ? "," : "";
+          json += "{\"address\":" + json_string(where) + ",\"ok\":" + (o.result ? "true" : "false");
+          json += ",\"fingerprint\":" + (o.peer ? json_string(fp) : "null");
+          json += ",\"key_recorded\":" + std::string(newly_pinned ? "true" : "false");
+          if (o.result) {
+            json += ",\"round_trip_ms\":" + std::to_string(static_cast<double>(o.result->round_trip.count()) / 1000.0);
+            json += ",\"objects_sent\":" + std::to_string(o.result->objects_sent);
+            json += ",\"objects_received\":" + std::to_string(o.result->objects_received);
+          } else {
+            json += ",\"error\":" + json_string(o.result.error().message());
+          }
+          json += "}";
+          continue;
+        }
+        if (o.result) {
+          std::printf("%s: synced (%llu objects sent, %llu received, round trip %.1f ms)\n", where.c_str(),
+                      static_cast<unsigned long long>(o.result->objects_sent),
+                      static_cast<unsigned long long>(o.result->objects_received),
+                      static_cast<double>(o.result->round_trip.count()) / 1000.0);
+        } else {
+          std::printf("%s: failed: %s\n", where.c_str(), o.result.error().message().c_str());
+        }
+        if (newly_pinned) {
+          std::printf("  first contact: recorded its key, fingerprint %s\n"
+                      "  compare it with your contact's `tumar whoami` over a channel you trust.\n",
+                      fp.c_str());
+        }
+      }
+      if (args->json) std::printf("%s]\n", json.c_str());
+      if (first_failure) ctx.exit_code = *first_failure;
+      return {};
+    };
+  });
+}
+
+}  // namespace tumar::cli

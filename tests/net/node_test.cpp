@@ -1,0 +1,240 @@
+// Integration: real nodes on loopback (127.0.0.1 only), real sockets. Every
+// limit from the transport issue, over the wire, and after each attack the
+// node still serves everyone else.
+
+#include "net/node.hpp"
+
+#include <gtest/gtest.h>
+
+#include "net/net_harness.hpp"
+#include "net/sync_client.hpp"
+
+namespace tumar::net {
+namespace {
+
+using namespace std::chrono_literals;
+using test::Bytes;
+using test::RawClient;
+using test::RunningNode;
+
+SyncOutcome sync_once(const identity::LocalIdentity& me, const peers::PeerAddress& to,
+                      std::optional<identity::IdentityKey> key, SyncOptions options = {}) {
+  crypto::SystemRandom rng;
+  auto outcomes = run_sync(me, {SyncTarget{to, key}}, options, rng);
+  EXPECT_EQ(outcomes.size(), 1u);
+  return outcomes.at(0);
+}
+
+// A node that admits exactly one identity, `member`.
+struct Fixture {
+  identity::LocalIdentity member = test::fresh_identity();
+  identity::LocalIdentity stranger = test::fresh_identity();
+};
+
+TEST(NodeTest, TwoNodesSyncOverLoopback) {
+  Fixture f;
+  RunningNode b(test::admit_only(f.member.public_identity().identity_key));
+  auto outcome = sync_once(f.member, b.address(), b.key());
+  ASSERT_TRUE(outcome.result) << outcome.result.error().message();
+  ASSERT_TRUE(outcome.peer.has_value());
+  EXPECT_EQ(outcome.peer->identity_key, b.key());
+  EXPECT_GT(outcome.result->round_trip.count(), 0);
+  EXPECT_EQ(b.counts().admitted, 1u);
+}
+
+TEST(NodeTest, ManyPeersSyncAtOnce) {
+  Fixture f;
+  RunningNode b(test::admit_all());
+  std::vector<SyncTarget> targets(8, SyncTarget{b.address(), b.key()});
+  crypto::SystemRandom rng;
+  auto outcomes = run_sync(f.member, targets, {}, rng);
+  for (const auto& o : outcomes) EXPECT_TRUE(o.result) << o.result.error().message();
+  EXPECT_EQ(b.counts().admitted, 8u);
+}
+
+TEST(NodeTest, StrangerIsDisconnectedAfterTheHandshakeAndMembersStillSync) {
+  Fixture f;
+  RunningNode b(test::admit_only(f.member.public_identity().identity_key));
+  auto refused = sync_once(f.stranger, b.address(), b.key());
+  ASSERT_FALSE(refused.result);
+  EXPECT_EQ(refused.result.error().code(), Errc::kRefused);
+  EXPECT_NE(refused.result.error().message().find("allow list"), std::string::npos);
+  EXPECT_TRUE(sync_once(f.member, b.address(), b.key()).result);
+  EXPECT_EQ(b.counts().admitted, 1u);
+}
+
+TEST(NodeTest, DiallerRefusesAResponderWithAnotherIdentityBeforeRevealingItself) {
+  Fixture f;
+  RunningNode b(test::admit_all());
+  auto outcome = sync_once(f.member, b.address(), f.stranger.public_identity().identity_key);
+  ASSERT_FALSE(outcome.result);
+  EXPECT_EQ(outcome.result.error().code(), Errc::kRefused);
+  EXPECT_EQ(b.counts().admitted, 0u) << "message 3 was never sent, so b never learned who dialled";
+}
+
+TEST(NodeTest, ClosedPortIsUnreachable) {
+  asio::io_context io;
+  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = probe.local_endpoint().port();
+  probe.close();
+  Fixture f;
+  auto outcome = sync_once(f.member, {"127.0.0.1", port}, std::nullopt);
+  ASSERT_FALSE(outcome.result);
+  EXPECT_EQ(outcome.result.error().code(), Errc::kUnreachable);
+}
+
+TEST(NodeTest, SilentPeerIsCutOffWhenTheHandshakeTimesOut) {
+  NodeOptions options;
+  options.limits.handshake_timeout = 300ms;  // 10 s in production; the virtual-clock test checks that
+  RunningNode b(test::admit_all(), options);
+  RawClient silent(b.address());
+  EXPECT_TRUE(silent.closed_by_peer(10s));
+  EXPECT_EQ(b.counts().closed_by_limit_or_protocol, 1u);
+}
+
+TEST(NodeTest, SlowlorisIsCutOffWhenTheHandshakeTimesOut) {
+  NodeOptions options;
+  options.limits.handshake_timeout = 500ms;
+  RunningNode b(test::admit_all(), options);
+  RawClient slow(b.address());
+  slow.send(Bytes{0x00});  // the first byte of a plausible length
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {
+    closed = slow.closed_by_peer(100ms);
+    if (!closed) slow.send(Bytes{0x20});  // one more byte of message 1, ever so slowly
+  }
+  EXPECT_TRUE(closed);
+}
+
+TEST(NodeTest, IdleConnectionIsClosedAfterTheConfiguredTime) {
+  NodeOptions options;
+  options.limits.idle_timeout = 400ms;
+  RunningNode b(test::admit_all());
+  RunningNode idle_node(test::admit_all(), options);
+  Fixture f;
+  RawClient client(idle_node.address());
+  ASSERT_TRUE(client.handshake(f.member));
+  EXPECT_TRUE(client.ping_answered(1)) << "open and serving";
+  EXPECT_TRUE(client.closed_by_peer(10s));
+}
+
+TEST(NodeTest, EachKindOfBadInputDisconnectsOnlyItsSender) {
+  Fixture f;
+  NodeOptions options;
+  options.limits.max_message_len = 64 * 1024;
+  RunningNode b(test::admit_all(), options);
+  RawClient good(b.address());
+  ASSERT_TRUE(good.handshake(f.member));
+
+  auto attack = [&](const char* what, const std::function<void(RawClient&)>& act) {
+    SCOPED_TRACE(what);
+    RawClient bad(b.address());
+    act(bad);
+    EXPECT_TRUE(bad.closed_by_peer(10s));
+    EXPECT_TRUE(good.ping_answered(std::hash<std::string>{}(what))) << "the node must keep serving others";
+  };
+
+  attack("garbage", [](RawClient& c) {
+    Bytes junk(300);
+    for (std::size_t i = 0; i < junk.size(); ++i) junk[i] = static_cast<std::uint8_t>(i * 7 + 3);
+    c.send(junk);
+  });
+  attack("oversized handshake frame", [](RawClient& c) { c.send(Bytes{0xFF, 0xFF}); });
+  attack("zero-length frame", [](RawClient& c) { c.send(Bytes{0x00, 0x00}); });
+  attack("truncated frame, then end of stream", [](RawClient& c) {
+    c.send(Bytes{0x00, 0x20, 1, 2, 3, 4, 5});
+    c.shutdown_send();
+  });
+  attack("bad tag", [&](RawClient& c) {
+    ASSERT_TRUE(c.handshake(f.member));
+    proto::WireMessage ping;
+    ping.mutable_ping()->set_nonce(5);
+    Bytes m = c.seal(ping);
+    m.back() ^= 0x80;
+    c.send(m);
+  });
+  attack("replayed message", [&](RawClient& c) {
+    ASSERT_TRUE(c.handshake(f.member));
+    proto::WireMessage pong;
+    pong.mutable_pong()->set_nonce(5);
+    Bytes m = c.seal(pong);
+    c.send(m);
+    c.send(m);
+  });
+  attack("reordered messages", [&](RawClient& c) {
+    ASSERT_TRUE(c.handshake(f.member));
+    proto::WireMessage pong;
+    pong.mutable_pong()->set_nonce(5);
+    Bytes first = c.seal(pong);
+    Bytes second = c.seal(pong);
+    c.send(second);
+    c.send(first);
+  });
+  attack("message over the node's limit", [&](RawClient& c) {
+    session::SessionLimits generous;
+    generous.max_message_len = 1 << 20;
+    ASSERT_TRUE(c.handshake(f.member, generous));
+    proto::WireMessage big;
+    big.mutable_ping()->set_padding(std::string(100 * 1024, 'x'));
+    c.send(c.seal(big));
+  });
+  EXPECT_GE(b.counts().closed_by_limit_or_protocol, 7u);
+}
+
+TEST(NodeTest, TransportFrameOverTheNodeLimitIsRefusedFromItsLength) {
+  Fixture f;
+  NodeOptions options;
+  options.limits.max_frame_len = 4096;
+  RunningNode b(test::admit_all(), options);
+  RawClient good(b.address());
+  ASSERT_TRUE(good.handshake(f.member));
+  RawClient bad(b.address());
+  ASSERT_TRUE(bad.handshake(f.stranger));
+  bad.send(Bytes{0x10, 0x01});  // announces 4097 bytes; none follow
+  EXPECT_TRUE(bad.closed_by_peer(10s));
+  EXPECT_TRUE(good.ping_answered(3));
+}
+
+TEST(NodeTest, ConnectionsBeyondTheNodeLimitAreClosedAtOnce) {
+  NodeOptions options;
+  options.connection_limits.max_connections = 2;
+  options.connection_limits.max_per_address = 8;
+  RunningNode b(test::admit_all(), options);
+  RawClient first(b.address());
+  RawClient second(b.address());
+  ASSERT_FALSE(first.closed_by_peer(200ms));
+  RawClient third(b.address());
+  EXPECT_TRUE(third.closed_by_peer(10s));
+  EXPECT_FALSE(second.closed_by_peer(200ms)) << "the connections already in are untouched";
+  EXPECT_EQ(b.counts().over_budget, 1u);
+  // A slot frees when a connection ends.
+  first.shutdown_send();
+  ASSERT_TRUE(first.closed_by_peer(10s));
+  Fixture f;
+  EXPECT_TRUE(sync_once(f.member, b.address(), b.key()).result);
+}
+
+TEST(NodeTest, ConnectionsBeyondThePerAddressLimitAreClosedAtOnce) {
+  NodeOptions options;
+  options.connection_limits.max_connections = 64;
+  options.connection_limits.max_per_address = 2;
+  RunningNode b(test::admit_all(), options);
+  RawClient first(b.address());
+  RawClient second(b.address());
+  ASSERT_FALSE(second.closed_by_peer(200ms));
+  RawClient third(b.address());
+  EXPECT_TRUE(third.closed_by_peer(10s));
+  EXPECT_EQ(b.counts().over_budget, 1u);
+}
+
+TEST(NodeTest, StopSaysGoodbyeToConnectedPeers) {
+  Fixture f;
+  auto b = std::make_unique<RunningNode>(test::admit_all());
+  RawClient client(b->address());
+  ASSERT_TRUE(client.handshake(f.member));
+  b.reset();  // stop() and join
+  EXPECT_TRUE(client.closed_by_peer(5s));
+}
+
+}  // namespace
+}  // namespace tumar::net
