@@ -34,7 +34,8 @@ Connection::Connection(tcp::socket socket, session::PeerSession session, std::op
       rng_(rng),
       remote_(describe(socket_)),
       deadline_timer_(socket_.get_executor()),
-      write_wakeup_(socket_.get_executor()) {}
+      write_wakeup_(socket_.get_executor()),
+      read_resume_(socket_.get_executor()) {}
 
 void Connection::start() {
   auto self = shared_from_this();
@@ -86,6 +87,7 @@ void Connection::abort() {
 
 void Connection::apply(session::SessionOutput out) {
   if (!out.send.empty() && !socket_closed_) {
+    queued_bytes_ += out.send.size();
     outbox_.push_back(std::move(out.send));
     write_wakeup_.cancel();
   }
@@ -102,6 +104,7 @@ void Connection::apply(session::SessionOutput out) {
     log::debug(remote_ + ": " + session::close_reason_name(out.closed->reason) + ": " + out.closed->detail);
     write_wakeup_.cancel();
     deadline_timer_.cancel();
+    read_resume_.cancel();
     if (events_.closed) events_.closed(*this, *out.closed);
   }
 }
@@ -110,6 +113,13 @@ asio::awaitable<void> Connection::read_loop() {
   auto self = shared_from_this();
   std::vector<std::uint8_t> buffer(kReadChunk);
   while (!closed_) {
+    // Backpressure: read no more while our answers pile up unread.
+    while (queued_bytes_ > kMaxQueuedBytes && !closed_) {
+      error_code ignored;
+      read_resume_.expires_at(asio::steady_timer::time_point::max());
+      co_await read_resume_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    }
+    if (closed_) break;
     error_code ec;
     const std::size_t n =
         co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
@@ -127,15 +137,28 @@ asio::awaitable<void> Connection::write_loop() {
   auto self = shared_from_this();
   while (true) {
     // Exactly one async_write in flight: the next starts when this one ends.
+    // It takes everything queued so far as one gather write, so a burst of
+    // small messages costs one system call, not one each.
     while (!outbox_.empty() && !socket_closed_) {
+      std::vector<std::vector<std::uint8_t>> writing;
+      writing.reserve(outbox_.size());
+      while (!outbox_.empty()) {
+        writing.push_back(std::move(outbox_.front()));
+        outbox_.pop_front();
+      }
+      std::vector<asio::const_buffer> buffers;
+      buffers.reserve(writing.size());
+      for (const auto& b : writing) buffers.emplace_back(b.data(), b.size());
       error_code ec;
-      co_await asio::async_write(socket_, asio::buffer(outbox_.front()), asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t written =
+          co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+      queued_bytes_ -= std::min(queued_bytes_, written);
+      read_resume_.cancel();
       if (ec) {
         outbox_.clear();
         apply(session_.on_peer_closed("Writing failed: " + ec.message()));
         break;
       }
-      outbox_.pop_front();
     }
     if (closed_ || socket_closed_) {
       close_socket();
@@ -171,6 +194,7 @@ void Connection::close_socket() noexcept {
   socket_.close(ignored);
   deadline_timer_.cancel();
   write_wakeup_.cancel();
+  read_resume_.cancel();
   ticket_.reset();  // the slot is free as soon as the socket is
 }
 

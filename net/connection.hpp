@@ -7,7 +7,11 @@
 //   * It owns its socket and runs on its own strand.
 //   * Reads are at most kReadChunk bytes at a time and go to the session
 //     untouched; the session refuses an oversized length before buffering.
-//   * The outbound queue keeps exactly one async_write in flight.
+//   * The outbound queue keeps exactly one async_write in flight, and it is
+//     bounded: while more than kMaxQueuedBytes wait to be written, nothing
+//     more is read from the peer. A peer that sends requests but never reads
+//     the answers stalls itself (and then meets the idle timeout) instead
+//     of growing the node's memory.
 //   * A timer wakes the session at its deadline (handshake or idle).
 //   * When the session closes, queued bytes (a Goodbye) are flushed, then the
 //     socket is closed. After a failure nothing is queued: the peer sees a
@@ -28,6 +32,9 @@
 
 namespace tumar::net {
 
+// Large enough that bulk transfer costs few system calls; the session, not
+// this buffer, bounds what a peer can make us hold.
+inline constexpr std::size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 inline constexpr std::size_t kReadChunk = 64 * 1024;
 
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -78,6 +85,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   asio::steady_timer deadline_timer_;
   asio::steady_timer write_wakeup_;
+  asio::steady_timer read_resume_;
+  std::size_t queued_bytes_ = 0;
   session::Instant armed_deadline_ = session::Instant::max();
   std::deque<std::vector<std::uint8_t>> outbox_;
   bool closed_ = false;        // the session has closed; flush, then close the socket

@@ -17,8 +17,9 @@ Error explain(const SyncTarget& target, const session::Closure& closure, bool wa
     case session::CloseReason::kNotAdmitted:
       return Error(Errc::kRefused, who + " proved a different identity than the one recorded for it; nothing was "
                                          "sent. If its key really changed, remove and re-add the peer.");
-    case session::CloseReason::kPeerClosed:
     case session::CloseReason::kPeerGoodbye:
+      return Error(Errc::kRefused, who + " closed the connection before the round finished (its node may be stopping).");
+    case session::CloseReason::kPeerClosed:
       if (was_open) {
         return Error(Errc::kRefused, who + " closed the connection after the handshake: it does not have you on "
                                            "its allow list. Ask its owner to run `tumar peer add` with your "

@@ -10,8 +10,10 @@
 // byte than an honest sender would. The reassembler checks the running total
 // against the message limit before it appends a byte.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <optional>
 #include <span>
 #include <vector>
@@ -40,6 +42,26 @@ void for_each_fragment(std::span<const std::uint8_t> message, Emit&& emit) {
     message = message.subspan(take);
     if (last) break;
   } while (true);
+}
+
+// The same fragments without copying: `buffer` is one spare byte followed
+// by the message. Each fragment's flag is written into the byte just before
+// its chunk (the spare byte, then the last byte of the previous chunk, which
+// emit() has already consumed), so emit() sees exactly what
+// for_each_fragment() would pass, and the message is left altered.
+template <typename Emit>
+void for_each_fragment_in_place(std::span<std::uint8_t> buffer, Emit&& emit) {
+  if (buffer.empty()) std::abort();  // misuse: no spare byte
+  const std::size_t size = buffer.size() - kFragmentHeaderLen;
+  std::size_t offset = 0;
+  while (true) {
+    const std::size_t take = std::min(size - offset, kMaxFragmentChunk);
+    const bool last = offset + take == size;
+    buffer[offset] = last ? kFragmentLast : kFragmentMore;
+    emit(std::span<const std::uint8_t>(buffer.data() + offset, kFragmentHeaderLen + take));
+    offset += take;
+    if (last) break;
+  }
 }
 
 class Reassembler {

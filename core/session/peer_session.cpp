@@ -185,21 +185,24 @@ void PeerSession::handle_message(Open& open, std::vector<std::uint8_t> bytes, Se
 core::Result<void> PeerSession::send(const proto::WireMessage& message, std::vector<std::uint8_t>& out) {
   auto* open = std::get_if<Open>(&state_);
   if (open == nullptr) return core::fail(core::Errc::kProtocol, "The connection is not open.");
-  const std::vector<std::uint8_t> bytes = encode_wire(message);
-  if (bytes.size() > limits_.max_message_len) {
-    return core::fail(core::Errc::kLimit, "A message of " + std::to_string(bytes.size()) +
-                                              " bytes is over the limit of " +
+  const std::size_t size = message.ByteSizeLong();
+  if (size > limits_.max_message_len) {
+    return core::fail(core::Errc::kLimit, "A message of " + std::to_string(size) + " bytes is over the limit of " +
                                               std::to_string(limits_.max_message_len) + " bytes.");
   }
+  // One spare byte in front for the fragment flag: the message is sealed
+  // where it was encoded, never copied (see for_each_fragment_in_place).
+  std::vector<std::uint8_t> buffer(kFragmentHeaderLen + size);
+  if (size > 0 && !message.SerializeToArray(buffer.data() + kFragmentHeaderLen, static_cast<int>(size))) std::abort();
   core::Result<void> sealed;
   const std::size_t rollback = out.size();
-  for_each_fragment(bytes, [&](std::span<const std::uint8_t> fragment) {
+  for_each_fragment_in_place(buffer, [&](std::span<const std::uint8_t> fragment) {
     if (sealed) sealed = open->transport.seal(fragment, out);
   });
   if (!sealed) {
-    // Nonce exhaustion: the transport is dead; so is the session.
+    // Nonce exhaustion: the transport is dead. The caller must close(),
+    // which reports the closure like any other.
     out.resize(rollback);
-    state_ = Closed{CloseReason::kLimit};
     return sealed;
   }
   ++messages_sent_;

@@ -103,7 +103,9 @@ class PeerSession {
   SessionOutput on_tick(Instant now);
 
   // Queues one message (Open only; otherwise kProtocol, nothing changes).
-  // kLimit if the message exceeds the peer's limit, which we assume equals ours.
+  // kLimit if the message exceeds the peer's limit, which we assume equals
+  // ours (nothing changes), or if the send nonce is spent: then the
+  // transport is dead and the caller must close().
   [[nodiscard]] core::Result<void> send(const proto::WireMessage& message, std::vector<std::uint8_t>& out);
 
   // Closes from our side: says Goodbye if Open, wipes the keys.

@@ -151,6 +151,29 @@ class RawClient {
     return false;
   }
 
+  // Writes `bytes` over and over without ever reading, until the socket
+  // stays full for `stall` or `cap` bytes have gone. Returns bytes written.
+  std::size_t flood_without_reading(const Bytes& bytes, std::size_t cap, std::chrono::milliseconds stall) {
+    socket_.non_blocking(true);
+    std::size_t written = 0, offset = 0;
+    auto last_progress = std::chrono::steady_clock::now();
+    while (written < cap && std::chrono::steady_clock::now() - last_progress < stall) {
+      error_code ec;
+      const std::size_t n = socket_.write_some(asio::buffer(bytes.data() + offset, bytes.size() - offset), ec);
+      if (ec == asio::error::would_block) {
+        pollfd pfd{socket_.native_handle(), POLLOUT, 0};
+        ::poll(&pfd, 1, 50);
+        continue;
+      }
+      if (ec) break;
+      written += n;
+      offset = (offset + n) % bytes.size();
+      last_progress = std::chrono::steady_clock::now();
+    }
+    socket_.non_blocking(false);
+    return written;
+  }
+
   void shutdown_send() {
     error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_send, ignored);

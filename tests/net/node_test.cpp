@@ -227,6 +227,32 @@ TEST(NodeTest, ConnectionsBeyondThePerAddressLimitAreClosedAtOnce) {
   EXPECT_EQ(b.counts().over_budget, 1u);
 }
 
+TEST(NodeTest, PeerThatNeverReadsItsAnswersIsThrottledNotBuffered) {
+  Fixture f;
+  RunningNode b(test::admit_all());
+  RawClient good(b.address());
+  ASSERT_TRUE(good.handshake(f.member));
+  RawClient greedy(b.address());
+  ASSERT_TRUE(greedy.handshake(f.stranger));
+  // 48 MB of distinct sealed Pings (each is answered with a Pong the client
+  // never reads); a replayed copy would fail authentication instead.
+  Bytes stream;
+  while (stream.size() < 48u * 1024 * 1024) {
+    for (std::uint64_t i = 0; i < 4096; ++i) {
+      proto::WireMessage ping;
+      ping.mutable_ping()->set_nonce(i + 1);
+      Bytes one = greedy.seal(ping);
+      stream.insert(stream.end(), one.begin(), one.end());
+    }
+  }
+  const std::size_t sent = greedy.flood_without_reading(stream, stream.size(), 1500ms);
+  // Without backpressure the node would read all 48 MB and queue as many
+  // bytes of Pongs. With it, the node stops reading once 4 MiB of answers
+  // wait, and the kernel's socket buffers stop the client soon after.
+  EXPECT_LT(sent, stream.size()) << "the node kept reading from a peer that does not read";
+  EXPECT_TRUE(good.ping_answered(77)) << "and it keeps serving everyone else";
+}
+
 TEST(NodeTest, StopSaysGoodbyeToConnectedPeers) {
   Fixture f;
   auto b = std::make_unique<RunningNode>(test::admit_all());

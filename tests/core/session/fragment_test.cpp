@@ -96,3 +96,21 @@ TEST(FragmentTest, MessageExactlyAtTheLimitIsAccepted) {
 
 }  // namespace
 }  // namespace tumar::session
+
+namespace tumar::session {
+namespace {
+TEST(FragmentTest, InPlaceSplittingPassesExactlyWhatCopyingDoes) {
+  for (std::size_t size : {std::size_t{0}, std::size_t{5}, kMaxFragmentChunk, kMaxFragmentChunk + 1,
+                           2 * kMaxFragmentChunk + 3}) {
+    Bytes message(size);
+    for (std::size_t i = 0; i < size; ++i) message[i] = static_cast<std::uint8_t>(i * 13 + 1);
+    std::vector<Bytes> copied = split(message);
+    Bytes buffer(1 + size);
+    std::copy(message.begin(), message.end(), buffer.begin() + 1);
+    std::vector<Bytes> in_place;
+    for_each_fragment_in_place(buffer, [&](std::span<const std::uint8_t> f) { in_place.emplace_back(f.begin(), f.end()); });
+    EXPECT_EQ(in_place, copied) << size;
+  }
+}
+}  // namespace
+}  // namespace tumar::session
