@@ -8,6 +8,12 @@
 namespace tumar::net {
 namespace {
 
+// One gather write takes queued messages up to this many bytes (or one
+// larger message): many small messages then cost one system call, while a
+// bulk stream still goes out in pieces the receiver can start on at once
+// (measured: 1 MiB gathers were slower for 64 KiB messages than 64 KiB ones).
+constexpr std::size_t kMaxGather = 64 * 1024;
+
 std::string describe(const tcp::socket& socket) {
   error_code ec;
   auto ep = socket.remote_endpoint(ec);
@@ -101,7 +107,9 @@ void Connection::apply(session::SessionOutput out) {
   if (auto next = session_.deadline(); next && *next < armed_deadline_) deadline_timer_.cancel();
   if (out.closed && !closed_) {
     closed_ = true;
-    log::debug(remote_ + ": " + session::close_reason_name(out.closed->reason) + ": " + out.closed->detail);
+    if (log::enabled(log::Level::kDebug)) {
+      log::debug(remote_ + ": " + session::close_reason_name(out.closed->reason) + ": " + out.closed->detail);
+    }
     write_wakeup_.cancel();
     deadline_timer_.cancel();
     read_resume_.cancel();
@@ -142,7 +150,9 @@ asio::awaitable<void> Connection::write_loop() {
     while (!outbox_.empty() && !socket_closed_) {
       std::vector<std::vector<std::uint8_t>> writing;
       writing.reserve(outbox_.size());
-      while (!outbox_.empty()) {
+      std::size_t gathered = 0;
+      while (!outbox_.empty() && (writing.empty() || gathered + outbox_.front().size() <= kMaxGather)) {
+        gathered += outbox_.front().size();
         writing.push_back(std::move(outbox_.front()));
         outbox_.pop_front();
       }

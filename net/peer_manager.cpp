@@ -20,7 +20,10 @@ std::shared_ptr<Connection> PeerManager::adopt(tcp::socket socket, session::Peer
   Connection::Events wrapped;
   wrapped.admitted = [this, inner = events.admitted](Connection& c, const identity::PublicIdentity& who) {
     ++counts_.admitted;
-    log::debug(c.remote() + ": handshake complete; admitted " + identity::fingerprint(who.identity_key) + ".");
+    // The fingerprint costs 5200 hashes: only build the line if it is wanted.
+    if (log::enabled(log::Level::kDebug)) {
+      log::debug(c.remote() + ": handshake complete; admitted " + identity::fingerprint(who.identity_key) + ".");
+    }
     if (inner) inner(c, who);
   };
   wrapped.message = std::move(events.message);
@@ -34,9 +37,11 @@ std::shared_ptr<Connection> PeerManager::adopt(tcp::socket socket, session::Peer
   };
   ++counts_.accepted;
   auto connection = Connection::create(std::move(socket), std::move(session), std::move(ticket), std::move(wrapped), rng_);
-  log::debug(connection->remote() + ": " +
-             (connection->session().role() == session::Role::kInitiator ? "dialled" : "accepted") +
-             "; handshake started.");
+  if (log::enabled(log::Level::kDebug)) {
+    log::debug(connection->remote() + ": " +
+               (connection->session().role() == session::Role::kInitiator ? "dialled" : "accepted") +
+               "; handshake started.");
+  }
   live_.insert(connection);
   connection->start();
   return connection;

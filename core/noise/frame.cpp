@@ -17,7 +17,19 @@ FrameDecoder::FrameDecoder(std::size_t max_frame_len) : max_frame_len_(max_frame
 }
 
 core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::span<const std::uint8_t>& input) {
+  auto view = next_view(input);
+  if (!view) return tl::unexpected<core::Error>(view.error());
+  if (!*view) return std::nullopt;
+  return std::vector<std::uint8_t>((*view)->begin(), (*view)->end());
+}
+
+core::Result<std::optional<std::span<const std::uint8_t>>> FrameDecoder::next_view(
+    std::span<const std::uint8_t>& input) {
   if (error_) return tl::unexpected<core::Error>(*error_);
+  if (delivered_) {
+    body_.clear();  // keeps its capacity for the next frame
+    delivered_ = false;
+  }
 
   if (header_have_ < kFrameHeaderLen) {
     const std::size_t take = std::min(kFrameHeaderLen - header_have_, input.size());
@@ -38,6 +50,14 @@ core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::s
                                                    " bytes; the connection is closed.");
       return tl::unexpected<core::Error>(*error_);
     }
+    // The whole body is already here: hand out a view, copy nothing.
+    if (input.size() >= body_len_) {
+      auto body = input.first(body_len_);
+      input = input.subspan(body_len_);
+      header_have_ = 0;
+      body_len_ = 0;
+      return std::optional<std::span<const std::uint8_t>>(body);
+    }
     body_.reserve(body_len_);
   }
 
@@ -46,11 +66,10 @@ core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::s
   input = input.subspan(take);
   if (body_.size() < body_len_) return std::nullopt;
 
-  std::vector<std::uint8_t> frame = std::move(body_);
-  body_ = {};
   header_have_ = 0;
   body_len_ = 0;
-  return frame;
+  delivered_ = true;
+  return std::optional<std::span<const std::uint8_t>>(std::span<const std::uint8_t>(body_));
 }
 
 }  // namespace tumar::noise

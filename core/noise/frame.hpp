@@ -39,9 +39,16 @@ class FrameDecoder {
   // for a zero length.
   [[nodiscard]] core::Result<std::optional<std::vector<std::uint8_t>>> next(std::span<const std::uint8_t>& input);
 
+  // The same, without copying: the body comes back as a view, valid until
+  // the next call or until `input`'s memory changes. A frame that arrived
+  // whole inside `input` is not copied at all; one that straddles chunks is
+  // assembled in a buffer that is reused from frame to frame.
+  [[nodiscard]] core::Result<std::optional<std::span<const std::uint8_t>>> next_view(
+      std::span<const std::uint8_t>& input);
+
   std::size_t max_frame_len() const noexcept { return max_frame_len_; }
   // Bytes of an incomplete frame held right now (header included).
-  std::size_t buffered() const noexcept { return header_have_ + body_.size(); }
+  std::size_t buffered() const noexcept { return header_have_ + (delivered_ ? 0 : body_.size()); }
 
  private:
   std::size_t max_frame_len_;
@@ -49,6 +56,7 @@ class FrameDecoder {
   std::size_t header_have_ = 0;
   std::size_t body_len_ = 0;  // valid once header_have_ == kFrameHeaderLen
   std::vector<std::uint8_t> body_;
+  bool delivered_ = false;  // body_ holds the frame last returned by next_view
   std::optional<core::Error> error_;
 };
 

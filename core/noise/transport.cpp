@@ -46,15 +46,24 @@ core::Result<void> Transport::seal(std::span<const std::uint8_t> plaintext, std:
 }
 
 core::Result<std::vector<std::uint8_t>> Transport::open(std::span<const std::uint8_t> message) {
+  std::vector<std::uint8_t> plaintext;
+  if (auto r = open_into(message, plaintext); !r) return tl::unexpected<core::Error>(r.error());
+  return plaintext;
+}
+
+core::Result<void> Transport::open_into(std::span<const std::uint8_t> message, std::vector<std::uint8_t>& plaintext) {
   if (error_) return tl::unexpected<core::Error>(*error_);
   if (message.size() < kTagLen || message.size() > kMaxMessageLen) {
     return tl::unexpected<core::Error>(poison(rejected()));
   }
-  std::vector<std::uint8_t> plaintext(message.size() - kTagLen);
+  plaintext.resize(message.size() - kTagLen);
   auto r = receive_.decrypt_with_ad({}, message, plaintext);
-  if (!r) return tl::unexpected<core::Error>(poison(r.error().code() == core::Errc::kLimit ? r.error() : rejected()));
+  if (!r) {
+    plaintext.clear();  // no unauthenticated byte stays behind
+    return tl::unexpected<core::Error>(poison(r.error().code() == core::Errc::kLimit ? r.error() : rejected()));
+  }
   if (receive_.nonce() % kRekeyInterval == 0) receive_.rekey();  // same rule as the sender
-  return plaintext;
+  return {};
 }
 
 void Transport::close() noexcept {

@@ -47,6 +47,11 @@ class Transport {
   // failure fails the session.
   [[nodiscard]] core::Result<std::vector<std::uint8_t>> open(std::span<const std::uint8_t> message);
 
+  // The same into `plaintext`, which is resized to fit and may be reused
+  // from message to message (no allocation once it is large enough).
+  [[nodiscard]] core::Result<void> open_into(std::span<const std::uint8_t> message,
+                                             std::vector<std::uint8_t>& plaintext);
+
   // Messages sent / received so far (the CipherStates' nonces).
   std::uint64_t sent() const noexcept { return send_.nonce(); }
   std::uint64_t received() const noexcept { return receive_.nonce(); }

@@ -5,6 +5,18 @@
 namespace tumar::session {
 
 core::Result<std::optional<std::vector<std::uint8_t>>> Reassembler::add(std::span<const std::uint8_t> plaintext) {
+  auto view = add_view(plaintext);
+  if (!view) return tl::unexpected<core::Error>(view.error());
+  if (!*view) return std::nullopt;
+  return std::vector<std::uint8_t>((*view)->begin(), (*view)->end());
+}
+
+core::Result<std::optional<std::span<const std::uint8_t>>> Reassembler::add_view(
+    std::span<const std::uint8_t> plaintext) {
+  if (delivered_) {
+    buffer_.clear();
+    delivered_ = false;
+  }
   if (plaintext.empty()) return core::fail(core::Errc::kProtocol, "The peer sent a transport message with no fragment flag.");
   const std::uint8_t flag = plaintext[0];
   const auto chunk = plaintext.subspan(kFragmentHeaderLen);
@@ -19,11 +31,11 @@ core::Result<std::optional<std::vector<std::uint8_t>>> Reassembler::add(std::spa
     return core::fail(core::Errc::kLimit, "The peer sent a message over the limit of " +
                                               std::to_string(max_message_len_) + " bytes.");
   }
+  if (flag == kFragmentLast && buffer_.empty()) return std::optional<std::span<const std::uint8_t>>(chunk);
   buffer_.insert(buffer_.end(), chunk.begin(), chunk.end());
   if (flag == kFragmentMore) return std::nullopt;
-  std::vector<std::uint8_t> message = std::move(buffer_);
-  buffer_ = {};
-  return message;
+  delivered_ = true;
+  return std::optional<std::span<const std::uint8_t>>(std::span<const std::uint8_t>(buffer_));
 }
 
 }  // namespace tumar::session

@@ -72,11 +72,18 @@ class Reassembler {
   // fragment. Errors are final for the session (the caller closes it).
   [[nodiscard]] core::Result<std::optional<std::vector<std::uint8_t>>> add(std::span<const std::uint8_t> plaintext);
 
-  std::size_t buffered() const noexcept { return buffer_.size(); }
+  // The same, without copying: the message comes back as a view, valid
+  // until the next call and while `plaintext` lives. A one-fragment message
+  // is a view into `plaintext` itself.
+  [[nodiscard]] core::Result<std::optional<std::span<const std::uint8_t>>> add_view(
+      std::span<const std::uint8_t> plaintext);
+
+  std::size_t buffered() const noexcept { return delivered_ ? 0 : buffer_.size(); }
 
  private:
   std::size_t max_message_len_;
   std::vector<std::uint8_t> buffer_;
+  bool delivered_ = false;  // buffer_ holds the message last returned by add_view
 };
 
 }  // namespace tumar::session

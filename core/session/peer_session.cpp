@@ -138,29 +138,33 @@ void PeerSession::handshake_bytes(Handshaking& hs, Instant now, std::span<const 
   const std::size_t max_frame = limits_.max_frame_len;
   const std::size_t max_message = limits_.max_message_len;
   noise::Transport transport = std::move(*step->established).into_transport();
-  state_ = Open{std::move(transport), noise::FrameDecoder(max_frame), Reassembler(max_message)};
+  state_ = Open{std::move(transport), noise::FrameDecoder(max_frame), Reassembler(max_message), {}};
   peer_ = who;
   out.admitted = who;
   last_heard_ = now;
 }
 
 void PeerSession::open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out) {
-  auto frame = open.decoder.next(bytes);
+  // Views all the way: the frame is a view into `bytes` (or the decoder's
+  // buffer), decrypted into a reused buffer, and a one-fragment message is
+  // a view into that. Each is consumed before the next call.
+  auto frame = open.decoder.next_view(bytes);
   if (!frame) return fail(reason_for(frame.error()), frame.error().message(), out);
   if (!*frame) return;
 
   // A tampered, truncated, replayed or reordered message fails here: the
   // receive nonce is the count of messages so far, so a message out of its
   // place decrypts under the wrong nonce and its tag does not verify.
-  auto plaintext = open.transport.open(**frame);
-  if (!plaintext) return fail(reason_for(plaintext.error()), plaintext.error().message(), out);
+  if (auto opened = open.transport.open_into(**frame, open.plaintext); !opened) {
+    return fail(reason_for(opened.error()), opened.error().message(), out);
+  }
 
-  auto message = open.reassembler.add(*plaintext);
+  auto message = open.reassembler.add_view(open.plaintext);
   if (!message) return fail(reason_for(message.error()), message.error().message(), out);
-  if (*message) handle_message(open, std::move(**message), out);
+  if (*message) handle_message(open, **message, out);
 }
 
-void PeerSession::handle_message(Open& open, std::vector<std::uint8_t> bytes, SessionOutput& out) {
+void PeerSession::handle_message(Open& open, std::span<const std::uint8_t> bytes, SessionOutput& out) {
   auto message = decode_wire(bytes);
   if (!message) return fail(CloseReason::kProtocol, message.error().message(), out);
   ++messages_received_;

@@ -135,6 +135,7 @@ class PeerSession {
     noise::Transport transport;
     noise::FrameDecoder decoder;
     Reassembler reassembler;
+    std::vector<std::uint8_t> plaintext;  // reused: decryption allocates nothing per message
   };
   struct Closed {
     CloseReason reason;
@@ -146,7 +147,7 @@ class PeerSession {
   void handshake_bytes(Handshaking& hs, Instant now, std::span<const std::uint8_t>& bytes,
                        crypto::RandomSource& rng, SessionOutput& out);
   void open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out);
-  void handle_message(Open& open, std::vector<std::uint8_t> bytes, SessionOutput& out);
+  void handle_message(Open& open, std::span<const std::uint8_t> bytes, SessionOutput& out);
   void fail(CloseReason reason, std::string detail, SessionOutput& out);
   static CloseReason reason_for(const core::Error& error) noexcept;
 

@@ -1,7 +1,8 @@
 #pragma once
 // Strict encoding of tumar.proto.WireMessage, the unit a session carries.
 // The decoder accepts only what encode() would produce: exactly one body
-// field, no unknown fields, canonical field order. A parser that accepts
+// field, no unknown fields, no field twice, minimal varints (field order is
+// not checked; see wire_codec.cpp). A parser that accepts
 // several spellings of one message is a parser two implementations will
 // disagree on.
 
@@ -16,7 +17,7 @@ namespace tumar::session {
 
 std::vector<std::uint8_t> encode_wire(const proto::WireMessage& message);
 
-// kProtocol for anything that is not a canonical WireMessage with a body.
+// kProtocol for anything that is not a strictly encoded WireMessage with a body.
 [[nodiscard]] core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes);
 
 // "ping", "pong", "goodbye": for logs and errors.

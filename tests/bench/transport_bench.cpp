@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -172,7 +173,9 @@ double loopback_handshakes_per_s(const identity::LocalIdentity& me, const peers:
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // `tumar_transport_bench bulk`: only the 64 KiB stream, for profiling.
+  const bool bulk_only = argc > 1 && std::string(argv[1]) == "bulk";
   crypto::ensure_sodium();
   crypto::SystemRandom rng;
   const auto client = identity::LocalIdentity::generate(rng);
@@ -191,6 +194,13 @@ int main() {
   const auto address = *peers::parse_peer_address(*bound);
   std::thread node_thread([&] { node.run(); });
 
+  if (bulk_only) {
+    const auto r = stream(client, address, kBulkMessageLen, 30000, 16);
+    std::printf("bulk_mb_s=%.0f\n", static_cast<double>(r.messages * kBulkMessageLen) / r.seconds / 1e6);
+    node.stop();
+    node_thread.join();
+    return 0;
+  }
   const double raw = raw_aead_mb_per_s();
   // Warm up, then measure; counts sized for about two seconds on this machine.
   (void)stream(client, address, kBulkMessageLen, 2000, 16);

@@ -168,3 +168,31 @@ TEST(FrameDecoder, IncompleteFrameWaits) {
 
 }  // namespace
 }  // namespace tumar::noise
+
+namespace tumar::noise {
+namespace {
+TEST(FrameDecoderViewTest, AWholeFrameInTheInputIsAViewIntoItAndASplitOneIsAssembled) {
+  std::vector<std::uint8_t> wire;
+  append_frame(std::vector<std::uint8_t>{1, 2, 3}, wire);
+  append_frame(std::vector<std::uint8_t>{4, 5, 6, 7}, wire);
+  FrameDecoder d;
+  std::span<const std::uint8_t> input(wire);
+  auto first = d.next_view(input);
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->data(), wire.data() + 2) << "no copy";
+  EXPECT_EQ(std::vector<std::uint8_t>((*first)->begin(), (*first)->end()), (std::vector<std::uint8_t>{1, 2, 3}));
+  // The second frame arrives in two pieces.
+  std::span<const std::uint8_t> part1 = input.first(3), part2 = input.subspan(3);
+  auto none = d.next_view(part1);
+  ASSERT_TRUE(none && !*none);
+  EXPECT_EQ(d.buffered(), 3u);
+  auto second = d.next_view(part2);
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ(std::vector<std::uint8_t>((*second)->begin(), (*second)->end()), (std::vector<std::uint8_t>{4, 5, 6, 7}));
+  EXPECT_EQ(d.buffered(), 0u);
+  std::span<const std::uint8_t> empty;
+  auto after = d.next_view(empty);
+  ASSERT_TRUE(after && !*after);
+}
+}  // namespace
+}  // namespace tumar::noise

@@ -114,3 +114,26 @@ TEST(FragmentTest, InPlaceSplittingPassesExactlyWhatCopyingDoes) {
 }
 }  // namespace
 }  // namespace tumar::session
+
+namespace tumar::session {
+namespace {
+TEST(FragmentTest, ViewsAvoidCopiesAndReuseTheBuffer) {
+  Reassembler r(1 << 20);
+  Bytes single{kFragmentLast, 9, 8};
+  auto one = r.add_view(single);
+  ASSERT_TRUE(one && *one);
+  EXPECT_EQ((*one)->data(), single.data() + 1) << "a one-fragment message is not copied";
+  Bytes more(1 + kMaxFragmentChunk, 1);
+  more[0] = kFragmentMore;
+  ASSERT_TRUE(r.add_view(more));
+  auto two = r.add_view(Bytes{kFragmentLast, 2});
+  ASSERT_TRUE(two && *two);
+  EXPECT_EQ((*two)->size(), kMaxFragmentChunk + 1);
+  EXPECT_EQ((*two)->back(), 2);
+  EXPECT_EQ(r.buffered(), 0u);
+  auto three = r.add_view(single);
+  ASSERT_TRUE(three && *three);
+  EXPECT_EQ((*three)->size(), 2u);
+}
+}  // namespace
+}  // namespace tumar::session
