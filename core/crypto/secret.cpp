@@ -7,6 +7,7 @@
 
 #include <sodium.h>
 
+#include "core/crypto/secret_arena.hpp"
 #include "core/crypto/sodium.hpp"
 
 namespace tumar::crypto {
@@ -14,6 +15,12 @@ namespace tumar::crypto {
 SecretBuffer::SecretBuffer(std::size_t size) : size_(size) {
   ensure_sodium();
   if (size == 0) return;
+  if (size <= SecretArena::kMaxSlotSize && SecretArena::enabled()) {
+    const SecretArena::Block block = SecretArena::global().allocate(size);  // zero-filled; aborts on failure
+    data_ = block.data;
+    slot_size_ = block.slot_size;
+    return;
+  }
   data_ = static_cast<std::uint8_t*>(sodium_malloc(size));
   if (data_ == nullptr) {
     std::fputs("tumar: cannot allocate protected memory for a secret\n", stderr);
@@ -22,18 +29,31 @@ SecretBuffer::SecretBuffer(std::size_t size) : size_(size) {
   sodium_memzero(data_, size);
 }
 
-SecretBuffer::~SecretBuffer() {
-  if (data_ != nullptr) sodium_free(data_);  // sodium_free wipes before unmapping
+SecretBuffer::~SecretBuffer() { release(); }
+
+void SecretBuffer::release() noexcept {
+  if (data_ == nullptr) return;
+  if (slot_size_ != 0) {
+    SecretArena::global().release({data_, slot_size_});  // wipes the slot
+  } else {
+    sodium_free(data_);  // wipes before unmapping
+  }
+  data_ = nullptr;
+  size_ = 0;
+  slot_size_ = 0;
 }
 
 SecretBuffer::SecretBuffer(SecretBuffer&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      slot_size_(std::exchange(other.slot_size_, 0)) {}
 
 SecretBuffer& SecretBuffer::operator=(SecretBuffer&& other) noexcept {
   if (this != &other) {
-    if (data_ != nullptr) sodium_free(data_);
+    release();
     data_ = std::exchange(other.data_, nullptr);
     size_ = std::exchange(other.size_, 0);
+    slot_size_ = std::exchange(other.slot_size_, 0);
   }
   return *this;
 }

@@ -1,9 +1,14 @@
 #pragma once
-// Secret material lives only in these types: sodium_malloc'd (guard pages,
-// mlock'd, excluded from core dumps by libsodium's MADV_DONTDUMP), wiped on
-// destruction by sodium_free, move-only, and without operator<<. Comparing
-// two secrets is constant time. Allocation failure aborts: running on without
-// the protection is worse than stopping.
+// Secret material lives only in these types: in locked memory from
+// sodium_malloc (mlock'd, excluded from core dumps by libsodium's
+// MADV_DONTDUMP, behind guard pages), wiped on destruction, move-only, and
+// without operator<<. Comparing two secrets is constant time. Allocation
+// failure aborts: running on without the protection is worse than stopping.
+//
+// Secrets of up to SecretArena::kMaxSlotSize bytes (keys, the Noise state)
+// take a slot in a SecretArena region instead of a sodium_malloc each: the
+// region has the guard pages, not the slot. secret_arena.hpp says why that
+// trade is made and why it is acceptable; larger secrets keep their own.
 
 #include <cstddef>
 #include <cstdint>
@@ -36,8 +41,14 @@ class SecretBuffer {
   void truncate(std::size_t new_size) noexcept;
 
  private:
+  void release() noexcept;
+
   std::uint8_t* data_ = nullptr;
   std::size_t size_ = 0;
+  // Size of the arena slot holding data_, or 0 if data_ came from its own
+  // sodium_malloc (or is null). Kept apart from size_, which truncate()
+  // shrinks, because the slot goes back to the class it came from.
+  std::size_t slot_size_ = 0;
 };
 
 // A fixed-size secret (a key). N is part of the type, so a 32-byte key cannot
