@@ -119,7 +119,8 @@ void Connection::apply(session::SessionOutput out) {
 
 asio::awaitable<void> Connection::read_loop() {
   auto self = shared_from_this();
-  std::vector<std::uint8_t> buffer(kReadChunk);
+  // Not zero-filled: only the n bytes a read wrote are ever looked at.
+  auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunk);
   while (!closed_) {
     // Backpressure: read no more while our answers pile up unread.
     while (queued_bytes_ > kMaxQueuedBytes && !closed_) {
@@ -130,14 +131,14 @@ asio::awaitable<void> Connection::read_loop() {
     if (closed_) break;
     error_code ec;
     const std::size_t n =
-        co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        co_await socket_.async_read_some(asio::buffer(buffer.get(), kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
     if (closed_) break;
     if (ec) {
       apply(session_.on_peer_closed(ec == asio::error::eof ? "The peer closed the connection."
                                                            : "Reading failed: " + ec.message()));
       break;
     }
-    apply(session_.on_bytes(session::Clock::now(), std::span<const std::uint8_t>(buffer.data(), n), rng_));
+    apply(session_.on_bytes(session::Clock::now(), std::span<const std::uint8_t>(buffer.get(), n), rng_));
   }
 }
 

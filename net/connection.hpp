@@ -32,10 +32,11 @@
 
 namespace tumar::net {
 
-// Large enough that bulk transfer costs few system calls; the session, not
-// this buffer, bounds what a peer can make us hold.
 inline constexpr std::size_t kMaxQueuedBytes = 4 * 1024 * 1024;
-inline constexpr std::size_t kReadChunk = 64 * 1024;
+// Large enough that a whole 64 KiB frame usually arrives in one read and is
+// decrypted where it lies; the session, not this buffer, bounds what a peer
+// can make us hold.
+inline constexpr std::size_t kReadChunk = 256 * 1024;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
