@@ -42,7 +42,6 @@ class PeerManager {
 
   std::size_t live() const noexcept { return live_.size(); }
   const ConnectionCounts& counts() const noexcept { return counts_; }
-  ConnectionCounts& counts() noexcept { return counts_; }
 
  private:
   session::ConnectionBudget budget_;

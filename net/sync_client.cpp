@@ -83,9 +83,9 @@ std::vector<SyncOutcome> run_sync(const identity::LocalIdentity& me, const std::
   session::check_limits(options.limits);
   std::vector<SyncOutcome> outcomes;
   outcomes.reserve(targets.size());
-  for (const auto& t : targets) outcomes.push_back(SyncOutcome{t, std::nullopt, fail(Errc::kTimeout, "")});
-  for (auto& o : outcomes) {
-    o.result = fail(Errc::kTimeout, o.target.address.to_string() + " did not finish the sync round.");
+  for (const auto& t : targets) {
+    outcomes.push_back(
+        SyncOutcome{t, std::nullopt, fail(Errc::kTimeout, t.address.to_string() + " did not finish the sync round.")});
   }
 
   session::ConnectionLimits limits;

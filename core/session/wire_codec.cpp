@@ -1,6 +1,5 @@
 #include "core/session/wire_codec.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <limits>
 

@@ -101,9 +101,8 @@ class RawClient {
       pollfd pfd{socket_.native_handle(), POLLIN, 0};
       if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return false;
       error_code ec;
-      const std::size_t n = socket_.read_some(asio::buffer(buf), ec);
+      socket_.read_some(asio::buffer(buf), ec);
       if (ec) return true;  // EOF or reset
-      received_.insert(received_.end(), buf, buf + n);
     }
   }
 
@@ -188,7 +187,6 @@ class RawClient {
   tcp::socket socket_;
   crypto::SystemRandom rng_;
   std::optional<session::PeerSession> session_;
-  Bytes received_;
 };
 
 }  // namespace tumar::net::test
