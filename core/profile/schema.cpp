@@ -36,6 +36,107 @@ CREATE TABLE peer (
 ) STRICT;
 CREATE INDEX peer_by_identity_key ON peer (identity_key);
 )sql",
+    // 3: networks (docs/PROTOCOL.md, "Networks"). `object` holds every
+    // envelope exactly as signed; the other tables are projections of it
+    // that a replica can rebuild, plus what is local to this node (epoch
+    // keys, invites, which broadcasts were read).
+    R"sql(
+CREATE TABLE network (
+  id          BLOB PRIMARY KEY CHECK (length(id) = 32),
+  name        TEXT NOT NULL,
+  founder     BLOB CHECK (founder IS NULL OR length(founder) = 32),
+  joined_at   INTEGER NOT NULL,
+  is_demo     INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE epoch_key (
+  network_id  BLOB NOT NULL,
+  epoch       INTEGER NOT NULL,
+  key         BLOB NOT NULL CHECK (length(key) = 32),
+  PRIMARY KEY (network_id, epoch, key)
+) STRICT;
+CREATE TABLE object (
+  id          BLOB PRIMARY KEY CHECK (length(id) = 32),
+  network_id  BLOB NOT NULL,
+  timestamp   INTEGER NOT NULL,
+  kind        INTEGER NOT NULL,
+  author      BLOB NOT NULL,
+  epoch       INTEGER NOT NULL,
+  subject     BLOB,                -- what it is about: the note's root, the member admitted or removed, the grantee
+  lamport     INTEGER NOT NULL,    -- notes and profiles: the revision clock; else 0
+  envelope    BLOB NOT NULL,
+  received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX object_by_network_time ON object (network_id, timestamp, id);
+CREATE INDEX object_by_author ON object (network_id, author);
+CREATE INDEX object_by_subject ON object (network_id, kind, subject);
+CREATE TABLE member (
+  network_id    BLOB NOT NULL,
+  identity_key  BLOB NOT NULL CHECK (length(identity_key) = 32),
+  noise_key     BLOB NOT NULL CHECK (length(noise_key) = 32),
+  binding_signature BLOB NOT NULL CHECK (length(binding_signature) = 64),
+  role          TEXT NOT NULL CHECK (role IN ('member', 'lead')),
+  admitted_epoch INTEGER NOT NULL,
+  admission_id  BLOB NOT NULL,
+  admitted_at   INTEGER NOT NULL,
+  removed_epoch INTEGER,
+  removed_at    INTEGER,
+  removal_id    BLOB,
+  PRIMARY KEY (network_id, identity_key)
+) STRICT;
+CREATE TABLE profile (
+  network_id    BLOB NOT NULL,
+  identity_key  BLOB NOT NULL,
+  lamport       INTEGER NOT NULL,
+  object_id     BLOB NOT NULL,
+  display_name  TEXT NOT NULL,
+  organisation  TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  languages     TEXT NOT NULL,
+  services      TEXT NOT NULL,
+  contact       TEXT NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (network_id, identity_key)
+) STRICT;
+CREATE TABLE note (
+  root_id       BLOB PRIMARY KEY CHECK (length(root_id) = 32),
+  network_id    BLOB NOT NULL,
+  author        BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  revision_id   BLOB NOT NULL,
+  lamport       INTEGER NOT NULL,
+  editor        BLOB NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  title         TEXT NOT NULL,
+  body          TEXT NOT NULL,
+  tags          TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  contact       TEXT NOT NULL,
+  verified_on   INTEGER NOT NULL,
+  valid_until   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX note_by_network ON note (network_id, updated_at);
+CREATE VIRTUAL TABLE note_fts USING fts5(title, body, tags, region, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE broadcast (
+  id            BLOB PRIMARY KEY CHECK (length(id) = 32),
+  network_id    BLOB NOT NULL,
+  author        BLOB NOT NULL,
+  urgent        INTEGER NOT NULL,
+  text          TEXT NOT NULL,
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  read_at       INTEGER
+) STRICT;
+CREATE TABLE invite (
+  invite_id     BLOB PRIMARY KEY CHECK (length(invite_id) = 16),
+  network_id    BLOB NOT NULL,
+  secret        BLOB NOT NULL CHECK (length(secret) = 32),
+  role          TEXT NOT NULL CHECK (role IN ('member', 'lead')),
+  created_at    INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL,
+  used_at       INTEGER,
+  used_by       BLOB
+) STRICT;
+)sql",
 };
 
 }  // namespace

@@ -52,6 +52,19 @@ class Replica {
   // Validates and stores one envelope a peer sent. Never throws; a storage
   // failure is an error (the session should close), a bad object is kRejected.
   virtual core::Result<IngestResult> ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_unix_ms) = 0;
+  // Several at once: the store commits them in one transaction (one fsync
+  // instead of one per object). Results in the same order.
+  virtual core::Result<std::vector<IngestResult>> ingest_batch(std::span<const std::vector<std::uint8_t>> envelopes,
+                                                               std::uint64_t now_unix_ms) {
+    std::vector<IngestResult> out;
+    out.reserve(envelopes.size());
+    for (const auto& e : envelopes) {
+      auto r = ingest(e, now_unix_ms);
+      if (!r) return tl::unexpected(r.error());
+      out.push_back(std::move(*r));
+    }
+    return out;
+  }
 };
 
 }  // namespace tumar::sync

@@ -1,0 +1,228 @@
+#include "core/network/library.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include "core/encoding/hex.hpp"
+#include "core/network/directory.hpp"
+#include "core/network/object_limits.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::network {
+namespace {
+
+using store::column_array;
+using store::execute;
+using store::prepare_bound;
+
+core::Error corrupt() { return core::Error(core::Errc::kCorrupt, "The profile database holds a damaged note."); }
+
+constexpr const char* kNoteColumns =
+    "SELECT n.root_id, n.network_id, n.author, n.created_at, n.revision_id, n.lamport, n.editor, n.updated_at, "
+    "n.title, n.body, n.tags, n.region, n.contact, n.verified_on, n.valid_until, n.rowid FROM note n";
+
+core::Result<NoteRecord> read_note(const store::Statement& st) {
+  NoteRecord n;
+  if (!column_array(st, 0, n.root) || !column_array(st, 1, n.network) || !column_array(st, 2, n.author) ||
+      !column_array(st, 4, n.revision) || !column_array(st, 6, n.editor)) {
+    return tl::unexpected(corrupt());
+  }
+  n.created_at_ms = static_cast<std::uint64_t>(st.column_int64(3));
+  n.lamport = static_cast<std::uint64_t>(st.column_int64(5));
+  n.updated_at_ms = static_cast<std::uint64_t>(st.column_int64(7));
+  n.title = st.column_text(8);
+  n.body = st.column_text(9);
+  n.tags = split_list(st.column_text(10));
+  n.region = st.column_text(11);
+  n.contact = st.column_text(12);
+  n.verified_on = static_cast<std::uint32_t>(st.column_int64(13));
+  n.valid_until = static_cast<std::uint32_t>(st.column_int64(14));
+  return n;
+}
+
+template <typename T, typename Read>
+core::Result<std::vector<T>> collect(core::Result<store::Statement> st, Read read) {
+  if (!st) return tl::unexpected(st.error());
+  std::vector<T> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto item = read(*st);
+    if (!item) return tl::unexpected(item.error());
+    out.push_back(std::move(*item));
+  }
+}
+
+core::Result<BroadcastRecord> read_broadcast(const store::Statement& st) {
+  BroadcastRecord b;
+  if (!column_array(st, 0, b.id) || !column_array(st, 1, b.network) || !column_array(st, 2, b.author)) {
+    return tl::unexpected(corrupt());
+  }
+  b.urgent = st.column_int64(3) != 0;
+  b.text = st.column_text(4);
+  b.created_at_ms = static_cast<std::uint64_t>(st.column_int64(5));
+  b.expires_at_ms = static_cast<std::uint64_t>(st.column_int64(6));
+  if (!st.column_is_null(7)) b.read_at = st.column_int64(7);
+  return b;
+}
+
+constexpr const char* kBroadcastColumns =
+    "SELECT id, network_id, author, urgent, text, created_at, expires_at, read_at FROM broadcast";
+
+// Each word becomes an FTS5 string ("..." with quotes doubled), so the
+// user's input is never parsed as FTS5 query syntax.
+std::string fts_query(const std::string& query) {
+  std::istringstream in(query);
+  std::string word, out;
+  while (in >> word) {
+    std::string quoted = "\"";
+    for (char c : word) quoted += (c == '"') ? std::string("\"\"") : std::string(1, c);
+    quoted += "\"";
+    if (!out.empty()) out += ' ';
+    out += quoted;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t today) {
+  if (note.valid_until != 0 && note.valid_until < today) return std::string("past its valid-until date");
+  const std::uint32_t verified = note.verified_on;
+  if (verified == 0) {
+    // Never verified: stale once it is 90 days old.
+    const auto created_day = static_cast<std::uint32_t>(note.created_at_ms / 86'400'000);
+    if (today > created_day + kStaleAfterDays) return std::string("never verified");
+    return std::nullopt;
+  }
+  if (today > verified + kStaleAfterDays) return std::string("not verified for 90 days");
+  return std::nullopt;
+}
+
+core::Result<void> Library::apply_note(const NoteRecord& n, bool force) {
+  auto existing = note(n.root);
+  if (!existing) return tl::unexpected(existing.error());
+  if (*existing && !force) {
+    const auto& e = **existing;
+    if (std::tie(n.lamport, n.revision) <= std::tie(e.lamport, e.revision)) return {};
+  }
+  if (auto r = drop_note(n.root); !r) return r;
+  if (auto r = execute(db_,
+                       "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
+                       "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
+                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
+                       n.root, n.network, n.author, n.created_at_ms, n.revision, n.lamport, n.editor, n.updated_at_ms,
+                       n.title, n.body, join_list(n.tags), n.region, n.contact, std::int64_t{n.verified_on},
+                       std::int64_t{n.valid_until});
+      !r) {
+    return r;
+  }
+  const std::int64_t rowid = sqlite3_last_insert_rowid(db_.handle());
+  std::string tags = n.tags.empty() ? std::string() : n.tags[0];
+  for (std::size_t i = 1; i < n.tags.size(); ++i) tags += " " + n.tags[i];
+  return execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
+                 n.title, n.body, tags, n.region);
+}
+
+core::Result<void> Library::drop_note(const ObjectId& root) {
+  if (auto r = execute(db_, "DELETE FROM note_fts WHERE rowid = (SELECT rowid FROM note WHERE root_id = ?1)", root); !r) {
+    return r;
+  }
+  return execute(db_, "DELETE FROM note WHERE root_id = ?1", root);
+}
+
+core::Result<std::optional<NoteRecord>> Library::note(const ObjectId& root) {
+  auto all = collect<NoteRecord>(prepare_bound(db_, std::string(kNoteColumns) + " WHERE n.root_id = ?1", root),
+                                 read_note);
+  if (!all) return tl::unexpected(all.error());
+  if (all->empty()) return std::optional<NoteRecord>{};
+  return std::optional<NoteRecord>(std::move(all->front()));
+}
+
+core::Result<NoteRecord> Library::resolve_note(const std::string& prefix) {
+  std::string lower = prefix;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower.size() < 4 || lower.size() > 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return core::fail(core::Errc::kInvalidArgument,
+                      "A note is named by at least 4 hex digits of its id, as `tumar note list` shows them.");
+  }
+  // The prefix is hex only, so a GLOB on the hex of the id is safe and exact.
+  auto all = collect<NoteRecord>(
+      prepare_bound(db_, std::string(kNoteColumns) + " WHERE lower(hex(n.root_id)) GLOB ?1 || '*' LIMIT 10", lower),
+      read_note);
+  if (!all) return tl::unexpected(all.error());
+  if (all->size() == 1) return std::move(all->front());
+  if (all->empty()) {
+    return core::fail(core::Errc::kInvalidArgument, "No note has an id starting with " + lower + ".");
+  }
+  std::string list;
+  for (auto& n : *all) list += "\n  " + encoding::to_hex(n.root).substr(0, 12) + "  " + n.title;
+  return core::fail(core::Errc::kInvalidArgument, lower + " matches several notes; give more of the id:" + list);
+}
+
+core::Result<std::vector<NoteRecord>> Library::notes(const std::optional<NetworkId>& network) {
+  if (network) {
+    return collect<NoteRecord>(
+        prepare_bound(db_, std::string(kNoteColumns) + " WHERE n.network_id = ?1 ORDER BY n.updated_at DESC, n.root_id",
+                      *network),
+        read_note);
+  }
+  return collect<NoteRecord>(db_.prepare(std::string(kNoteColumns) + " ORDER BY n.updated_at DESC, n.root_id"),
+                             read_note);
+}
+
+core::Result<std::vector<NoteRecord>> Library::search(const std::string& query, const std::optional<NetworkId>& network) {
+  const std::string q = fts_query(query);
+  if (q.empty()) return core::fail(core::Errc::kInvalidArgument, "Give at least one word to search for.");
+  std::string sql = std::string(kNoteColumns) + " JOIN note_fts f ON f.rowid = n.rowid WHERE note_fts MATCH ?1";
+  if (network) {
+    return collect<NoteRecord>(prepare_bound(db_, sql + " AND n.network_id = ?2 ORDER BY bm25(note_fts)", q, *network),
+                               read_note);
+  }
+  return collect<NoteRecord>(prepare_bound(db_, sql + " ORDER BY bm25(note_fts)", q), read_note);
+}
+
+core::Result<void> Library::apply_broadcast(const BroadcastRecord& b) {
+  return execute(db_,
+                 "INSERT OR IGNORE INTO broadcast (id, network_id, author, urgent, text, created_at, expires_at) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7)",
+                 b.id, b.network, b.author, b.urgent ? 1 : 0, b.text, b.created_at_ms, b.expires_at_ms);
+}
+
+core::Result<void> Library::drop_broadcast(const ObjectId& id) {
+  return execute(db_, "DELETE FROM broadcast WHERE id = ?1", id);
+}
+
+core::Result<std::vector<BroadcastRecord>> Library::broadcasts(const std::optional<NetworkId>& network) {
+  if (network) {
+    return collect<BroadcastRecord>(
+        prepare_bound(db_, std::string(kBroadcastColumns) +
+                               " WHERE network_id = ?1 ORDER BY urgent DESC, created_at DESC, id",
+                      *network),
+        read_broadcast);
+  }
+  return collect<BroadcastRecord>(
+      db_.prepare(std::string(kBroadcastColumns) + " ORDER BY urgent DESC, created_at DESC, id"), read_broadcast);
+}
+
+core::Result<std::vector<BroadcastRecord>> Library::unread_urgent(std::uint64_t now_ms) {
+  return collect<BroadcastRecord>(
+      prepare_bound(db_,
+                    std::string(kBroadcastColumns) +
+                        " WHERE urgent = 1 AND read_at IS NULL AND (expires_at = 0 OR expires_at > ?1) "
+                        "ORDER BY created_at DESC, id",
+                    now_ms),
+      read_broadcast);
+}
+
+core::Result<void> Library::mark_read(const std::vector<ObjectId>& ids, std::int64_t now) {
+  for (const auto& id : ids) {
+    if (auto r = execute(db_, "UPDATE broadcast SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL", id, now); !r) {
+      return r;
+    }
+  }
+  return {};
+}
+
+}  // namespace tumar::network

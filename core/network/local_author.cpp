@@ -1,0 +1,306 @@
+#include "core/network/local_author.hpp"
+
+#include "core/network/envelope.hpp"
+#include "core/network/object_limits.hpp"
+#include "core/network/payload_codec.hpp"
+#include "core/store/statement.hpp"
+
+namespace tumar::network {
+namespace {
+
+proto::IdentityProof proof_of(const identity::PublicIdentity& id) {
+  proto::IdentityProof p;
+  p.set_identity_key(id.identity_key.data(), id.identity_key.size());
+  p.set_noise_static_key(id.noise_key.data(), id.noise_key.size());
+  p.set_binding_signature(id.binding_signature.data(), id.binding_signature.size());
+  return p;
+}
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// Explains, for the person at the keyboard, why the replica refused what we
+// just wrote (it would refuse the same from anyone).
+core::Result<void> check_stored(const sync::IngestResult& r) {
+  switch (r.outcome) {
+    case sync::IngestOutcome::kAccepted:
+    case sync::IngestOutcome::kDuplicate:
+      return {};
+    case sync::IngestOutcome::kPending:
+      return core::fail(core::Errc::kRefused,
+                        "This node has not yet received the network's history it needs (" + r.reason +
+                            "). Sync with a member, then try again.");
+    case sync::IngestOutcome::kRejected:
+      break;
+  }
+  return core::fail(core::Errc::kRefused, "Refused: " + r.reason + ".");
+}
+
+}  // namespace
+
+core::Result<Written> LocalAuthor::store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
+  auto results = replica_.ingest_in_transaction(envelopes, now_ms);
+  if (!results) return tl::unexpected(results.error());
+  for (const auto& r : *results) {
+    if (auto ok = check_stored(r); !ok) return tl::unexpected(ok.error());
+  }
+  Written w;
+  w.id = results->front().id;
+  w.envelopes = std::move(envelopes);
+  return w;
+}
+
+core::Result<void> LocalAuthor::require_lead(const NetworkId& net) {
+  auto me = replica_.directory().member(net, me_.public_identity().identity_key);
+  if (!me) return tl::unexpected(me.error());
+  if (!*me || (*me)->removed()) {
+    return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
+  }
+  if ((*me)->role != Role::kLead) {
+    return core::fail(core::Errc::kRefused, "Only a lead of this network can do that; ask one of its leads.");
+  }
+  return {};
+}
+
+core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, bool demo, std::uint64_t now_ms) {
+  if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "Give the network a name.");
+  if (auto r = check_text("network name", name, kMaxNetworkNameBytes); !r) {
+    return core::fail(core::Errc::kInvalidArgument, r.error().message());
+  }
+  auto existing = replica_.store().networks();
+  if (!existing) return tl::unexpected(existing.error());
+  for (const auto& n : *existing) {
+    if (n.name == name) {
+      return core::fail(core::Errc::kInvalidArgument,
+                        "You already have a network called \"" + name + "\"; choose another name.");
+    }
+  }
+  proto::Genesis g;
+  g.set_name(name);
+  *g.mutable_founder() = proof_of(me_.public_identity());
+  const std::string payload = g.SerializeAsString();
+  const auto key = crypto::Secret<32>::random();
+  Header h;
+  h.author = me_.public_identity().identity_key;
+  h.kind = Kind::kGenesis;
+  h.epoch = 0;
+  h.timestamp_ms = now_ms;
+  auto envelope = seal_envelope(h, bytes_of(payload), key, me_, rng_);
+  const NetworkId id = object_id(envelope);
+
+  auto txn = store::Transaction::begin(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  NetworkRecord rec;
+  rec.id = id;
+  rec.joined_at = static_cast<std::int64_t>(now_ms / 1000);
+  rec.is_demo = demo;
+  if (auto r = replica_.store().add_network(rec); !r) return tl::unexpected(r.error());
+  if (auto r = replica_.store().add_epoch_key(id, 0, key); !r) return tl::unexpected(r.error());
+  auto stored = store({std::move(envelope)}, now_ms);
+  if (!stored) return tl::unexpected(stored.error());
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return id;
+}
+
+core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const NetworkId& net,
+                                                                    const identity::PublicIdentity& to,
+                                                                    std::uint64_t now_ms) {
+  auto keys = replica_.store().all_epoch_keys(net);
+  if (!keys) return tl::unexpected(keys.error());
+  if (keys->empty()) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  proto::EpochGrant grant;
+  grant.set_network_id(net.data(), net.size());
+  grant.set_recipient(to.identity_key.data(), to.identity_key.size());
+  std::uint64_t newest = 0;
+  for (const auto& [epoch, key] : *keys) {
+    auto* k = grant.add_keys();
+    k->set_epoch(epoch);
+    k->set_key(key.data(), 32);
+    newest = std::max(newest, epoch);
+  }
+  crypto::SecretBuffer plain(grant.ByteSizeLong());
+  grant.SerializeWithCachedSizesToArray(plain.data());
+  for (auto& k : *grant.mutable_keys()) {
+    crypto::wipe(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(k.mutable_key()->data()), k.key().size()));
+  }
+  Header h;
+  h.network_id = net;
+  h.author = me_.public_identity().identity_key;
+  h.kind = Kind::kEpochGrant;
+  h.epoch = newest;
+  h.timestamp_ms = now_ms;
+  h.recipient = to.identity_key;
+  return seal_grant_envelope(h, plain.span(), to.noise_key, me_);
+}
+
+core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind, const std::string& payload,
+                                                std::uint64_t now_ms) {
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) {
+    return core::fail(core::Errc::kRefused,
+                      "This node does not hold the network's key yet; sync with a member first.");
+  }
+  Header h;
+  h.network_id = net;
+  h.author = me_.public_identity().identity_key;
+  h.kind = kind;
+  h.epoch = (*key)->first;
+  h.timestamp_ms = now_ms;
+  auto txn = store::Transaction::begin(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto w = store({seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_)}, now_ms);
+  if (!w) return w;
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return w;
+}
+
+core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::PublicIdentity& member, Role role,
+                                         std::uint64_t now_ms) {
+  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
+  if (!identity::verify_binding(member)) return core::fail(core::Errc::kRefused, "That member's keys do not match.");
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  proto::Admission a;
+  *a.mutable_member() = proof_of(member);
+  a.set_role(role == Role::kLead ? proto::LEAD : proto::MEMBER);
+  const std::string payload = a.SerializeAsString();
+  Header h;
+  h.network_id = net;
+  h.author = me_.public_identity().identity_key;
+  h.kind = Kind::kAdmission;
+  h.epoch = (*key)->first;
+  h.timestamp_ms = now_ms;
+  std::vector<std::vector<std::uint8_t>> envs;
+  envs.push_back(seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_));
+  auto grant = grant_envelope(net, member, now_ms);
+  if (!grant) return tl::unexpected(grant.error());
+  envs.push_back(std::move(*grant));
+  auto txn = store::Transaction::begin(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto w = store(std::move(envs), now_ms);
+  if (!w) return w;
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return w;
+}
+
+core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::IdentityKey& member,
+                                          std::uint64_t now_ms) {
+  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
+  auto target = replica_.directory().member(net, member);
+  if (!target) return tl::unexpected(target.error());
+  if (!*target) return core::fail(core::Errc::kInvalidArgument, "That person is not a member of this network.");
+  if ((*target)->removed()) return core::fail(core::Errc::kInvalidArgument, "That member was already removed.");
+  if (member == me_.public_identity().identity_key) {
+    return core::fail(core::Errc::kInvalidArgument, "You cannot remove yourself; ask another lead.");
+  }
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  const std::uint64_t epoch = (*key)->first;
+
+  proto::Removal rm;
+  rm.set_member(member.data(), member.size());
+  Header h;
+  h.network_id = net;
+  h.author = me_.public_identity().identity_key;
+  h.kind = Kind::kRemoval;
+  h.epoch = epoch;
+  h.timestamp_ms = now_ms;
+  std::vector<std::vector<std::uint8_t>> envs;
+  envs.push_back(seal_envelope(h, bytes_of(rm.SerializeAsString()), (*key)->second, me_, rng_));
+
+  auto txn = store::Transaction::begin(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto removal = store(std::move(envs), now_ms);
+  if (!removal) return removal;
+  // The new epoch: a fresh key, stored with the removal in one transaction,
+  // granted to everyone who remains (ourselves included, for other devices'
+  // sake nothing; our copy is the row just stored).
+  const auto next = crypto::Secret<32>::random();
+  if (auto r = replica_.store().add_epoch_key(net, epoch + 1, next); !r) return tl::unexpected(r.error());
+  auto entries = replica_.directory().entries(net);
+  if (!entries) return tl::unexpected(entries.error());
+  std::vector<std::vector<std::uint8_t>> grants;
+  for (const auto& e : *entries) {
+    if (e.member.removed() || e.member.identity.identity_key == me_.public_identity().identity_key) continue;
+    auto g = grant_envelope(net, e.member.identity, now_ms + 1);
+    if (!g) return tl::unexpected(g.error());
+    grants.push_back(std::move(*g));
+  }
+  Written w = std::move(*removal);
+  if (!grants.empty()) {
+    auto stored = store(grants, now_ms + 1);
+    if (!stored) return stored;
+    for (auto& g : stored->envelopes) w.envelopes.push_back(std::move(g));
+  }
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return w;
+}
+
+core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const ProfileFields& f, std::uint64_t now_ms) {
+  const auto& me = me_.public_identity().identity_key;
+  auto lamport = replica_.store().max_lamport(net, Kind::kProfile, me);
+  if (!lamport) return tl::unexpected(lamport.error());
+  proto::MemberProfile p;
+  p.set_lamport(*lamport + 1);
+  p.set_display_name(f.display_name);
+  p.set_organisation(f.organisation);
+  p.set_region(f.region);
+  p.set_contact(f.contact);
+  for (const auto& l : f.languages) p.add_languages(l);
+  for (const auto& s : f.services) p.add_services(s);
+  const std::string payload = p.SerializeAsString();
+  if (auto ok = decode_profile(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  return write_sealed(net, Kind::kProfile, payload, now_ms);
+}
+
+namespace {
+proto::ResourceNote note_payload(const NoteFields& f) {
+  proto::ResourceNote n;
+  n.set_title(f.title);
+  n.set_body(f.body);
+  for (const auto& t : f.tags) n.add_tags(t);
+  n.set_region(f.region);
+  n.set_contact(f.contact);
+  n.set_verified_on(f.verified_on);
+  n.set_valid_until(f.valid_until);
+  return n;
+}
+}  // namespace
+
+core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms) {
+  const std::string payload = note_payload(fields).SerializeAsString();
+  if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  return write_sealed(net, Kind::kNote, payload, now_ms);
+}
+
+core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms) {
+  auto obj = replica_.store().object(root);
+  if (!obj) return tl::unexpected(obj.error());
+  if (!*obj || (*obj)->kind != Kind::kNote) return core::fail(core::Errc::kInvalidArgument, "No such note.");
+  auto lamport = replica_.store().max_lamport((*obj)->network, Kind::kNote, root);
+  if (!lamport) return tl::unexpected(lamport.error());
+  auto n = note_payload(fields);
+  n.set_root(root.data(), root.size());
+  n.set_lamport(*lamport + 1);
+  const std::string payload = n.SerializeAsString();
+  if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  return write_sealed((*obj)->network, Kind::kNote, payload, now_ms);
+}
+
+core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::string& text, bool urgent,
+                                             std::uint64_t expires_ms, std::uint64_t now_ms) {
+  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
+  proto::Broadcast b;
+  b.set_priority(urgent ? proto::URGENT : proto::NORMAL);
+  b.set_text(text);
+  b.set_expires_ms(expires_ms);
+  const std::string payload = b.SerializeAsString();
+  if (auto ok = decode_broadcast(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  return write_sealed(net, Kind::kBroadcast, payload, now_ms);
+}
+
+}  // namespace tumar::network

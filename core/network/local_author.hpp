@@ -1,0 +1,73 @@
+#pragma once
+// What this node writes into its networks: it builds each object, seals it
+// under the current epoch key, signs it with our identity and stores it
+// through the replica — the same validation a peer's object gets, so we
+// cannot create what others would refuse.
+//
+// Every method returns the envelopes it stored; a running node pushes them
+// to connected peers at once.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/crypto/random.hpp"
+#include "core/identity/identity.hpp"
+#include "core/network/replica.hpp"
+
+namespace tumar::network {
+
+struct NoteFields {
+  std::string title;
+  std::string body;
+  std::vector<std::string> tags;
+  std::string region;
+  std::string contact;
+  std::uint32_t verified_on = 0;  // days since 1970-01-01
+  std::uint32_t valid_until = 0;
+};
+
+struct ProfileFields {
+  std::string display_name, organisation, region, contact;
+  std::vector<std::string> languages, services;
+};
+
+struct Written {
+  ObjectId id{};                                   // the main object written
+  std::vector<std::vector<std::uint8_t>> envelopes;  // every envelope stored, to push
+};
+
+class LocalAuthor {
+ public:
+  LocalAuthor(NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng)
+      : replica_(replica), me_(me), rng_(rng) {}
+
+  // Founds a network with us as its first lead; returns its id.
+  core::Result<NetworkId> create_network(const std::string& name, bool demo, std::uint64_t now_ms);
+  // Admits a member (a lead only) and grants them every epoch key we hold.
+  core::Result<Written> admit(const NetworkId& net, const identity::PublicIdentity& member, Role role,
+                              std::uint64_t now_ms);
+  // Removes a member (a lead only), starts a new epoch and grants its key to
+  // every remaining member: the removed one can read nothing written after.
+  core::Result<Written> remove(const NetworkId& net, const identity::IdentityKey& member, std::uint64_t now_ms);
+  core::Result<Written> set_profile(const NetworkId& net, const ProfileFields& fields, std::uint64_t now_ms);
+  core::Result<Written> add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms);
+  core::Result<Written> revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms);
+  core::Result<Written> broadcast(const NetworkId& net, const std::string& text, bool urgent,
+                                  std::uint64_t expires_ms, std::uint64_t now_ms);
+
+ private:
+  core::Result<Written> write_sealed(const NetworkId& net, Kind kind, const std::string& payload,
+                                     std::uint64_t now_ms);
+  core::Result<std::vector<std::uint8_t>> grant_envelope(const NetworkId& net, const identity::PublicIdentity& to,
+                                                         std::uint64_t now_ms);
+  core::Result<Written> store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms);
+  core::Result<void> require_lead(const NetworkId& net);
+
+  NetworkReplica& replica_;
+  const identity::LocalIdentity& me_;
+  crypto::RandomSource& rng_;
+};
+
+}  // namespace tumar::network

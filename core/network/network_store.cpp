@@ -1,0 +1,346 @@
+#include "core/network/network_store.hpp"
+
+#include <algorithm>
+
+#include "core/encoding/hex.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::network {
+namespace {
+
+using store::column_array;
+using store::execute;
+using store::prepare_bound;
+
+core::Error corrupt(const char* what) {
+  return core::Error(core::Errc::kCorrupt, std::string("The profile database holds a damaged ") + what + ".");
+}
+
+constexpr const char* kNetworkColumns = "SELECT id, name, founder, joined_at, is_demo FROM network";
+
+core::Result<NetworkRecord> read_network(const store::Statement& st) {
+  NetworkRecord r;
+  if (!column_array(st, 0, r.id)) return tl::unexpected(corrupt("network row"));
+  r.name = st.column_text(1);
+  if (!st.column_is_null(2)) {
+    identity::IdentityKey f{};
+    if (!column_array(st, 2, f)) return tl::unexpected(corrupt("network row"));
+    r.founder = f;
+  }
+  r.joined_at = st.column_int64(3);
+  r.is_demo = st.column_int64(4) != 0;
+  return r;
+}
+
+constexpr const char* kObjectColumns =
+    "SELECT id, network_id, timestamp, kind, author, epoch, subject, lamport FROM object";
+
+core::Result<StoredObject> read_object(const store::Statement& st) {
+  StoredObject o;
+  if (!column_array(st, 0, o.id) || !column_array(st, 1, o.network) || !column_array(st, 4, o.author)) {
+    return tl::unexpected(corrupt("object row"));
+  }
+  o.timestamp_ms = static_cast<std::uint64_t>(st.column_int64(2));
+  o.kind = static_cast<Kind>(st.column_int64(3));
+  o.epoch = static_cast<std::uint64_t>(st.column_int64(5));
+  if (!st.column_is_null(6)) {
+    ObjectId s{};
+    if (!column_array(st, 6, s)) return tl::unexpected(corrupt("object row"));
+    o.subject = s;
+  }
+  o.lamport = static_cast<std::uint64_t>(st.column_int64(7));
+  return o;
+}
+
+template <typename T, typename Read>
+core::Result<std::vector<T>> collect(core::Result<store::Statement> st, Read read) {
+  if (!st) return tl::unexpected(st.error());
+  std::vector<T> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto item = read(*st);
+    if (!item) return tl::unexpected(item.error());
+    out.push_back(std::move(*item));
+  }
+}
+
+std::vector<std::uint8_t> blob_vector(const store::Statement& st, int i) {
+  auto b = st.column_blob(i);
+  return std::vector<std::uint8_t>(b.begin(), b.end());
+}
+
+}  // namespace
+
+StoredObject describe(const VerifiedEnvelope& env, std::optional<ObjectId> subject, std::uint64_t lamport) {
+  StoredObject o;
+  o.id = env.id();
+  o.network = env.network();
+  o.timestamp_ms = env.header().timestamp_ms;
+  o.kind = env.header().kind;
+  o.author = env.header().author;
+  o.epoch = env.header().epoch;
+  o.subject = subject;
+  o.lamport = lamport;
+  return o;
+}
+
+core::Result<void> NetworkStore::add_network(const NetworkRecord& r) {
+  return execute(db_, "INSERT OR IGNORE INTO network (id, name, founder, joined_at, is_demo) VALUES (?1,?2,?3,?4,?5)",
+                 r.id, r.name, r.founder, std::int64_t{r.joined_at}, r.is_demo ? 1 : 0);
+}
+
+core::Result<void> NetworkStore::set_genesis(const NetworkId& id, const std::string& name,
+                                             const identity::IdentityKey& founder) {
+  return execute(db_, "UPDATE network SET name = ?2, founder = ?3 WHERE id = ?1", id, name, founder);
+}
+
+core::Result<std::vector<NetworkRecord>> NetworkStore::networks() {
+  return collect<NetworkRecord>(db_.prepare(std::string(kNetworkColumns) + " ORDER BY name, id"), read_network);
+}
+
+core::Result<std::optional<NetworkRecord>> NetworkStore::network(const NetworkId& id) {
+  auto all = collect<NetworkRecord>(prepare_bound(db_, std::string(kNetworkColumns) + " WHERE id = ?1", id),
+                                    read_network);
+  if (!all) return tl::unexpected(all.error());
+  if (all->empty()) return std::optional<NetworkRecord>{};
+  return std::optional<NetworkRecord>(std::move(all->front()));
+}
+
+core::Result<NetworkRecord> NetworkStore::resolve(const std::string& name_or_prefix) {
+  auto all = networks();
+  if (!all) return tl::unexpected(all.error());
+  std::vector<NetworkRecord> matches;
+  for (auto& n : *all) {
+    if (n.name == name_or_prefix) matches.push_back(n);
+  }
+  if (matches.empty() && name_or_prefix.size() >= 4) {
+    std::string lower = name_or_prefix;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    for (auto& n : *all) {
+      if (encoding::to_hex(n.id).rfind(lower, 0) == 0) matches.push_back(n);
+    }
+  }
+  if (matches.size() == 1) return std::move(matches.front());
+  if (matches.empty()) {
+    return core::fail(core::Errc::kInvalidArgument,
+                      "No network called \"" + name_or_prefix + "\". Run `tumar network list` to see yours.");
+  }
+  std::string list;
+  for (auto& n : matches) list += "\n  " + encoding::to_hex(n.id).substr(0, 12) + "  " + n.name;
+  return core::fail(core::Errc::kInvalidArgument,
+                    "\"" + name_or_prefix + "\" matches several networks; give more of the id:" + list);
+}
+
+core::Result<void> NetworkStore::add_epoch_key(const NetworkId& net, std::uint64_t epoch,
+                                               const crypto::Secret<32>& key) {
+  return execute(db_, "INSERT OR IGNORE INTO epoch_key (network_id, epoch, key) VALUES (?1, ?2, ?3)", net, epoch,
+                 std::span<const std::uint8_t>(key.span()));
+}
+
+core::Result<std::vector<crypto::Secret<32>>> NetworkStore::epoch_keys(const NetworkId& net, std::uint64_t epoch) {
+  return collect<crypto::Secret<32>>(
+      prepare_bound(db_, "SELECT key FROM epoch_key WHERE network_id = ?1 AND epoch = ?2", net, epoch),
+      [](const store::Statement& st) -> core::Result<crypto::Secret<32>> {
+        auto b = st.column_blob(0);
+        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
+        return crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32));
+      });
+}
+
+core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkStore::all_epoch_keys(
+    const NetworkId& net) {
+  return collect<std::pair<std::uint64_t, crypto::Secret<32>>>(
+      prepare_bound(db_, "SELECT epoch, key FROM epoch_key WHERE network_id = ?1 ORDER BY epoch, key", net),
+      [](const store::Statement& st) -> core::Result<std::pair<std::uint64_t, crypto::Secret<32>>> {
+        auto b = st.column_blob(1);
+        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
+        return std::pair{static_cast<std::uint64_t>(st.column_int64(0)),
+                         crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32))};
+      });
+}
+
+core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkStore::current_epoch_key(
+    const NetworkId& net) {
+  // Of two keys for one epoch (two leads removed members at once), the
+  // smaller sorts first; any fixed choice works, since readers try every key.
+  auto keys = collect<std::pair<std::uint64_t, crypto::Secret<32>>>(
+      prepare_bound(db_, "SELECT epoch, key FROM epoch_key WHERE network_id = ?1 ORDER BY epoch DESC, key LIMIT 1",
+                    net),
+      [](const store::Statement& st) -> core::Result<std::pair<std::uint64_t, crypto::Secret<32>>> {
+        auto b = st.column_blob(1);
+        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
+        return std::pair{static_cast<std::uint64_t>(st.column_int64(0)),
+                         crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32))};
+      });
+  if (!keys) return tl::unexpected(keys.error());
+  if (keys->empty()) return std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>{};
+  return std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>(std::move(keys->front()));
+}
+
+core::Result<bool> NetworkStore::has_object(const ObjectId& id) {
+  auto st = prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1", id);
+  if (!st) return tl::unexpected(st.error());
+  return st->step();
+}
+
+core::Result<void> NetworkStore::insert_object(const StoredObject& o, std::span<const std::uint8_t> envelope,
+                                               std::int64_t now) {
+  std::optional<std::span<const std::uint8_t>> subject;
+  if (o.subject) subject = std::span<const std::uint8_t>(*o.subject);
+  return execute(db_,
+                 "INSERT OR IGNORE INTO object (id, network_id, timestamp, kind, author, epoch, subject, lamport, "
+                 "envelope, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                 o.id, o.network, o.timestamp_ms, static_cast<int>(o.kind), o.author, o.epoch, subject, o.lamport,
+                 envelope, now);
+}
+
+core::Result<std::optional<StoredObject>> NetworkStore::object(const ObjectId& id) {
+  auto all = collect<StoredObject>(prepare_bound(db_, std::string(kObjectColumns) + " WHERE id = ?1", id), read_object);
+  if (!all) return tl::unexpected(all.error());
+  if (all->empty()) return std::optional<StoredObject>{};
+  return std::optional<StoredObject>(all->front());
+}
+
+core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& net) {
+  return collect<reconcile::Item>(
+      prepare_bound(db_, "SELECT timestamp, id FROM object WHERE network_id = ?1 ORDER BY timestamp, id", net),
+      [](const store::Statement& st) -> core::Result<reconcile::Item> {
+        reconcile::Item item{};
+        item.timestamp = static_cast<std::uint64_t>(st.column_int64(0));
+        if (!column_array(st, 1, item.id)) return tl::unexpected(corrupt("object id"));
+        return item;
+      });
+}
+
+core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::envelopes(const NetworkId& net,
+                                                                             std::span<const ObjectId> ids) {
+  auto st = db_.prepare("SELECT envelope FROM object WHERE id = ?1 AND network_id = ?2");
+  if (!st) return tl::unexpected(st.error());
+  std::vector<std::vector<std::uint8_t>> out;
+  for (const auto& id : ids) {
+    st->reset();
+    if (auto b = store::bind_all(*st, id, net); !b) return tl::unexpected(b.error());
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (*row) out.push_back(blob_vector(*st, 0));
+  }
+  return out;
+}
+
+core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::envelope(const ObjectId& id) {
+  auto st = prepare_bound(db_, "SELECT envelope FROM object WHERE id = ?1", id);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<std::vector<std::uint8_t>>{};
+  return std::optional<std::vector<std::uint8_t>>(blob_vector(*st, 0));
+}
+
+core::Result<std::uint64_t> NetworkStore::object_count(const NetworkId& net) {
+  auto st = prepare_bound(db_, "SELECT count(*) FROM object WHERE network_id = ?1", net);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return static_cast<std::uint64_t>(st->column_int64(0));
+}
+
+core::Result<std::int64_t> NetworkStore::last_rowid() {
+  auto st = db_.prepare("SELECT coalesce(max(rowid), 0) FROM object");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return st->column_int64(0);
+}
+
+core::Result<std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>>> NetworkStore::envelopes_after(
+    std::int64_t after, std::size_t limit) {
+  return collect<std::pair<std::int64_t, std::vector<std::uint8_t>>>(
+      prepare_bound(db_, "SELECT rowid, envelope FROM object WHERE rowid > ?1 ORDER BY rowid LIMIT ?2", after,
+                    static_cast<std::int64_t>(limit)),
+      [](const store::Statement& st) -> core::Result<std::pair<std::int64_t, std::vector<std::uint8_t>>> {
+        return std::pair{st.column_int64(0), blob_vector(st, 1)};
+      });
+}
+
+core::Result<std::uint64_t> NetworkStore::max_lamport(const NetworkId& net, Kind kind, const ObjectId& subject) {
+  auto st = prepare_bound(db_,
+                          "SELECT coalesce(max(lamport), 0) FROM object WHERE network_id = ?1 AND kind = ?2 AND "
+                          "subject = ?3",
+                          net, static_cast<int>(kind), subject);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return static_cast<std::uint64_t>(st->column_int64(0));
+}
+
+core::Result<void> NetworkStore::delete_object(const ObjectId& id) {
+  return execute(db_, "DELETE FROM object WHERE id = ?1", id);
+}
+
+core::Result<std::vector<StoredObject>> NetworkStore::objects_invalidated_by_removal(
+    const NetworkId& net, const identity::IdentityKey& member, std::uint64_t removed_epoch,
+    std::uint64_t removed_at_ms) {
+  return collect<StoredObject>(
+      prepare_bound(db_,
+                    std::string(kObjectColumns) +
+                        " WHERE network_id = ?1 AND author = ?2 AND (epoch > ?3 OR timestamp > ?4)",
+                    net, member, removed_epoch, removed_at_ms),
+      read_object);
+}
+
+core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::best_revision(const NetworkId& net,
+                                                                                  const ObjectId& root) {
+  auto st = prepare_bound(db_,
+                          "SELECT envelope FROM object WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 "
+                          "ORDER BY lamport DESC, id DESC LIMIT 1",
+                          net, static_cast<int>(Kind::kNote), root);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<std::vector<std::uint8_t>>{};
+  return std::optional<std::vector<std::uint8_t>>(blob_vector(*st, 0));
+}
+
+core::Result<void> NetworkStore::add_invite(const InviteRecord& i) {
+  return execute(db_,
+                 "INSERT INTO invite (invite_id, network_id, secret, role, created_at, expires_at) "
+                 "VALUES (?1,?2,?3,?4,?5,?6)",
+                 i.invite_id, i.network, std::span<const std::uint8_t>(i.secret.span()), role_name(i.role),
+                 i.created_at, i.expires_at);
+}
+
+core::Result<std::optional<InviteRecord>> NetworkStore::invite(std::span<const std::uint8_t> invite_id) {
+  auto st = prepare_bound(db_,
+                          "SELECT invite_id, network_id, secret, role, created_at, expires_at, used_at FROM invite "
+                          "WHERE invite_id = ?1",
+                          invite_id);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<InviteRecord>{};
+  InviteRecord r;
+  auto secret = st->column_blob(2);
+  if (!column_array(*st, 0, r.invite_id) || !column_array(*st, 1, r.network) || secret.size() != 32) {
+    return tl::unexpected(corrupt("invite"));
+  }
+  r.secret = crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(secret.data(), 32));
+  r.role = st->column_text(3) == "lead" ? Role::kLead : Role::kMember;
+  r.created_at = st->column_int64(4);
+  r.expires_at = st->column_int64(5);
+  if (!st->column_is_null(6)) r.used_at = st->column_int64(6);
+  return std::optional<InviteRecord>(std::move(r));
+}
+
+core::Result<bool> NetworkStore::use_invite(std::span<const std::uint8_t> invite_id, const identity::IdentityKey& by,
+                                            std::int64_t now) {
+  if (auto r = execute(db_, "UPDATE invite SET used_at = ?2, used_by = ?3 WHERE invite_id = ?1 AND used_at IS NULL",
+                       invite_id, now, by);
+      !r) {
+    return tl::unexpected(r.error());
+  }
+  return sqlite3_changes(db_.handle()) == 1;
+}
+
+}  // namespace tumar::network

@@ -1,0 +1,113 @@
+#pragma once
+// The network tables a node keeps (schema v3): which networks it belongs to,
+// the epoch keys it holds, every stored envelope, and the invites it issued.
+// Members, profiles, notes and broadcasts are projections: directory.hpp
+// and library.hpp.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/crypto/secret.hpp"
+#include "core/error.hpp"
+#include "core/network/envelope.hpp"
+#include "core/network/object_types.hpp"
+#include "core/reconcile/item.hpp"
+#include "core/store/database.hpp"
+
+namespace tumar::network {
+
+struct NetworkRecord {
+  NetworkId id{};
+  std::string name;  // empty until the genesis has been received (a node that just joined)
+  std::optional<identity::IdentityKey> founder;
+  std::int64_t joined_at = 0;
+  bool is_demo = false;
+};
+
+struct StoredObject {
+  ObjectId id{};
+  NetworkId network{};
+  std::uint64_t timestamp_ms = 0;
+  Kind kind = Kind::kNote;
+  identity::IdentityKey author{};
+  std::uint64_t epoch = 0;
+  std::optional<ObjectId> subject;  // see schema.cpp
+  std::uint64_t lamport = 0;
+};
+
+struct InviteRecord {
+  std::array<std::uint8_t, 16> invite_id{};
+  NetworkId network{};
+  crypto::Secret<32> secret;
+  Role role = Role::kMember;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+  std::optional<std::int64_t> used_at;
+};
+
+class NetworkStore {
+ public:
+  explicit NetworkStore(store::Database& db) : db_(db) {}
+
+  // Networks.
+  core::Result<void> add_network(const NetworkRecord& record);
+  core::Result<void> set_genesis(const NetworkId& id, const std::string& name, const identity::IdentityKey& founder);
+  core::Result<std::vector<NetworkRecord>> networks();
+  core::Result<std::optional<NetworkRecord>> network(const NetworkId& id);
+  // NET as the user types it: a name, or a hex prefix of the id (at least 4
+  // digits). An unknown or ambiguous one is kInvalidArgument with the
+  // candidates in the sentence.
+  core::Result<NetworkRecord> resolve(const std::string& name_or_prefix);
+
+  // Epoch keys.
+  core::Result<void> add_epoch_key(const NetworkId& net, std::uint64_t epoch, const crypto::Secret<32>& key);
+  core::Result<std::vector<crypto::Secret<32>>> epoch_keys(const NetworkId& net, std::uint64_t epoch);
+  // The newest epoch we hold a key for, with that key; nullopt if none.
+  core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> current_epoch_key(const NetworkId& net);
+  // Every key we hold, for a grant to a new member (oldest first).
+  core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> all_epoch_keys(const NetworkId& net);
+
+  // Objects.
+  core::Result<bool> has_object(const ObjectId& id);
+  core::Result<void> insert_object(const StoredObject& meta, std::span<const std::uint8_t> envelope, std::int64_t now);
+  core::Result<std::optional<StoredObject>> object(const ObjectId& id);
+  core::Result<std::vector<reconcile::Item>> items(const NetworkId& net);
+  core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const NetworkId& net, std::span<const ObjectId> ids);
+  core::Result<std::optional<std::vector<std::uint8_t>>> envelope(const ObjectId& id);
+  core::Result<std::uint64_t> object_count(const NetworkId& net);
+  // Highest rowid: serve polls it to notice objects another process wrote.
+  core::Result<std::int64_t> last_rowid();
+  // Envelopes with rowid > after, oldest first, at most `limit`.
+  core::Result<std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>>> envelopes_after(std::int64_t after,
+                                                                                              std::size_t limit);
+  // The highest lamport among a note's revisions (or a member's profiles).
+  core::Result<std::uint64_t> max_lamport(const NetworkId& net, Kind kind, const ObjectId& subject);
+  // Removes one object (a removal made it invalid).
+  core::Result<void> delete_object(const ObjectId& id);
+  // A removed member's objects that the removal invalidates (docs/PROTOCOL.md, "Removal").
+  core::Result<std::vector<StoredObject>> objects_invalidated_by_removal(const NetworkId& net,
+                                                                         const identity::IdentityKey& member,
+                                                                         std::uint64_t removed_epoch,
+                                                                         std::uint64_t removed_at_ms);
+  // The best remaining revision of a note: highest lamport, then highest id.
+  core::Result<std::optional<std::vector<std::uint8_t>>> best_revision(const NetworkId& net, const ObjectId& root);
+
+  // Invites.
+  core::Result<void> add_invite(const InviteRecord& invite);
+  core::Result<std::optional<InviteRecord>> invite(std::span<const std::uint8_t> invite_id);
+  // Marks it used; false if it was already used (two joiners racing).
+  core::Result<bool> use_invite(std::span<const std::uint8_t> invite_id, const identity::IdentityKey& by,
+                                std::int64_t now);
+
+  store::Database& database() { return db_; }
+
+ private:
+  store::Database& db_;
+};
+
+StoredObject describe(const VerifiedEnvelope& env, std::optional<ObjectId> subject, std::uint64_t lamport);
+
+}  // namespace tumar::network

@@ -1,0 +1,38 @@
+#pragma once
+// Sizes and counts every object must respect (docs/PROTOCOL.md, "Object
+// limits"). Checked on the encoded envelope before anything is decoded or
+// decrypted, and again field by field after: a peer cannot make a node store
+// or index more than these.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+namespace tumar::network {
+
+inline constexpr std::size_t kMaxEnvelopeLen = 64 * 1024;
+inline constexpr std::size_t kMaxHeaderLen = 160;  // 7 small fields; a v1 header is at most ~120 bytes
+inline constexpr std::size_t kMaxPayloadLen = kMaxEnvelopeLen - 1024;
+static_assert(kMaxHeaderLen + kMaxPayloadLen + 24 + 16 + 64 + 16 <= kMaxEnvelopeLen);
+
+inline constexpr std::size_t kMaxNetworkNameBytes = 80;
+inline constexpr std::size_t kMaxNameBytes = 80;           // display name, organisation, region
+inline constexpr std::size_t kMaxContactBytes = 300;
+inline constexpr std::size_t kMaxListItems = 16;           // languages, services, tags
+inline constexpr std::size_t kMaxListItemBytes = 40;
+inline constexpr std::size_t kMaxNoteTitleBytes = 200;
+inline constexpr std::size_t kMaxNoteBodyBytes = 32 * 1024;
+inline constexpr std::size_t kMaxBroadcastBytes = 4 * 1024;
+inline constexpr std::size_t kMaxEpochs = 1024;            // keys in one grant
+static_assert(kMaxNoteBodyBytes + kMaxNoteTitleBytes + kMaxContactBytes + kMaxListItems * (kMaxListItemBytes + 2) +
+                  kMaxNameBytes + 64 <= kMaxPayloadLen);
+static_assert(kMaxEpochs * 40 + 80 <= kMaxPayloadLen);
+
+// An object stamped further than this in the author's future is refused: it
+// would sort after everything and stay "newest" for as long as it likes.
+inline constexpr std::uint64_t kMaxClockSkewMs = 10 * 60 * 1000;
+
+// A note not verified for this long is listed as stale.
+inline constexpr std::uint32_t kStaleAfterDays = 90;
+
+}  // namespace tumar::network

@@ -1,0 +1,29 @@
+#include "core/network/object_rules.hpp"
+
+#include "core/network/object_limits.hpp"
+
+namespace tumar::network {
+
+Decision check_timestamp(const Header& header, std::uint64_t now_ms) {
+  if (header.timestamp_ms > now_ms + kMaxClockSkewMs) {
+    return Decision::reject("stamped more than 10 minutes in the future");
+  }
+  return Decision::accept();
+}
+
+Decision check_author(const std::optional<MemberRecord>& author, const Header& header) {
+  if (!author) return Decision::pending("its author's admission has not arrived");
+  if (header.epoch < author->admitted_epoch) return Decision::reject("its author was not yet admitted in that epoch");
+  if (author->removed()) {
+    if (header.epoch > *author->removed_epoch) return Decision::reject("its author was removed before that epoch");
+    if (header.timestamp_ms > *author->removed_at_ms) return Decision::reject("its author was removed before it was made");
+  }
+  if (lead_only(header.kind) && author->role != Role::kLead) {
+    return Decision::reject(std::string("only a lead may write a ") + kind_name(header.kind));
+  }
+  return Decision::accept();
+}
+
+bool may_sync(const MemberRecord& member) { return !member.removed(); }
+
+}  // namespace tumar::network

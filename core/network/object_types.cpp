@@ -1,0 +1,35 @@
+#include "core/network/object_types.hpp"
+
+namespace tumar::network {
+
+const char* kind_name(Kind kind) noexcept {
+  switch (kind) {
+    case Kind::kGenesis: return "genesis";
+    case Kind::kAdmission: return "admission";
+    case Kind::kProfile: return "profile";
+    case Kind::kRemoval: return "removal";
+    case Kind::kEpochGrant: return "epoch grant";
+    case Kind::kNote: return "note";
+    case Kind::kBroadcast: return "broadcast";
+  }
+  return "unknown";
+}
+
+const char* role_name(Role role) noexcept { return role == Role::kLead ? "lead" : "member"; }
+
+bool lead_only(Kind kind) noexcept {
+  switch (kind) {
+    case Kind::kGenesis:
+    case Kind::kAdmission:
+    case Kind::kRemoval:
+    case Kind::kEpochGrant:
+    case Kind::kBroadcast:
+      return true;
+    case Kind::kProfile:
+    case Kind::kNote:
+      return false;
+  }
+  return true;
+}
+
+}  // namespace tumar::network

@@ -1,0 +1,36 @@
+#pragma once
+// The names every part of the network layer shares.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/identity/identity.hpp"
+#include "tumar/network.pb.h"
+
+namespace tumar::network {
+
+using NetworkId = std::array<std::uint8_t, 32>;  // the id of the network's genesis object
+using ObjectId = std::array<std::uint8_t, 32>;   // BLAKE2b-256 of an envelope's bytes
+using EpochKeyBytes = std::array<std::uint8_t, 32>;
+
+enum class Kind : int {
+  kGenesis = proto::GENESIS,
+  kAdmission = proto::ADMISSION,
+  kProfile = proto::PROFILE,
+  kRemoval = proto::REMOVAL,
+  kEpochGrant = proto::EPOCH_GRANT,
+  kNote = proto::NOTE,
+  kBroadcast = proto::BROADCAST,
+};
+
+enum class Role : int { kMember = proto::MEMBER, kLead = proto::LEAD };
+
+const char* kind_name(Kind kind) noexcept;
+const char* role_name(Role role) noexcept;
+
+// Who may author what (docs/PROTOCOL.md, "Who may write what").
+bool lead_only(Kind kind) noexcept;
+
+}  // namespace tumar::network

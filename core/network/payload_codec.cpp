@@ -1,0 +1,166 @@
+#include "core/network/payload_codec.hpp"
+
+#include <tuple>
+
+#include "core/identity/identity.hpp"
+#include "core/network/object_limits.hpp"
+
+namespace tumar::network {
+namespace {
+
+core::Error refused(std::string sentence) { return core::Error(core::Errc::kRefused, std::move(sentence)); }
+
+template <typename Message>
+core::Result<Message> decode_strict(std::string_view payload, const char* what) {
+  Message m;
+  if (payload.size() > kMaxPayloadLen || !m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return tl::unexpected(refused(std::string("The ") + what + " is malformed."));
+  }
+  m.DiscardUnknownFields();
+  if (m.SerializeAsString() != payload) {
+    return tl::unexpected(refused(std::string("The ") + what + " is not canonically encoded."));
+  }
+  return m;
+}
+
+bool valid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { n = 1; cp = c; }
+    else if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
+    else return false;
+    if (i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and out-of-range code points.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+core::Result<void> check_list(std::string_view what, const google::protobuf::RepeatedPtrField<std::string>& items) {
+  if (static_cast<std::size_t>(items.size()) > kMaxListItems) {
+    return tl::unexpected(refused(std::string("Too many ") + std::string(what) + " (at most 16)."));
+  }
+  for (const auto& item : items) {
+    if (item.empty()) return tl::unexpected(refused(std::string("An empty entry in ") + std::string(what) + "."));
+    if (auto r = check_text(what, item, kMaxListItemBytes); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace
+
+core::Result<void> check_text(std::string_view what, std::string_view text, std::size_t max_bytes, bool multiline) {
+  if (text.size() > max_bytes) {
+    return tl::unexpected(refused("The " + std::string(what) + " is too long (at most " + std::to_string(max_bytes) +
+                                  " bytes)."));
+  }
+  if (!valid_utf8(text)) return tl::unexpected(refused("The " + std::string(what) + " is not valid UTF-8 text."));
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    // Terminal escape sequences in a note would be replayed on every
+    // member's screen: no control characters at all, bar line breaks.
+    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F) {
+      return tl::unexpected(refused("The " + std::string(what) + " contains control characters."));
+    }
+  }
+  return {};
+}
+
+core::Result<proto::Genesis> decode_genesis(std::string_view payload) {
+  auto g = decode_strict<proto::Genesis>(payload, "genesis");
+  if (!g) return g;
+  if (g->name().empty()) return tl::unexpected(refused("The network has no name."));
+  if (auto r = check_text("network name", g->name(), kMaxNetworkNameBytes); !r) return tl::unexpected(r.error());
+  if (!g->has_founder()) return tl::unexpected(refused("The genesis names no founder."));
+  return g;
+}
+
+core::Result<proto::Admission> decode_admission(std::string_view payload) {
+  auto a = decode_strict<proto::Admission>(payload, "admission");
+  if (!a) return a;
+  if (!a->has_member()) return tl::unexpected(refused("The admission names no member."));
+  if (a->role() != proto::MEMBER && a->role() != proto::LEAD) {
+    return tl::unexpected(refused("The admission has an unknown role."));
+  }
+  return a;
+}
+
+core::Result<proto::Removal> decode_removal(std::string_view payload) {
+  auto r = decode_strict<proto::Removal>(payload, "removal");
+  if (!r) return r;
+  if (r->member().size() != identity::kIdentityKeySize) return tl::unexpected(refused("The removal's key is malformed."));
+  return r;
+}
+
+core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
+  auto p = decode_strict<proto::MemberProfile>(payload, "profile");
+  if (!p) return p;
+  if (p->display_name().empty()) return tl::unexpected(refused("The profile has no display name."));
+  for (auto [what, text, max] : {std::tuple{"display name", &p->display_name(), kMaxNameBytes},
+                                 std::tuple{"organisation", &p->organisation(), kMaxNameBytes},
+                                 std::tuple{"region", &p->region(), kMaxNameBytes},
+                                 std::tuple{"contact", &p->contact(), kMaxContactBytes}}) {
+    if (auto r = check_text(what, *text, max); !r) return tl::unexpected(r.error());
+  }
+  if (auto r = check_list("languages", p->languages()); !r) return tl::unexpected(r.error());
+  if (auto r = check_list("services", p->services()); !r) return tl::unexpected(r.error());
+  return p;
+}
+
+core::Result<proto::ResourceNote> decode_note(std::string_view payload) {
+  auto n = decode_strict<proto::ResourceNote>(payload, "note");
+  if (!n) return n;
+  if (!n->root().empty() && n->root().size() != 32) return tl::unexpected(refused("The note's root id is malformed."));
+  if (n->root().empty() != (n->lamport() == 0)) {
+    return tl::unexpected(refused("A new note has clock 0 and a revision a later one."));
+  }
+  if (n->title().empty()) return tl::unexpected(refused("The note has no title."));
+  if (auto r = check_text("title", n->title(), kMaxNoteTitleBytes); !r) return tl::unexpected(r.error());
+  if (auto r = check_text("body", n->body(), kMaxNoteBodyBytes, true); !r) return tl::unexpected(r.error());
+  if (auto r = check_text("region", n->region(), kMaxNameBytes); !r) return tl::unexpected(r.error());
+  if (auto r = check_text("contact", n->contact(), kMaxContactBytes); !r) return tl::unexpected(r.error());
+  if (auto r = check_list("tags", n->tags()); !r) return tl::unexpected(r.error());
+  return n;
+}
+
+core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
+  auto b = decode_strict<proto::Broadcast>(payload, "broadcast");
+  if (!b) return b;
+  if (b->priority() != proto::NORMAL && b->priority() != proto::URGENT) {
+    return tl::unexpected(refused("The broadcast has an unknown priority."));
+  }
+  if (b->text().empty()) return tl::unexpected(refused("The broadcast is empty."));
+  if (auto r = check_text("broadcast", b->text(), kMaxBroadcastBytes, true); !r) return tl::unexpected(r.error());
+  return b;
+}
+
+core::Result<proto::EpochGrant> decode_grant(std::string_view payload) {
+  auto g = decode_strict<proto::EpochGrant>(payload, "grant");
+  if (!g) return g;
+  if (g->network_id().size() != 32 || g->recipient().size() != 32) {
+    return tl::unexpected(refused("The grant is malformed."));
+  }
+  if (g->keys().empty() || static_cast<std::size_t>(g->keys().size()) > kMaxEpochs) {
+    return tl::unexpected(refused("The grant holds no keys, or too many."));
+  }
+  for (const auto& k : g->keys()) {
+    if (k.key().size() != 32) return tl::unexpected(refused("A granted key is malformed."));
+  }
+  return g;
+}
+
+}  // namespace tumar::network

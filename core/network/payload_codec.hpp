@@ -1,0 +1,31 @@
+#pragma once
+// Strict decoding and field checks for each object's payload
+// (docs/PROTOCOL.md, "Object limits"). A payload must be the canonical
+// encoding of its message, with no unknown fields, and every string within
+// its limit and valid UTF-8, so what one replica indexes and shows is what
+// every replica does.
+
+#include <string_view>
+
+#include "core/error.hpp"
+#include "tumar/network.pb.h"
+
+namespace tumar::network {
+
+[[nodiscard]] core::Result<proto::Genesis> decode_genesis(std::string_view payload);
+[[nodiscard]] core::Result<proto::Admission> decode_admission(std::string_view payload);
+[[nodiscard]] core::Result<proto::Removal> decode_removal(std::string_view payload);
+[[nodiscard]] core::Result<proto::MemberProfile> decode_profile(std::string_view payload);
+[[nodiscard]] core::Result<proto::ResourceNote> decode_note(std::string_view payload);
+[[nodiscard]] core::Result<proto::Broadcast> decode_broadcast(std::string_view payload);
+// The sealed plaintext of a grant (key bytes stay in the message only as long
+// as the caller keeps it; the caller copies them into Secrets and clears it).
+[[nodiscard]] core::Result<proto::EpochGrant> decode_grant(std::string_view payload);
+
+// Checks a text field: valid UTF-8, no control characters other than newline
+// and tab (in multi-line fields), at most max_bytes. Used for CLI input too,
+// so a member cannot create what others would refuse.
+[[nodiscard]] core::Result<void> check_text(std::string_view what, std::string_view text, std::size_t max_bytes,
+                                            bool multiline = false);
+
+}  // namespace tumar::network
