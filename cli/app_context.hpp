@@ -32,5 +32,7 @@ void add_panic_command(CLI::App& app, AppContext& ctx);
 void add_serve_command(CLI::App& app, AppContext& ctx);
 void add_peer_command(CLI::App& app, AppContext& ctx);
 void add_sync_command(CLI::App& app, AppContext& ctx);
+void add_invite_command(CLI::App& app, AppContext& ctx);
+void add_join_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace tumar::cli

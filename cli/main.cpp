@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   add_serve_command(app, ctx);
   add_peer_command(app, ctx);
   add_sync_command(app, ctx);
+  add_invite_command(app, ctx);
+  add_join_command(app, ctx);
 
   try {
     app.parse(argc, argv);
