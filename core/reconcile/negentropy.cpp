@@ -266,9 +266,10 @@ core::Result<std::vector<std::uint8_t>> Negentropy::answer(std::span<const std::
       // bound to infinity, so the peer splits what is left and asks again.
       // It fingerprints its items from `upper` on; we fingerprint all our
       // items from that last written bound on, which is the range the peer
-      // will compare against. The size is the same; the reference's choice
-      // can match the peer's by accident while our unanswered range still
-      // differs (the range is then never reconciled), ours cannot.
+      // compares against. The size is the same; the reference's choice can
+      // match the peer's while the unanswered range still differs, and that
+      // range is then never reconciled (docs/RECONCILIATION.md; test
+      // NegentropyTest.ACutAnswerLeavesTheUnansweredRangeOpen).
       const Fingerprint rest = storage.fingerprint(written_index, size);
       writer.write(Bound::infinity(), out);
       append_mode(Mode::kFingerprint, out);

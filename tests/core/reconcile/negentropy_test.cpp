@@ -220,6 +220,70 @@ TEST(NegentropyTest, EveryFingerprintDescribesItsRange) {
   }
 }
 
+// Regression for the closing fingerprint of a cut message (negentropy.cpp,
+// "The remaining range"). The server holds 20 items in each of the ranges
+// [100i, 100i + 100), i = 1..6, and 10 more at 10000..10009; the client holds
+// one item of its own in each of the six ranges and nothing from 700 on. Its
+// query carries its true fingerprints of the six ranges and of [700, inf)
+// (the empty set's). The server answers the six with IdLists, reaches its
+// 4096-byte limit on the seventh, and closes with a fingerprint of
+// [700, inf). The reference puts the fingerprint of its items after the
+// seventh range there, i.e. of nothing: the client finds it equal to its
+// own, is done, and never learns of the server's last 10 items.
+TEST(NegentropyTest, ACutAnswerLeavesTheUnansweredRangeOpen) {
+  SortedItems server_items, client_items;
+  std::vector<Item> server_all, client_all;
+  auto id_of = [](int a, int b) {
+    Id id{};
+    id[0] = static_cast<std::uint8_t>(a);
+    id[1] = static_cast<std::uint8_t>(b);
+    return id;
+  };
+  for (int i = 1; i <= 6; ++i) {
+    for (int j = 0; j < 20; ++j) server_all.push_back(Item{static_cast<std::uint64_t>(100 * i + j), id_of(i, j)});
+    client_all.push_back(Item{static_cast<std::uint64_t>(100 * i + 50), id_of(100 + i, 0)});
+  }
+  for (int j = 0; j < 10; ++j) server_all.push_back(Item{static_cast<std::uint64_t>(10000 + j), id_of(200, j)});
+  for (const Item& item : server_all) ASSERT_TRUE(server_items.insert(item.timestamp, item.id));
+  for (const Item& item : client_all) ASSERT_TRUE(client_items.insert(item.timestamp, item.id));
+  ASSERT_TRUE(server_items.seal());
+  ASSERT_TRUE(client_items.seal());
+
+  Bytes query{kProtocolVersion};
+  BoundWriter writer;
+  std::size_t lower = 0;
+  for (std::uint64_t i = 1; i <= 7; ++i) {
+    const Bound upper = i == 7 ? Bound::infinity() : Bound::at_timestamp(100 * (i + 1));
+    const std::size_t upper_index = client_items.lower_bound(lower, client_items.size(), upper);
+    writer.write(upper, query);
+    append_mode(Mode::kFingerprint, query);
+    const Fingerprint fp = client_items.fingerprint(lower, upper_index);
+    query.insert(query.end(), fp.begin(), fp.end());
+    lower = upper_index;
+  }
+
+  auto server = Negentropy::make(server_items, 4096);
+  auto client = Negentropy::make(client_items, 4096);
+  ASSERT_TRUE(server && client && client->initiate());  // the client's own first message is not used
+  std::vector<Id> have, need;
+  for (int round = 0; round < 10; ++round) {
+    auto reply = server->reconcile(query);
+    ASSERT_TRUE(reply);
+    if (round == 0) {
+      // The cut happened: the answer closes with (infinity, Fingerprint).
+      ASSERT_GE(reply->size(), 20u);
+      EXPECT_EQ(Bytes(reply->end() - 19, reply->end() - 16), (Bytes{0x00, 0x00, 0x01}));
+    }
+    auto next = client->reconcile(*reply, have, need);
+    ASSERT_TRUE(next);
+    if (!*next) break;
+    query = std::move(**next);
+  }
+  const auto missing = test::difference(server_all, client_all);
+  EXPECT_TRUE(test::sorted_unique(need) == missing) << "learnt " << need.size() << " of " << missing.size();
+  EXPECT_TRUE(test::sorted_unique(have) == test::difference(client_all, server_all));
+}
+
 TEST(NegentropyTest, ServersAreIndependentOfEachOther) {
   // A server keeps no state between queries: the same query gets the same
   // answer, from this server or a fresh one.
