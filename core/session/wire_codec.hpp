@@ -5,6 +5,13 @@
 // not checked; see wire_codec.cpp). A parser that accepts
 // several spellings of one message is a parser two implementations will
 // disagree on.
+//
+// The sync bodies (Reconcile .. SyncDone) are held to their sizes and counts
+// as well (core/sync/sync_limits.hpp): ids of exactly 32 bytes, envelopes
+// of 1..64 KiB, at most 64 ids per WantObjects and 1024 envelopes per
+// Objects, no id twice in one WantObjects, a known Objects kind. Counts and
+// lengths of repeated fields are read from the wire bytes before protobuf
+// parses (and allocates) anything.
 
 #include <cstdint>
 #include <span>
@@ -20,7 +27,7 @@ std::vector<std::uint8_t> encode_wire(const proto::WireMessage& message);
 // kProtocol for anything that is not a strictly encoded WireMessage with a body.
 [[nodiscard]] core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes);
 
-// "ping", "pong", "goodbye": for logs and errors.
+// "ping", "pong", "goodbye", "reconcile", ...: for logs and errors.
 const char* wire_kind(const proto::WireMessage& message) noexcept;
 
 }  // namespace tumar::session

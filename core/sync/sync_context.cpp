@@ -1,0 +1,83 @@
+#include "core/sync/sync_context.hpp"
+
+#include <utility>
+
+#include "core/sync/sync_wire.hpp"
+
+namespace tumar::sync {
+
+tl::unexpected<core::Error> misbehaved(std::string sentence) {
+  return core::fail(core::Errc::kProtocol, std::move(sentence));
+}
+
+core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
+                                  std::uint64_t now_unix_ms, SyncOutput& out,
+                                  const std::function<core::Result<void>(const ObjectId&)>& admit) {
+  std::vector<std::vector<std::uint8_t>> envelopes;
+  envelopes.reserve(static_cast<std::size_t>(objects.envelopes_size()));
+  std::vector<ObjectId> ids;
+  ids.reserve(envelopes.capacity());
+  for (const std::string& e : objects.envelopes()) {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(e.data());
+    envelopes.emplace_back(p, p + e.size());
+    ids.push_back(object_id(envelopes.back()));
+    if (auto ok = admit(ids.back()); !ok) return ok;
+    ctx.progress.objects_received += 1;
+    ctx.progress.bytes_received += e.size();
+  }
+  if (envelopes.empty()) return {};
+
+  auto results = ctx.replica->ingest_batch(envelopes, now_unix_ms);
+  if (!results) return tl::unexpected(results.error());
+  if (results->size() != envelopes.size()) std::abort();  // the Replica contract
+
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+    IngestResult& r = (*results)[i];
+    if (r.outcome == IngestOutcome::kRejected) {
+      // Not fatal: one bad object must not stop a sync. The reason is for
+      // the replica's own debug log; nothing of it goes to the peer.
+      if (++ctx.progress.rejected > ctx.limits.max_rejected) {
+        return core::fail(core::Errc::kLimit, "The peer sent too many objects that were rejected.");
+      }
+      continue;
+    }
+    if (r.network != network) return misbehaved("The peer sent an object of another network.");
+    ctx.seen.insert(ids[i]);
+    switch (r.outcome) {
+      case IngestOutcome::kAccepted:
+        ctx.progress.accepted += 1;
+        out.accepted.push_back(NewObject{network, std::move(envelopes[i])});
+        break;
+      case IngestOutcome::kDuplicate: ctx.progress.duplicates += 1; break;
+      case IngestOutcome::kPending: ctx.progress.pending += 1; break;
+      case IngestOutcome::kRejected: break;
+    }
+    for (auto& released : r.released) {
+      ctx.progress.accepted += 1;
+      out.accepted.push_back(NewObject{r.network, std::move(released)});
+    }
+  }
+  return {};
+}
+
+void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::vector<std::uint8_t>> envelopes,
+                  proto::Objects::Kind kind, proto::Objects::Kind last_kind, SyncOutput& out) {
+  std::span<const std::vector<std::uint8_t>> rest(envelopes);
+  do {
+    const std::size_t n = batch_prefix(rest, ctx.limits.objects_batch_bytes);
+    const auto batch = rest.first(n);
+    rest = rest.subspan(n);
+    for (const auto& e : batch) {
+      ctx.seen.insert(object_id(e));
+      ctx.progress.objects_sent += 1;
+      ctx.progress.bytes_sent += e.size();
+    }
+    out.send.push_back(objects_message(network, rest.empty() ? last_kind : kind, batch));
+  } while (!rest.empty());
+}
+
+bool sendable(std::span<const std::uint8_t> envelope) noexcept {
+  return !envelope.empty() && envelope.size() <= kMaxEnvelopeLen;
+}
+
+}  // namespace tumar::sync

@@ -1,0 +1,59 @@
+#pragma once
+// What both roles of a sync session share: the replica, the peer, the
+// limits, the ids seen, the counters; and the two paths every object takes,
+// in (ingest) and out (send). Internal to SyncSession.
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/identity/identity.hpp"
+#include "core/sync/replica.hpp"
+#include "core/sync/seen_set.hpp"
+#include "core/sync/sync_limits.hpp"
+#include "core/sync/sync_output.hpp"
+#include "tumar/wire.pb.h"
+
+namespace tumar::sync {
+
+struct SyncContext {
+  SyncContext(Replica& r, const identity::IdentityKey& p, const SyncLimits& l)
+      : replica(&r), peer(p), limits(l), seen(l.seen_capacity) {}
+
+  Replica* replica;
+  identity::IdentityKey peer;
+  SyncLimits limits;
+  SeenSet seen;
+  SyncProgress progress;
+};
+
+// The error for a peer that broke the sync protocol. `sentence` is for the
+// debug log: constants only, never an id or a key.
+tl::unexpected<core::Error> misbehaved(std::string sentence);
+
+// Hands the envelopes of one Objects message about `network` to the replica
+// (one batch, one transaction). `admit` sees each envelope's id first and
+// may refuse it (the session then closes and nothing of the message is
+// stored). Accepted and released objects go to out.accepted; rejected ones
+// are counted, and close the session past limits.max_rejected; an object
+// the replica files under another network closes it too.
+core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
+                                  std::uint64_t now_unix_ms, SyncOutput& out,
+                                  const std::function<core::Result<void>(const ObjectId&)>& admit);
+
+// Appends the Objects messages that carry `envelopes` about `network`:
+// batches within the limits, each of kind `kind` except the last, which is
+// `last_kind`. At least one message, even for no envelope. Counts them as
+// sent and remembers their ids.
+void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::vector<std::uint8_t>> envelopes,
+                  proto::Objects::Kind kind, proto::Objects::Kind last_kind, SyncOutput& out);
+
+// Whether an envelope from our own replica is one we can send: 1..64 KiB.
+// The replica stores nothing else; one that does is skipped, not sent to
+// make the peer close the session.
+bool sendable(std::span<const std::uint8_t> envelope) noexcept;
+
+}  // namespace tumar::sync

@@ -1,0 +1,87 @@
+#pragma once
+// The limits of a sync session (docs/PROTOCOL.md, "Sync"). The k-constants
+// are the wire format: the strict decoder (core/session/wire_codec.cpp)
+// refuses anything beyond them, whatever the local configuration. SyncLimits
+// holds what one node may choose for itself, always within them.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "core/reconcile/negentropy.hpp"
+#include "core/session/session_limits.hpp"
+
+namespace tumar::sync {
+
+// Network and object ids are 32 bytes on the wire, nothing else.
+inline constexpr std::size_t kIdLen = 32;
+
+// The largest envelope (one signed, encrypted object) tumar defines.
+inline constexpr std::size_t kMaxEnvelopeLen = std::size_t{64} << 10;
+
+// Ids in one WantObjects: the answer is then at most 64 x 64 KiB = 4 MiB.
+inline constexpr std::size_t kMaxWantIds = 64;
+
+// Envelopes in one Objects message (small objects pack many to a batch).
+inline constexpr std::size_t kMaxEnvelopesPerObjects = 1024;
+
+// A Negentropy message on the wire. Senders stay below their frame limit
+// (SyncLimits::negentropy_frame_limit, at most this).
+inline constexpr std::size_t kMaxNegentropyLen = 64000;
+
+// Bytes of envelopes a sender puts in one Objects message. With the
+// per-envelope framing (tag + 3-byte length) and the message's own fields
+// it stays well below the session's 1 MiB message limit.
+inline constexpr std::size_t kObjectsBatchBytes = std::size_t{512} << 10;
+
+// What one Objects message can cost beyond its envelopes: per envelope a tag
+// and a length of at most 3 bytes (64 KiB < 2^21); the network id field
+// (2 + 32), the kind (2) and the WireMessage tag and length (1 + 3).
+inline constexpr std::size_t kObjectsOverhead = kMaxEnvelopesPerObjects * 4 + 34 + 2 + 4;
+
+static_assert(kMaxEnvelopeLen <= kObjectsBatchBytes, "one envelope must always fit in a batch");
+static_assert(kMaxEnvelopeLen < (std::size_t{1} << 21), "an envelope's length must fit in a 3-byte varint");
+static_assert(kObjectsBatchBytes + kObjectsOverhead <= session::kDefaultMaxMessageLen * 3 / 4,
+              "an Objects message must stay well below the session's message limit");
+static_assert(kMaxNegentropyLen + 34 + 4 + 4 <= session::kDefaultMaxMessageLen / 16,
+              "a Reconcile message must stay well below the session's message limit");
+static_assert(kMaxNegentropyLen >= reconcile::kMinFrameSizeLimit);
+static_assert(kMaxWantIds * (kIdLen + 2) + 34 + 4 <= 4096, "a WantObjects message is small");
+
+struct SyncLimits {
+  // Frame size limit handed to Negentropy: no Reconcile we send carries more.
+  std::size_t negentropy_frame_limit = 60000;
+  // Ids per WantObjects we send (the peer accepts up to kMaxWantIds).
+  std::size_t want_batch = kMaxWantIds;
+  // Envelope bytes per Objects message we send, kMaxEnvelopeLen..kObjectsBatchBytes.
+  std::size_t objects_batch_bytes = kObjectsBatchBytes;
+  // Initiator: a new round starts this long after the last one finished.
+  std::chrono::milliseconds resync_interval{180'000};
+  // Initiator: a request (query, WantObjects, HAVE batch) not answered in
+  // this time, with no part of its answer arriving either, closes the
+  // session. The session's idle timeout only catches a silent peer; this
+  // catches one that talks but never answers.
+  std::chrono::milliseconds request_timeout{120'000};
+  // Objects the replica rejected in one session before it closes: one bad
+  // object does not stop a sync, a stream of them does.
+  std::uint64_t max_rejected = 1000;
+  // Networks a responder refuses in one session before it closes: an honest
+  // dialler asks only about networks it believes are shared.
+  std::uint64_t max_refused = 64;
+  // Initiator: Negentropy round trips in one network's reconciliation, and
+  // ids it may find we lack, per round. Past either, the round stops
+  // reconciling, fetches what it found and the next round (at once, if this
+  // one moved any object) reconciles the rest: memory stays bounded (32
+  // bytes per id) and a peer that keeps a reconciliation going or invents
+  // ids gains nothing.
+  std::uint64_t max_reconcile_steps = 4096;
+  std::size_t max_need_ids = std::size_t{1} << 18;
+  // Object ids remembered for push de-duplication (oldest forgotten
+  // first; forgetting costs at most a duplicate push, never a lost object).
+  std::size_t seen_capacity = 16384;
+};
+
+// Aborts on a nonsensical configuration (programmer misuse, not peer input).
+void check_limits(const SyncLimits& limits);
+
+}  // namespace tumar::sync

@@ -1,0 +1,143 @@
+#include "core/sync/sync_responder.hpp"
+
+#include <utility>
+#include <vector>
+
+#include "core/sync/sync_wire.hpp"
+
+namespace tumar::sync {
+namespace {
+
+std::span<const std::uint8_t> as_bytes(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+ResponderRounds::Network* ResponderRounds::in_round(const NetworkId& id) {
+  auto it = networks_.find(id);
+  if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return nullptr;
+  return &it->second;
+}
+
+core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const proto::WireMessage& message,
+                                               std::uint64_t now_unix_ms, SyncOutput& out) {
+  const std::optional<NetworkId> id = network_of(message);
+  if (!id) return {};
+  switch (message.body_case()) {
+    case proto::WireMessage::kReconcile: return on_query(ctx, *id, message.reconcile().negentropy(), out);
+    case proto::WireMessage::kWantObjects: return on_want(ctx, *id, message.want_objects(), out);
+    case proto::WireMessage::kObjects: return on_objects(ctx, *id, message.objects(), now_unix_ms, out);
+    case proto::WireMessage::kSyncDone: return on_done(ctx, *id);
+    default: return misbehaved("The dialler sent a sync message only a node sends.");
+  }
+}
+
+core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& id, const std::string& query,
+                                             SyncOutput& out) {
+  auto it = networks_.find(id);
+  if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return start(ctx, id, query, out);
+  auto* rec = std::get_if<Reconciling>(&it->second.phase);
+  if (rec == nullptr) return misbehaved("The dialler started a second round while one was running.");
+  auto reply = rec->negentropy.reconcile(as_bytes(query));
+  if (!reply) return misbehaved(reply.error().message());
+  out.send.push_back(reconcile_message(id, *reply));
+  return {};
+}
+
+core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id, const std::string& query,
+                                          SyncOutput& out) {
+  // Checked at every round start, so a member removed while connected is
+  // refused from its next round on. The refusal reads the same whether the
+  // peer was removed, never admitted, or we are not in the network.
+  auto allowed = ctx.replica->may_sync(id, ctx.peer);
+  if (!allowed) return tl::unexpected(allowed.error());
+  if (!*allowed) {
+    if (++refused_ > ctx.limits.max_refused) {
+      return core::fail(core::Errc::kLimit, "The dialler asked about too many networks it may not sync.");
+    }
+    if (auto it = networks_.find(id); it != networks_.end()) it->second.open = false;
+    out.send.push_back(refused_message(id));
+    return {};
+  }
+  auto items = ctx.replica->items(id);
+  if (!items) return tl::unexpected(items.error());
+  auto sorted = std::make_unique<reconcile::SortedItems>();
+  for (const reconcile::Item& item : *items) {
+    if (auto r = sorted->insert(item.timestamp, item.id); !r) return r;
+  }
+  if (auto r = sorted->seal(); !r) return r;
+  auto negentropy = reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit);
+  if (!negentropy) return tl::unexpected(negentropy.error());
+  auto reply = negentropy->reconcile(as_bytes(query));
+  if (!reply) return misbehaved(reply.error().message());
+  Network& net = networks_[id];
+  net.phase = Reconciling{std::move(sorted), std::move(*negentropy)};
+  net.open = true;
+  rounds_started_ += 1;
+  out.send.push_back(reconcile_message(id, *reply));
+  return {};
+}
+
+core::Result<void> ResponderRounds::on_want(SyncContext& ctx, const NetworkId& id, const proto::WantObjects& want,
+                                            SyncOutput& out) {
+  Network* net = in_round(id);
+  if (net == nullptr) return misbehaved("The dialler asked for objects outside a round.");
+  net->phase = Transferring{};  // reconciliation is over: the snapshot goes
+  std::vector<ObjectId> ids;
+  ids.reserve(static_cast<std::size_t>(want.ids_size()));
+  for (const std::string& raw : want.ids()) ids.push_back(id_from_wire(raw));
+  auto envelopes = ctx.replica->envelopes(id, ids);
+  if (!envelopes) return tl::unexpected(envelopes.error());
+  std::erase_if(*envelopes, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
+  // Ids we do not have are skipped: the answer then carries fewer objects,
+  // and its last message (ANSWER_END, possibly empty) says it is complete.
+  send_objects(ctx, id, std::move(*envelopes), proto::Objects::ANSWER, proto::Objects::ANSWER_END, out);
+  return {};
+}
+
+core::Result<void> ResponderRounds::on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects,
+                                               std::uint64_t now_unix_ms, SyncOutput& out) {
+  auto no_check = [](const ObjectId&) -> core::Result<void> { return {}; };
+  switch (objects.kind()) {
+    case proto::Objects::PUSH: {
+      auto it = networks_.find(id);
+      if (it == networks_.end()) return misbehaved("The dialler pushed objects of a network it has not synced.");
+      // Pushed before our refusal reached the dialler: dropped unread.
+      if (!it->second.open) return {};
+      return ingest_objects(ctx, id, objects, now_unix_ms, out, no_check);
+    }
+    case proto::Objects::HAVE: {
+      Network* net = in_round(id);
+      if (net == nullptr) return misbehaved("The dialler sent objects outside a round.");
+      net->phase = Transferring{};
+      if (auto r = ingest_objects(ctx, id, objects, now_unix_ms, out, no_check); !r) return r;
+      out.send.push_back(ack_message(id));
+      return {};
+    }
+    default: return misbehaved("The dialler sent objects only a node sends.");
+  }
+}
+
+core::Result<void> ResponderRounds::on_done(SyncContext& ctx, const NetworkId& id) {
+  Network* net = in_round(id);
+  if (net == nullptr) return misbehaved("The dialler ended a round that was not running.");
+  net->phase = Idle{};
+  ctx.progress.rounds_completed += 1;
+  return {};
+}
+
+bool ResponderRounds::may_push(const NetworkId& network) const {
+  auto it = networks_.find(network);
+  return it != networks_.end() && it->second.open;
+}
+
+bool ResponderRounds::round_complete() const noexcept {
+  if (rounds_started_ == 0) return false;
+  for (const auto& [id, net] : networks_) {
+    if (!std::holds_alternative<Idle>(net.phase)) return false;
+  }
+  return true;
+}
+
+}  // namespace tumar::sync

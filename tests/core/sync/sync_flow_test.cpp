@@ -1,0 +1,272 @@
+// How a sync session paces itself and ends: bounded requests with one
+// outstanding, round completion on both sides, the periodic round, the
+// request timeout, and live pushes with de-duplication across a chain of
+// nodes.
+
+#include "core/sync/sync_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "core/sync/sync_wire.hpp"
+#include "sync_harness.hpp"
+
+namespace tumar::sync::test {
+namespace {
+
+void share(std::initializer_list<Node*> nodes, const NetworkId& net) {
+  for (Node* n : nodes) {
+    for (Node* m : nodes) {
+      if (n != m) n->replica.join(net, {m->key});
+    }
+  }
+}
+
+void fill(Node& node, const NetworkId& net, std::size_t n, std::uint64_t seed) {
+  for (std::size_t i = 0; i < n; ++i) node.replica.put(net, envelope(net, 1 + (i * 7919) % 10'000, seed * 100'000 + i));
+}
+
+TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndOnlyOneIsOutstanding) {
+  Mesh mesh;
+  mesh.limits.want_batch = 8;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto n1 = network_id(1), n2 = network_id(2);
+  share({&a, &b}, n1);
+  share({&a, &b}, n2);
+  fill(b, n1, 100, 1);
+  fill(b, n2, 37, 2);
+  fill(a, n1, 100, 3);
+  std::map<NetworkId, bool> want_outstanding, have_outstanding;
+  std::size_t wants = 0;
+  mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+    const auto net = network_of(m);
+    if (m.has_want_objects()) {
+      ++wants;
+      EXPECT_LE(static_cast<std::size_t>(m.want_objects().ids_size()), 8u);
+      EXPECT_FALSE(want_outstanding[*net]) << "a second WantObjects before the first was answered";
+      want_outstanding[*net] = true;
+    }
+    if (m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END) want_outstanding[*net] = false;
+    if (m.has_objects() && m.objects().kind() == proto::Objects::HAVE) {
+      EXPECT_EQ(from.session->role(), Role::kInitiator);
+      EXPECT_FALSE(have_outstanding[*net]) << "a second HAVE batch before the first was acknowledged";
+      have_outstanding[*net] = true;
+    }
+    if (m.has_objects_ack()) have_outstanding[*net] = false;
+  };
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_EQ(wants, (100 + 7) / 8 + (37 + 7) / 8);
+  EXPECT_LE(b.replica.largest_envelopes_request, 8u);
+  EXPECT_EQ(a.replica.ids(n1).size(), 200u);
+  EXPECT_EQ(a.replica.ids(n2).size(), 37u);
+  EXPECT_EQ(b.replica.ids(n1).size(), 200u);
+}
+
+TEST(SyncFlowTest, ARoundWithMoreDifferencesThanItMayFetchIsFollowedAtOnce) {
+  Mesh mesh;
+  mesh.limits.max_need_ids = 50;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  // Scattered among many shared objects, so reconciliation takes several
+  // round trips and the cap cuts it short.
+  for (std::uint64_t i = 0; i < 6000; ++i) {
+    const Bytes e = envelope(net, 1 + i, i);
+    b.replica.put(net, e);
+    if (i % 10 != 0) a.replica.put(net, e);
+  }
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  ASSERT_FALSE(l.failed()) << (l.a.error ? l.a.error->message() : l.b.error->message());
+  EXPECT_EQ(a.replica.ids(net).size(), 6000u);
+  EXPECT_TRUE(l.a.session->round_complete());
+  // Several rounds ran back to back; round_complete only after the last.
+  std::size_t rounds = 0;
+  for (const auto& m : l.a.sent) rounds += m.has_sync_done() ? 1 : 0;
+  EXPECT_GT(rounds, 1u);
+  EXPECT_EQ(l.a.session->progress().rounds_completed, 1u);
+}
+
+TEST(SyncFlowTest, RoundCompleteOnBothSides) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  fill(b, net, 50, 1);
+  Link& l = mesh.connect(a, b);
+  EXPECT_FALSE(l.a.session->round_complete());
+  EXPECT_FALSE(l.b.session->round_complete());
+  mesh.start(l);
+  EXPECT_FALSE(l.a.session->round_complete());  // the query is out
+  EXPECT_FALSE(l.b.session->round_complete());  // no round started here yet
+  ASSERT_TRUE(mesh.run());
+  EXPECT_TRUE(l.a.session->round_complete());
+  EXPECT_TRUE(l.b.session->round_complete());
+  EXPECT_EQ(l.a.session->progress().rounds_completed, 1u);
+  EXPECT_EQ(l.b.session->progress().rounds_completed, 1u);
+  ASSERT_TRUE(l.a.sent.back().has_sync_done());
+}
+
+TEST(SyncFlowTest, NoSharedNetworkIsAnImmediatelyCompleteRound) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  EXPECT_TRUE(l.a.sent.empty());
+  EXPECT_TRUE(l.a.session->round_complete());
+}
+
+TEST(SyncFlowTest, ANewRoundStartsAfterTheIntervalAndFetchesWhatIsNew) {
+  Mesh mesh;
+  mesh.limits.resync_interval = std::chrono::minutes(3);
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  fill(b, net, 20, 1);
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  const auto ended = mesh.now;
+  EXPECT_EQ(l.a.session->deadline(), ended + std::chrono::minutes(3));
+  EXPECT_EQ(l.b.session->deadline(), std::nullopt);  // only the dialler starts rounds
+
+  // Objects b stored without pushing them (another peer gave them, say).
+  fill(b, net, 15, 2);
+  mesh.now += std::chrono::minutes(3) - std::chrono::milliseconds(1);
+  const std::size_t sent_before = l.a.sent.size();
+  mesh.tick(l);
+  EXPECT_EQ(l.a.sent.size(), sent_before);
+  mesh.now += std::chrono::milliseconds(1);
+  mesh.tick(l);
+  ASSERT_GT(l.a.sent.size(), sent_before);
+  EXPECT_TRUE(l.a.sent[sent_before].has_reconcile());
+  EXPECT_FALSE(l.a.session->round_complete());
+  ASSERT_TRUE(mesh.run());
+  EXPECT_TRUE(l.a.session->round_complete());
+  EXPECT_EQ(a.replica.ids(net).size(), 35u);
+  EXPECT_EQ(l.a.session->progress().rounds_completed, 2u);
+}
+
+TEST(SyncFlowTest, APeerThatStopsAnsweringIsCutOffAfterTheRequestTimeout) {
+  Mesh mesh;
+  mesh.limits.request_timeout = std::chrono::seconds(60);
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  share({&a, &b}, network_id(1));
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  l.b.inbox.clear();  // the query is lost: b never answers
+  EXPECT_EQ(l.a.session->deadline(), mesh.now + std::chrono::seconds(60));
+  mesh.now += std::chrono::seconds(59);
+  mesh.tick(l);
+  EXPECT_FALSE(l.a.error);
+  mesh.now += std::chrono::seconds(1);
+  mesh.tick(l);
+  ASSERT_TRUE(l.a.error);
+  EXPECT_EQ(l.a.error->code(), core::Errc::kProtocol);
+}
+
+TEST(SyncFlowTest, ALivePushCrossesAChainOnceAndIsNeverEchoed) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  Node& c = mesh.add_node(3);
+  const auto net = network_id(1);
+  share({&a, &b, &c}, net);
+  fill(a, net, 10, 1);
+  Link& ab = mesh.connect(a, b);
+  Link& bc = mesh.connect(b, c);
+  mesh.start(ab);
+  mesh.start(bc);
+  ASSERT_TRUE(mesh.run());
+  ASSERT_TRUE(mesh.run());
+  const std::size_t ab_b_sent = ab.b.sent.size();
+  const std::size_t bc_b_sent = bc.b.sent.size();
+  const auto c_received = bc.b.session->progress().objects_received;
+  const auto a_received = ab.a.session->progress().objects_received;
+
+  const Bytes x = envelope(net, 99'999, 42);
+  mesh.publish(a, net, x);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_TRUE(c.replica.ids(net).count(id_of(x)));
+  EXPECT_EQ(bc.b.session->progress().objects_received, c_received + 1);  // once
+  EXPECT_EQ(ab.b.sent.size(), ab_b_sent);  // b did not echo it to a
+  EXPECT_EQ(bc.b.sent.size(), bc_b_sent);  // c did not echo it to b
+  EXPECT_EQ(ab.a.session->progress().objects_received, a_received);
+
+  // Publishing it again sends nothing: this session has sent it.
+  const std::size_t ab_a_sent = ab.a.sent.size();
+  mesh.publish(a, net, x);
+  EXPECT_EQ(ab.a.sent.size(), ab_a_sent);
+  EXPECT_FALSE(ab.failed() || bc.failed());
+}
+
+TEST(SyncFlowTest, PushesGoOnlyWhereTheNetworkIsSynced) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto shared = network_id(1), mine = network_id(2);
+  share({&a, &b}, shared);
+  a.replica.join(mine, {});
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  // Before the node has answered a query about it, the dialler pushes nothing.
+  EXPECT_TRUE(l.a.session->push(shared, envelope(shared, 1, 1))->empty());
+  ASSERT_TRUE(mesh.run());
+  EXPECT_EQ(l.a.session->push(shared, envelope(shared, 1, 1))->size(), 1u);
+  EXPECT_EQ(l.b.session->push(shared, envelope(shared, 2, 2))->size(), 1u);
+  EXPECT_TRUE(l.a.session->push(mine, envelope(mine, 1, 3))->empty());
+}
+
+TEST(SyncFlowTest, AMemberRemovedWhileConnectedGetsNoMorePushesAndIsRefusedNextRound) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  b.replica.networks[net].members.clear();  // b's network removed a
+  const Bytes secret = envelope(net, 7, 7);
+  mesh.publish(b, net, secret);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_FALSE(a.replica.ids(net).count(id_of(secret)));
+
+  mesh.now += mesh.limits.resync_interval;
+  mesh.tick(l);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_TRUE(l.b.sent.back().has_sync_refused());
+  EXPECT_TRUE(l.a.session->round_complete());
+  EXPECT_FALSE(a.replica.ids(net).count(id_of(secret)));
+  // a's pushes about it now stop at a; one still in flight is dropped by b.
+  EXPECT_TRUE(l.a.session->push(net, envelope(net, 8, 8))->empty());
+  auto late = mesh.inject(l.b, objects_message(net, proto::Objects::PUSH, std::vector<Bytes>{envelope(net, 9, 9)}));
+  ASSERT_TRUE(late) << late.error().message();
+  EXPECT_FALSE(b.replica.ids(net).count(id_of(envelope(net, 9, 9))));
+}
+
+TEST(SyncFlowTest, AStorageFailureClosesTheSession) {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  share({&a, &b}, network_id(1));
+  b.replica.fail_storage = true;
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  mesh.run();
+  ASSERT_TRUE(l.b.error);
+  EXPECT_EQ(l.b.error->code(), core::Errc::kStorage);
+}
+
+}  // namespace
+}  // namespace tumar::sync::test

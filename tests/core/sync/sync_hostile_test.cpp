@@ -1,0 +1,240 @@
+// A peer that breaks the sync protocol: every message out of place is an
+// error (the caller closes the session), nothing it sends unasked is
+// stored, and the error is final.
+
+#include "core/sync/sync_session.hpp"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <iterator>
+
+#include "core/sync/sync_wire.hpp"
+#include "sync_harness.hpp"
+
+namespace tumar::sync::test {
+namespace {
+
+struct SyncHostileTest : ::testing::Test {
+  Mesh mesh;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  NetworkId net = network_id(1);
+  NetworkId stranger = network_id(9);
+  Link* link = nullptr;
+
+  void SetUp() override {
+    a.replica.join(net, {b.key});
+    b.replica.join(net, {a.key});
+    for (std::uint64_t i = 0; i < 40; ++i) b.replica.put(net, envelope(net, 10 + i, i));
+    for (std::uint64_t i = 0; i < 40; ++i) a.replica.put(net, envelope(net, 10 + i, 100 + i));
+    link = &mesh.connect(a, b);
+  }
+  Endpoint& dialler() { return link->a; }
+  Endpoint& node() { return link->b; }
+
+  // Runs the real exchange until `pred` matches a message, which is then
+  // taken back (never delivered).
+  proto::WireMessage run_until(const std::function<bool(const Endpoint&, const proto::WireMessage&)>& pred) {
+    mesh.stop_after = pred;
+    mesh.start(*link);
+    mesh.run();
+    for (Endpoint* e : {&dialler(), &node()}) {
+      for (auto it = e->inbox.rbegin(); it != e->inbox.rend(); ++it) {
+        if (!pred(*e->peer, *it)) continue;
+        proto::WireMessage m = *it;
+        e->inbox.erase(std::next(it).base());
+        return m;
+      }
+    }
+    ADD_FAILURE() << "the exchange never sent the expected message";
+    return {};
+  }
+
+  // `why`: a piece of the error's sentence, so the test proves the refusal
+  // happened for the reason it is about.
+  void expect_error(Endpoint& to, const proto::WireMessage& m, const std::string& why) {
+    auto out = mesh.inject(to, m);
+    ASSERT_FALSE(out) << session::wire_kind(m);
+    EXPECT_EQ(out.error().code(), core::Errc::kProtocol) << out.error().message();
+    EXPECT_NE(out.error().message().find(why), std::string::npos) << out.error().message();
+    // Final: the same error again, even for a harmless message.
+    proto::WireMessage ping;
+    ping.mutable_ping()->set_nonce(1);
+    auto again = to.session->on_message(ping, mesh.now, mesh.unix_ms);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().message(), out.error().message());
+  }
+};
+
+Bytes bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
+
+// A PUSH of one valid-looking object of `network`.
+proto::WireMessage push_of(const NetworkId& network) {
+  return objects_message(network, proto::Objects::PUSH, std::vector<Bytes>{envelope(network, 1, 1)});
+}
+
+// --- at the node (responder) ---
+
+TEST_F(SyncHostileTest, NodeRefusesWantObjectsOutsideARound) {
+  mesh.start(*link);
+  const ObjectId some = *b.replica.ids(net).begin();
+  expect_error(node(), want_message(net, std::vector<ObjectId>{some}), "outside a round");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesHaveBatchesOutsideARound) {
+  mesh.start(*link);
+  expect_error(node(), objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(net, 1, 1)}),
+               "outside a round");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesPushesOfANetworkNeverSynced) {
+  mesh.start(*link);
+  expect_error(node(), push_of(stranger), "not synced");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesGarbageNegentropy) {
+  mesh.start(*link);
+  expect_error(node(), reconcile_message(net, Bytes{0x61, 0x00, 0x07, 0xFF}), "reconciliation message");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesGarbageInARunningReconciliation) {
+  mesh.start(*link);
+  ASSERT_TRUE(mesh.inject(node(), dialler().sent.front()));  // the real first query
+  expect_error(node(), reconcile_message(net, Bytes{0x42}), "version byte");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesASecondRoundWhileOneRuns) {
+  const auto want = run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  ASSERT_TRUE(mesh.inject(node(), want));  // the round is transferring now
+  expect_error(node(), dialler().sent.front(), "second round");  // a fresh first query
+}
+
+TEST_F(SyncHostileTest, NodeRefusesSyncDoneOutsideARound) {
+  mesh.start(*link);
+  expect_error(node(), done_message(net), "not running");
+}
+
+TEST_F(SyncHostileTest, NodeRefusesWhatOnlyANodeSends) {
+  for (const auto& m : {objects_message(net, proto::Objects::ANSWER_END, std::vector<Bytes>{}), ack_message(net),
+                        refused_message(net)}) {
+    Mesh fresh;
+    Node& x = fresh.add_node(1);
+    Node& y = fresh.add_node(2);
+    Link& l = fresh.connect(x, y);
+    fresh.start(l);
+    auto out = fresh.inject(l.b, m);
+    ASSERT_FALSE(out) << session::wire_kind(m);
+    EXPECT_EQ(out.error().code(), core::Errc::kProtocol);
+  }
+}
+
+TEST_F(SyncHostileTest, NodeCutsOffADiallerNamingTooManyNetworks) {
+  mesh.limits.max_refused = 3;
+  Link& l = mesh.connect(a, b);
+  link = &l;
+  mesh.start(l);
+  const Bytes query = bytes_of(dialler().sent.front().reconcile().negentropy());
+  for (std::uint8_t i = 0; i < 3; ++i) {
+    auto out = mesh.inject(l.b, reconcile_message(network_id(static_cast<std::uint8_t>(100 + i)), query));
+    ASSERT_TRUE(out);
+    ASSERT_EQ(out->send.size(), 1u);
+    EXPECT_TRUE(out->send[0].has_sync_refused());
+  }
+  auto out = mesh.inject(l.b, reconcile_message(network_id(200), query));
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code(), core::Errc::kLimit);
+}
+
+TEST_F(SyncHostileTest, NodeRefusesObjectsOfAnotherNetworkUnderThisOne) {
+  const NetworkId other = network_id(2);
+  b.replica.join(other, {});  // b is in it, a is not a member there
+  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  // A HAVE batch about `net` carrying an object the replica files under `other`.
+  expect_error(node(), objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(other, 5, 5)}),
+               "another network");
+}
+
+// --- at the dialler (initiator) ---
+
+TEST_F(SyncHostileTest, DiallerRefusesAnObjectItDidNotAskForAndStoresNothing) {
+  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  const auto before = a.replica.ids(net);
+  const Bytes unasked = envelope(net, 5, 777);
+  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER_END, std::vector<Bytes>{unasked}),
+               "not asked for");
+  EXPECT_EQ(a.replica.ids(net), before);
+  EXPECT_EQ(a.replica.ingest_calls, 0u);
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesTheSameObjectTwiceInOneAnswer) {
+  const auto want = run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  const ObjectId first = id_from_wire(want.want_objects().ids(0));
+  const Bytes e = b.replica.networks[net].objects.at(first);
+  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER, std::vector<Bytes>{e, e}), "not asked for");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesAnAnswerLargerThanTheRequest) {
+  mesh.limits.want_batch = 2;
+  Link& l = mesh.connect(a, b);
+  link = &l;
+  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  std::vector<Bytes> three(3, envelope(net, 1, 1));
+  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER, three), "more objects than");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesAReplyNobodyAskedFor) {
+  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  expect_error(dialler(), reconcile_message(net, Bytes{0x61}), "nobody asked for");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesGarbageNegentropy) {
+  mesh.start(*link);
+  expect_error(dialler(), reconcile_message(net, Bytes{0x61, 0x00, 0x07, 0xFF}), "reconciliation message");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesALateRefusal) {
+  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  expect_error(dialler(), refused_message(net), "wrong moment");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesAnAcknowledgementOfNothing) {
+  mesh.start(*link);
+  expect_error(dialler(), ack_message(net), "nobody sent");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesWhatOnlyADiallerSends) {
+  for (const auto& m : {want_message(net, std::vector<ObjectId>{ObjectId{}}),
+                        objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(net, 1, 1)}),
+                        done_message(net)}) {
+    Mesh fresh;
+    Node& x = fresh.add_node(1);
+    Node& y = fresh.add_node(2);
+    x.replica.join(net, {y.key});
+    y.replica.join(net, {x.key});
+    Link& l = fresh.connect(x, y);
+    fresh.start(l);
+    ASSERT_TRUE(fresh.run());  // the network is synced: only the direction is wrong
+    auto out = fresh.inject(l.a, m);
+    ASSERT_FALSE(out) << session::wire_kind(m);
+    EXPECT_EQ(out.error().code(), core::Errc::kProtocol);
+    EXPECT_NE(out.error().message().find("only a dialler sends"), std::string::npos) << out.error().message();
+  }
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesObjectsOfAnUnknownNetwork) {
+  mesh.start(*link);
+  expect_error(dialler(), push_of(stranger), "does not sync");
+}
+
+TEST_F(SyncHostileTest, DiallerRefusesPushesBeforeTheNetworkWasSynced) {
+  mesh.start(*link);
+  expect_error(dialler(), push_of(net), "not synced");
+}
+
+TEST_F(SyncHostileTest, ASyncMessageBeforeStartIsRefused) {
+  expect_error(node(), done_message(net), "before sync started");
+}
+
+}  // namespace
+}  // namespace tumar::sync::test
