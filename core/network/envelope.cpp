@@ -94,6 +94,12 @@ core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes)
   }
   if (h.version() != kEnvelopeVersion) return tl::unexpected(refused("The object has an unknown version."));
   if (!valid_kind(h.kind())) return tl::unexpected(refused("The object has an unknown kind."));
+  // SQLite stores these as signed 64-bit integers: a larger value would
+  // sort below zero there and above everything in C++, and replicas
+  // comparing in different places would disagree.
+  if (h.epoch() > kMaxCounter || h.timestamp_ms() > kMaxCounter) {
+    return tl::unexpected(refused("The object's epoch or timestamp is out of range."));
+  }
 
   ParsedEnvelope out;
   out.header_.kind = static_cast<Kind>(h.kind());

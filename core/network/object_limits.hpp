@@ -28,6 +28,11 @@ static_assert(kMaxNoteBodyBytes + kMaxNoteTitleBytes + kMaxContactBytes + kMaxLi
                   kMaxNameBytes + 64 <= kMaxPayloadLen);
 static_assert(kMaxEpochs * 40 + 80 <= kMaxPayloadLen);
 
+// Epochs, timestamps, revision clocks and expiry times are stored in SQLite
+// as signed 64-bit integers: anything above this would compare differently
+// in SQL and in C++, so it is refused on the wire.
+inline constexpr std::uint64_t kMaxCounter = static_cast<std::uint64_t>(INT64_MAX);
+
 // An object stamped further than this in the author's future is refused: it
 // would sort after everything and stay "newest" for as long as it likes.
 inline constexpr std::uint64_t kMaxClockSkewMs = 10 * 60 * 1000;

@@ -69,11 +69,14 @@ core::Result<void> check_text(std::string_view what, std::string_view text, std:
                                   " bytes)."));
   }
   if (!valid_utf8(text)) return tl::unexpected(refused("The " + std::string(what) + " is not valid UTF-8 text."));
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     // Terminal escape sequences in a note would be replayed on every
     // member's screen: no control characters at all, bar line breaks.
-    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F) {
+    // That includes the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F):
+    // U+009B is CSI, which terminals honouring C1 controls act on.
+    const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+    if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F || c1) {
       return tl::unexpected(refused("The " + std::string(what) + " contains control characters."));
     }
   }
@@ -109,6 +112,7 @@ core::Result<proto::Removal> decode_removal(std::string_view payload) {
 core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
   auto p = decode_strict<proto::MemberProfile>(payload, "profile");
   if (!p) return p;
+  if (p->lamport() > kMaxCounter) return tl::unexpected(refused("The profile's clock is out of range."));
   if (p->display_name().empty()) return tl::unexpected(refused("The profile has no display name."));
   for (auto [what, text, max] : {std::tuple{"display name", &p->display_name(), kMaxNameBytes},
                                  std::tuple{"organisation", &p->organisation(), kMaxNameBytes},
@@ -125,6 +129,7 @@ core::Result<proto::ResourceNote> decode_note(std::string_view payload) {
   auto n = decode_strict<proto::ResourceNote>(payload, "note");
   if (!n) return n;
   if (!n->root().empty() && n->root().size() != 32) return tl::unexpected(refused("The note's root id is malformed."));
+  if (n->lamport() > kMaxCounter) return tl::unexpected(refused("The note's clock is out of range."));
   if (n->root().empty() != (n->lamport() == 0)) {
     return tl::unexpected(refused("A new note has clock 0 and a revision a later one."));
   }
@@ -143,6 +148,7 @@ core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
   if (b->priority() != proto::NORMAL && b->priority() != proto::URGENT) {
     return tl::unexpected(refused("The broadcast has an unknown priority."));
   }
+  if (b->expires_ms() > kMaxCounter) return tl::unexpected(refused("The broadcast's expiry is out of range."));
   if (b->text().empty()) return tl::unexpected(refused("The broadcast is empty."));
   if (auto r = check_text("broadcast", b->text(), kMaxBroadcastBytes, true); !r) return tl::unexpected(r.error());
   return b;
