@@ -96,7 +96,9 @@ std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t to
     if (today > created_day + kStaleAfterDays) return std::string("never verified");
     return std::nullopt;
   }
-  if (today > verified + kStaleAfterDays) return std::string("not verified for 90 days");
+  // today - verified, not verified + 90: a verification date near 2^32 days
+  // (any u32 is valid on the wire) must not wrap round to "long ago".
+  if (today > verified && today - verified > kStaleAfterDays) return std::string("not verified for 90 days");
   return std::nullopt;
 }
 
