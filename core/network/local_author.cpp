@@ -80,7 +80,8 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   g.set_name(name);
   *g.mutable_founder() = proof_of(me_.public_identity());
   const std::string payload = g.SerializeAsString();
-  const auto key = crypto::Secret<32>::random();
+  crypto::Secret<32> key;  // from the caller's randomness (sans-I/O): SystemRandom in production
+  rng_.fill(key.span());
   Header h;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kGenesis;
@@ -219,7 +220,8 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   // The new epoch: a fresh key, stored with the removal in one transaction,
   // granted to everyone who remains (ourselves included, for other devices'
   // sake nothing; our copy is the row just stored).
-  const auto next = crypto::Secret<32>::random();
+  crypto::Secret<32> next;
+  rng_.fill(next.span());
   if (auto r = replica_.store().add_epoch_key(net, epoch + 1, next); !r) return tl::unexpected(r.error());
   auto entries = replica_.directory().entries(net);
   if (!entries) return tl::unexpected(entries.error());
