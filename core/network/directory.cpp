@@ -124,27 +124,49 @@ core::Result<std::vector<NetworkId>> Directory::networks_of(const identity::Iden
 }
 
 core::Result<void> Directory::apply_admission(const NetworkId& net, const MemberRecord& m, std::uint64_t ts) {
-  // The earliest admission wins, (timestamp, id) order, so two leads
-  // admitting one person concurrently leave every replica with the same row.
+  // Several admissions of one person (two leads at once, or a promotion)
+  // combine, so the row does not depend on the order they arrived in and
+  // only ever grants more: lead if any admission says lead, admitted from
+  // the earliest epoch and time any names. An order-dependent row ("the
+  // earliest wins") would let a late-arriving, backdated admission demote
+  // someone after their objects were accepted, and replicas would differ.
+  // The keys and the admission id are the earliest (timestamp, id)'s.
   return execute(db_,
                  "INSERT INTO member (network_id, identity_key, noise_key, binding_signature, role, admitted_epoch, "
                  "admission_id, admitted_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) "
-                 "ON CONFLICT (network_id, identity_key) DO UPDATE SET noise_key = excluded.noise_key, "
-                 "binding_signature = excluded.binding_signature, role = excluded.role, "
-                 "admitted_epoch = excluded.admitted_epoch, admission_id = excluded.admission_id, "
-                 "admitted_at = excluded.admitted_at "
-                 "WHERE (excluded.admitted_at, excluded.admission_id) < (member.admitted_at, member.admission_id)",
+                 "ON CONFLICT (network_id, identity_key) DO UPDATE SET "
+                 "role = CASE WHEN excluded.role = 'lead' OR member.role = 'lead' THEN 'lead' ELSE 'member' END, "
+                 "admitted_epoch = min(excluded.admitted_epoch, member.admitted_epoch), "
+                 "admitted_at = min(excluded.admitted_at, member.admitted_at), "
+                 "noise_key = CASE WHEN (excluded.admitted_at, excluded.admission_id) < "
+                 "(member.admitted_at, member.admission_id) THEN excluded.noise_key ELSE member.noise_key END, "
+                 "binding_signature = CASE WHEN (excluded.admitted_at, excluded.admission_id) < "
+                 "(member.admitted_at, member.admission_id) THEN excluded.binding_signature "
+                 "ELSE member.binding_signature END, "
+                 "admission_id = CASE WHEN (excluded.admitted_at, excluded.admission_id) < "
+                 "(member.admitted_at, member.admission_id) THEN excluded.admission_id ELSE member.admission_id END",
                  net, m.identity.identity_key, m.identity.noise_key, m.identity.binding_signature, role_name(m.role),
                  m.admitted_epoch, m.admission_id, ts);
 }
 
 core::Result<void> Directory::apply_removal(const NetworkId& net, const identity::IdentityKey& key,
                                             std::uint64_t epoch, std::uint64_t ts, const ObjectId& removal_id) {
+  // Several removals of one member combine the same way, towards the
+  // stricter: the earliest epoch and the earliest time any of them names.
+  // The rule "nothing after the removal" is then the same whatever order
+  // the removals arrived in (with "the earliest removal wins", a removal in
+  // an earlier epoch but stamped later would be ignored by some replicas).
   return execute(db_,
-                 "UPDATE member SET removed_epoch = ?3, removed_at = ?4, removal_id = ?5 "
-                 "WHERE network_id = ?1 AND identity_key = ?2 AND "
-                 "(removed_at IS NULL OR (?4, ?5) < (removed_at, removal_id))",
+                 "UPDATE member SET removed_epoch = min(coalesce(removed_epoch, ?3), ?3), "
+                 "removed_at = min(coalesce(removed_at, ?4), ?4), "
+                 "removal_id = CASE WHEN removed_at IS NULL OR (?4, ?5) < (removed_at, removal_id) THEN ?5 "
+                 "ELSE removal_id END "
+                 "WHERE network_id = ?1 AND identity_key = ?2",
                  net, key, epoch, ts, removal_id);
+}
+
+core::Result<void> Directory::forget_member(const NetworkId& net, const identity::IdentityKey& key) {
+  return execute(db_, "DELETE FROM member WHERE network_id = ?1 AND identity_key = ?2", net, key);
 }
 
 core::Result<void> Directory::apply_profile(const NetworkId& net, const identity::IdentityKey& key,

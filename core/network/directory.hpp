@@ -52,14 +52,18 @@ class Directory {
   // Networks in which `key` is a current member (admitted, not removed).
   core::Result<std::vector<NetworkId>> networks_of(const identity::IdentityKey& key);
 
-  // Projections. Each keeps the deterministic winner: for an admission the
-  // earliest (timestamp, id); for a removal the earliest; for a profile the
-  // highest (lamport, id).
+  // Projections, each independent of arrival order: admissions of one
+  // person combine (lead if any says lead, the earliest epoch and time);
+  // removals combine towards the stricter (the earliest epoch and time);
+  // a profile is the highest (lamport, id).
   core::Result<void> apply_admission(const NetworkId& net, const MemberRecord& record, std::uint64_t timestamp_ms);
   core::Result<void> apply_removal(const NetworkId& net, const identity::IdentityKey& key, std::uint64_t epoch,
                                    std::uint64_t timestamp_ms, const ObjectId& removal_id);
   core::Result<void> apply_profile(const NetworkId& net, const identity::IdentityKey& key, const ProfileRecord& p);
   core::Result<void> drop_profile(const NetworkId& net, const identity::IdentityKey& key);
+  // Deletes the member's row, so it can be rebuilt from the objects that
+  // remain (a removal invalidated the admission it came from).
+  core::Result<void> forget_member(const NetworkId& net, const identity::IdentityKey& key);
 
  private:
   store::Database& db_;
