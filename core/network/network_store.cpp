@@ -290,6 +290,30 @@ core::Result<std::vector<StoredObject>> NetworkStore::objects_invalidated_by_rem
       read_object);
 }
 
+core::Result<std::vector<StoredObject>> NetworkStore::objects_by_author(const NetworkId& net,
+                                                                       const identity::IdentityKey& author) {
+  return collect<StoredObject>(
+      prepare_bound(db_, std::string(kObjectColumns) + " WHERE network_id = ?1 AND author = ?2 ORDER BY timestamp, id",
+                    net, author),
+      read_object);
+}
+
+core::Result<std::vector<StoredObject>> NetworkStore::objects_about(const NetworkId& net, Kind kind,
+                                                                   const ObjectId& subject) {
+  return collect<StoredObject>(
+      prepare_bound(db_,
+                    std::string(kObjectColumns) +
+                        " WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 ORDER BY timestamp, id",
+                    net, static_cast<int>(kind), subject),
+      read_object);
+}
+
+core::Result<void> NetworkStore::delete_epoch_key(const NetworkId& net, std::uint64_t epoch,
+                                                  const crypto::Secret<32>& key) {
+  return execute(db_, "DELETE FROM epoch_key WHERE network_id = ?1 AND epoch = ?2 AND key = ?3", net, epoch,
+                 std::span<const std::uint8_t>(key.span()));
+}
+
 core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::best_revision(const NetworkId& net,
                                                                                   const ObjectId& root) {
   auto st = prepare_bound(db_,

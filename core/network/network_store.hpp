@@ -92,6 +92,14 @@ class NetworkStore {
                                                                          const identity::IdentityKey& member,
                                                                          std::uint64_t removed_epoch,
                                                                          std::uint64_t removed_at_ms);
+  // Every object of a network written by `author` (oldest first).
+  core::Result<std::vector<StoredObject>> objects_by_author(const NetworkId& net, const identity::IdentityKey& author);
+  // Every object of a network of `kind` about `subject` (oldest first): the
+  // admissions or removals of a member, the revisions of a note, the grants
+  // to someone.
+  core::Result<std::vector<StoredObject>> objects_about(const NetworkId& net, Kind kind, const ObjectId& subject);
+  // Forgets one epoch key (it came only from a grant a removal invalidated).
+  core::Result<void> delete_epoch_key(const NetworkId& net, std::uint64_t epoch, const crypto::Secret<32>& key);
   // The best remaining revision of a note: highest lamport, then highest id.
   core::Result<std::optional<std::vector<std::uint8_t>>> best_revision(const NetworkId& net, const ObjectId& root);
 

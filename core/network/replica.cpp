@@ -5,32 +5,14 @@
 #include "core/encoding/hex.hpp"
 #include "core/log/log.hpp"
 #include "core/network/payload_codec.hpp"
+#include "core/network/replica_internal.hpp"
 #include "core/store/bind.hpp"
 #include "core/store/statement.hpp"
 
 namespace tumar::network {
-namespace {
-
-identity::PublicIdentity public_identity(const proto::IdentityProof& p, bool& ok) {
-  identity::PublicIdentity id;
-  ok = p.identity_key().size() == 32 && p.noise_static_key().size() == 32 && p.binding_signature().size() == 64;
-  if (!ok) return id;
-  std::copy(p.identity_key().begin(), p.identity_key().end(), id.identity_key.begin());
-  std::copy(p.noise_static_key().begin(), p.noise_static_key().end(), id.noise_key.begin());
-  std::copy(p.binding_signature().begin(), p.binding_signature().end(), id.binding_signature.begin());
-  return id;
-}
-
-std::string short_id(const ObjectId& id) { return encoding::to_hex(id).substr(0, 12); }
-
-template <std::size_t N>
-std::array<std::uint8_t, N> to_array(const std::string& s) {
-  std::array<std::uint8_t, N> a{};
-  std::copy_n(s.begin(), std::min(N, s.size()), a.begin());
-  return a;
-}
-
-}  // namespace
+using detail::public_identity;
+using detail::short_id;
+using detail::to_array;
 
 NetworkReplica::NetworkReplica(store::Database& db, const identity::LocalIdentity& me)
     : db_(db), me_(me), store_(db), directory_(db), library_(db) {}
@@ -93,18 +75,28 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_in_transact
     std::span<const std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
   std::vector<sync::IngestResult> out;
   out.reserve(envelopes.size());
+  std::optional<std::size_t> trigger;  // the last object that may unblock pending ones
+  Retry scope = Retry::kNone;
   for (const auto& e : envelopes) {
-    auto r = ingest_one(e, now_ms);
+    Retry retry = Retry::kNone;
+    auto r = ingest_one(e, now_ms, retry);
     if (!r) return tl::unexpected(r.error());  // rolls back the whole batch
-    if (r->outcome == sync::IngestOutcome::kAccepted && !pending_.empty()) {
-      if (auto p = retry_pending(now_ms, r->released); !p) return tl::unexpected(p.error());
+    if (retry != Retry::kNone) {
+      trigger = out.size();
+      scope = std::max(scope, retry);
     }
     out.push_back(std::move(*r));
+  }
+  // Once per batch, not once per accepted object: a pass judges every
+  // pending object again, and a peer can keep the queue full.
+  if (trigger && !pending_.empty()) {
+    if (auto p = retry_pending(now_ms, out[*trigger].released, scope); !p) return tl::unexpected(p.error());
   }
   return out;
 }
 
-core::Result<sync::IngestResult> NetworkReplica::ingest_one(std::span<const std::uint8_t> bytes, std::uint64_t now_ms) {
+core::Result<sync::IngestResult> NetworkReplica::ingest_one(std::span<const std::uint8_t> bytes, std::uint64_t now_ms,
+                                                            Retry& retry) {
   sync::IngestResult result;
   auto env = verify_envelope_bytes(bytes);
   if (!env) {
@@ -117,7 +109,9 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(std::span<const std:
   result.network = env->network();
   auto have = store_.has_object(env->id());
   if (!have) return tl::unexpected(have.error());
-  if (*have) {
+  if (*have || pending_ids_.count(env->id()) != 0) {
+    // Already stored, or already waiting: a peer resending a pending
+    // object must not push others out of the queue.
     ++counters_.duplicates;
     result.outcome = sync::IngestOutcome::kDuplicate;
     return result;
@@ -128,12 +122,19 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(std::span<const std:
     case Verdict::kAccept:
       ++counters_.accepted;
       result.outcome = sync::IngestOutcome::kAccepted;
+      retry = Retry::kAll;
       break;
     case Verdict::kPending:
       ++counters_.pending;
       result.outcome = sync::IngestOutcome::kPending;
       result.reason = decision->reason;
-      hold(bytes, env->network());
+      // A grant to us offers keys that may open what already waits (the
+      // genesis, when it arrived first): that is progress too.
+      {
+        auto held = hold(std::move(*env));
+        if (!held) return tl::unexpected(held.error());
+        retry = *held;
+      }
       break;
     case Verdict::kReject:
       ++counters_.rejected;
@@ -224,7 +225,6 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
     for (const auto& [epoch, key] : *keys) {
       if (auto r = store_.add_epoch_key(env.network(), epoch, key); !r) return tl::unexpected(r.error());
     }
-    candidate_keys_.clear();
   }
   if (auto r = store_.insert_object(describe(env, *env.header().recipient, 0), env.bytes(),
                                     static_cast<std::int64_t>(now_ms));
@@ -240,10 +240,19 @@ core::Result<std::optional<std::string>> NetworkReplica::open_payload(const Veri
   for (const auto& k : *keys) {
     if (auto p = env.open(k)) return std::optional<std::string>(std::move(*p));
   }
-  auto c = candidate_keys_.find({env.network(), env.header().epoch});
-  if (c != candidate_keys_.end()) {
-    for (const auto& k : c->second) {
-      if (auto p = env.open(k)) return std::optional<std::string>(std::move(*p));
+  // A key from a grant that has not validated yet opens only what can
+  // validate it: the genesis and the admissions (of its author, and of the
+  // leads before). Those are signed by leads, so the key that opens them is
+  // the one a lead used. Anything else waits for the grant: otherwise
+  // whether a member's object was accepted would depend on whether the
+  // grant offering its key was judged (and perhaps rejected) before it.
+  const Kind kind = env.header().kind;
+  if (kind != Kind::kGenesis && kind != Kind::kAdmission) return std::optional<std::string>{};
+  for (const auto& p : pending_) {
+    if (p.settled || p.offered.empty() || p.env.network() != env.network()) continue;
+    for (const auto& [epoch, key] : p.offered) {
+      if (epoch != env.header().epoch) continue;
+      if (auto opened = env.open(key)) return std::optional<std::string>(std::move(*opened));
     }
   }
   return std::optional<std::string>{};
@@ -291,26 +300,17 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       if (auto r = directory_.apply_removal(net, target, h.epoch, h.timestamp_ms, env.id()); !r) {
         return tl::unexpected(r.error());
       }
-      auto after = directory_.member(net, target);
-      if (!after) return tl::unexpected(after.error());
-      if (auto r = purge_after_removal(net, target, *(*after)->removed_epoch, *(*after)->removed_at_ms); !r) {
-        return tl::unexpected(r.error());
-      }
+      // What the member wrote after the (combined) removal goes, with
+      // everything that stood on it.
+      auto invalid = disallowed_objects(net, target);
+      if (!invalid) return tl::unexpected(invalid.error());
+      if (auto r = purge(net, std::move(*invalid)); !r) return tl::unexpected(r.error());
       return Decision::accept();
     }
     case Kind::kProfile: {
       auto p = decode_profile(plain);
       if (!p) return Decision::reject(p.error().message());
-      ProfileRecord rec;
-      rec.lamport = p->lamport();
-      rec.object_id = env.id();
-      rec.display_name = p->display_name();
-      rec.organisation = p->organisation();
-      rec.region = p->region();
-      rec.contact = p->contact();
-      rec.languages.assign(p->languages().begin(), p->languages().end());
-      rec.services.assign(p->services().begin(), p->services().end());
-      rec.updated_at_ms = h.timestamp_ms;
+      const ProfileRecord rec = detail::profile_record(env, *p);
       if (auto r = store_.insert_object(describe(env, h.author, p->lamport()), env.bytes(), now); !r) {
         return tl::unexpected(r.error());
       }
@@ -392,130 +392,70 @@ core::Result<void> NetworkReplica::project_note(const VerifiedEnvelope& env, con
   return library_.apply_note(rec, force);
 }
 
-core::Result<void> NetworkReplica::purge_after_removal(const NetworkId& net, const identity::IdentityKey& member,
-                                                       std::uint64_t removed_epoch, std::uint64_t removed_at_ms) {
-  auto invalid = store_.objects_invalidated_by_removal(net, member, removed_epoch, removed_at_ms);
-  if (!invalid) return tl::unexpected(invalid.error());
-  std::vector<ObjectId> notes_to_redo;
-  bool profile_gone = false;
-  for (const auto& o : *invalid) {
-    if (auto r = store_.delete_object(o.id); !r) return r;
-    if (o.kind == Kind::kNote && o.subject) notes_to_redo.push_back(*o.subject);
-    if (o.kind == Kind::kProfile) profile_gone = true;
-    if (o.kind == Kind::kBroadcast) {
-      if (auto r = library_.drop_broadcast(o.id); !r) return r;
-    }
-    log::debug("dropped " + std::string(kind_name(o.kind)) + " " + short_id(o.id) + ": its author was removed");
+core::Result<NetworkReplica::Retry> NetworkReplica::hold(VerifiedEnvelope env) {
+  Pending p{std::move(env), {}, false};
+  if (p.env.header().kind == Kind::kEpochGrant && p.env.header().recipient == me_.public_identity().identity_key) {
+    if (auto keys = open_grant(p.env)) p.offered = std::move(*keys);
   }
-  if (profile_gone) {
-    if (auto r = directory_.drop_profile(net, member); !r) return r;
-    // The newest profile that survives the removal becomes current again.
-    auto st = store_.database().prepare(
-        "SELECT envelope FROM object WHERE network_id = ?1 AND kind = ?2 AND author = ?3 "
-        "ORDER BY lamport DESC, id DESC LIMIT 1");
-    if (!st) return tl::unexpected(st.error());
-    if (auto b = store::bind_all(*st, net, static_cast<int>(Kind::kProfile), member); !b) return b;
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (*row) {
-      auto blob = st->column_blob(0);
-      auto env = verify_envelope_bytes(std::vector<std::uint8_t>(blob.begin(), blob.end()));
-      auto plain = env ? open_payload(*env) : core::Result<std::optional<std::string>>(std::nullopt);
-      if (!plain) return tl::unexpected(plain.error());
-      if (env && *plain) {
-        if (auto p = decode_profile(**plain)) {
-          ProfileRecord rec;
-          rec.lamport = p->lamport();
-          rec.object_id = env->id();
-          rec.display_name = p->display_name();
-          rec.organisation = p->organisation();
-          rec.region = p->region();
-          rec.contact = p->contact();
-          rec.languages.assign(p->languages().begin(), p->languages().end());
-          rec.services.assign(p->services().begin(), p->services().end());
-          rec.updated_at_ms = env->header().timestamp_ms;
-          if (auto r = directory_.apply_profile(net, member, rec); !r) return r;
-        }
-      }
-    }
+  Retry retry = Retry::kNone;
+  if (!p.offered.empty()) {
+    auto held = store_.current_epoch_key(p.env.network());
+    if (!held) return tl::unexpected(held.error());
+    if (!*held) retry = Retry::kBootstrap;
   }
-  std::sort(notes_to_redo.begin(), notes_to_redo.end());
-  notes_to_redo.erase(std::unique(notes_to_redo.begin(), notes_to_redo.end()), notes_to_redo.end());
-  for (const auto& root : notes_to_redo) {
-    if (auto r = library_.drop_note(root); !r) return r;
-    auto best = store_.best_revision(net, root);
-    if (!best) return tl::unexpected(best.error());
-    if (!*best) continue;
-    auto env = verify_envelope_bytes(**best);
-    if (!env) continue;
-    auto plain = open_payload(*env);
-    if (!plain) return tl::unexpected(plain.error());
-    if (!*plain) continue;
-    auto n = decode_note(**plain);
-    if (!n) continue;
-    auto root_obj = store_.object(root);
-    if (!root_obj) return tl::unexpected(root_obj.error());
-    if (!*root_obj) continue;  // the first version itself was dropped: the revisions stay unlisted
-    if (auto r = project_note(*env, *n, (*root_obj)->author, (*root_obj)->timestamp_ms, true); !r) return r;
-  }
-  return {};
-}
-
-void NetworkReplica::hold(std::span<const std::uint8_t> bytes, const NetworkId& network) {
-  auto parsed = parse_envelope(bytes);
-  const bool grant_to_us = parsed && parsed->header().kind == Kind::kEpochGrant &&
-                           parsed->header().recipient == me_.public_identity().identity_key;
-  pending_.push_back(Pending{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), network, grant_to_us});
-  pending_bytes_ += bytes.size();
+  pending_ids_.insert(p.env.id());
+  // The envelope's bytes; the decoded copy inside VerifiedEnvelope about
+  // doubles what this holds in memory.
+  pending_bytes_ += p.env.bytes().size();
+  pending_.push_back(std::move(p));
   while (pending_.size() > kMaxPendingObjects || pending_bytes_ > kMaxPendingBytes) {
-    pending_bytes_ -= pending_.front().bytes.size();
+    pending_bytes_ -= pending_.front().env.bytes().size();
+    pending_ids_.erase(pending_.front().env.id());
     pending_.pop_front();
     ++counters_.dropped_pending;
   }
-  if (grant_to_us) refresh_candidate_keys();
+  return retry;
 }
 
-void NetworkReplica::refresh_candidate_keys() {
-  candidate_keys_.clear();
-  for (const auto& p : pending_) {
-    if (!p.grant_to_us) continue;
-    auto env = verify_envelope_bytes(p.bytes);
-    if (!env || env->header().kind != Kind::kEpochGrant) continue;
-    auto keys = open_grant(*env);
-    if (!keys) continue;
-    for (auto& [epoch, key] : *keys) candidate_keys_[{env->network(), epoch}].push_back(std::move(key));
-  }
-}
-
-core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released) {
+core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released,
+                                                 Retry scope) {
   // Until a pass makes no progress: each accepted object may unblock others.
+  // Entries are settled in place and removed after the pass, so the keys
+  // pending grants offer stay visible to open_payload() during it.
   bool progress = true;
   while (progress && !pending_.empty()) {
     progress = false;
-    std::deque<Pending> waiting;
-    waiting.swap(pending_);
-    pending_bytes_ = 0;
-    refresh_candidate_keys();
-    for (auto& p : waiting) {
-      auto env = verify_envelope_bytes(p.bytes);
-      if (!env) continue;
-      auto have = store_.has_object(env->id());
+    for (auto& p : pending_) {
+      if (p.settled) continue;
+      const Kind kind = p.env.header().kind;
+      if (scope == Retry::kBootstrap && kind != Kind::kGenesis && kind != Kind::kAdmission) continue;
+      auto have = store_.has_object(p.env.id());
       if (!have) return tl::unexpected(have.error());
-      if (*have) continue;
-      auto d = judge_and_apply(*env, now_ms);
+      if (*have) {
+        p.settled = true;
+        continue;
+      }
+      auto d = judge_and_apply(p.env, now_ms);
       if (!d) return tl::unexpected(d.error());
       if (d->verdict == Verdict::kAccept) {
         ++counters_.accepted;
-        released.push_back(std::move(p.bytes));
+        released.emplace_back(p.env.bytes().begin(), p.env.bytes().end());
+        p.settled = true;
         progress = true;
-      } else if (d->verdict == Verdict::kPending) {
-        pending_bytes_ += p.bytes.size();
-        pending_.push_back(std::move(p));
-      } else {
+      } else if (d->verdict == Verdict::kReject) {
         ++counters_.rejected;
+        log::debug("rejected " + std::string(kind_name(p.env.header().kind)) + " " + short_id(p.env.id()) + ": " +
+                   d->reason);
+        p.settled = true;
       }
     }
-    refresh_candidate_keys();
+    for (const auto& p : pending_) {
+      if (!p.settled) continue;
+      pending_bytes_ -= p.env.bytes().size();
+      pending_ids_.erase(p.env.id());
+    }
+    std::erase_if(pending_, [](const Pending& p) { return p.settled; });
+    scope = Retry::kAll;  // once anything was accepted, everything is worth another look
   }
   return {};
 }

@@ -8,13 +8,15 @@
 //
 // Objects that cannot be judged yet (their author's admission or the epoch
 // key has not arrived: sync order is by timestamp, not by dependency) wait
-// in a bounded in-memory queue and are retried after every accepted object.
-// Nothing pending is stored; if the queue overflows the oldest are dropped,
-// and reconciliation fetches them again later.
+// in a bounded in-memory queue and are retried after each batch that
+// accepted something. Nothing pending is stored; if the queue overflows
+// the oldest are dropped, and reconciliation fetches them again later.
+// A removal that arrives after what it invalidates takes that out again
+// (replica_purge.cpp).
 
 #include <cstdint>
 #include <deque>
-#include <map>
+#include <set>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,29 +73,61 @@ class NetworkReplica final : public sync::Replica {
   Library& library() noexcept { return library_; }
 
  private:
+  // An object waiting for what it depends on. Its signature was checked
+  // when it arrived (so a retry does not check it again), and a grant to us
+  // was opened then: `offered` are its keys, usable to read but never to
+  // write until the grant itself is accepted (a forged grant must not
+  // choose the key our own objects go under).
   struct Pending {
-    std::vector<std::uint8_t> bytes;
-    NetworkId network{};
-    bool grant_to_us = false;
+    VerifiedEnvelope env;
+    std::vector<std::pair<std::uint64_t, crypto::Secret<32>>> offered;
+    bool settled = false;  // accepted or rejected during a retry pass; removed after it
   };
 
   // One object, inside the caller's transaction.
-  core::Result<sync::IngestResult> ingest_one(std::span<const std::uint8_t> bytes, std::uint64_t now_ms);
+  // What an object's arrival makes worth judging again.
+  enum class Retry { kNone, kBootstrap, kAll };
+  core::Result<sync::IngestResult> ingest_one(std::span<const std::uint8_t> bytes, std::uint64_t now_ms,
+                                              Retry& retry);
   core::Result<Decision> judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_grant(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_sealed(const VerifiedEnvelope& env, const MemberRecord& author, std::uint64_t now_ms);
-  core::Result<void> purge_after_removal(const NetworkId& net, const identity::IdentityKey& member,
-                                         std::uint64_t removed_epoch, std::uint64_t removed_at_ms);
   core::Result<void> project_note(const VerifiedEnvelope& env, const proto::ResourceNote& note,
                                   const identity::IdentityKey& root_author, std::uint64_t root_created_ms, bool force);
-  // Payload under any key we hold (or were offered in a pending grant) for the epoch.
+  // Payload under any key we hold for the epoch; for a genesis or an
+  // admission (what validates a grant), also under a key a pending grant
+  // to us offers.
   core::Result<std::optional<std::string>> open_payload(const VerifiedEnvelope& env);
   // Keys from a grant addressed to us; nullopt if it is not a valid grant for us.
   std::optional<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> open_grant(const VerifiedEnvelope& env);
-  core::Result<void> retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released);
-  void hold(std::span<const std::uint8_t> bytes, const NetworkId& network);
-  void refresh_candidate_keys();
+  // Judges the pending objects again until a pass makes no progress. With
+  // kBootstrap the first pass judges only genesis and admission objects
+  // (all that a pending grant's keys may open).
+  core::Result<void> retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released,
+                                   Retry scope);
+  // Queues an object that cannot be judged yet, dropping the oldest past
+  // the limits. kBootstrap if it is a grant to us offering keys for a
+  // network we hold no key for: its keys may open the genesis and the
+  // admissions that wait (a node joining; otherwise the grant waits for an
+  // accepted object like everything else, so a flood of grants to us
+  // does not make every arrival a pass over the queue).
+  core::Result<Retry> hold(VerifiedEnvelope env);
+
+  // Invalidation (replica_purge.cpp): deletes `objects` and
+  // everything that stood on them — the revisions of a deleted first
+  // version, the rights an admission or removal gave (and then that
+  // member's objects those rights no longer cover), the keys a deleted
+  // grant gave us — and re-projects what remains.
+  core::Result<void> purge(const NetworkId& net, std::vector<StoredObject> objects);
+  // Rebuilds a member's row from the admissions and removals still stored.
+  core::Result<void> rebuild_member(const NetworkId& net, const identity::IdentityKey& member);
+  // The member's stored objects its directory row does not allow (now).
+  core::Result<std::vector<StoredObject>> disallowed_objects(const NetworkId& net,
+                                                             const identity::IdentityKey& member);
+  core::Result<void> reproject_profile(const NetworkId& net, const identity::IdentityKey& member);
+  core::Result<void> reproject_note(const NetworkId& net, const ObjectId& root);
+  core::Result<void> drop_granted_keys(const NetworkId& net, const std::vector<std::vector<std::uint8_t>>& grants);
 
   store::Database& db_;
   const identity::LocalIdentity& me_;
@@ -101,11 +135,8 @@ class NetworkReplica final : public sync::Replica {
   Directory directory_;
   Library library_;
   std::deque<Pending> pending_;
+  std::set<ObjectId> pending_ids_;
   std::size_t pending_bytes_ = 0;
-  // Keys offered by grants to us that wait for their author's admission:
-  // used only to read, never to write, until the grant itself is accepted
-  // (a forged grant must not choose the key our own objects go under).
-  std::map<std::pair<NetworkId, std::uint64_t>, std::vector<crypto::Secret<32>>> candidate_keys_;
   ReplicaCounters counters_;
 };
 
