@@ -250,7 +250,9 @@ core::Result<void> NetworkReplica::drop_granted_keys(const NetworkId& net,
     if (!env) continue;
     auto keys = open_grant(*env);
     if (!keys) continue;
-    for (const auto& [epoch, key] : *keys) {
+    for (const auto& granted : *keys) {
+      const std::uint64_t epoch = granted.first;
+      const crypto::Secret<32>& key = granted.second;  // not a structured binding: clang 14 cannot capture one
       const bool still_granted = std::any_of(vouched.begin(), vouched.end(), [&](const auto& v) {
         return v.first == epoch && crypto::constant_time_equal(v.second.span(), key.span());
       });
