@@ -48,11 +48,12 @@ asio::awaitable<void> sync_one(asio::io_context& io, PeerManager& manager, const
   std::uint64_t nonce = 0;
   rng.fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&nonce), sizeof nonce));
   auto round = std::make_shared<session::SyncRound>(nonce);
-  auto accept_pinned = [](const identity::VerifiedIdentity&) -> core::Result<void> {
+  auto accept_pinned = [](const identity::VerifiedIdentity&,
+                          const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
     return {};  // a pinned key is enforced by the handshake itself, before message 3
   };
-  auto session = session::PeerSession::initiator(me, outcome.target.identity_key, accept_pinned, options.limits,
-                                                 session::Clock::now());
+  auto session = session::PeerSession::initiator(me, outcome.target.identity_key, std::nullopt, accept_pinned,
+                                                 options.limits, session::Clock::now());
   Connection::Events events;
   events.admitted = [&outcome, round](Connection& c, const identity::PublicIdentity& who) {
     outcome.peer = who;

@@ -203,7 +203,7 @@ void SyncService::redial() {
           }
           auto accept_pinned = [](const identity::VerifiedIdentity&,
                                   const std::optional<noise::PresentedInvite>&) -> core::Result<void> { return {}; };
-          auto session = session::PeerSession::initiator(me_, target.identity_key, accept_pinned,
+          auto session = session::PeerSession::initiator(me_, target.identity_key, std::nullopt, accept_pinned,
                                                          options_.session_limits, session::Clock::now());
           auto events = this->events(sync::Role::kInitiator);
           auto closed = std::move(events.closed);

@@ -51,7 +51,8 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
 
       // Admission until networks exist: the allow list, read at each
       // handshake so a `peer add` while the node runs takes effect at once.
-      session::Admission admission = [&prof](const identity::VerifiedIdentity& peer) -> core::Result<void> {
+      session::Admission admission = [&prof](const identity::VerifiedIdentity& peer,
+                                             const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
         peers::PeerStore store(prof->database());
         auto allowed = store.is_allowed(peer.identity().identity_key);
         if (!allowed) return tl::unexpected(allowed.error());

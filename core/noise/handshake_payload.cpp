@@ -22,13 +22,23 @@ std::vector<std::uint8_t> serialize(const proto::HandshakePayload& msg) {
   return std::vector<std::uint8_t>(out.begin(), out.end());
 }
 
+std::string serialize_invite(const InviteProof& invite) {
+  proto::InviteProof msg;
+  msg.set_invite_id(as_string(invite.invite_id));
+  msg.set_mac(as_string(invite.mac));
+  std::string out;
+  msg.SerializeToString(&out);
+  return out;
+}
+
 proto::HandshakePayload payload_for(const identity::IdentityKey& identity_key, const identity::NoiseKey& noise_key,
-                                    const identity::Signature& signature) {
+                                    const identity::Signature& signature, const std::optional<InviteProof>& invite) {
   proto::HandshakePayload msg;
   proto::IdentityProof* proof = msg.mutable_identity();
   proof->set_identity_key(as_string(identity_key));
   proof->set_noise_static_key(as_string(noise_key));
   proof->set_binding_signature(as_string(signature));
+  if (invite) msg.set_invite(serialize_invite(*invite));
   return msg;
 }
 
@@ -43,19 +53,40 @@ core::Result<AuthenticatedPeer> malformed() {
   return core::fail(core::Errc::kProtocol, "The peer's identity proof is malformed.");
 }
 
-}  // namespace
-
-std::vector<std::uint8_t> encode_handshake_payload(const identity::PublicIdentity& me) {
-  return serialize(payload_for(me.identity_key, me.noise_key, me.binding_signature));
+// The invite field's contents, if they are an InviteProof with exactly
+// sized fields. Canonical form is checked with the whole payload below.
+std::optional<InviteProof> parse_invite(const std::string& bytes) {
+  if (bytes.size() != kInviteProofLen) return std::nullopt;
+  proto::InviteProof msg;
+  InviteProof out;
+  if (!msg.ParseFromString(bytes) || !copy_exact(msg.invite_id(), out.invite_id) || !copy_exact(msg.mac(), out.mac)) {
+    return std::nullopt;
+  }
+  return out;
 }
 
-core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static,
-                                                  std::span<const std::uint8_t> payload) {
+}  // namespace
+
+std::vector<std::uint8_t> encode_handshake_payload(const identity::PublicIdentity& me,
+                                                   const std::optional<InviteProof>& invite) {
+  return serialize(payload_for(me.identity_key, me.noise_key, me.binding_signature, invite));
+}
+
+core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static, std::span<const std::uint8_t> payload,
+                                                  PayloadFrom from) {
   if (payload.empty() || payload.size() > kMaxHandshakePayloadLen) return malformed();
   proto::HandshakePayload msg;
-  if (!msg.ParseFromArray(payload.data(), static_cast<int>(payload.size())) || !msg.has_identity() ||
-      !msg.invite().empty()) {
+  if (!msg.ParseFromArray(payload.data(), static_cast<int>(payload.size())) || !msg.has_identity()) {
     return malformed();
+  }
+  std::optional<InviteProof> invite;
+  if (!msg.invite().empty()) {
+    // A responder has nothing to present; only a joining initiator does.
+    if (from != PayloadFrom::kInitiator) {
+      return core::fail(core::Errc::kProtocol, "The responder sent an invite, which only a joining initiator may do.");
+    }
+    invite = parse_invite(msg.invite());
+    if (!invite) return malformed();
   }
   identity::PublicIdentity claimed;
   if (!copy_exact(msg.identity().identity_key(), claimed.identity_key) ||
@@ -63,10 +94,11 @@ core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static
       !copy_exact(msg.identity().binding_signature(), claimed.binding_signature)) {
     return malformed();
   }
-  // Canonical encoding only: re-encoding the known fields must give back the
-  // exact bytes, which refuses unknown fields, repeats, reordering and
-  // over-long varints. One byte string per proof, nothing to smuggle.
-  if (serialize(payload_for(claimed.identity_key, claimed.noise_key, claimed.binding_signature)) !=
+  // Canonical encoding only: re-encoding the known fields (the invite's
+  // too) must give back the exact bytes, which refuses unknown fields,
+  // repeats, reordering, over-long varints and an explicitly empty invite.
+  // One byte string per proof, nothing to smuggle.
+  if (serialize(payload_for(claimed.identity_key, claimed.noise_key, claimed.binding_signature, invite)) !=
       std::vector<std::uint8_t>(payload.begin(), payload.end())) {
     return malformed();
   }
@@ -81,7 +113,7 @@ core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static
     return core::fail(core::Errc::kRefused,
                       "The peer's identity proof has an invalid signature; the peer is refused.");
   }
-  return AuthenticatedPeer(std::move(*verified));
+  return AuthenticatedPeer(std::move(*verified), invite);
 }
 
 }  // namespace tumar::noise

@@ -4,9 +4,16 @@
 // the very Noise static key the handshake just authenticated (rs), and its
 // binding signature must verify. Only authenticate_peer() can make an
 // AuthenticatedPeer, and Established (tumar_handshake.hpp) needs one.
+//
+// Message 3 may also carry an invite proof (tumar.proto.InviteProof,
+// docs/PROTOCOL.md, "Invites"): it is decoded here, strictly, and handed on
+// unverified; only the holder of the invite's secret can check it
+// (core/invite/invite_proof.hpp).
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -16,31 +23,74 @@
 
 namespace tumar::noise {
 
-// Canonical size of a v1 payload: 1+2 + (2+32 + 2+32 + 2+64) = 137 bytes. The
-// limit leaves room for the reserved invite field and is checked before parsing.
-inline constexpr std::size_t kHandshakePayloadV1Len = 137;
-inline constexpr std::size_t kMaxHandshakePayloadLen = 512;
-static_assert(kHandshakePayloadV1Len <= kMaxHandshakePayloadLen);
+inline constexpr std::size_t kInviteSecretLen = 32;  // the one-time secret in an invite code
+inline constexpr std::size_t kInviteIdLen = 16;      // invite_id: keyed BLAKE2b-128 of the secret
+inline constexpr std::size_t kInviteMacLen = 32;     // keyed BLAKE2b-256 over the handshake hash
 
-// The serialized payload that proves `me` (no invite in protocol v1).
-std::vector<std::uint8_t> encode_handshake_payload(const identity::PublicIdentity& me);
+// Canonical sizes, byte for byte (docs/PROTOCOL.md, "Handshake payload" and
+// "Invites"):
+//   payload without an invite: 1+2 + (2+32 + 2+32 + 2+64)             = 137
+//   InviteProof:               (1+1+16) + (1+1+32)                     =  52
+//   payload with an invite:    137 + (1+1+52)                          = 191
+// The limit is checked before parsing. It is well above the largest
+// canonical payload so that a later field fits without changing the frame
+// limits, which every node enforces from the length field alone.
+inline constexpr std::size_t kHandshakePayloadV1Len = 137;
+inline constexpr std::size_t kInviteProofLen = (2 + kInviteIdLen) + (2 + kInviteMacLen);
+inline constexpr std::size_t kHandshakePayloadWithInviteLen = kHandshakePayloadV1Len + 2 + kInviteProofLen;
+inline constexpr std::size_t kMaxHandshakePayloadLen = 512;
+static_assert(kInviteProofLen == 52 && kInviteProofLen < 128, "one-byte length prefix inside the payload");
+static_assert(kHandshakePayloadWithInviteLen == 191);
+static_assert(kHandshakePayloadV1Len <= kHandshakePayloadWithInviteLen &&
+              kHandshakePayloadWithInviteLen <= kMaxHandshakePayloadLen);
+
+// The invite proof as it travels in message 3 (public values).
+struct InviteProof {
+  std::array<std::uint8_t, kInviteIdLen> invite_id{};
+  std::array<std::uint8_t, kInviteMacLen> mac{};
+};
+
+// An invite proof as the responder received it in message 3, with the
+// handshake hash it must be bound to. Public values: the mac can only be
+// checked (core/invite/invite_proof.hpp) by whoever holds the invite secret.
+struct PresentedInvite {
+  std::array<std::uint8_t, kInviteIdLen> invite_id{};
+  std::array<std::uint8_t, kInviteMacLen> mac{};
+  // The responder's own h before it read message 3, never a value from the wire.
+  std::array<std::uint8_t, kHashLen> handshake_hash{};
+};
+
+// The serialized payload that proves `me`, with an invite proof if given
+// (message 3 of a joining initiator only).
+std::vector<std::uint8_t> encode_handshake_payload(const identity::PublicIdentity& me,
+                                                   const std::optional<InviteProof>& invite = std::nullopt);
+
+// Which message a payload came in: only the initiator's message 3 may carry
+// an invite.
+enum class PayloadFrom { kResponder, kInitiator };
 
 class AuthenticatedPeer {
  public:
   const identity::VerifiedIdentity& identity() const noexcept { return identity_; }
+  // The invite proof the peer sent, undecided (initiators only).
+  const std::optional<InviteProof>& invite() const noexcept { return invite_; }
 
  private:
   friend core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static,
-                                                           std::span<const std::uint8_t> payload);
-  explicit AuthenticatedPeer(identity::VerifiedIdentity id) : identity_(std::move(id)) {}
+                                                           std::span<const std::uint8_t> payload, PayloadFrom from);
+  AuthenticatedPeer(identity::VerifiedIdentity id, std::optional<InviteProof> invite)
+      : identity_(std::move(id)), invite_(invite) {}
   identity::VerifiedIdentity identity_;
+  std::optional<InviteProof> invite_;
 };
 
-// Decodes `payload` strictly (size limit, canonical protobuf, exact key and
-// signature sizes, empty invite), checks in constant time that its
-// noise_static_key equals remote_static, and verifies the binding signature.
-// kProtocol for a malformed payload, kRefused for a proof that does not hold.
+// Decodes `payload` strictly (size limit, canonical protobuf, exact key,
+// signature, invite id and mac sizes; an invite only from the initiator),
+// checks in constant time that its noise_static_key equals remote_static,
+// and verifies the binding signature. kProtocol for a malformed payload,
+// kRefused for a proof that does not hold.
 [[nodiscard]] core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static,
-                                                                std::span<const std::uint8_t> payload);
+                                                                std::span<const std::uint8_t> payload,
+                                                                PayloadFrom from);
 
 }  // namespace tumar::noise

@@ -3,7 +3,7 @@
 //   Noise_XX_25519_ChaChaPoly_BLAKE2b, prologue "tumar/1"
 //     -> e
 //     <- e, ee, s, es     payload: responder's HandshakePayload
-//     -> s, se            payload: initiator's HandshakePayload
+//     -> s, se            payload: initiator's HandshakePayload [+ invite proof bound to h]
 //
 // The token work itself (// e, // ee, // s, // es, // se) is done by
 // HandshakeState::write_message/read_message, driven by the XX entry of the
@@ -12,8 +12,11 @@
 
 #include "core/noise/tumar_handshake.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
+
+#include "core/invite/invite_proof.hpp"
 
 namespace tumar::noise {
 
@@ -52,9 +55,11 @@ core::Error rejected(const char* which) {
 
 // ---- Established ------------------------------------------------------------
 
-Established::Established(AuthenticatedPeer peer, HandshakeResult result) noexcept
+Established::Established(AuthenticatedPeer peer, HandshakeResult result,
+                         std::optional<PresentedInvite> invite) noexcept
     : peer_(std::move(peer)),
       handshake_hash_(result.handshake_hash),
+      presented_invite_(invite),
       send_(std::move(result.send)),
       receive_(std::move(result.receive)) {}
 
@@ -62,19 +67,21 @@ Transport Established::into_transport() && { return Transport(std::move(send_), 
 
 // ---- TumarHandshake ---------------------------------------------------------
 
-TumarHandshake::TumarHandshake(State state, std::vector<std::uint8_t> own_payload)
-    : state_(std::move(state)), own_payload_(std::move(own_payload)) {}
+TumarHandshake::TumarHandshake(State state, const identity::PublicIdentity& me)
+    : state_(std::move(state)), me_(me), own_payload_(encode_handshake_payload(me)) {}
 
 TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me,
-                                         std::optional<identity::IdentityKey> expected_responder) {
-  TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, encode_handshake_payload(me.public_identity()));
+                                         std::optional<identity::IdentityKey> expected_responder,
+                                         std::optional<InviteCredential> invite) {
+  if (invite && !expected_responder) misuse("an invite must go only to the inviter: pin its identity key");
+  TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, me.public_identity());
   hs.expected_responder_ = expected_responder;
+  hs.invite_ = std::move(invite);
   return hs;
 }
 
 TumarHandshake TumarHandshake::responder(const identity::LocalIdentity& me) {
-  return TumarHandshake(state::AwaitingMessage1{make_noise(me, Role::kResponder)},
-                        encode_handshake_payload(me.public_identity()));
+  return TumarHandshake(state::AwaitingMessage1{make_noise(me, Role::kResponder)}, me.public_identity());
 }
 
 std::string_view TumarHandshake::state_name() const noexcept {
@@ -159,7 +166,7 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
   auto payload = s.noise.read_message(message);  // // e, ee, s, es
   if (!payload) return fail(rejected("message 2"));
   // rs is authenticated by es: only its private key could have produced this payload.
-  auto peer = authenticate_peer(*s.noise.remote_static(), *payload);
+  auto peer = authenticate_peer(*s.noise.remote_static(), *payload, PayloadFrom::kResponder);
   if (!peer) return fail(peer.error());
   // Our identity is about to be revealed: only to the party we meant to reach.
   if (expected_responder_ &&
@@ -168,11 +175,21 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
                             "The peer answered with a different identity than the one dialled; the connection "
                             "was closed before revealing who we are."));
   }
-  auto m3 = s.noise.write_message(own_payload_, rng);  // // s, se + our identity proof
+  std::vector<std::uint8_t> payload3;
+  if (invite_) {
+    // Bound to h as it stands now, before message 3: the responder has the
+    // same h before it reads message 3, and no other handshake has it.
+    auto mac = invite::invite_proof_mac(invite_->secret, s.noise.handshake_hash());
+    payload3 = encode_handshake_payload(me_, InviteProof{invite_->invite_id, mac});
+    crypto::wipe(mac);
+    invite_.reset();  // one proof per handshake; the secret is wiped now
+  }
+  auto m3 = s.noise.write_message(payload3.empty() ? own_payload_ : payload3, rng);  // // s, se + our proof(s)
+  crypto::wipe(payload3);  // the mac is good for this handshake only, but it need not linger
   if (!m3) return fail(m3.error());
   HandshakeStep step;
   step.send = std::move(*m3);
-  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish()));
+  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish(), std::nullopt));
   state_ = state::Complete{};
   return step;
 }
@@ -184,13 +201,19 @@ core::Result<HandshakeStep> TumarHandshake::read_message3(state::AwaitingMessage
     return fail(unexpected_size("message 3", kMessage3MinLen, kMessage3MaxLen, "static key, identity proof",
                                 message.size()));
   }
+  // The h an invite proof in this message must be bound to: ours, before
+  // message 3 changes it (it is the initiator's h when it wrote the proof).
+  std::array<std::uint8_t, kHashLen> h_before{};
+  std::copy_n(s.noise.handshake_hash().begin(), kHashLen, h_before.begin());
   auto payload = s.noise.read_message(message);  // // s, se
   if (!payload) return fail(rejected("message 3"));
   // rs is authenticated by se: only its private key could have produced this payload.
-  auto peer = authenticate_peer(*s.noise.remote_static(), *payload);
+  auto peer = authenticate_peer(*s.noise.remote_static(), *payload, PayloadFrom::kInitiator);
   if (!peer) return fail(peer.error());
+  std::optional<PresentedInvite> presented;
+  if (const auto& proof = peer->invite()) presented = PresentedInvite{proof->invite_id, proof->mac, h_before};
   HandshakeStep step;
-  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish()));
+  step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish(), presented));
   state_ = state::Complete{};
   return step;
 }

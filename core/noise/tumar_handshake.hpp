@@ -4,7 +4,8 @@
 //   Noise_XX_25519_ChaChaPoly_BLAKE2b, prologue "tumar/1"
 //     -> e                      message 1: no payload
 //     <- e, ee, s, es           message 2: payload = HandshakePayload(responder's identity proof)
-//     -> s, se                  message 3: payload = HandshakePayload(initiator's identity proof)
+//     -> s, se                  message 3: payload = HandshakePayload(initiator's identity proof
+//                                                                     [, invite proof bound to h])
 //
 // A sans-I/O state machine: bytes in, bytes out, randomness passed in. Each
 // state is a type; a transition consumes the old state. On receiving message
@@ -15,8 +16,9 @@
 //
 // ADMISSION IS NOT DECIDED HERE. Established says who the peer is (a verified
 // identity key), not whether the peer is welcome. The caller must check that
-// the identity is a member of a network both share (or, later, that an invite
-// is valid) before it passes any data, and close the connection otherwise.
+// the identity is a member of a network both share, or that the invite it
+// presented is valid (core/invite/invite_proof.hpp), before it passes any
+// data, and close the connection otherwise.
 //
 // Failure: the first error is kept; every later call returns it. The peer is
 // told nothing; the caller just closes the connection, so every failure looks
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "core/crypto/random.hpp"
+#include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/identity/identity.hpp"
 #include "core/noise/handshake_payload.hpp"
@@ -58,18 +61,31 @@ class Established {
   // The peer's identity, proven in this handshake. Not an admission decision.
   const identity::VerifiedIdentity& peer() const noexcept { return peer_.identity(); }
   const std::array<std::uint8_t, kHashLen>& handshake_hash() const noexcept { return handshake_hash_; }
+  // Responder: the invite proof the initiator presented in message 3, with
+  // the h it must be bound to; NOT VERIFIED (only the secret's holder can).
+  // Always nullopt on the initiator.
+  const std::optional<PresentedInvite>& presented_invite() const noexcept { return presented_invite_; }
 
   // The transport for this connection. Call once, after admitting the peer.
   Transport into_transport() &&;
 
  private:
   friend class TumarHandshake;
-  Established(AuthenticatedPeer peer, HandshakeResult result) noexcept;
+  Established(AuthenticatedPeer peer, HandshakeResult result, std::optional<PresentedInvite> invite) noexcept;
 
   AuthenticatedPeer peer_;
   std::array<std::uint8_t, kHashLen> handshake_hash_{};
+  std::optional<PresentedInvite> presented_invite_;
   CipherState send_;
   CipherState receive_;
+};
+
+// What a joining initiator presents in message 3: the invite's public id and
+// its one-time secret, from which the proof for this handshake is computed.
+// The secret never crosses the wire.
+struct InviteCredential {
+  std::array<std::uint8_t, kInviteIdLen> invite_id{};
+  crypto::Secret<kInviteSecretLen> secret;
 };
 
 // What one call produced: a Noise message to frame and send, and/or the
@@ -102,8 +118,14 @@ class TumarHandshake {
   // learns nothing about who dialled. Without it, our identity goes to any
   // responder that completes message 2 (Noise §7.8: XX's initiator identity
   // is hidden only from parties that are not the authenticated responder).
+  //
+  // invite: a proof of it, bound to this handshake's h, goes in message 3
+  // (docs/PROTOCOL.md, "Invites"). It needs expected_responder (the
+  // inviter's key from the code), so that only the inviter ever sees it or
+  // learns who is joining; an invite without one aborts (a caller bug).
   static TumarHandshake initiator(const identity::LocalIdentity& me,
-                                  std::optional<identity::IdentityKey> expected_responder = std::nullopt);
+                                  std::optional<identity::IdentityKey> expected_responder = std::nullopt,
+                                  std::optional<InviteCredential> invite = std::nullopt);
   static TumarHandshake responder(const identity::LocalIdentity& me);
 
   // Initiator only: writes message 1 (-> e).
@@ -119,7 +141,7 @@ class TumarHandshake {
  private:
   using State = std::variant<state::Start, state::AwaitingMessage1, state::AwaitingMessage2,
                              state::AwaitingMessage3, state::Complete, state::Failed>;
-  TumarHandshake(State state, std::vector<std::uint8_t> own_payload);
+  TumarHandshake(State state, const identity::PublicIdentity& me);
   core::Result<HandshakeStep> fail(core::Error error);
 
   core::Result<HandshakeStep> write_message1(state::Start&& s, crypto::RandomSource& rng);
@@ -130,8 +152,10 @@ class TumarHandshake {
   core::Result<HandshakeStep> read_message3(state::AwaitingMessage3&& s, std::span<const std::uint8_t> message);
 
   State state_;
-  std::vector<std::uint8_t> own_payload_;  // our HandshakePayload (public)
+  identity::PublicIdentity me_;
+  std::vector<std::uint8_t> own_payload_;  // our HandshakePayload without an invite (public)
   std::optional<identity::IdentityKey> expected_responder_;
+  std::optional<InviteCredential> invite_;  // initiator only
 };
 
 }  // namespace tumar::noise

@@ -40,9 +40,11 @@ PeerSession::PeerSession(Role role, State state, Admission admission, const Sess
 }
 
 PeerSession PeerSession::initiator(const identity::LocalIdentity& me,
-                                   std::optional<identity::IdentityKey> expected_responder, Admission admission,
+                                   std::optional<identity::IdentityKey> expected_responder,
+                                   std::optional<noise::InviteCredential> invite, Admission admission,
                                    const SessionLimits& limits, Instant now) {
-  return PeerSession(Role::kInitiator, Handshaking{noise::TumarHandshake::initiator(me, expected_responder)},
+  return PeerSession(Role::kInitiator,
+                     Handshaking{noise::TumarHandshake::initiator(me, expected_responder, std::move(invite))},
                      std::move(admission), limits, now);
 }
 
@@ -131,7 +133,9 @@ void PeerSession::handshake_bytes(Handshaking& hs, Instant now, std::span<const 
   // The peer has proven its identity. Admission comes before message 3 is
   // written (initiator) and before any transport byte (both sides).
   const identity::PublicIdentity who = step->established->peer().identity();
-  if (auto admitted = admission_(step->established->peer()); !admitted) {
+  // A responder passes on what message 3 carried (unverified: the callback
+  // checks it against the invite's secret); an initiator passes nullopt.
+  if (auto admitted = admission_(step->established->peer(), step->established->presented_invite()); !admitted) {
     return fail(CloseReason::kNotAdmitted, admitted.error().message(), out);
   }
   if (step->send) noise::append_frame(*step->send, out.send);

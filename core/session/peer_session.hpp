@@ -66,8 +66,13 @@ struct Closure {
 };
 
 // Decides whether a proven identity may use this node. Returns an error
-// (kRefused, with the reason for the log) to turn it away.
-using Admission = std::function<core::Result<void>(const identity::VerifiedIdentity& peer)>;
+// (kRefused, with the reason for the log) to turn it away. `invite` is the
+// invite proof the initiator presented in message 3 (responder side only;
+// always nullopt on the initiator). It is unverified: only an Admission that
+// holds the invite's secret can check it (invite::verify_invite_proof), and
+// one that ignores it judges the peer by its identity alone.
+using Admission = std::function<core::Result<void>(const identity::VerifiedIdentity& peer,
+                                                   const std::optional<noise::PresentedInvite>& invite)>;
 
 struct SessionOutput {
   std::vector<std::uint8_t> send;                  // write these bytes, in order
@@ -80,10 +85,12 @@ enum class Role { kInitiator, kResponder };
 
 class PeerSession {
  public:
-  // expected_responder pins the identity the dialer means to reach (see
-  // TumarHandshake::initiator). `me` need not outlive the session.
+  // expected_responder pins the identity the dialer means to reach, and
+  // invite is presented to it in message 3 (see TumarHandshake::initiator).
+  // `me` need not outlive the session.
   static PeerSession initiator(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected_responder,
-                               Admission admission, const SessionLimits& limits, Instant now);
+                               std::optional<noise::InviteCredential> invite, Admission admission,
+                               const SessionLimits& limits, Instant now);
   static PeerSession responder(const identity::LocalIdentity& me, Admission admission, const SessionLimits& limits,
                                Instant now);
 

@@ -52,7 +52,9 @@ constexpr std::size_t kSmallMessageLen = 100;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 session::Admission admit_all() {
-  return [](const identity::VerifiedIdentity&) -> core::Result<void> { return {}; };
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
+    return {};
+  };
 }
 
 double raw_aead_mb_per_s() {
@@ -130,7 +132,7 @@ StreamResult stream(const identity::LocalIdentity& me, const peers::PeerAddress&
             }
           };
           auto session =
-              session::PeerSession::initiator(me, std::nullopt, admit_all(), {}, session::Clock::now());
+              session::PeerSession::initiator(me, std::nullopt, std::nullopt, admit_all(), {}, session::Clock::now());
           manager.adopt(std::move(*socket), std::move(session), std::nullopt, std::move(events));
         },
         net::asio::detached);
@@ -145,7 +147,7 @@ double memory_handshakes_per_s(const identity::LocalIdentity& a, const identity:
   const auto t0 = Clock::now();
   while (seconds_since(t0) < kMinSeconds) {
     const session::Instant now{};
-    auto x = session::PeerSession::initiator(a, b.public_identity().identity_key, admit_all(), {}, now);
+    auto x = session::PeerSession::initiator(a, b.public_identity().identity_key, std::nullopt, admit_all(), {}, now);
     auto y = session::PeerSession::responder(b, admit_all(), {}, now);
     auto m1 = x.start(rng).send;
     auto m2 = y.on_bytes(now, m1, rng).send;

@@ -25,11 +25,14 @@ namespace tumar::net::test {
 using Bytes = std::vector<std::uint8_t>;
 
 inline session::Admission admit_all() {
-  return [](const identity::VerifiedIdentity&) -> core::Result<void> { return {}; };
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
+    return {};
+  };
 }
 
 inline session::Admission admit_only(identity::IdentityKey key) {
-  return [key](const identity::VerifiedIdentity& peer) -> core::Result<void> {
+  return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&)
+             -> core::Result<void> {
     if (peer.identity().identity_key == key) return {};
     return core::fail(core::Errc::kRefused, "Not on the allow list.");
   };
@@ -108,7 +111,8 @@ class RawClient {
 
   // Runs the XX handshake as initiator. Returns false if the server closed.
   bool handshake(const identity::LocalIdentity& me, session::SessionLimits limits = {}) {
-    session_.emplace(session::PeerSession::initiator(me, std::nullopt, admit_all(), limits, session::Clock::now()));
+    session_.emplace(
+        session::PeerSession::initiator(me, std::nullopt, std::nullopt, admit_all(), limits, session::Clock::now()));
     write(session_->start(rng_));
     std::uint8_t buf[4096];
     while (!session_->is_open()) {

@@ -201,11 +201,14 @@ TEST_F(TumarHandshakeTest, MalformedPayloadsAreRefused) {
 
   for (const Bytes& bad : {Bytes{}, Bytes(invite.begin(), invite.end()), unknown_field, repeated, short_key,
                            Bytes(kMaxHandshakePayloadLen + 1, 0)}) {
-    auto direct = authenticate_peer(m.noise_key, bad);
-    ASSERT_FALSE(direct);
-    EXPECT_EQ(direct.error().code(), core::Errc::kProtocol);
+    for (PayloadFrom from : {PayloadFrom::kResponder, PayloadFrom::kInitiator}) {
+      auto direct = authenticate_peer(m.noise_key, bad, from);
+      ASSERT_FALSE(direct);
+      EXPECT_EQ(direct.error().code(), core::Errc::kProtocol);
+    }
   }
-  ASSERT_TRUE(authenticate_peer(m.noise_key, valid));
+  ASSERT_TRUE(authenticate_peer(m.noise_key, valid, PayloadFrom::kResponder));
+  ASSERT_TRUE(authenticate_peer(m.noise_key, valid, PayloadFrom::kInitiator));
   auto via_wire = initiator_meets_rogue(mallory, unknown_field);
   ASSERT_FALSE(via_wire);
   EXPECT_EQ(via_wire.error().code(), core::Errc::kProtocol);

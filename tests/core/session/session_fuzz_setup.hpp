@@ -15,7 +15,9 @@ namespace tumar::session::fuzz {
 inline constexpr std::uint64_t kSessionRandomSeed = 11;
 
 inline Admission admit_all() {
-  return [](const identity::VerifiedIdentity&) -> core::Result<void> { return {}; };
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
+    return {};
+  };
 }
 
 struct Parties {
@@ -37,7 +39,7 @@ struct OpenPair {
 // Alice and bob after a handshake with randomness from `rng`.
 inline OpenPair open_pair(crypto::RandomSource& rng) {
   const Instant t0{};
-  auto a = PeerSession::initiator(parties().alice, std::nullopt, admit_all(), {}, t0);
+  auto a = PeerSession::initiator(parties().alice, std::nullopt, std::nullopt, admit_all(), {}, t0);
   auto b = PeerSession::responder(parties().bob, admit_all(), {}, t0);
   auto m1 = a.start(rng).send;
   auto m2 = b.on_bytes(t0, m1, rng).send;

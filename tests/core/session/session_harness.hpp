@@ -18,11 +18,14 @@ namespace tumar::session::test {
 using Bytes = std::vector<std::uint8_t>;
 
 inline Admission admit_all() {
-  return [](const identity::VerifiedIdentity&) -> core::Result<void> { return {}; };
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
+    return {};
+  };
 }
 
 inline Admission admit_only(identity::IdentityKey key) {
-  return [key](const identity::VerifiedIdentity& peer) -> core::Result<void> {
+  return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&)
+             -> core::Result<void> {
     if (peer.identity().identity_key == key) return {};
     return core::fail(core::Errc::kRefused, "The peer is not on the allow list.");
   };
@@ -51,13 +54,17 @@ struct Harness {
   Instant now{};
   SessionLimits limits;
   std::optional<SessionLimits> bob_limits;  // when bob's differ from alice's
+  std::optional<noise::InviteCredential> alice_invite;  // presented by alice in message 3
 
   std::optional<Side> a;  // initiator (alice)
   std::optional<Side> b;  // responder (bob)
 
   void begin(Admission alice_admits = admit_all(), Admission bob_admits = admit_all(),
              std::optional<identity::IdentityKey> alice_expects = std::nullopt) {
-    a.emplace(Side{PeerSession::initiator(alice, alice_expects, std::move(alice_admits), limits, now), {}, {}, {}, {}});
+    a.emplace(Side{PeerSession::initiator(alice, alice_expects, std::move(alice_invite), std::move(alice_admits),
+                                          limits, now),
+                   {}, {}, {}, {}});
+    alice_invite.reset();
     b.emplace(Side{PeerSession::responder(bob, std::move(bob_admits), bob_limits.value_or(limits), now), {}, {}, {}, {}});
     a->absorb(a->session.start(rng));
   }
