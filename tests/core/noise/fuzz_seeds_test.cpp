@@ -7,10 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,11 +35,22 @@ struct Messages {
 };
 
 // Both sides use the same seeds as the fuzz targets, so each recorded
-// message is valid input for the party the target drives.
-Messages record() {
+// message is valid input for the party the target drives. With an invite,
+// message 3 carries a proof (docs/PROTOCOL.md, "Invites"), so the responder
+// target also starts from the invite path.
+Messages record(bool with_invite = false) {
   const auto p = fuzz::parties();
   crypto::DeterministicRandom ir(fuzz::kInitiatorRandomSeed), rr(fuzz::kResponderRandomSeed);
-  auto init = TumarHandshake::initiator(p.initiator);
+  std::optional<InviteCredential> invite;
+  if (with_invite) {
+    std::array<std::uint8_t, kInviteSecretLen> secret{};
+    secret.fill(0x5e);
+    invite = InviteCredential{{}, crypto::Secret<kInviteSecretLen>::copy_of(secret)};
+    invite->invite_id.fill(0x1d);
+  }
+  auto init = with_invite ? TumarHandshake::initiator(p.initiator, p.responder.public_identity().identity_key,
+                                                      std::move(invite))
+                          : TumarHandshake::initiator(p.initiator);
   auto resp = TumarHandshake::responder(p.responder);
   auto s1 = init.start(ir);
   auto s2 = resp.receive(*s1->send, rr);
@@ -80,6 +93,12 @@ TEST(FuzzSeeds, ResponderSeedsAreCurrent) {
   Bytes m2_as_3 = only1;
   m2_as_3.insert(m2_as_3.end(), m.m2.begin(), m.m2.end());
   check_or_write("noise_responder", "message2_as_message3", m2_as_3);
+
+  const Messages j = record(/*with_invite=*/true);
+  ASSERT_EQ(j.m1, m.m1);
+  Bytes joining = only1;
+  joining.insert(joining.end(), j.m3.begin(), j.m3.end());
+  check_or_write("noise_responder", "valid_message1_and_3_with_invite", joining);
 }
 
 TEST(FuzzSeeds, FrameDecoderSeedsAreCurrent) {
