@@ -34,7 +34,8 @@ Result<tcp::acceptor> open_listener(asio::io_context& io, const peers::PeerAddre
                                   ". Is another node already using that port?");
 }
 
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, PeerManager& manager, ResponderFactory make_responder) {
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, PeerManager& manager, ResponderFactory make_responder,
+                                  EventsFactory make_events) {
   auto executor = acceptor.get_executor();
   asio::steady_timer backoff(executor);
   while (acceptor.is_open()) {
@@ -58,7 +59,8 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, PeerManager& manager,
       socket.close(peer_ec);
       continue;
     }
-    manager.adopt(std::move(socket), make_responder(session::Clock::now()), std::move(ticket));
+    manager.adopt(std::move(socket), make_responder(session::Clock::now()), std::move(ticket),
+                  make_events ? make_events() : Connection::Events{});
   }
 }
 

@@ -20,7 +20,11 @@ using ResponderFactory = std::function<session::PeerSession(session::Instant now
 Result<tcp::acceptor> open_listener(asio::io_context& io, const peers::PeerAddress& address);
 
 // Runs until the acceptor is closed.
-asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, PeerManager& manager, ResponderFactory make_responder);
+// `make_events` gives each connection the events of whoever runs its
+// sessions (the node's sync service); it may be empty.
+using EventsFactory = std::function<Connection::Events()>;
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, PeerManager& manager, ResponderFactory make_responder,
+                                  EventsFactory make_events = {});
 
 // "127.0.0.1:7000", "[::1]:7000".
 std::string endpoint_string(const tcp::endpoint& endpoint);

@@ -49,7 +49,7 @@ StopReason Node::run(const std::function<void()>& on_ready) {
     ResponderFactory make = [this](session::Instant now) {
       return session::PeerSession::responder(me_, admission_, options_.limits, now);
     };
-    asio::co_spawn(io_, accept_loop(*acceptor_, peers_, std::move(make)),
+    asio::co_spawn(io_, accept_loop(*acceptor_, peers_, std::move(make), make_events_),
                    [](std::exception_ptr e) { log_coroutine_exit("listener", e); });
   }
   if (watch_ != nullptr) arm_wipe_poll();

@@ -16,6 +16,7 @@
 #include "core/session/peer_session.hpp"
 #include "net/asio.hpp"
 #include "net/net_error.hpp"
+#include "net/listener.hpp"
 #include "net/peer_manager.hpp"
 
 namespace tumar::net {
@@ -45,6 +46,9 @@ class Node {
   // endpoint ("127.0.0.1:41234" for port 0).
   Result<std::string> listen(const peers::PeerAddress& address);
 
+  // Events for every accepted connection (set before run()).
+  void set_inbound_events(EventsFactory make_events) { make_events_ = std::move(make_events); }
+
   // Runs until a signal, stop(), or a wipe. on_ready runs once, in the loop.
   StopReason run(const std::function<void()>& on_ready = {});
 
@@ -73,6 +77,7 @@ class Node {
   asio::steady_timer grace_timer_{io_};
   asio::steady_timer drain_timer_{io_};
   std::optional<StopReason> stopping_;
+  EventsFactory make_events_;
 };
 
 }  // namespace tumar::net

@@ -1,11 +1,155 @@
+// `tumar join CODE`: connect to the inviter's node, prove the invite inside
+// the handshake, get admitted and receive the whole network in the first
+// sync (docs/PROTOCOL.md, "Invites").
+
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "cli/app_context.hpp"
+#include "cli/commands/net_errors.hpp"
+#include "cli/commands/profile_commands.hpp"
+#include "core/encoding/hex.hpp"
+#include "core/invite/invite_code.hpp"
+#include "core/network/local_author.hpp"
+#include "core/network/replica.hpp"
+#include "core/peers/peer_store.hpp"
+#include "core/store/bind.hpp"
+#include "net/sync_jobs.hpp"
+#include "net/sync_service.hpp"
 
 namespace tumar::cli {
+namespace {
 
-// Filled in with the networks' transport (the lead engineer's part).
+struct JoinArgs {
+  std::string code;
+  int timeout_s = 30;
+};
+
+std::string day_of(std::uint64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+// A failed join leaves no trace: the network row and the inviter's
+// peer row are taken back unless something of the network arrived.
+void undo(network::NetworkReplica& replica, const network::NetworkId& net, const peers::PeerAddress& address,
+          bool added_peer) {
+  auto count = replica.store().object_count(net);
+  if (count && *count == 0) {
+    (void)store::execute(replica.store().database(), "DELETE FROM network WHERE id = ?1", net);
+    if (added_peer) {
+      peers::PeerStore peers(replica.store().database());
+      (void)peers.remove(address);
+    }
+  }
+}
+
+core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
+  auto code = invite::decode_invite(args.code);
+  if (!code) return tl::unexpected(code.error());
+  const std::uint64_t now_ms = net::unix_now_ms();
+  if (code->expires_at <= now_ms / 1000) {
+    return core::fail(core::Errc::kRefused, "This invite expired on " + day_of(code->expires_at) +
+                                                ". Ask whoever sent it for a new one.");
+  }
+  crypto::SystemRandom rng;
+  auto prof = open_profile(ctx, rng);
+  if (!prof) return tl::unexpected(prof.error());
+  const auto& me = prof->identity();
+  if (code->inviter == me.public_identity().identity_key) {
+    return core::fail(core::Errc::kInvalidArgument, "This is your own invite; give it to the person you invite.");
+  }
+  network::NetworkReplica replica(prof->database(), me);
+  auto existing = replica.directory().member(code->network_id, me.public_identity().identity_key);
+  if (!existing) return tl::unexpected(existing.error());
+  if (*existing && !(*existing)->removed()) {
+    return core::fail(core::Errc::kInvalidArgument, "You are already a member of this network.");
+  }
+
+  network::NetworkRecord rec;
+  rec.id = code->network_id;
+  rec.joined_at = static_cast<std::int64_t>(now_ms / 1000);
+  if (auto r = replica.store().add_network(rec); !r) return tl::unexpected(r.error());
+  // The inviter's node is where this profile's node keeps syncing the
+  // network from (serve re-dials it), pinned to the key in the code.
+  peers::PeerStore peers(prof->database());
+  auto added = peers.add(code->address, code->inviter, static_cast<std::int64_t>(now_ms / 1000));
+  if (!added) {
+    undo(replica, code->network_id, code->address, false);
+    return tl::unexpected(added.error());
+  }
+  const bool added_peer = *added == peers::AddOutcome::kAdded;
+
+  net::SyncJob job;
+  job.address = code->address;
+  job.identity_key = code->inviter;
+  job.invite = noise::InviteCredential{invite::invite_id(code->secret), crypto::Secret<32>::copy_of(code->secret.span())};
+  job.network = code->network_id;
+  net::SyncJobOptions options;
+  options.dial_timeout = std::chrono::seconds(args.timeout_s);
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  if (tty) {
+    options.on_progress = [](const sync::SyncProgress& p) {
+      std::fprintf(stderr, "\r  receiving: %llu objects, %.1f KB ", static_cast<unsigned long long>(p.objects_received),
+                   static_cast<double>(p.bytes_received) / 1000.0);
+    };
+  }
+  // Once the network has arrived, publish our directory entry (our display
+  // name) and push it to the inviter before saying goodbye.
+  options.after_round = [&](const net::SyncJobOutcome&) {
+    std::vector<std::vector<std::uint8_t>> out;
+    network::LocalAuthor author(replica, me, rng);
+    network::ProfileFields fields;
+    fields.display_name = prof->display_name();
+    auto written = author.set_profile(code->network_id, fields, net::unix_now_ms());
+    if (written) out = std::move(written->envelopes);
+    return out;
+  };
+  std::vector<net::SyncJob> jobs;
+  jobs.push_back(std::move(job));
+  auto outcomes = net::run_sync_jobs(me, replica, std::move(jobs), options, rng);
+  if (tty) std::fprintf(stderr, "\n");
+  auto& outcome = outcomes.front();
+  if (!outcome.result) {
+    undo(replica, code->network_id, code->address, added_peer);
+    // Unreachable (3), refused (4) or protocol (2): the same codes as sync.
+    std::fprintf(stderr, "tumar: %s\n", outcome.result.error().message().c_str());
+    ctx.exit_code = exit_code_for(outcome.result.error().code());
+    return {};
+  }
+  auto net = replica.store().network(code->network_id);
+  auto members = replica.directory().entries(code->network_id);
+  auto notes = replica.library().notes(code->network_id);
+  if (!net || !*net || (*net)->name.empty()) {
+    return core::fail(core::Errc::kProtocol,
+                      "Connected and admitted, but the network did not arrive completely; run `tumar sync` to "
+                      "finish.");
+  }
+  std::printf("Joined \"%s\": %zu members, %zu notes. Run `tumar serve` to stay in sync.\n", (*net)->name.c_str(),
+              members ? members->size() : 0, notes ? notes->size() : 0);
+  return {};
+}
+
+}  // namespace
+
 void add_join_command(CLI::App& app, AppContext& ctx) {
-  (void)app;
-  (void)ctx;
+  auto args = std::make_shared<JoinArgs>();
+  auto* cmd = app.add_subcommand("join", "Join a network with an invite code");
+  cmd->add_option("code", args->code, "The invite code you were given")->type_name("CODE")->required();
+  cmd->add_option("--timeout", args->timeout_s, "Give up if the inviter's node does not answer within SECONDS")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  cmd->footer(
+      "Connects to the inviter's node (it must be running), proves the invite, and receives the network:\n"
+      "its directory, notes and broadcasts. The code works once.\n"
+      "Example:\n  tumar join tumar-invite-...");
+  cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return join(ctx, *args); }; });
 }
 
 }  // namespace tumar::cli

@@ -5,7 +5,11 @@
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
 #include "core/peers/peer_store.hpp"
+#include "core/network/node_admission.hpp"
+#include "core/network/replica.hpp"
+#include "core/network/serve_address.hpp"
 #include "net/node.hpp"
+#include "net/sync_service.hpp"
 
 namespace tumar::cli {
 
@@ -35,8 +39,10 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       ->check(CLI::Range(1, 10000))
       ->capture_default_str();
   cmd->footer(
-      "Only peers on your allow list (`tumar peer add HOST:PORT --key KEY`) are admitted; anyone else is\n"
-      "disconnected right after the handshake. Listening on 0.0.0.0 makes the node reachable from\n"
+      "Admitted: members of your networks, peers on your allow list (`tumar peer add`), and\n"
+      "newcomers with a valid invite (`tumar invite create`). Anyone else is disconnected right after\n"
+      "the handshake. The node keeps connected to the peers you joined through or added, pushes what\n"
+      "you write (also from other tumar commands) within a second, and re-syncs every few minutes. Listening on 0.0.0.0 makes the node reachable from\n"
       "other machines: everyone on the path sees that you run tumar (see SECURITY.md).\n"
       "While it runs, `tumar panic` on the same profile stops it within a second and its keys are\n"
       "erased from memory.\nExample:\n  tumar serve --listen 0.0.0.0:7420");
@@ -49,18 +55,15 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       if (!opened) return tl::unexpected(opened.error());
       std::optional<profile::Profile> prof(std::move(*opened));
 
-      // Admission until networks exist: the allow list, read at each
-      // handshake so a `peer add` while the node runs takes effect at once.
-      session::Admission admission = [&prof](const identity::VerifiedIdentity& peer,
-                                             const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
-        peers::PeerStore store(prof->database());
-        auto allowed = store.is_allowed(peer.identity().identity_key);
-        if (!allowed) return tl::unexpected(allowed.error());
-        if (!*allowed) {
-          return core::fail(core::Errc::kRefused, "Identity " + identity::fingerprint(peer.identity().identity_key) +
-                                                      " is not on the allow list.");
-        }
-        return {};
+      // Admission (DESIGN.md, "Transport"): a current member of a network
+      // we are in, a peer on the allow list, or an invitee with a valid
+      // invite — whom this node then admits into the network. Read at each
+      // handshake, so a change made by another command applies at once.
+      network::NetworkReplica replica(prof->database(), prof->identity());
+      network::NodeAdmission gate(replica, prof->identity(), rng);
+      session::Admission admission = [&gate](const identity::VerifiedIdentity& peer,
+                                             const std::optional<noise::PresentedInvite>& invite) {
+        return gate.admit(peer, invite, net::unix_now_ms());
       };
       net::NodeOptions options;
       options.limits.idle_timeout = std::chrono::seconds(opts->idle_timeout_s);
@@ -69,12 +72,32 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       net::Node node(prof->identity(), admission, options, rng, &prof->wipe_watch());
       auto bound = node.listen(*address);
       if (!bound) return tl::unexpected(to_core_error(bound.error()));
-
+      // `tumar invite create` tells newcomers to connect here.
+      if (auto r = network::record_serve_address(prof->database(), *bound); !r) return r;
+      net::SyncServiceOptions sync_options;
+      sync_options.session_limits = options.limits;
+      net::SyncService service(node.io(), replica, node.peers(), prof->identity(), rng, sync_options);
+      node.set_inbound_events([&service] { return service.events(sync::Role::kResponder); });
+      // Objects written while admitting an invitee go out to everyone else.
+      net::asio::steady_timer admitted_flush(node.io());
+      std::function<void()> flush_admitted = [&] {
+        admitted_flush.expires_after(std::chrono::milliseconds(100));
+        admitted_flush.async_wait([&](const net::error_code& ec) {
+          if (ec) return;
+          auto written = gate.take_written();
+          if (!written.empty()) service.flood(written);
+          flush_admitted();
+        });
+      };
       net::StopReason reason = node.run([&] {
+        service.start();
+        flush_admitted();
         std::printf("Node for %s is running, listening on %s. Press Ctrl-C to stop.\n",
                     prof->display_name().c_str(), bound->c_str());
         std::fflush(stdout);
       });
+      service.stop();
+      admitted_flush.cancel();
       if (reason == net::StopReason::kWiped) {
         // The profile was wiped under us: drop keys now (Secret destructors
         // wipe them), without touching files that may belong to a new profile.

@@ -8,7 +8,10 @@
 #include "cli/json.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/peers/peer_store.hpp"
-#include "net/sync_client.hpp"
+#include <unistd.h>
+
+#include "core/network/replica.hpp"
+#include "net/sync_jobs.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -21,12 +24,12 @@ struct SyncArgs {
 
 // Named addresses must be on the allow list: dialling an unknown address
 // would hand our identity (message 3) to whoever answers there.
-core::Result<std::vector<net::SyncTarget>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
-  std::vector<net::SyncTarget> targets;
+core::Result<std::vector<net::SyncJob>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
+  std::vector<net::SyncJob> targets;
   if (args.addresses.empty()) {
     auto all = store.list();
     if (!all) return tl::unexpected(all.error());
-    for (const auto& p : *all) targets.push_back({p.address, p.identity_key});
+    for (const auto& p : *all) targets.push_back({p.address, p.identity_key, std::nullopt, std::nullopt});
     if (targets.empty()) {
       return core::fail(core::Errc::kInvalidArgument,
                         "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY");
@@ -43,7 +46,7 @@ core::Result<std::vector<net::SyncTarget>> choose_targets(const SyncArgs& args, 
                         address->to_string() + " is not on your allow list. Add it first: tumar peer add " +
                             address->to_string() + " --key KEY");
     }
-    targets.push_back({(*known)->address, (*known)->identity_key});
+    targets.push_back({(*known)->address, (*known)->identity_key, std::nullopt, std::nullopt});
   }
   return targets;
 }
@@ -52,7 +55,7 @@ core::Result<std::vector<net::SyncTarget>> choose_targets(const SyncArgs& args, 
 
 void add_sync_command(CLI::App& app, AppContext& ctx) {
   auto args = std::make_shared<SyncArgs>();
-  auto* cmd = app.add_subcommand("sync", "Connect to peers and do one sync round with each");
+  auto* cmd = app.add_subcommand("sync", "Connect to peers and bring your networks up to date with each");
   cmd->add_option("address", args->addresses, "Peers to sync with (default: every peer on your allow list)")
       ->type_name("HOST:PORT");
   cmd->add_flag("--json", args->json, "Print a JSON array of outcomes instead of text");
@@ -72,7 +75,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       auto targets = choose_targets(*args, store);
       if (!targets) return tl::unexpected(targets.error());
 
-      net::SyncOptions options;
+      net::SyncJobOptions options;
       options.dial_timeout = std::chrono::seconds(args->timeout_s);
       options.limits.idle_timeout = std::chrono::seconds(args->timeout_s);
       options.limits.handshake_timeout = std::min(options.limits.handshake_timeout, options.limits.idle_timeout);
@@ -80,22 +83,51 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
         std::printf("Syncing with %zu peer%s...\n", targets->size(), targets->size() == 1 ? "" : "s");
         std::fflush(stdout);
       }
-      auto outcomes = net::run_sync(prof->identity(), *targets, options, rng);
-
+      // Progress on a terminal only (stderr, so stdout stays parseable),
+      // at most ten times a second.
+      const bool tty = !args->json && isatty(STDERR_FILENO) != 0;
+      auto last_draw = std::chrono::steady_clock::time_point{};
+      if (tty) {
+        options.on_progress = [&last_draw](const sync::SyncProgress& p) {
+          const auto now = std::chrono::steady_clock::now();
+          if (now - last_draw < std::chrono::milliseconds(100)) return;
+          last_draw = now;
+          std::fprintf(stderr, "\r  objects: %llu received, %llu sent; %.1f KB in, %.1f KB out ",
+                       static_cast<unsigned long long>(p.objects_received),
+                       static_cast<unsigned long long>(p.objects_sent), static_cast<double>(p.bytes_received) / 1e3,
+                       static_cast<double>(p.bytes_sent) / 1e3);
+        };
+      }
+      network::NetworkReplica replica(prof->database(), prof->identity());
+      const auto started = std::chrono::steady_clock::now();
+      std::vector<std::optional<identity::IdentityKey>> pinned;
+      for (const auto& t : *targets) pinned.push_back(t.identity_key);
+      auto outcomes = net::run_sync_jobs(prof->identity(), replica, std::move(*targets), options, rng);
+      if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
+      sync::SyncProgress total;
+      std::size_t ok = 0;
       std::optional<int> first_failure;
       std::string json = "[";
       const auto now = static_cast<std::int64_t>(std::time(nullptr));
       for (std::size_t i = 0; i < outcomes.size(); ++i) {
         const auto& o = outcomes[i];
-        const std::string where = o.target.address.to_string();
+        const std::string where = o.address.to_string();
+
         bool newly_pinned = false;
-        if (o.peer && !o.target.identity_key) {
+        if (o.peer && !pinned[i]) {
           // Trust on first use: from now on this address must prove this key.
-          if (auto r = store.record_key(o.target.address, o.peer->identity_key); !r) return r;
+          if (auto r = store.record_key(o.address, o.peer->identity_key); !r) return r;
           newly_pinned = true;
         }
         if (o.result) {
-          if (auto r = store.mark_synced(o.target.address, now); !r) return r;
+          ++ok;
+          total.objects_received += o.result->objects_received;
+          total.objects_sent += o.result->objects_sent;
+          total.bytes_received += o.result->bytes_received;
+          total.bytes_sent += o.result->bytes_sent;
+          total.accepted += o.result->accepted;
+          total.rejected += o.result->rejected;
+          if (auto r = store.mark_synced(o.address, now); !r) return r;
         } else if (!first_failure) {
           first_failure = exit_code_for(o.result.error().code());
         }
@@ -106,9 +138,13 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           json += ",\"fingerprint\":" + (o.peer ? json_string(fp) : "null");
           json += ",\"key_recorded\":" + std::string(newly_pinned ? "true" : "false");
           if (o.result) {
-            json += ",\"round_trip_ms\":" + std::to_string(static_cast<double>(o.result->round_trip.count()) / 1000.0);
+            json += ",\"elapsed_ms\":" + std::to_string(o.elapsed.count());
             json += ",\"objects_sent\":" + std::to_string(o.result->objects_sent);
             json += ",\"objects_received\":" + std::to_string(o.result->objects_received);
+            json += ",\"objects_new\":" + std::to_string(o.result->accepted);
+            json += ",\"objects_rejected\":" + std::to_string(o.result->rejected);
+            json += ",\"bytes_sent\":" + std::to_string(o.result->bytes_sent);
+            json += ",\"bytes_received\":" + std::to_string(o.result->bytes_received);
           } else {
             json += ",\"error\":" + json_string(o.result.error().message());
           }
@@ -116,10 +152,10 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           continue;
         }
         if (o.result) {
-          std::printf("%s: synced (%llu objects sent, %llu received, round trip %.1f ms)\n", where.c_str(),
+          std::printf("%s: synced (%llu objects sent, %llu received, %llu new, %lld ms)\n", where.c_str(),
                       static_cast<unsigned long long>(o.result->objects_sent),
                       static_cast<unsigned long long>(o.result->objects_received),
-                      static_cast<double>(o.result->round_trip.count()) / 1000.0);
+                      static_cast<unsigned long long>(o.result->accepted), static_cast<long long>(o.elapsed.count()));
         } else {
           std::printf("%s: failed: %s\n", where.c_str(), o.result.error().message().c_str());
         }
@@ -129,7 +165,19 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
                       fp.c_str());
         }
       }
-      if (args->json) std::printf("%s]\n", json.c_str());
+      if (args->json) {
+        std::printf("%s]\n", json.c_str());
+      } else {
+        const double secs =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::printf("Synced with %zu of %zu peer%s in %.1f s: %llu objects in (%llu new, %llu refused), %llu out, "
+                    "%.1f KB in, %.1f KB out.\n",
+                    ok, outcomes.size(), outcomes.size() == 1 ? "" : "s", secs,
+                    static_cast<unsigned long long>(total.objects_received),
+                    static_cast<unsigned long long>(total.accepted), static_cast<unsigned long long>(total.rejected),
+                    static_cast<unsigned long long>(total.objects_sent), static_cast<double>(total.bytes_received) / 1e3,
+                    static_cast<double>(total.bytes_sent) / 1e3);
+      }
       if (first_failure) ctx.exit_code = *first_failure;
       return {};
     };

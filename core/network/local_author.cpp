@@ -37,6 +37,21 @@ core::Result<void> check_stored(const sync::IngestResult& r) {
   return core::fail(core::Errc::kRefused, "Refused: " + r.reason + ".");
 }
 
+// A write transaction, unless the caller already holds one (a node
+// admitting an invitee marks the invite used and writes the admission in
+// one transaction): then everything here joins the caller's.
+core::Result<std::optional<store::Transaction>> begin_unless_nested(store::Database& db) {
+  if (sqlite3_get_autocommit(db.handle()) == 0) return std::optional<store::Transaction>{};
+  auto txn = store::Transaction::begin(db);
+  if (!txn) return tl::unexpected(txn.error());
+  return std::optional<store::Transaction>(std::move(*txn));
+}
+
+core::Result<void> commit(std::optional<store::Transaction>& txn) {
+  if (!txn) return {};
+  return txn->commit();
+}
+
 }  // namespace
 
 core::Result<Written> LocalAuthor::store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
@@ -90,7 +105,7 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   auto envelope = seal_envelope(h, bytes_of(payload), key, me_, rng_);
   const NetworkId id = object_id(envelope);
 
-  auto txn = store::Transaction::begin(replica_.store().database());
+  auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   NetworkRecord rec;
   rec.id = id;
@@ -100,7 +115,7 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   if (auto r = replica_.store().add_epoch_key(id, 0, key); !r) return tl::unexpected(r.error());
   auto stored = store({std::move(envelope)}, now_ms);
   if (!stored) return tl::unexpected(stored.error());
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
   return id;
 }
 
@@ -149,11 +164,11 @@ core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind,
   h.kind = kind;
   h.epoch = (*key)->first;
   h.timestamp_ms = now_ms;
-  auto txn = store::Transaction::begin(replica_.store().database());
+  auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   auto w = store({seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_)}, now_ms);
   if (!w) return w;
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
   return w;
 }
 
@@ -179,11 +194,11 @@ core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::P
   auto grant = grant_envelope(net, member, now_ms);
   if (!grant) return tl::unexpected(grant.error());
   envs.push_back(std::move(*grant));
-  auto txn = store::Transaction::begin(replica_.store().database());
+  auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   auto w = store(std::move(envs), now_ms);
   if (!w) return w;
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
   return w;
 }
 
@@ -213,7 +228,7 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   std::vector<std::vector<std::uint8_t>> envs;
   envs.push_back(seal_envelope(h, bytes_of(rm.SerializeAsString()), (*key)->second, me_, rng_));
 
-  auto txn = store::Transaction::begin(replica_.store().database());
+  auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   auto removal = store(std::move(envs), now_ms);
   if (!removal) return removal;
@@ -238,7 +253,7 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
     if (!stored) return stored;
     for (auto& g : stored->envelopes) w.envelopes.push_back(std::move(g));
   }
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
   return w;
 }
 

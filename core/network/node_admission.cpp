@@ -1,0 +1,68 @@
+#include "core/network/node_admission.hpp"
+
+#include "core/identity/identity.hpp"
+#include "core/invite/invite_proof.hpp"
+#include "core/peers/peer_store.hpp"
+#include "core/store/statement.hpp"
+
+namespace tumar::network {
+
+core::Result<void> NodeAdmission::admit(const identity::VerifiedIdentity& peer,
+                                        const std::optional<noise::PresentedInvite>& invite, std::uint64_t now_ms) {
+  const auto& key = peer.identity().identity_key;
+  if (invite) {
+    // A joiner's proof is checked even if they are already known: a used
+    // invite must not let anyone in twice, and a bad proof is an attack.
+    return redeem(peer, *invite, now_ms);
+  }
+  auto member = replica_.shares_a_network(key);
+  if (!member) return tl::unexpected(member.error());
+  if (*member) return {};
+  peers::PeerStore allow(replica_.store().database());
+  auto allowed = allow.is_allowed(key);
+  if (!allowed) return tl::unexpected(allowed.error());
+  if (*allowed) return {};
+  return core::fail(core::Errc::kRefused, "Identity " + identity::fingerprint(key) +
+                                              " is not a member of any network this node is in, and not on its "
+                                              "allow list.");
+}
+
+core::Result<void> NodeAdmission::redeem(const identity::VerifiedIdentity& peer, const noise::PresentedInvite& invite,
+                                         std::uint64_t now_ms) {
+  auto record = replica_.store().invite(invite.invite_id);
+  if (!record) return tl::unexpected(record.error());
+  // Unknown, forged, used and expired all look the same to the joiner: the
+  // connection closes. The reason is for our debug log.
+  if (!*record) return core::fail(core::Errc::kRefused, "An unknown invite was presented.");
+  if (!invite::verify_invite_proof((*record)->secret, invite)) {
+    return core::fail(core::Errc::kRefused, "An invite proof did not verify (wrong secret, or replayed).");
+  }
+  if ((*record)->used_at) return core::fail(core::Errc::kRefused, "An invite that was already used was presented.");
+  if (static_cast<std::int64_t>(now_ms / 1000) >= (*record)->expires_at) {
+    return core::fail(core::Errc::kRefused, "An expired invite was presented.");
+  }
+  auto txn = store::Transaction::begin(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto first = replica_.store().use_invite(invite.invite_id, peer.identity().identity_key,
+                                           static_cast<std::int64_t>(now_ms / 1000));
+  if (!first) return tl::unexpected(first.error());
+  if (!*first) return core::fail(core::Errc::kRefused, "An invite that was already used was presented.");
+  LocalAuthor author(replica_, me_, rng_);
+  auto existing = replica_.directory().member((*record)->network, peer.identity().identity_key);
+  if (!existing) return tl::unexpected(existing.error());
+  if (!*existing) {
+    auto written = author.admit((*record)->network, peer.identity(), (*record)->role, now_ms);
+    if (!written) return tl::unexpected(written.error());
+    for (auto& e : written->envelopes) written_.push_back(std::move(e));
+  }
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return {};
+}
+
+std::vector<std::vector<std::uint8_t>> NodeAdmission::take_written() {
+  std::vector<std::vector<std::uint8_t>> out;
+  out.swap(written_);
+  return out;
+}
+
+}  // namespace tumar::network

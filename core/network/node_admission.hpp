@@ -1,0 +1,47 @@
+#pragma once
+// Who a running node lets in after the Noise handshake has proved a peer's
+// identity (DESIGN.md, "Transport"): a current member of a network we are
+// in, a peer on the allow list (`tumar peer add`), or someone presenting a
+// valid, unused, unexpired invite to one of our networks — in which case
+// this node, which must be a lead there, admits them into the network on
+// the spot: it signs their admission and grants them the epoch keys, so the
+// sync that follows on the same connection brings them the whole network.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/crypto/random.hpp"
+#include "core/error.hpp"
+#include "core/identity/identity.hpp"
+#include "core/network/local_author.hpp"
+#include "core/network/replica.hpp"
+#include "core/noise/handshake_payload.hpp"
+
+namespace tumar::network {
+
+class NodeAdmission {
+ public:
+  // All references must outlive this object.
+  NodeAdmission(NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng)
+      : replica_(replica), me_(me), rng_(rng) {}
+
+  // kRefused (with the reason, for the debug log only) to turn the peer away.
+  [[nodiscard]] core::Result<void> admit(const identity::VerifiedIdentity& peer,
+                                         const std::optional<noise::PresentedInvite>& invite, std::uint64_t now_ms);
+
+  // Envelopes written by invite admissions since the last call: the node
+  // floods them to its other peers.
+  std::vector<std::vector<std::uint8_t>> take_written();
+
+ private:
+  core::Result<void> redeem(const identity::VerifiedIdentity& peer, const noise::PresentedInvite& invite,
+                            std::uint64_t now_ms);
+
+  NetworkReplica& replica_;
+  const identity::LocalIdentity& me_;
+  crypto::RandomSource& rng_;
+  std::vector<std::vector<std::uint8_t>> written_;
+};
+
+}  // namespace tumar::network
