@@ -122,13 +122,16 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
 Database::~Database() { (void)close(); }
 
 Database::Database(Database&& other) noexcept
-    : db_(std::exchange(other.db_, nullptr)), vfs_(std::move(other.vfs_)) {}
+    : db_(std::exchange(other.db_, nullptr)),
+      vfs_(std::move(other.vfs_)),
+      cache_(std::exchange(other.cache_, std::make_shared<StatementCache>())) {}
 
 Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     (void)close();
     db_ = std::exchange(other.db_, nullptr);
     vfs_ = std::move(other.vfs_);
+    cache_ = std::exchange(other.cache_, std::make_shared<StatementCache>());
   }
   return *this;
 }
@@ -138,6 +141,7 @@ core::Result<void> Database::close() {
     vfs_.reset();
     return {};
   }
+  cache_->clear();  // idle statements go; a live one still makes close fail below
   const int rc = sqlite3_close(db_);
   if (rc == SQLITE_BUSY) {
     // A Statement outlived its Database: programmer misuse. Closing anyway
@@ -146,6 +150,7 @@ core::Result<void> Database::close() {
     std::abort();
   }
   db_ = nullptr;
+  cache_->kill();
   core::Result<void> result;
   if (rc != SQLITE_OK) result = tl::unexpected(error(rc, "Closing the database"));
   vfs_.reset();
@@ -155,6 +160,7 @@ core::Result<void> Database::close() {
 void Database::abandon() {
   if (vfs_) vfs_->abandon();
   if (db_ != nullptr) {
+    cache_->kill();     // close_handle finalizes the idle statements with the rest
     close_handle(db_);  // every write, delete and truncate now fails: nothing on disk changes
     db_ = nullptr;
   }
@@ -179,6 +185,7 @@ core::Result<void> Database::exec(std::string_view sql) {
 
 core::Result<Statement> Database::prepare(std::string_view sql) {
   if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (sqlite3_stmt* cached = cache_->take(sql)) return Statement(cached, vfs_.get(), cache_);
   sqlite3_stmt* st = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
   if (rc != SQLITE_OK) {
@@ -186,7 +193,7 @@ core::Result<Statement> Database::prepare(std::string_view sql) {
     return tl::unexpected(error(rc, "Preparing a database statement"));
   }
   if (st == nullptr) return core::fail(core::Errc::kInvalidArgument, "The SQL statement is empty.");
-  return Statement(st, vfs_.get());
+  return Statement(st, vfs_.get(), cache_);
 }
 
 core::Result<void> Database::checkpoint() {

@@ -18,6 +18,7 @@
 #include "core/store/encrypted_vfs.hpp"
 #include "core/store/page_cipher.hpp"
 #include "core/store/statement.hpp"
+#include "core/store/statement_cache.hpp"
 
 namespace tumar::store {
 
@@ -73,6 +74,7 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::unique_ptr<EncryptedVfs> vfs_;  // outlives db_ (closed first)
+  std::shared_ptr<StatementCache> cache_ = std::make_shared<StatementCache>();
 };
 
 }  // namespace tumar::store

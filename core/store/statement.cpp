@@ -1,5 +1,7 @@
 #include "core/store/statement.hpp"
 
+#include "core/store/statement_cache.hpp"
+
 #include <string>
 #include <utility>
 
@@ -35,18 +37,29 @@ core::Error sqlite_error(int rc, EncryptedVfs* vfs, std::string_view doing) {
 
 }  // namespace detail
 
-Statement::~Statement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+void Statement::release() noexcept {
+  if (stmt_ == nullptr) return;
+  if (cache_) {
+    cache_->give(std::exchange(stmt_, nullptr));
+  } else {
+    sqlite3_finalize(std::exchange(stmt_, nullptr));
+  }
+  cache_.reset();
 }
 
+Statement::~Statement() { release(); }
+
 Statement::Statement(Statement&& other) noexcept
-    : stmt_(std::exchange(other.stmt_, nullptr)), vfs_(std::exchange(other.vfs_, nullptr)) {}
+    : stmt_(std::exchange(other.stmt_, nullptr)),
+      vfs_(std::exchange(other.vfs_, nullptr)),
+      cache_(std::move(other.cache_)) {}
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+    release();
     stmt_ = std::exchange(other.stmt_, nullptr);
     vfs_ = std::exchange(other.vfs_, nullptr);
+    cache_ = std::move(other.cache_);
   }
   return *this;
 }

@@ -5,6 +5,7 @@
 // from SQL text or bound values, which may hold a person's messages).
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@ namespace tumar::store {
 
 class EncryptedVfs;
 class Database;
+class StatementCache;
 
 namespace detail {
 // Maps an SQLite result to core::Error. An authentication failure recorded
@@ -60,11 +62,14 @@ class Statement {
 
  private:
   friend class Database;
-  Statement(sqlite3_stmt* stmt, EncryptedVfs* vfs) : stmt_(stmt), vfs_(vfs) {}
+  Statement(sqlite3_stmt* stmt, EncryptedVfs* vfs, std::shared_ptr<StatementCache> cache = nullptr)
+      : stmt_(stmt), vfs_(vfs), cache_(std::move(cache)) {}
+  void release() noexcept;
   core::Result<void> check_bind(int rc);
 
   sqlite3_stmt* stmt_ = nullptr;
   EncryptedVfs* vfs_ = nullptr;
+  std::shared_ptr<StatementCache> cache_;  // where the handle goes back to; null = finalize
 };
 
 class Transaction {
