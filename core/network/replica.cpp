@@ -75,22 +75,32 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_in_transact
     std::span<const std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
   std::vector<sync::IngestResult> out;
   out.reserve(envelopes.size());
-  std::optional<std::size_t> trigger;  // the last object that may unblock pending ones
-  Retry scope = Retry::kNone;
+  Retry scope = Retry::kNone;  // what this batch made worth judging again
   for (const auto& e : envelopes) {
     Retry retry = Retry::kNone;
     auto r = ingest_one(e, now_ms, retry);
     if (!r) return tl::unexpected(r.error());  // rolls back the whole batch
-    if (retry != Retry::kNone) {
-      trigger = out.size();
-      scope = std::max(scope, retry);
-    }
+    scope = std::max(scope, retry);
     out.push_back(std::move(*r));
   }
   // Once per batch, not once per accepted object: a pass judges every
   // pending object again, and a peer can keep the queue full.
-  if (trigger && !pending_.empty()) {
-    if (auto p = retry_pending(now_ms, out[*trigger].released, scope); !p) return tl::unexpected(p.error());
+  if (scope != Retry::kNone && !pending_.empty()) {
+    std::vector<std::pair<NetworkId, std::vector<std::uint8_t>>> released;
+    if (auto p = retry_pending(now_ms, released, scope); !p) return tl::unexpected(p.error());
+    // Each goes with the last result of its own network (the sync layer
+    // floods a result's released objects to that network's peers). One of
+    // a network this batch did not touch (it waited from an earlier sync)
+    // is stored but not reported: reconciliation spreads it, and it must
+    // not be pushed to peers of another network.
+    for (auto& [net, bytes] : released) {
+      for (auto r = out.rbegin(); r != out.rend(); ++r) {
+        if (r->network == net && r->outcome != sync::IngestOutcome::kRejected) {
+          r->released.push_back(std::move(bytes));
+          break;
+        }
+      }
+    }
   }
   return out;
 }
@@ -417,7 +427,8 @@ core::Result<NetworkReplica::Retry> NetworkReplica::hold(VerifiedEnvelope env) {
   return retry;
 }
 
-core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released,
+core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms,
+                                                 std::vector<std::pair<NetworkId, std::vector<std::uint8_t>>>& released,
                                                  Retry scope) {
   // Until a pass makes no progress: each accepted object may unblock others.
   // Entries are settled in place and removed after the pass, so the keys
@@ -439,7 +450,7 @@ core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms, std::vect
       if (!d) return tl::unexpected(d.error());
       if (d->verdict == Verdict::kAccept) {
         ++counters_.accepted;
-        released.emplace_back(p.env.bytes().begin(), p.env.bytes().end());
+        released.emplace_back(p.env.network(), std::vector<std::uint8_t>(p.env.bytes().begin(), p.env.bytes().end()));
         p.settled = true;
         progress = true;
       } else if (d->verdict == Verdict::kReject) {

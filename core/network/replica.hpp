@@ -104,7 +104,8 @@ class NetworkReplica final : public sync::Replica {
   // Judges the pending objects again until a pass makes no progress. With
   // kBootstrap the first pass judges only genesis and admission objects
   // (all that a pending grant's keys may open).
-  core::Result<void> retry_pending(std::uint64_t now_ms, std::vector<std::vector<std::uint8_t>>& released,
+  core::Result<void> retry_pending(std::uint64_t now_ms,
+                                   std::vector<std::pair<NetworkId, std::vector<std::uint8_t>>>& released,
                                    Retry scope);
   // Queues an object that cannot be judged yet, dropping the oldest past
   // the limits. kBootstrap if it is a grant to us offering keys for a

@@ -97,6 +97,40 @@ TEST_F(PendingTest, ResendingOnePendingObjectDoesNotEvictOthers) {
   EXPECT_EQ(snapshot(*fresh, net_), snapshot(*a_, net_));
 }
 
+TEST_F(PendingTest, ReleasedObjectsAreReportedWithTheirOwnNetwork) {
+  // The sync layer floods a result's released objects to the peers of that
+  // result's network: an object of another network must not ride along.
+  auto second = a_->author().create_network("Second", false, kT0 + 8 * kMinute);
+  ASSERT_TRUE(second);
+  auto z = node(20);
+  auto in1 = a_->author().admit(net_, z->pub(), Role::kMember, kT0 + 9 * kMinute);
+  auto in2 = a_->author().admit(*second, z->pub(), Role::kMember, kT0 + 9 * kMinute);
+  ASSERT_TRUE(in1 && in2);
+  z->join(net_);
+  z->join(*second);
+  // One batch with both networks' histories; each grant comes last in it.
+  Log batch;
+  Log grants;
+  for (auto& e : everything(*a_)) {
+    const auto v = verify_envelope_bytes(e);
+    const bool grant_to_z = v->header().kind == Kind::kEpochGrant && v->header().recipient == z->key();
+    (grant_to_z ? grants : batch).push_back(std::move(e));
+  }
+  append(batch, grants);
+  auto r = z->replica().ingest_batch(batch, kT0 + 10 * kMinute);
+  ASSERT_TRUE(r);
+  std::size_t released = 0;
+  for (const auto& result : *r) {
+    for (const auto& e : result.released) {
+      EXPECT_EQ(verify_envelope_bytes(e)->network(), result.network);
+      ++released;
+    }
+  }
+  EXPECT_GT(released, 0u);
+  EXPECT_EQ(snapshot(*z, net_), snapshot(*a_, net_));
+  EXPECT_EQ(snapshot(*z, *second), snapshot(*a_, *second));
+}
+
 TEST_F(PendingTest, AFloodOfGrantsAddressedToUsStaysCheap) {
   // Grants "to us" from unknown authors are pending and lend candidate
   // keys. Each one must not cost a pass over every other one (that would
