@@ -34,5 +34,11 @@ void add_peer_command(CLI::App& app, AppContext& ctx);
 void add_sync_command(CLI::App& app, AppContext& ctx);
 void add_invite_command(CLI::App& app, AppContext& ctx);
 void add_join_command(CLI::App& app, AppContext& ctx);
+void add_network_command(CLI::App& app, AppContext& ctx);
+void add_members_command(CLI::App& app, AppContext& ctx);
+void add_member_command(CLI::App& app, AppContext& ctx);
+void add_profile_command(CLI::App& app, AppContext& ctx);
+void add_note_command(CLI::App& app, AppContext& ctx);
+void add_broadcast_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace tumar::cli

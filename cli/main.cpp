@@ -54,16 +54,23 @@ int main(int argc, char** argv) {
       "            4 input refused, 5 storage (damaged, tampered with, wiped).\n"
       "Run `tumar COMMAND --help` for a command's options and an example.");
 
+  // In the order of DESIGN.md's command list: profile, networks, transport, safety.
   add_init_command(app, ctx);
   add_whoami_command(app, ctx);
-  add_passphrase_command(app, ctx);
-  add_duress_command(app, ctx);
-  add_panic_command(app, ctx);
+  add_network_command(app, ctx);
+  add_invite_command(app, ctx);
+  add_join_command(app, ctx);
+  add_members_command(app, ctx);
+  add_member_command(app, ctx);
+  add_profile_command(app, ctx);
+  add_note_command(app, ctx);
+  add_broadcast_command(app, ctx);
   add_serve_command(app, ctx);
   add_peer_command(app, ctx);
   add_sync_command(app, ctx);
-  add_invite_command(app, ctx);
-  add_join_command(app, ctx);
+  add_panic_command(app, ctx);
+  add_passphrase_command(app, ctx);
+  add_duress_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,113 @@
+// tumar profile set: your own entry in a network's member directory.
+// Fields not given keep the value your current entry has; an empty value
+// (--region "") clears a field.
+
+#include <cstdio>
+
+#include "cli/app_context.hpp"
+#include "cli/dates.hpp"
+#include "cli/network_session.hpp"
+#include "cli/text_format.hpp"
+
+namespace tumar::cli {
+namespace {
+
+struct ProfileArgs {
+  std::optional<std::string> network;
+  std::optional<std::string> name, organisation, region, languages, services, contact;
+
+  bool any() const { return name || organisation || region || languages || services || contact; }
+};
+
+// Our current directory entry in `net`, or one holding only the profile's
+// display name if we have not written one there yet.
+core::Result<network::ProfileFields> current_fields(NetworkSession& s, const network::NetworkId& net) {
+  network::ProfileFields f;
+  f.display_name = s.profile().display_name();
+  auto entries = s.replica().directory().entries(net);
+  if (!entries) return tl::unexpected(entries.error());
+  for (const auto& e : *entries) {
+    if (e.member.identity.identity_key != s.my_key() || !e.profile) continue;
+    f.display_name = e.profile->display_name;
+    f.organisation = e.profile->organisation;
+    f.region = e.profile->region;
+    f.contact = e.profile->contact;
+    f.languages = e.profile->languages;
+    f.services = e.profile->services;
+  }
+  return f;
+}
+
+std::string show(const network::ProfileFields& f) {
+  std::string out;
+  auto line = [&out](std::string_view label, std::string_view value) {
+    out.append(labelled(label, value.empty() ? std::string_view("-") : value, 2));
+  };
+  line("name:         ", one_line(f.display_name));
+  line("organisation: ", one_line(f.organisation));
+  line("region:       ", one_line(f.region));
+  line("languages:    ", list_text(f.languages));
+  line("services:     ", list_text(f.services));
+  line("contact:      ", one_line(f.contact));
+  return out;
+}
+
+}  // namespace
+
+void add_profile_command(CLI::App& app, AppContext& ctx) {
+  auto args = std::make_shared<ProfileArgs>();
+  auto* profile = app.add_subcommand("profile", "Your entry in a network's member directory");
+  profile->require_subcommand(1);
+  profile->footer("Example:\n  tumar profile set --organisation \"Almaty crisis centre\" --languages Kazakh,Russian");
+  auto* cmd = profile->add_subcommand("set", "Change what members of a network see about you");
+  cmd->add_option("--network", args->network,
+                  "The network (its name, or the start of its id); may be left out if you are in only one")
+      ->type_name("NET");
+  add_optional_text(*cmd, "--name", args->name, "Your display name in this network (at most 80 bytes)")
+      ->type_name("NAME");
+  add_optional_text(*cmd, "--organisation", args->organisation, "The organisation you work with")->type_name("TEXT");
+  add_optional_text(*cmd, "--region", args->region, "Where you work, e.g. a city or region")->type_name("TEXT");
+  add_optional_text(*cmd, "--languages", args->languages, "Languages you work in, separated by commas")
+      ->type_name("A,B");
+  add_optional_text(*cmd, "--services", args->services, "What you offer, separated by commas")->type_name("A,B");
+  add_optional_text(*cmd, "--contact", args->contact, "How members can reach you (at most 300 bytes)")
+      ->type_name("TEXT");
+  cmd->footer(
+      "Every member of the network sees these fields. Fields you leave out keep their current\n"
+      "value; an empty value (--contact \"\") clears one. Lists: at most 16 items of 40 bytes.\n"
+      "Example:\n  tumar profile set --network \"Shelters KZ\" --region Almaty --services \"legal aid,shelter\"");
+  cmd->callback([&ctx, args] {
+    ctx.action = [&ctx, args]() -> core::Result<void> {
+      if (!args->any()) {
+        return core::fail(core::Errc::kInvalidArgument,
+                          "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
+                          "--services or --contact.");
+      }
+      auto session = NetworkSession::open(ctx, false);
+      if (!session) return tl::unexpected(session.error());
+      auto& s = **session;
+      auto net = s.network(args->network);
+      if (!net) return tl::unexpected(net.error());
+      auto fields = current_fields(s, net->id);
+      if (!fields) return tl::unexpected(fields.error());
+      if (args->name) {
+        if (args->name->empty()) {
+          return core::fail(core::Errc::kInvalidArgument, "Your display name cannot be empty; give a name.");
+        }
+        fields->display_name = *args->name;
+      }
+      if (args->organisation) fields->organisation = *args->organisation;
+      if (args->region) fields->region = *args->region;
+      if (args->contact) fields->contact = *args->contact;
+      if (args->languages) fields->languages = split_commas(*args->languages);
+      if (args->services) fields->services = split_commas(*args->services);
+      auto written = s.author().set_profile(net->id, *fields, wall_clock_ms());
+      if (!written) return tl::unexpected(written.error());
+      print(concat({"Your entry in \"", network_label(*net), "\" is now:\n", show(*fields),
+                    "Members see it after their next sync (`tumar sync`).\n"}));
+      return {};
+    };
+  });
+}
+
+}  // namespace tumar::cli
