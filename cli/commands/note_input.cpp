@@ -108,7 +108,9 @@ core::Result<std::string> read_body_from_stdin() {
   }
   std::string body = normalise_body(text);
   if (text.size() == kMaxRead || body.size() > network::kMaxNoteBodyBytes) {
-    return core::fail(core::Errc::kLimit,
+    // kInvalidArgument, as the core answers for a --body over the limit: the
+    // same text gets the same exit code however it was given.
+    return core::fail(core::Errc::kInvalidArgument,
                       concat({"The note's text is too long (at most ", std::to_string(network::kMaxNoteBodyBytes),
                               " bytes); shorten it or split it into several notes."}));
   }

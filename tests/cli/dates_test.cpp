@@ -122,6 +122,12 @@ TEST(TextFormat, WrapKeepsLineBreaksAndCountsCharactersNotBytes) {
   EXPECT_EQ(wrap("esc\x1b[2J", 0), "esc\xEF\xBF\xBD[2J\n");
 }
 
+TEST(TextFormat, LabelledValuesHangUnderTheirLabel) {
+  EXPECT_EQ(labelled("region: ", "Almaty", 2), "  region: Almaty\n");
+  EXPECT_EQ(labelled("tags: ", "aaa bbb ccc", 2, 16), "  tags: aaa bbb\n        ccc\n");
+  EXPECT_EQ(labelled("x: ", "", 0), "x: \n");
+}
+
 TEST(TextFormat, CommaListsAndShellWords) {
   EXPECT_EQ(split_commas("Kazakh, Russian,,  English ,"), (std::vector<std::string>{"Kazakh", "Russian", "English"}));
   EXPECT_TRUE(split_commas("").empty());
