@@ -147,9 +147,10 @@ void add_broadcast_list(CLI::App& parent, AppContext& ctx) {
           continue;
         }
         if (!text.empty()) text.push_back('\n');
-        text.append(wrap(concat({b.urgent ? "URGENT · " : "", format_time(b.created_at_ms), " · from ", *author, " · ",
-                                 *net, is_new ? " · NEW" : ""}),
-                         0));
+        // The heading is one line, never wrapped mid-name (author and network
+        // are already made safe by member_name and label).
+        text.append(concat({b.urgent ? "URGENT · " : "", format_time(b.created_at_ms), " · from ", *author, " · ",
+                            *net, is_new ? " · NEW\n" : "\n"}));
         text.append(wrap(b.text, 2));
         if (b.expires_at_ms) {
           text.append(concat({"  (", expired ? "expired " : "expires ", format_time(b.expires_at_ms), ")\n"}));
