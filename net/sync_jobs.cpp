@@ -82,6 +82,12 @@ struct JobState {
   std::unique_ptr<JoiningReplica> joining;
   std::optional<sync::SyncSession> session;
   bool done = false;
+  // The responder decides admission only after our message 3, so being
+  // Open here does not yet mean we were let in: a Ping answered by the
+  // matching Pong is the proof (without it, a refused sync with nothing to
+  // exchange would look like success).
+  std::uint64_t ping_nonce = 0;
+  bool answered = false;
   session::Instant started{};
 };
 
@@ -140,7 +146,7 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
     }
     for (auto& m : out->send) c.send(std::move(m));
     report(options, all);
-    if (!state.done && state.session->round_complete()) {
+    if (!state.done && state.answered && state.session->round_complete()) {
       if (options.after_round) {
         for (const auto& env : options.after_round(state.outcome)) {
           auto parsed = network::parse_envelope(env);
@@ -154,13 +160,22 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
       finish(c);
     }
   };
+  rng.fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&state.ping_nonce), sizeof state.ping_nonce));
   events.admitted = [&state, view, &options, handle](Connection& c, const identity::PublicIdentity& who) {
     state.outcome.peer = who;
+    proto::WireMessage ping;
+    ping.mutable_ping()->set_nonce(state.ping_nonce);
+    c.send(std::move(ping));
     state.session.emplace(*view, who.identity_key, sync::Role::kInitiator, options.sync_limits);
     handle(c, state.session->start(session::Clock::now()));
   };
   events.message = [&state, handle](Connection& c, proto::WireMessage message) {
     if (!state.session || state.done) return;
+    if (message.has_pong()) {
+      if (message.pong().nonce() == state.ping_nonce) state.answered = true;
+      handle(c, sync::SyncOutput{});
+      return;
+    }
     handle(c, state.session->on_message(message, session::Clock::now(), unix_now_ms()));
   };
   events.closed = [&state](Connection& c, const session::Closure& why) {
@@ -168,7 +183,6 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
       state.outcome.result = tl::unexpected(explain(state.job, why, c.session().peer().has_value()));
     }
   };
-  (void)rng;
   manager.adopt(std::move(*socket), std::move(session), std::nullopt, std::move(events));
 }
 
