@@ -50,6 +50,11 @@ class Database {
   // rollback mode).
   core::Result<void> checkpoint();
 
+  // Finalizes the idle prepared statements kept for reuse, so the next
+  // prepare() parses its SQL again (fault-injection tests reach the
+  // preparation this way).
+  void forget_prepared() noexcept { cache_->clear(); }
+
   // Closes the connection; Statements must be gone. Also done by the
   // destructor, which cannot report errors.
   core::Result<void> close();

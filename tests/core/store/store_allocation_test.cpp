@@ -44,6 +44,7 @@ TEST_P(StoreAllocation, InsertUnderAllocationFailureIsCleanAndRecoverable) {
   int failures_seen = 0;
   std::int64_t id = 100;
   for (std::int64_t n = 0; n < 2000; ++n, ++id) {
+    db->forget_prepared();  // preparing the statements is part of what may fail
     set_allocation_failure_after(n);
     auto result = insert_row(*db, id);
     const std::int64_t injected = injected_allocation_failures();
