@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/log/log.hpp"
+#include "core/sync/joining_replica.hpp"
 #include "net/asio.hpp"
 #include "net/dialer.hpp"
 #include "net/peer_manager.hpp"
@@ -10,39 +11,6 @@
 
 namespace tumar::net {
 namespace {
-
-// A joiner's view of the replica for its first sync: it syncs the network
-// it was invited to, with the inviter, before its own directory says that
-// either of them belongs there (the admission is among what it is about to
-// receive). Everything else goes to the real replica.
-class JoiningReplica final : public sync::Replica {
- public:
-  JoiningReplica(network::NetworkReplica& inner, const network::NetworkId& net) : inner_(inner), net_(net) {}
-  core::Result<std::vector<sync::NetworkId>> shared_networks(const identity::IdentityKey&) override {
-    return std::vector<sync::NetworkId>{net_};
-  }
-  core::Result<bool> may_sync(const sync::NetworkId& network, const identity::IdentityKey&) override {
-    return network == net_;
-  }
-  core::Result<std::vector<reconcile::Item>> items(const sync::NetworkId& network) override {
-    return inner_.items(network);
-  }
-  core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const sync::NetworkId& network,
-                                                                 std::span<const sync::ObjectId> ids) override {
-    return inner_.envelopes(network, ids);
-  }
-  core::Result<sync::IngestResult> ingest(std::span<const std::uint8_t> envelope, std::uint64_t now) override {
-    return inner_.ingest(envelope, now);
-  }
-  core::Result<std::vector<sync::IngestResult>> ingest_batch(std::span<const std::vector<std::uint8_t>> envelopes,
-                                                             std::uint64_t now) override {
-    return inner_.ingest_batch(envelopes, now);
-  }
-
- private:
-  network::NetworkReplica& inner_;
-  network::NetworkId net_;
-};
 
 // What the dialler can tell from how the session ended, in words for the user.
 Error explain(const SyncJob& job, const session::Closure& closure, bool was_open) {
@@ -79,7 +47,7 @@ Error explain(const SyncJob& job, const session::Closure& closure, bool was_open
 struct JobState {
   SyncJob job;
   SyncJobOutcome outcome;
-  std::unique_ptr<JoiningReplica> joining;
+  std::unique_ptr<sync::JoiningReplica> joining;
   std::optional<sync::SyncSession> session;
   bool done = false;
   // The responder decides admission only after our message 3, so being
@@ -121,7 +89,7 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
   }
   sync::Replica* view = &replica;
   if (state.job.network) {
-    state.joining = std::make_unique<JoiningReplica>(replica, *state.job.network);
+    state.joining = std::make_unique<sync::JoiningReplica>(replica, *state.job.network);
     view = state.joining.get();
   }
   auto accept_pinned = [](const identity::VerifiedIdentity&,

@@ -13,6 +13,7 @@ namespace {
 
 using store::column_array;
 using store::execute;
+using store::collect;
 using store::prepare_bound;
 
 core::Error corrupt() { return core::Error(core::Errc::kCorrupt, "The profile database holds a damaged note."); }
@@ -38,20 +39,6 @@ core::Result<NoteRecord> read_note(const store::Statement& st) {
   n.verified_on = static_cast<std::uint32_t>(st.column_int64(13));
   n.valid_until = static_cast<std::uint32_t>(st.column_int64(14));
   return n;
-}
-
-template <typename T, typename Read>
-core::Result<std::vector<T>> collect(core::Result<store::Statement> st, Read read) {
-  if (!st) return tl::unexpected(st.error());
-  std::vector<T> out;
-  while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto item = read(*st);
-    if (!item) return tl::unexpected(item.error());
-    out.push_back(std::move(*item));
-  }
 }
 
 core::Result<BroadcastRecord> read_broadcast(const store::Statement& st) {

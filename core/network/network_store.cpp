@@ -10,6 +10,7 @@ namespace {
 
 using store::column_array;
 using store::execute;
+using store::collect;
 using store::prepare_bound;
 
 core::Error corrupt(const char* what) {
@@ -50,20 +51,6 @@ core::Result<StoredObject> read_object(const store::Statement& st) {
   }
   o.lamport = static_cast<std::uint64_t>(st.column_int64(7));
   return o;
-}
-
-template <typename T, typename Read>
-core::Result<std::vector<T>> collect(core::Result<store::Statement> st, Read read) {
-  if (!st) return tl::unexpected(st.error());
-  std::vector<T> out;
-  while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto item = read(*st);
-    if (!item) return tl::unexpected(item.error());
-    out.push_back(std::move(*item));
-  }
 }
 
 std::vector<std::uint8_t> blob_vector(const store::Statement& st, int i) {

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/store/database.hpp"
 #include "core/store/statement.hpp"
@@ -63,6 +64,22 @@ core::Result<void> execute(Database& db, std::string_view sql, const Args&... ar
     auto row = st->step();
     if (!row) return tl::unexpected(row.error());
     if (!*row) return {};
+  }
+}
+
+// Steps a prepared statement to the end, turning each row into a T with
+// `read` (which returns core::Result<T>). The first error ends it.
+template <typename T, typename Read>
+core::Result<std::vector<T>> collect(core::Result<Statement> st, Read read) {
+  if (!st) return tl::unexpected(st.error());
+  std::vector<T> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return out;
+    auto item = read(*st);
+    if (!item) return tl::unexpected(item.error());
+    out.push_back(std::move(*item));
   }
 }
 

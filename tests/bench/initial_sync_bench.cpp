@@ -29,6 +29,7 @@
 #include "core/network/replica.hpp"
 #include "core/profile/schema.hpp"
 #include "core/store/database.hpp"
+#include "core/sync/joining_replica.hpp"
 #include "core/sync/sync_session.hpp"
 
 namespace {
@@ -58,33 +59,6 @@ struct Person {
   identity::LocalIdentity me;
   std::optional<store::Database> db;
   std::optional<network::NetworkReplica> replica;
-};
-
-// The newcomer syncs the network it joined before its directory lists it
-// (as `tumar join` does).
-class Joining final : public sync::Replica {
- public:
-  Joining(network::NetworkReplica& inner, const network::NetworkId& net) : inner_(inner), net_(net) {}
-  core::Result<std::vector<sync::NetworkId>> shared_networks(const identity::IdentityKey&) override {
-    return std::vector<sync::NetworkId>{net_};
-  }
-  core::Result<bool> may_sync(const sync::NetworkId& n, const identity::IdentityKey&) override { return n == net_; }
-  core::Result<std::vector<reconcile::Item>> items(const sync::NetworkId& n) override { return inner_.items(n); }
-  core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const sync::NetworkId& n,
-                                                                 std::span<const sync::ObjectId> ids) override {
-    return inner_.envelopes(n, ids);
-  }
-  core::Result<sync::IngestResult> ingest(std::span<const std::uint8_t> e, std::uint64_t now) override {
-    return inner_.ingest(e, now);
-  }
-  core::Result<std::vector<sync::IngestResult>> ingest_batch(std::span<const std::vector<std::uint8_t>> e,
-                                                             std::uint64_t now) override {
-    return inner_.ingest_batch(e, now);
-  }
-
- private:
-  network::NetworkReplica& inner_;
-  network::NetworkId net_;
 };
 
 double verifications_per_second() {
@@ -169,7 +143,7 @@ int main(int argc, char** argv) {
   network::NetworkRecord rec;
   rec.id = *net;
   if (auto r = newcomer.replica->store().add_network(rec); !r) die("join", r.error());
-  Joining view(*newcomer.replica, *net);
+  sync::JoiningReplica view(*newcomer.replica, *net);
   sync::SyncLimits limits;
   sync::SyncSession client(view, founder.me.public_identity().identity_key, sync::Role::kInitiator, limits);
   sync::SyncSession server(*founder.replica, newcomer.me.public_identity().identity_key, sync::Role::kResponder,
