@@ -1,0 +1,61 @@
+#include "core/ratchet/direct_message.hpp"
+
+#include "core/ratchet/message_format.hpp"
+#include "core/ratchet/x3dh.hpp"
+
+namespace tumar::ratchet {
+
+namespace {
+
+tl::unexpected<core::Error> undecryptable() {
+  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+}
+
+}  // namespace
+
+core::Result<RatchetSession> start_session(const identity::LocalIdentity& me, const VerifiedBundle& bob,
+                                           crypto::RandomSource& rng) {
+  auto x3dh = x3dh_initiate(me, bob, rng);
+  if (!x3dh) return tl::unexpected(x3dh.error());
+  return RatchetSession::init_alice(std::move(*x3dh), rng);
+}
+
+core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
+                                             std::span<const SignedPrekeyPair> signed_prekeys,
+                                             std::span<const OneTimePrekeyPair> one_time_prekeys,
+                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad) {
+  const auto parsed = parse_message(message);
+  if (!parsed || parsed->type != MessageType::kInitial) return undecryptable();
+  auto opened = open_x3dh_header(parsed->x3dh_sealed, signed_prekeys);
+  if (!opened) return tl::unexpected(opened.error());
+  const OneTimePrekeyPair* opk = nullptr;
+  if (opened->header.one_time_prekey_id != kNoPrekeyId) {
+    for (const auto& candidate : one_time_prekeys) {
+      if (candidate.pub.id == opened->header.one_time_prekey_id) opk = &candidate;
+    }
+    // Used and deleted already: this is a replay of an initial message (or
+    // its session was deleted). Refused rather than run without DH4.
+    if (opk == nullptr) return undecryptable();
+  }
+  const SignedPrekeyPair& spk = signed_prekeys[opened->signed_prekey_index];
+  auto secrets = x3dh_respond(me, spk, opk, opened->header);
+  if (!secrets) return tl::unexpected(secrets.error());
+  auto session = RatchetSession::init_bob(std::move(*secrets), spk);
+  auto plaintext = session.decrypt(message, ad);
+  if (!plaintext) return tl::unexpected(plaintext.error());
+  return AcceptedSession{std::move(session), opened->sender, std::move(*plaintext), spk.pub.id,
+                         opk ? std::optional<std::uint32_t>(opk->pub.id) : std::nullopt};
+}
+
+core::Result<Routing> route_message(std::span<const RatchetSession* const> sessions,
+                                    std::span<const std::uint8_t> message) {
+  const auto parsed = parse_message(message);
+  if (!parsed) return undecryptable();
+  for (std::size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions[i] != nullptr && sessions[i]->recognizes(message)) return Routing{Route::kSession, i};
+  }
+  if (parsed->type == MessageType::kInitial) return Routing{Route::kNewSession, 0};
+  return undecryptable();
+}
+
+}  // namespace tumar::ratchet

@@ -1,0 +1,72 @@
+#pragma once
+// The direct-message API the rest of tumar uses (docs/PROTOCOL.md, "Direct
+// messages: X3DH and the Double Ratchet"):
+//
+//   Alice:  verify_bundle(bundle) -> start_session(me, verified, rng)
+//           -> session.encrypt(...)  (initial messages until Bob replies)
+//   Bob:    route_message(sessions, message)
+//             kSession    -> sessions[index]->decrypt(message, ad)
+//             kNewSession -> accept_initial(me, signed prekeys, one-time prekeys, message, ad)
+//           then store the session, delete the used one-time prekey, and
+//           check that the sender is a member before showing anything.
+//
+// Nothing here does I/O; sessions are stored with session_codec.hpp.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "core/crypto/random.hpp"
+#include "core/crypto/secret.hpp"
+#include "core/error.hpp"
+#include "core/identity/identity.hpp"
+#include "core/ratchet/double_ratchet.hpp"
+#include "core/ratchet/prekeys.hpp"
+
+namespace tumar::ratchet {
+
+// X3DH as Alice, then RatchetInitAliceHE. Errc::kRefused if a DH with the
+// bundle's keys is degenerate.
+[[nodiscard]] core::Result<RatchetSession> start_session(const identity::LocalIdentity& me, const VerifiedBundle& bob,
+                                                         crypto::RandomSource& rng);
+
+struct AcceptedSession {
+  RatchetSession session;
+  // Whose identity binding verified. The caller must still check that this
+  // is a member of the network the message came through.
+  identity::VerifiedIdentity sender;
+  crypto::SecretBuffer plaintext;  // of the message that started the session
+  std::uint32_t signed_prekey_id = kNoPrekeyId;
+  // The one-time prekey used, which the caller must delete now (X3DH §3.4).
+  std::optional<std::uint32_t> used_one_time_prekey;
+};
+
+// Bob: opens an initial message's X3DH header with one of signed_prekeys
+// (current and retained), runs X3DH with the one-time prekey it names, and
+// decrypts the message. Errc::kRefused if it does not open, names a one-time
+// prekey not in one_time_prekeys (used already: a replayed initial message),
+// or does not decrypt; Errc::kLimit as RatchetSession::decrypt.
+[[nodiscard]] core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
+                                                           std::span<const SignedPrekeyPair> signed_prekeys,
+                                                           std::span<const OneTimePrekeyPair> one_time_prekeys,
+                                                           std::span<const std::uint8_t> message,
+                                                           std::span<const std::uint8_t> ad);
+
+enum class Route {
+  kSession,     // sessions[index] holds a header key that opens it: decrypt there
+  kNewSession,  // an initial message no session recognises: accept_initial
+};
+struct Routing {
+  Route route = Route::kSession;
+  std::size_t index = 0;
+};
+
+// Where a received message goes, by trial decryption of its header (the
+// header is encrypted, so nothing else can tell). Changes no session; null
+// entries are skipped. Errc::kRefused for a malformed message or a normal
+// message no session recognises. Costs one or two AEAD openings of 40 bytes
+// per session and per stored skipped chain.
+[[nodiscard]] core::Result<Routing> route_message(std::span<const RatchetSession* const> sessions,
+                                                  std::span<const std::uint8_t> message);
+
+}  // namespace tumar::ratchet
