@@ -14,6 +14,7 @@ namespace tumar::ratchet {
 namespace {
 
 using State = proto::RatchetSessionState;
+constexpr std::uint32_t kEndMarker = 1;
 
 tl::unexpected<core::Error> corrupt() {
   return core::fail(core::Errc::kCorrupt, "A stored conversation is damaged and cannot be opened.");
@@ -146,6 +147,7 @@ crypto::SecretBuffer encode_session(const RatchetSession& session) {
     }
   }
   m.set_skipped_next_seq(s.skipped.next_seq());
+  m.set_end(kEndMarker);
   crypto::SecretBuffer out(m.ByteSizeLong());
   if (!out.empty() && !m.SerializeToArray(out.data(), static_cast<int>(out.size()))) std::abort();
   return out;
@@ -157,8 +159,18 @@ core::Result<RatchetSession> decode_session(std::span<const std::uint8_t> bytes)
   State m;
   WipeOnExit wipe{m};
   if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return corrupt();
-  // Canonical only: nothing unknown, repeated or out of order let through.
-  if (m.ByteSizeLong() != bytes.size() || !m.GetReflection()->GetUnknownFields(m).empty()) return corrupt();
+  // Canonical only: nothing unknown, repeated or out of order let through;
+  // what we would write must be exactly what was read.
+  if (m.end() != kEndMarker || m.ByteSizeLong() != bytes.size() || !m.GetReflection()->GetUnknownFields(m).empty()) {
+    return corrupt();
+  }
+  {
+    crypto::SecretBuffer again(bytes.size());
+    if (!m.SerializeToArray(again.data(), static_cast<int>(again.size())) ||
+        !crypto::constant_time_equal(again.span(), bytes)) {
+      return corrupt();
+    }
+  }
   for (const auto& chain : m.skipped()) {
     if (!chain.GetReflection()->GetUnknownFields(chain).empty()) return corrupt();
     for (const auto& key : chain.keys()) {
