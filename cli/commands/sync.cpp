@@ -6,6 +6,7 @@
 #include "cli/commands/profile_commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/peers/peer_store.hpp"
 #include <unistd.h>
@@ -71,6 +72,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof, args->json);
       peers::PeerStore store(prof->database());
       auto targets = choose_targets(*args, store);
       if (!targets) return tl::unexpected(targets.error());
