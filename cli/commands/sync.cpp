@@ -154,7 +154,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           continue;
         }
         if (o.result) {
-          std::printf("%s: synced (%llu objects sent, %llu received, %llu new, %lld ms)\n", where.c_str(),
+          std::printf("%s: synced (objects sent: %llu, received: %llu, new: %llu; %lld ms)\n", where.c_str(),
                       static_cast<unsigned long long>(o.result->objects_sent),
                       static_cast<unsigned long long>(o.result->objects_received),
                       static_cast<unsigned long long>(o.result->accepted), static_cast<long long>(o.elapsed.count()));
@@ -172,7 +172,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       } else {
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::printf("Synced with %zu of %zu peer%s in %.1f s: %llu objects in (%llu new, %llu refused), %llu out, "
+        std::printf("Synced with %zu of %zu peer%s in %.1f s. Objects in: %llu (%llu new, %llu refused), out: %llu; "
                     "%.1f KB in, %.1f KB out.\n",
                     ok, outcomes.size(), outcomes.size() == 1 ? "" : "s", secs,
                     static_cast<unsigned long long>(total.objects_received),
