@@ -7,6 +7,7 @@
 #include "cli/commands/profile_commands.hpp"
 #include "cli/json.hpp"
 #include "cli/qr_code.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/invite/invite_code.hpp"
 #include "core/network/replica.hpp"
 #include "core/network/serve_address.hpp"
@@ -58,6 +59,7 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   crypto::SystemRandom rng;
   auto prof = open_profile(ctx, rng);
   if (!prof) return tl::unexpected(prof.error());
+  print_urgent_banner(*prof, args.json);
   network::NetworkReplica replica(prof->database(), prof->identity());
   auto net = replica.store().resolve(args.network);
   if (!net) return tl::unexpected(net.error());

@@ -9,6 +9,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/invite/invite_code.hpp"
 #include "core/network/local_author.hpp"
@@ -60,6 +61,7 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
   crypto::SystemRandom rng;
   auto prof = open_profile(ctx, rng);
   if (!prof) return tl::unexpected(prof.error());
+  print_urgent_banner(*prof);
   const auto& me = prof->identity();
   if (code->inviter == me.public_identity().identity_key) {
     return core::fail(core::Errc::kInvalidArgument, "This is your own invite; give it to the person you invite.");

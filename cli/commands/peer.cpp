@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/profile_commands.hpp"
 #include "cli/json.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/peers/peer_store.hpp"
 
@@ -57,6 +58,7 @@ void add_peer_add(CLI::App& peer, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof);
       if (key && *key == prof->identity().public_identity().identity_key) {
         return core::fail(core::Errc::kInvalidArgument, "That is your own identity key; add your contact's key instead.");
       }
@@ -87,6 +89,7 @@ void add_peer_list(CLI::App& peer, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof, *json);
       peers::PeerStore store(prof->database());
       auto all = store.list();
       if (!all) return tl::unexpected(all.error());
@@ -132,6 +135,7 @@ void add_peer_remove(CLI::App& peer, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof);
       peers::PeerStore store(prof->database());
       auto removed = store.remove(*address);
       if (!removed) return tl::unexpected(removed.error());

@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
@@ -53,6 +54,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto opened = open_profile(ctx, rng);
       if (!opened) return tl::unexpected(opened.error());
+      print_urgent_banner(*opened);
       std::optional<profile::Profile> prof(std::move(*opened));
 
       // Admission (DESIGN.md, "Transport"): a current member of a network

@@ -6,6 +6,7 @@
 #include "cli/commands/profile_commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/peers/peer_store.hpp"
 #include <unistd.h>
@@ -71,6 +72,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof, args->json);
       peers::PeerStore store(prof->database());
       auto targets = choose_targets(*args, store);
       if (!targets) return tl::unexpected(targets.error());
@@ -152,7 +154,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           continue;
         }
         if (o.result) {
-          std::printf("%s: synced (%llu objects sent, %llu received, %llu new, %lld ms)\n", where.c_str(),
+          std::printf("%s: synced (objects sent: %llu, received: %llu, new: %llu; %lld ms)\n", where.c_str(),
                       static_cast<unsigned long long>(o.result->objects_sent),
                       static_cast<unsigned long long>(o.result->objects_received),
                       static_cast<unsigned long long>(o.result->accepted), static_cast<long long>(o.elapsed.count()));
@@ -170,7 +172,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       } else {
         const double secs =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        std::printf("Synced with %zu of %zu peer%s in %.1f s: %llu objects in (%llu new, %llu refused), %llu out, "
+        std::printf("Synced with %zu of %zu peer%s in %.1f s. Objects in: %llu (%llu new, %llu refused), out: %llu; "
                     "%.1f KB in, %.1f KB out.\n",
                     ok, outcomes.size(), outcomes.size() == 1 ? "" : "s", secs,
                     static_cast<unsigned long long>(total.objects_received),

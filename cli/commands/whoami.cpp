@@ -3,6 +3,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/profile_commands.hpp"
 #include "cli/json.hpp"
+#include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/identity/identity.hpp"
 
@@ -20,6 +21,7 @@ void add_whoami_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
+      print_urgent_banner(*prof, *json);
       const auto& pub = prof->identity().public_identity();
       std::string id_hex = encoding::to_hex(pub.identity_key);
       std::string noise_hex = encoding::to_hex(pub.noise_key);

@@ -87,7 +87,8 @@ TEST_F(BroadcastCli, OnlyLeadsSendAndTheRefusalSaysWhatToDo) {
 TEST_F(BroadcastCli, UrgentBannerIsShownOnEveryCommandUntilListed) {
   receive_urgent("Police at the north entrance, use the back door");
   for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"network", "list"}, {"members"}, {"note", "list"}, {"profile", "set", "--region", "Almaty"}}) {
+           {"network", "list"}, {"members"}, {"note", "list"}, {"profile", "set", "--region", "Almaty"}, {"whoami"},
+           {"peer", "list"}, {"invite", "create", "--network", kNetwork, "--address", "127.0.0.1:7420"}}) {
     auto r = tumar(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find(kBanner), std::string::npos) << args[0] << ": " << r.err;
@@ -95,6 +96,7 @@ TEST_F(BroadcastCli, UrgentBannerIsShownOnEveryCommandUntilListed) {
   }
   // Not with --json.
   EXPECT_EQ(tumar({"network", "list", "--json"}).err, "");
+  EXPECT_EQ(tumar({"whoami", "--json"}).err, "");
 
   auto list = tumar({"broadcast", "list"});
   ASSERT_EQ(list.exit_code, 0);
