@@ -27,17 +27,18 @@ std::optional<Key> copy(const std::optional<Key>& k) {
   return k ? std::optional<Key>(copy(*k)) : std::nullopt;
 }
 
-// SkipMessageKeysHE(state, until) (§4.4) on the copy, the keys staged.
-core::Result<void> skip_message_keys(RatchetState& s, std::uint32_t until, std::vector<SkippedKeys::Staged>& staged) {
-  if (until > s.nr && until - s.nr > kMaxSkip) {
+// SkipMessageKeysHE (§4.4) on copies: advances ck and nr to `until`,
+// staging each skipped key under hk. Checks MAX_SKIP first (§3.5).
+core::Result<void> skip_message_keys(Key& ck, std::uint32_t& nr, const Key& hk, std::uint32_t until,
+                                     std::vector<SkippedKeys::Staged>& staged) {
+  if (until > nr && until - nr > kMaxSkip) {
     return core::fail(core::Errc::kLimit, "The message is too far ahead of the conversation to be read.");
   }
-  if (!s.chain_recv) return {};
-  while (s.nr < until) {
+  while (nr < until) {
     Key mk;
-    kdf_ck(*s.chain_recv, mk);
-    staged.push_back(SkippedKeys::Staged{copy(*s.header_recv), s.nr, std::move(mk)});
-    ++s.nr;
+    kdf_ck(ck, mk);
+    staged.push_back(SkippedKeys::Staged{copy(hk), nr, std::move(mk)});
+    ++nr;
   }
   return {};
 }
@@ -176,37 +177,56 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
     return plaintext;
   }
 
-  // Everything below happens on `next`; state_ is replaced only on success.
-  RatchetState next = state_.clone_without_skipped();
   std::vector<SkippedKeys::Staged> staged;
   RatchetHeader h;
-  if (next.header_recv && open_header(*next.header_recv, parsed->header, h)) {
-    // Current receiving chain. A number below Nr whose key is not stored
-    // was received already (or its key was deleted as too old): a replay.
-    if (h.n < next.nr) return undecryptable();
-  } else if (open_header(next.next_header_recv, parsed->header, h)) {
-    // A new ratchet public key: the receiving half of DHRatchetHE (§4.4).
-    if (!next.dh_self) return undecryptable();  // an honest peer answers our DHs only after we sent it
-    if (auto r = skip_message_keys(next, h.pn, staged); !r) return tl::unexpected(r.error());
-    next.pn = next.ns;
-    next.ns = 0;
-    next.nr = 0;
-    next.header_send = std::move(next.next_header_send);
-    next.header_recv = std::move(next.next_header_recv);
-    next.next_header_send = Key();  // replaced by KDF_RK_HE at our next send
-    next.next_header_recv = Key();
-    next.dh_remote = h.dh;
-    Key dh_out;
-    if (!dh(*next.dh_self, next.dh_remote, dh_out.span())) return undecryptable();
-    next.chain_recv.emplace();
-    kdf_rk(next.root_key, dh_out.span(), *next.chain_recv, next.next_header_recv);
-    next.dh_self.reset();  // wiped: no later message needs it (forward secrecy)
-    next.chain_send.reset();
-  } else {
-    return undecryptable();
+  if (state_.header_recv && open_header(*state_.header_recv, parsed->header, h)) {
+    // Current receiving chain: only CKr and Nr change, so only they are
+    // copied. A number below Nr whose key is not stored was received
+    // already (or its key was deleted as too old): a replay.
+    if (h.n < state_.nr || h.n == std::numeric_limits<std::uint32_t>::max()) return undecryptable();
+    Key ck = copy(*state_.chain_recv);
+    std::uint32_t nr = state_.nr;
+    if (auto r = skip_message_keys(ck, nr, *state_.header_recv, h.n, staged); !r) return tl::unexpected(r.error());
+    Key mk;
+    kdf_ck(ck, mk);
+    ++nr;
+    if (!open_body(mk, {state_.ad, parsed->header, ad}, parsed->body, plaintext.span()) || !unpad(plaintext)) {
+      return undecryptable();
+    }
+    *state_.chain_recv = std::move(ck);
+    state_.nr = nr;
+    state_.skipped.commit(staged);
+    return plaintext;
   }
+  if (!open_header(state_.next_header_recv, parsed->header, h)) return undecryptable();
+
+  // A new ratchet public key: the receiving half of DHRatchetHE (§4.4),
+  // on a copy of the state that replaces state_ only on success.
+  if (!state_.dh_self) return undecryptable();  // an honest peer answers our DHs only after we sent it
   if (h.n == std::numeric_limits<std::uint32_t>::max()) return undecryptable();  // Nr would wrap
-  if (auto r = skip_message_keys(next, h.n, staged); !r) return tl::unexpected(r.error());
+  RatchetState next = state_.clone_without_skipped();
+  if (next.chain_recv) {
+    if (auto r = skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.pn, staged); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
+  next.pn = next.ns;
+  next.ns = 0;
+  next.nr = 0;
+  next.header_send = std::move(next.next_header_send);
+  next.header_recv = std::move(next.next_header_recv);
+  next.next_header_send = Key();  // replaced by KDF_RK_HE at our next send
+  next.next_header_recv = Key();
+  next.dh_remote = h.dh;
+  Key dh_out;
+  if (!dh(*next.dh_self, next.dh_remote, dh_out.span())) return undecryptable();
+  next.chain_recv.emplace();
+  kdf_rk(next.root_key, dh_out.span(), *next.chain_recv, next.next_header_recv);
+  next.dh_self.reset();  // wiped: no later message needs it (forward secrecy)
+  next.chain_send.reset();
+  if (auto r = skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.n, staged); !r) {
+    return tl::unexpected(r.error());
+  }
   Key mk;
   kdf_ck(*next.chain_recv, mk);
   ++next.nr;

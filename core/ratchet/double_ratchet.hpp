@@ -5,9 +5,11 @@
 // message_format.hpp; docs/PROTOCOL.md, "Direct messages", says it all in one
 // place.
 //
-// Decrypting works on a copy of the state and commits only when the message
-// authenticated and unpadded (§3.5 note): a tampered, truncated, replayed or
-// unknown message leaves the session byte-for-byte as it was.
+// Decrypting works on copies of what it would change (CKr and Nr in the
+// current chain; the whole ratchet state for a DH step; new skipped keys are
+// staged) and commits only when the message authenticated and unpadded (§3.5
+// note): a tampered, truncated, replayed or unknown message leaves the
+// session byte-for-byte as it was.
 //
 // One deviation from §4's DHRatchetHE: the new sending ratchet key pair is
 // generated at the next encrypt, not on receipt (as Olm and the spec's §3.5

@@ -21,6 +21,7 @@
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
 #include "core/ratchet/direct_message.hpp"
+#include "core/ratchet/padding.hpp"
 #include "core/ratchet/session_codec.hpp"
 
 namespace {
