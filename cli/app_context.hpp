@@ -37,6 +37,7 @@ void add_join_command(CLI::App& app, AppContext& ctx);
 void add_network_command(CLI::App& app, AppContext& ctx);
 void add_members_command(CLI::App& app, AppContext& ctx);
 void add_member_command(CLI::App& app, AppContext& ctx);
+void add_msg_command(CLI::App& app, AppContext& ctx);
 void add_profile_command(CLI::App& app, AppContext& ctx);
 void add_note_command(CLI::App& app, AppContext& ctx);
 void add_broadcast_command(CLI::App& app, AppContext& ctx);

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   add_profile_command(app, ctx);
   add_note_command(app, ctx);
   add_broadcast_command(app, ctx);
+  add_msg_command(app, ctx);
   add_serve_command(app, ctx);
   add_peer_command(app, ctx);
   add_sync_command(app, ctx);

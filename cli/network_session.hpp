@@ -45,6 +45,7 @@ class NetworkSession {
   profile::Profile& profile() noexcept { return profile_; }
   network::NetworkReplica& replica() noexcept { return replica_; }
   network::LocalAuthor author() { return network::LocalAuthor(replica_, profile_.identity(), rng_); }
+  crypto::RandomSource& rng() noexcept { return rng_; }
   const identity::IdentityKey& my_key() const noexcept { return profile_.identity().public_identity().identity_key; }
 
   // The network --network names; without it, the only network there is.

@@ -9,6 +9,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/prekey_refresh.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/invite/invite_code.hpp"
@@ -124,6 +125,7 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
     ctx.exit_code = exit_code_for(outcome.result.error().code());
     return {};
   }
+  refresh_prekeys(replica, me, rng);  // our first bundle; the next sync or `serve` carries it
   auto net = replica.store().network(code->network_id);
   auto members = replica.directory().entries(code->network_id);
   auto notes = replica.library().notes(code->network_id);

@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/prekey_refresh.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/network/node_admission.hpp"
@@ -62,6 +63,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       // invite — whom this node then admits into the network. Read at each
       // handshake, so a change made by another command applies at once.
       network::NetworkReplica replica(prof->database(), prof->identity());
+      refresh_prekeys(replica, prof->identity(), rng);
       network::NodeAdmission gate(replica, prof->identity(), rng);
       session::Admission admission = [&gate](const identity::VerifiedIdentity& peer,
                                              const std::optional<noise::PresentedInvite>& invite) {

@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/prekey_refresh.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
 #include "cli/urgent_banner.hpp"
@@ -101,6 +102,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
         };
       }
       network::NetworkReplica replica(prof->database(), prof->identity());
+      refresh_prekeys(replica, prof->identity(), rng);  // before: this sync then carries them
       const auto started = std::chrono::steady_clock::now();
       std::vector<std::optional<identity::IdentityKey>> pinned;
       for (const auto& t : *targets) pinned.push_back(t.identity_key);

@@ -12,7 +12,7 @@ namespace {
 
 core::Error refused(std::string sentence) { return core::Error(core::Errc::kRefused, std::move(sentence)); }
 
-bool valid_kind(int kind) { return kind >= proto::GENESIS && kind <= proto::BROADCAST; }
+bool valid_kind(int kind) { return kind >= proto::GENESIS && kind <= proto::DIRECT; }
 
 template <std::size_t N>
 bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
@@ -115,12 +115,14 @@ core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes)
     if (!copy_exact(h.network_id(), net)) return tl::unexpected(refused("The object's network id is malformed."));
     out.header_.network_id = net;
   }
-  if (out.header_.kind == Kind::kEpochGrant) {
+  if (out.header_.kind == Kind::kEpochGrant || out.header_.kind == Kind::kDirect) {
+    // A grant names its grantee; a direct message names only a tag that
+    // members can match to the recipient (core/direct/recipient_tag.hpp).
     identity::IdentityKey r{};
-    if (!copy_exact(h.recipient(), r)) return tl::unexpected(refused("The grant's recipient key is malformed."));
+    if (!copy_exact(h.recipient(), r)) return tl::unexpected(refused("The object's recipient is malformed."));
     out.header_.recipient = r;
   } else if (!h.recipient().empty()) {
-    return tl::unexpected(refused("Only a grant names a recipient."));
+    return tl::unexpected(refused("Only a grant or a direct message names a recipient."));
   }
   const std::size_t min_ct = out.header_.kind == Kind::kEpochGrant ? crypto_box_SEALBYTES : kNonceLen + kTagLen;
   if (env.ciphertext().size() < min_ct) return tl::unexpected(refused("The object's ciphertext is too short."));

@@ -43,7 +43,7 @@ struct Header {
   Kind kind = Kind::kNote;
   std::uint64_t epoch = 0;
   std::uint64_t timestamp_ms = 0;
-  std::optional<identity::IdentityKey> recipient;  // grants only
+  std::optional<identity::IdentityKey> recipient;  // a grant's grantee; a direct message's recipient tag
 };
 
 // A strictly decoded envelope whose signature has not been checked yet.

@@ -3,6 +3,7 @@
 #include "core/network/envelope.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/network/payload_codec.hpp"
+#include "core/network/recipient_tag.hpp"
 #include "core/store/statement.hpp"
 
 namespace tumar::network {
@@ -318,6 +319,47 @@ core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::st
   const std::string payload = b.SerializeAsString();
   if (auto ok = decode_broadcast(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   return write_sealed(net, Kind::kBroadcast, payload, now_ms);
+}
+
+}  // namespace tumar::network
+
+namespace tumar::network {
+
+core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, proto::PrekeyBundle bundle,
+                                                   std::uint64_t now_ms) {
+  auto lamport = replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key);
+  if (!lamport) return tl::unexpected(lamport.error());
+  bundle.set_lamport(*lamport + 1);
+  return write_sealed(net, Kind::kPrekeys, bundle.SerializeAsString(), now_ms);
+}
+
+core::Result<Written> LocalAuthor::send_direct(const NetworkId& net, const identity::IdentityKey& recipient,
+                                               std::span<const std::uint8_t> ratchet_message, std::uint64_t now_ms) {
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) {
+    return core::fail(core::Errc::kRefused, "This node does not hold the network's key yet; sync with a member first.");
+  }
+  proto::DirectPayload payload;
+  payload.set_ratchet_message(ratchet_message.data(), ratchet_message.size());
+  // A fresh signing key for this one message: the signature then says
+  // nothing about who wrote it (the ratchet authenticates the sender to the
+  // recipient alone).
+  const auto one_time = identity::LocalIdentity::generate(rng_);
+  Header h;
+  h.network_id = net;
+  h.author = one_time.public_identity().identity_key;
+  h.kind = Kind::kDirect;
+  h.epoch = (*key)->first;
+  h.timestamp_ms = now_ms;
+  h.recipient = recipient_tag((*key)->second, recipient);
+  const std::string bytes = payload.SerializeAsString();
+  auto txn = begin_unless_nested(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto w = store({seal_envelope(h, bytes_of(bytes), (*key)->second, one_time, rng_)}, now_ms);
+  if (!w) return w;
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  return w;
 }
 
 }  // namespace tumar::network

@@ -56,6 +56,13 @@ class LocalAuthor {
   core::Result<Written> revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms);
   core::Result<Written> broadcast(const NetworkId& net, const std::string& text, bool urgent,
                                   std::uint64_t expires_ms, std::uint64_t now_ms);
+  // Our X3DH prekeys for direct messages (the lamport is set here).
+  core::Result<Written> publish_prekeys(const NetworkId& net, proto::PrekeyBundle bundle, std::uint64_t now_ms);
+  // A direct message: `ratchet_message` sealed under the current epoch key
+  // and signed by a one-time key, so carriers see neither who sent it nor
+  // (beyond a tag only members can match) who it is for.
+  core::Result<Written> send_direct(const NetworkId& net, const identity::IdentityKey& recipient,
+                                    std::span<const std::uint8_t> ratchet_message, std::uint64_t now_ms);
 
  private:
   core::Result<Written> write_sealed(const NetworkId& net, Kind kind, const std::string& payload,

@@ -28,6 +28,21 @@ static_assert(kMaxNoteBodyBytes + kMaxNoteTitleBytes + kMaxContactBytes + kMaxLi
                   kMaxNameBytes + 64 <= kMaxPayloadLen);
 static_assert(kMaxEpochs * 40 + 80 <= kMaxPayloadLen);
 
+// Direct messages (docs/PROTOCOL.md, "Direct messages: in the network").
+// A bundle holds at most one dedicated one-time prekey per other member, for
+// this many members (the rest start sessions without one).
+inline constexpr std::size_t kMaxDedicatedPrekeys = 512;
+static_assert(kMaxDedicatedPrekeys * 80 + 200 <= kMaxPayloadLen);
+// A ratchet message: its prefix (297 bytes at most, core/ratchet) plus the
+// largest padding bucket (16 KiB) and tag, with room to spare.
+inline constexpr std::size_t kMaxDirectMessageBytes = 17 * 1024;
+// What the sender writes, and the receipts one message may carry; together
+// they fit the largest padding bucket.
+inline constexpr std::size_t kMaxDirectTextBytes = 8 * 1024;
+inline constexpr std::size_t kMaxReceiptIds = 128;
+inline constexpr std::size_t kDirectMessageIdLen = 16;
+static_assert(kMaxDirectTextBytes + 4 + 2 * kMaxReceiptIds * (kDirectMessageIdLen + 2) + 64 < 16 * 1024);
+
 // Epochs, timestamps, revision clocks and expiry times are stored in SQLite
 // as signed 64-bit integers: anything above this would compare differently
 // in SQL and in C++, so it is refused on the wire.

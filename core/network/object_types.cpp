@@ -11,6 +11,8 @@ const char* kind_name(Kind kind) noexcept {
     case Kind::kEpochGrant: return "epoch grant";
     case Kind::kNote: return "note";
     case Kind::kBroadcast: return "broadcast";
+    case Kind::kPrekeys: return "prekeys";
+    case Kind::kDirect: return "direct message";
   }
   return "unknown";
 }
@@ -27,6 +29,8 @@ bool lead_only(Kind kind) noexcept {
       return true;
     case Kind::kProfile:
     case Kind::kNote:
+    case Kind::kPrekeys:
+    case Kind::kDirect:
       return false;
   }
   return true;

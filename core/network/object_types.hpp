@@ -23,6 +23,8 @@ enum class Kind : int {
   kEpochGrant = proto::EPOCH_GRANT,
   kNote = proto::NOTE,
   kBroadcast = proto::BROADCAST,
+  kPrekeys = proto::PREKEYS,
+  kDirect = proto::DIRECT,
 };
 
 enum class Role : int { kMember = proto::MEMBER, kLead = proto::LEAD };

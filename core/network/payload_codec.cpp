@@ -154,6 +154,61 @@ core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
   return b;
 }
 
+core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload) {
+  auto b = decode_strict<proto::PrekeyBundle>(payload, "prekey bundle");
+  if (!b) return b;
+  if (b->lamport() > kMaxCounter || b->signed_prekey_id() == 0 || b->signed_prekey().size() != 32 ||
+      b->signed_prekey_signature().size() != 64) {
+    return tl::unexpected(refused("The prekey bundle's signed prekey is malformed."));
+  }
+  if (static_cast<std::size_t>(b->one_time_prekeys_size()) > kMaxDedicatedPrekeys) {
+    return tl::unexpected(refused("The prekey bundle has too many one-time prekeys."));
+  }
+  // Ordered by sender with no repeats, so "the prekey for me" has one answer.
+  const std::string* previous = nullptr;
+  for (const auto& k : b->one_time_prekeys()) {
+    if (k.sender().size() != 32 || k.id() == 0 || k.key().size() != 32) {
+      return tl::unexpected(refused("A one-time prekey in the bundle is malformed."));
+    }
+    if (previous && !(*previous < k.sender())) {
+      return tl::unexpected(refused("The bundle's one-time prekeys are not ordered by member."));
+    }
+    previous = &k.sender();
+  }
+  return b;
+}
+
+core::Result<proto::DirectPayload> decode_direct(std::string_view payload) {
+  auto d = decode_strict<proto::DirectPayload>(payload, "direct message");
+  if (!d) return d;
+  if (d->ratchet_message().empty() || d->ratchet_message().size() > kMaxDirectMessageBytes) {
+    return tl::unexpected(refused("The direct message's size is out of range."));
+  }
+  return d;
+}
+
+core::Result<proto::DirectContent> decode_direct_content(std::string_view plaintext) {
+  auto c = decode_strict<proto::DirectContent>(plaintext, "direct message's content");
+  if (!c) return c;
+  if (c->message_id().size() != kDirectMessageIdLen || c->sent_ms() > kMaxCounter) {
+    return tl::unexpected(refused("The direct message's content is malformed."));
+  }
+  if (static_cast<std::size_t>(c->delivered_size()) > kMaxReceiptIds ||
+      static_cast<std::size_t>(c->read_size()) > kMaxReceiptIds) {
+    return tl::unexpected(refused("The direct message carries too many receipts."));
+  }
+  for (const auto* list : {&c->delivered(), &c->read()}) {
+    for (const auto& id : *list) {
+      if (id.size() != kDirectMessageIdLen) return tl::unexpected(refused("A receipt in the message is malformed."));
+    }
+  }
+  if (c->text().empty() && c->delivered().empty() && c->read().empty()) {
+    return tl::unexpected(refused("The direct message is empty."));
+  }
+  if (auto r = check_text("message", c->text(), kMaxDirectTextBytes, true); !r) return tl::unexpected(r.error());
+  return c;
+}
+
 core::Result<proto::EpochGrant> decode_grant(std::string_view payload) {
   auto g = decode_strict<proto::EpochGrant>(payload, "grant");
   if (!g) return g;

@@ -18,6 +18,11 @@ namespace tumar::network {
 [[nodiscard]] core::Result<proto::MemberProfile> decode_profile(std::string_view payload);
 [[nodiscard]] core::Result<proto::ResourceNote> decode_note(std::string_view payload);
 [[nodiscard]] core::Result<proto::Broadcast> decode_broadcast(std::string_view payload);
+[[nodiscard]] core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload);
+// A carrier checks only the outer form: the ratchet message is opaque.
+[[nodiscard]] core::Result<proto::DirectPayload> decode_direct(std::string_view payload);
+// What a recipient decrypted (never seen by carriers).
+[[nodiscard]] core::Result<proto::DirectContent> decode_direct_content(std::string_view plaintext);
 // The sealed plaintext of a grant (key bytes stay in the message only as long
 // as the caller keeps it; the caller copies them into Secrets and clears it).
 [[nodiscard]] core::Result<proto::EpochGrant> decode_grant(std::string_view payload);

@@ -165,6 +165,9 @@ core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& e
   if (!*net) return Decision::reject("it belongs to a network we are not in");
   if (h.kind == Kind::kGenesis) return apply_genesis(env, now_ms);
   if (!(*net)->founder) return Decision::pending("the network's genesis has not arrived");
+  // A direct message's author is a one-time key that hides the sender:
+  // there is no member to check (apply_direct says what is checked instead).
+  if (h.kind == Kind::kDirect) return apply_direct(env, now_ms);
 
   auto author = directory_.member(env.network(), h.author);
   if (!author) return tl::unexpected(author.error());
@@ -238,6 +241,33 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
   }
   if (auto r = store_.insert_object(describe(env, *env.header().recipient, 0), env.bytes(),
                                     static_cast<std::int64_t>(now_ms));
+      !r) {
+    return tl::unexpected(r.error());
+  }
+  return Decision::accept();
+}
+
+// A direct message (docs/PROTOCOL.md, "Direct messages: in the network").
+// Its signature is by a one-time key, so it proves only integrity; what
+// shows a member wrote it is the epoch key that seals it. It must be the
+// newest epoch we hold a key for or the one before (a message written just
+// before a removal may still be in transit): a removed member, who keeps
+// old keys, can then inject only until the epoch after next, and only
+// noise — the ratchet inside authenticates the sender to the recipient.
+core::Result<Decision> NetworkReplica::apply_direct(const VerifiedEnvelope& env, std::uint64_t now_ms) {
+  const Header& h = env.header();
+  auto current = store_.current_epoch_key(env.network());
+  if (!current) return tl::unexpected(current.error());
+  if (!*current) return Decision::pending("we hold no key for the network yet");
+  const std::uint64_t newest = (*current)->first;
+  if (h.epoch > newest) return Decision::pending("we hold no key for its epoch yet");
+  if (h.epoch + 1 < newest) return Decision::reject("a direct message under an epoch key two removals old");
+  auto payload = open_payload(env);
+  if (!payload) return tl::unexpected(payload.error());
+  if (!*payload) return Decision::reject("the epoch key does not open it");
+  auto d = decode_direct(**payload);
+  if (!d) return Decision::reject(d.error().message());
+  if (auto r = store_.insert_object(describe(env, *h.recipient, 0), env.bytes(), static_cast<std::int64_t>(now_ms));
       !r) {
     return tl::unexpected(r.error());
   }
@@ -373,8 +403,19 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       if (auto r = library_.apply_broadcast(rec); !r) return tl::unexpected(r.error());
       return Decision::accept();
     }
+    case Kind::kPrekeys: {
+      // Stored and carried; whoever writes to the author reads the newest
+      // (core/direct/peer_bundle.hpp). Nothing to project.
+      auto b = decode_prekeys(plain);
+      if (!b) return Decision::reject(b.error().message());
+      if (auto r = store_.insert_object(describe(env, h.author, b->lamport()), env.bytes(), now); !r) {
+        return tl::unexpected(r.error());
+      }
+      return Decision::accept();
+    }
     case Kind::kGenesis:
     case Kind::kEpochGrant:
+    case Kind::kDirect:
       break;
   }
   return Decision::reject("unexpected kind");

@@ -92,6 +92,7 @@ class NetworkReplica final : public sync::Replica {
   core::Result<Decision> judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_grant(const VerifiedEnvelope& env, std::uint64_t now_ms);
+  core::Result<Decision> apply_direct(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_sealed(const VerifiedEnvelope& env, const MemberRecord& author, std::uint64_t now_ms);
   core::Result<void> project_note(const VerifiedEnvelope& env, const proto::ResourceNote& note,
                                   const identity::IdentityKey& root_author, std::uint64_t root_created_ms, bool force);

@@ -160,6 +160,8 @@ core::Result<void> NetworkReplica::purge(const NetworkId& net, std::vector<Store
         break;
       case Kind::kGenesis:
       case Kind::kEpochGrant:
+      case Kind::kPrekeys:
+      case Kind::kDirect:
         break;
     }
   }

@@ -137,6 +137,54 @@ CREATE TABLE invite (
   used_by       BLOB
 ) STRICT;
 )sql",
+    // 4: direct messages (docs/PROTOCOL.md, "Direct messages: in the network").
+    // Private prekeys and ratchet states are secrets: rows are deleted the
+    // moment they are used up, and secure_delete zeroes the freed bytes.
+    R"sql(
+CREATE TABLE dm_prekey (
+  network_id    BLOB NOT NULL,
+  id            INTEGER NOT NULL CHECK (id BETWEEN 1 AND 4294967295),
+  signed        INTEGER NOT NULL CHECK (signed IN (0, 1)),
+  sender        BLOB CHECK (sender IS NULL OR length(sender) = 32),  -- one-time: the member it is for
+  public_key    BLOB NOT NULL CHECK (length(public_key) = 32),
+  signature     BLOB CHECK (signature IS NULL OR length(signature) = 64),
+  private_key   BLOB NOT NULL CHECK (length(private_key) = 32),
+  created_at    INTEGER NOT NULL,
+  PRIMARY KEY (network_id, id)
+) STRICT;
+CREATE TABLE dm_used_prekey (
+  network_id    BLOB NOT NULL,
+  peer          BLOB NOT NULL,
+  prekey_id     INTEGER NOT NULL,
+  PRIMARY KEY (network_id, peer, prekey_id)
+) STRICT;
+CREATE TABLE dm_session (
+  id            INTEGER PRIMARY KEY,
+  network_id    BLOB NOT NULL,
+  peer          BLOB NOT NULL CHECK (length(peer) = 32),
+  state         BLOB NOT NULL,
+  last_used_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX dm_session_by_peer ON dm_session (network_id, peer, last_used_at);
+CREATE TABLE dm_message (
+  id            INTEGER PRIMARY KEY,
+  network_id    BLOB NOT NULL,
+  peer          BLOB NOT NULL CHECK (length(peer) = 32),
+  outgoing      INTEGER NOT NULL CHECK (outgoing IN (0, 1)),
+  message_id    BLOB NOT NULL CHECK (length(message_id) = 16),
+  sent_at       INTEGER NOT NULL,
+  received_at   INTEGER,
+  text          TEXT NOT NULL,
+  delivered_at  INTEGER,
+  read_at       INTEGER,
+  receipt_sent  INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (network_id, peer, outgoing, message_id)
+) STRICT;
+CREATE TABLE dm_inbox (
+  object_id     BLOB PRIMARY KEY CHECK (length(object_id) = 32),
+  outcome       INTEGER NOT NULL   -- 1 read, 2 unreadable for good
+) STRICT;
+)sql",
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 namespace tumar::profile {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Brings the database to kSchemaVersion. Refuses a database from a newer
 // tumar (its user_version is higher) rather than guessing at its layout.

@@ -182,3 +182,71 @@ TEST_F(NetworkChain, ARemovedMemberIsRefusedAndReadsNothingNew) {
 
 }  // namespace
 }  // namespace tumar
+
+namespace tumar {
+namespace {
+
+// Direct messages across the chain A–B–C: Madina (C) and Aigerim (A) are
+// never connected; Dilnoza's node (B) carries their messages and can read
+// none of them. The reply comes back with Madina's read receipt.
+TEST_F(NetworkChain, ADirectMessageCrossesTheChainAndOnlyTheRecipientReadsIt) {
+  ASSERT_EQ(tumar(0, {"network", "create", kNetwork}).exit_code, 0);
+  ASSERT_FALSE(serve(0).empty());
+  for (std::size_t i = 1; i <= 2; ++i) {
+    const std::string code = invite(i - 1, i == 1 ? "lead" : "member");
+    ASSERT_FALSE(code.empty());
+    auto joined = tumar(i, {"join", code});
+    ASSERT_EQ(joined.exit_code, 0) << joined.out << joined.err;
+    ASSERT_FALSE(serve(i).empty());
+  }
+  // Madina's prekeys travel C -> B -> A; until they arrive, sending says so.
+  const std::string text = "Are you safe? The shelter on Abai street has a bed for you.";
+  test::ProcessResult sent;
+  const auto until = std::chrono::steady_clock::now() + 30s;
+  do {
+    sent = tumar(0, {"msg", "send", "Madina", text});
+    if (sent.exit_code == 0) break;
+    EXPECT_EQ(sent.exit_code, 4) << sent.err;
+    EXPECT_NE(sent.err.find("have not published their keys"), std::string::npos) << sent.err;
+    std::this_thread::sleep_for(300ms);
+  } while (std::chrono::steady_clock::now() < until);
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_NE(sent.out.find("Sent to Madina in \"Steppe shelters\""), std::string::npos) << sent.out;
+
+  std::string last;
+  EXPECT_TRUE(eventually(2, {"msg", "list", "--json"},
+                         [&](const std::string& out) { return out.find(text) != std::string::npos; }, &last))
+      << last;
+  const std::string inbox = tumar(2, {"msg", "list", "--json"}).out;
+  EXPECT_NE(inbox.find("\"peer_name\":\"Aigerim\",\"direction\":\"in\""), std::string::npos) << inbox;
+  // The carrier in the middle holds the message and cannot read it.
+  auto carrier = tumar(1, {"msg", "list", "--json"});
+  EXPECT_EQ(carrier.exit_code, 0) << carrier.err;
+  EXPECT_EQ(carrier.out, "[]\n");
+
+  auto reply = tumar(2, {"msg", "send", "Aigerim"}, "I am safe, coming tonight.\n");
+  ASSERT_EQ(reply.exit_code, 0) << reply.err;
+  EXPECT_TRUE(eventually(0, {"msg", "list", "--json", "--with", "Madina"},
+                         [](const std::string& out) {
+                           return out.find("I am safe, coming tonight.") != std::string::npos &&
+                                  out.find("\"direction\":\"out\"") != std::string::npos &&
+                                  out.find("\"read\":true") != std::string::npos;
+                         },
+                         &last))
+      << last;
+  auto listed = tumar(0, {"msg", "list", "--with", "Madina"});
+  EXPECT_NE(listed.out.find("you → Madina · Steppe shelters · read\n  " + text), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("Madina → you · Steppe shelters"), std::string::npos) << listed.out;
+
+  // Deleting one leaves the other.
+  EXPECT_EQ(tumar(0, {"msg", "delete", "1"}).exit_code, 0);
+  auto after = tumar(0, {"msg", "list", "--json"});
+  EXPECT_EQ(after.out.find(text), std::string::npos) << after.out;
+  EXPECT_NE(after.out.find("I am safe"), std::string::npos) << after.out;
+  auto missing = tumar(0, {"msg", "delete", "99"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("There is no message #99"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace tumar

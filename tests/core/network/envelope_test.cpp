@@ -348,10 +348,11 @@ TEST_F(EnvelopeTest, MalformedHeadersAreRefused) {
   refused("version 2", [](auto& p) { p.set_version(2); });
   refused("version 0", [](auto& p) { p.set_version(0); });
   refused("kind 0", [](auto& p) { p.set_kind(proto::OBJECT_KIND_UNSPECIFIED); });
-  refused("kind 8", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(8)); });
+  refused("kind 10", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(10)); });
   refused("kind -1", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(-1)); });
   refused("recipient on a note", [](auto& p) { p.set_recipient(std::string(32, 'r')); });
   refused("grant without recipient", [](auto& p) { p.set_kind(proto::EPOCH_GRANT); });
+  refused("direct message without a tag", [](auto& p) { p.set_kind(proto::DIRECT); });
   refused("grant recipient 31 bytes", [](auto& p) {
     p.set_kind(proto::EPOCH_GRANT);
     p.set_recipient(std::string(31, 'r'));

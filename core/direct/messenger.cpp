@@ -1,0 +1,309 @@
+#include "core/direct/messenger.hpp"
+
+#include <sodium.h>
+
+#include <cstring>
+#include <set>
+#include <string>
+
+#include "core/direct/peer_bundle.hpp"
+#include "core/encoding/hex.hpp"
+#include "core/log/log.hpp"
+#include "core/network/envelope.hpp"
+#include "core/network/object_limits.hpp"
+#include "core/network/payload_codec.hpp"
+#include "core/network/recipient_tag.hpp"
+#include "core/ratchet/direct_message.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::direct {
+namespace {
+
+std::span<const std::uint8_t> bytes_of(const std::string& s) {
+  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+}
+
+// The ratchet binds each message to the network it travels in (its AD).
+std::span<const std::uint8_t> ad_of(const network::NetworkId& net) { return net; }
+
+template <std::size_t N>
+std::array<std::uint8_t, N> to_array(const std::string& s) {
+  std::array<std::uint8_t, N> a{};
+  std::memcpy(a.data(), s.data(), N);  // sizes checked by decode_direct_content
+  return a;
+}
+
+// Message text is not key material, but it is what a seized laptop must not
+// give away: the plaintext's temporary copy is wiped, not just freed.
+void wipe(std::string& s) {
+  if (!s.empty()) sodium_memzero(s.data(), s.size());
+  s.clear();
+}
+
+core::Result<bool> handled_before(store::Database& db, const network::ObjectId& id) {
+  auto st = store::prepare_bound(db, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", id);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return *row;
+}
+
+}  // namespace
+
+core::Result<network::Written> Messenger::send(const network::NetworkId& net, const identity::IdentityKey& peer,
+                                               std::string_view text, std::uint64_t now_ms) {
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return core::fail(core::Errc::kInvalidArgument, "The message is empty; write something to send.");
+  }
+  if (auto ok = network::check_text("message", text, network::kMaxDirectTextBytes, true); !ok) {
+    // The person typing it is told, as for any other bad input of theirs.
+    return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  }
+  return send_content(net, peer, text, false, now_ms);
+}
+
+core::Result<network::Written> Messenger::send_content(const network::NetworkId& net,
+                                                       const identity::IdentityKey& peer, std::string_view text,
+                                                       bool receipt_only, std::uint64_t now_ms) {
+  const auto& my_key = me_.public_identity().identity_key;
+  if (peer == my_key) return core::fail(core::Errc::kInvalidArgument, "That is you; choose another member.");
+  auto me = replica_.directory().member(net, my_key);
+  if (!me) return tl::unexpected(me.error());
+  if (!*me || (*me)->removed()) {
+    return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
+  }
+  auto them = replica_.directory().member(net, peer);
+  if (!them) return tl::unexpected(them.error());
+  if (!*them || (*them)->removed()) {
+    return core::fail(core::Errc::kRefused, "They are not a member of this network (any more); nothing was sent.");
+  }
+
+  auto& db = replica_.store().database();
+  auto txn = store::Transaction::begin(db);
+  if (!txn) return tl::unexpected(txn.error());
+  auto stored = sessions_.newest(net, peer);
+  if (!stored) return tl::unexpected(stored.error());
+  if (!*stored) {
+    auto bundle = peer_bundle(replica_, net, **them, my_key);
+    if (!bundle) return tl::unexpected(bundle.error());
+    if (!*bundle) {
+      return core::fail(core::Errc::kRefused,
+                        "They have not published their keys for direct messages yet (a node publishes them when "
+                        "it next runs `tumar sync` or `tumar serve`). Sync, then try again.");
+    }
+    auto verified = ratchet::verify_bundle(**bundle);
+    if (!verified) return tl::unexpected(verified.error());
+    auto session = ratchet::start_session(me_, *verified, rng_);
+    if (!session) return tl::unexpected(session.error());
+    if (const auto& opk = (*bundle)->one_time_prekey) {
+      // Never use a one-time prekey twice: its owner deleted it after the
+      // first use, and a second message under it could not be read.
+      if (auto r = store::execute(db, "INSERT OR IGNORE INTO dm_used_prekey VALUES (?1, ?2, ?3)", net, peer,
+                                  static_cast<std::int64_t>(opk->id));
+          !r) {
+        return tl::unexpected(r.error());
+      }
+    }
+    stored = std::optional<StoredSession>(StoredSession{std::nullopt, peer, std::move(*session)});
+  }
+  StoredSession& s = **stored;
+
+  proto::DirectContent content;
+  MessageId id{};
+  rng_.fill(id);
+  content.set_message_id(id.data(), id.size());
+  content.set_sent_ms(now_ms);
+  content.set_text(std::string(text));
+  auto receipts = messages_.unsent_receipts(net, peer, network::kMaxReceiptIds);
+  if (!receipts) return tl::unexpected(receipts.error());
+  for (const auto& r : *receipts) {
+    content.add_delivered(r.data(), r.size());
+    content.add_read(r.data(), r.size());
+  }
+  if (receipt_only && receipts->empty()) return core::fail(core::Errc::kInvalidArgument, "No receipt to send.");
+  std::string plain = content.SerializeAsString();
+  content.mutable_text()->assign(text.size(), '\0');
+  auto message = s.session.encrypt(bytes_of(plain), ad_of(net), rng_);
+  wipe(plain);
+  if (!message) return tl::unexpected(message.error());
+
+  network::LocalAuthor author(replica_, me_, rng_);
+  auto written = author.send_direct(net, peer, *message, now_ms);
+  if (!written) return tl::unexpected(written.error());
+  if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+  if (!receipt_only) {
+    DirectMessage m;
+    m.network = net;
+    m.peer = peer;
+    m.outgoing = true;
+    m.message_id = id;
+    m.sent_ms = static_cast<std::int64_t>(now_ms);
+    m.text = std::string(text);
+    if (auto r = messages_.insert(m); !r) return tl::unexpected(r.error());
+  }
+  if (auto r = messages_.mark_receipts_sent(net, peer, *receipts); !r) return tl::unexpected(r.error());
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return written;
+}
+
+core::Result<InboxReport> Messenger::receive(std::uint64_t now_ms) {
+  InboxReport report;
+  auto& db = replica_.store().database();
+  auto networks = replica_.store().networks();
+  if (!networks) return tl::unexpected(networks.error());
+  for (const auto& n : *networks) {
+    auto keys = replica_.store().all_epoch_keys(n.id);
+    if (!keys) return tl::unexpected(keys.error());
+    std::set<network::ObjectId> tags;
+    for (const auto& [epoch, key] : *keys) tags.insert(network::recipient_tag(key, me_.public_identity().identity_key));
+    for (const auto& tag : tags) {
+      auto objects = replica_.store().objects_about(n.id, network::Kind::kDirect, tag);
+      if (!objects) return tl::unexpected(objects.error());
+      for (const auto& o : *objects) {
+        auto seen = handled_before(db, o.id);
+        if (!seen) return tl::unexpected(seen.error());
+        if (*seen) continue;
+        auto txn = store::Transaction::begin(db);
+        if (!txn) return tl::unexpected(txn.error());
+        auto handled = handle(n.id, o, now_ms, report);
+        if (!handled) return tl::unexpected(handled.error());
+        if (*handled == Handled::kWaiting) {
+          ++report.waiting;
+          continue;  // the transaction rolls back: nothing changed
+        }
+        if (*handled == Handled::kUnreadable) {
+          ++report.unreadable;
+          log::debug("direct message " + encoding::to_hex(o.id).substr(0, 12) + " is unreadable; skipped");
+        }
+        if (auto r = store::execute(db, "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, ?2)", o.id,
+                                    *handled == Handled::kRead ? 1 : 2);
+            !r) {
+          return tl::unexpected(r.error());
+        }
+        if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+      }
+    }
+  }
+  return report;
+}
+
+core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net, const network::StoredObject& object,
+                                                   std::uint64_t now_ms, InboxReport& report) {
+  auto bytes = replica_.store().envelope(object.id);
+  if (!bytes) return tl::unexpected(bytes.error());
+  if (!*bytes) return Handled::kUnreadable;
+  auto env = network::verify_envelope_bytes(**bytes);
+  if (!env) return Handled::kUnreadable;
+  auto keys = replica_.store().epoch_keys(net, env->header().epoch);
+  if (!keys) return tl::unexpected(keys.error());
+  std::optional<std::string> payload;
+  for (const auto& k : *keys) {
+    if ((payload = env->open(k))) break;
+  }
+  if (!payload) return Handled::kUnreadable;
+  auto direct = network::decode_direct(*payload);
+  if (!direct) return Handled::kUnreadable;
+  const auto message = bytes_of(direct->ratchet_message());
+
+  auto sessions = sessions_.all(net);
+  if (!sessions) return tl::unexpected(sessions.error());
+  std::vector<const ratchet::RatchetSession*> candidates;
+  for (const auto& s : *sessions) candidates.push_back(&s.session);
+  auto route = ratchet::route_message(candidates, message);
+  if (!route) {
+    // Perhaps its session's first message has not arrived yet.
+    return now_ms > object.timestamp_ms + kUnroutableGiveUpMs ? Handled::kUnreadable : Handled::kWaiting;
+  }
+  if (route->route == ratchet::Route::kSession) {
+    StoredSession& s = (*sessions)[route->index];
+    auto plain = s.session.decrypt(message, ad_of(net));
+    if (!plain) return Handled::kUnreadable;  // the session is unchanged (ratchet: decrypt on a copy)
+    auto taken = take_content(net, s.peer, *plain, now_ms, report);
+    if (!taken || *taken != Handled::kRead) return taken;
+    if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+    return Handled::kRead;
+  }
+
+  auto ours = prekeys_.load(net);
+  if (!ours) return tl::unexpected(ours.error());
+  auto accepted = ratchet::accept_initial(me_, ours->signed_prekeys, ours->one_time_prekeys, message, ad_of(net));
+  if (!accepted) return Handled::kUnreadable;
+  // X3DH proved who holds the keys; the directory says whether that person
+  // belongs here (the X25519 key must be the one a lead admitted).
+  const auto& sender = accepted->sender.identity();
+  auto member = replica_.directory().member(net, sender.identity_key);
+  if (!member) return tl::unexpected(member.error());
+  if (!*member || (*member)->removed() || (*member)->identity.noise_key != sender.noise_key ||
+      sender.identity_key == me_.public_identity().identity_key) {
+    return Handled::kUnreadable;
+  }
+  if (accepted->used_one_time_prekey) {
+    if (auto r = prekeys_.consume_one_time(net, *accepted->used_one_time_prekey); !r) return tl::unexpected(r.error());
+  }
+  StoredSession s{std::nullopt, sender.identity_key, std::move(accepted->session)};
+  auto taken = take_content(net, s.peer, accepted->plaintext, now_ms, report);
+  if (!taken || *taken != Handled::kRead) return taken;
+  if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+  return Handled::kRead;
+}
+
+core::Result<Messenger::Handled> Messenger::take_content(const network::NetworkId& net,
+                                                         const identity::IdentityKey& from,
+                                                         const crypto::SecretBuffer& plaintext, std::uint64_t now_ms,
+                                                         InboxReport& report) {
+  auto content = network::decode_direct_content(
+      std::string_view(reinterpret_cast<const char*>(plaintext.data()), plaintext.size()));
+  if (!content) return Handled::kUnreadable;
+  const auto now = static_cast<std::int64_t>(now_ms);
+  for (const auto& id : content->delivered()) {
+    if (auto r = messages_.apply_receipt(net, from, to_array<16>(id), false, now); !r) return tl::unexpected(r.error());
+    ++report.receipts;
+  }
+  for (const auto& id : content->read()) {
+    if (auto r = messages_.apply_receipt(net, from, to_array<16>(id), true, now); !r) return tl::unexpected(r.error());
+  }
+  if (!content->text().empty()) {
+    DirectMessage m;
+    m.network = net;
+    m.peer = from;
+    m.outgoing = false;
+    m.message_id = to_array<16>(content->message_id());
+    m.sent_ms = static_cast<std::int64_t>(content->sent_ms());
+    m.received_ms = now;
+    m.text = content->text();
+    auto inserted = messages_.insert(m);
+    if (!inserted) return tl::unexpected(inserted.error());
+    if (*inserted) ++report.received;
+  }
+  wipe(*content->mutable_text());
+  return Handled::kRead;
+}
+
+core::Result<std::vector<network::Written>> Messenger::send_receipts(std::uint64_t now_ms) {
+  struct Pair {
+    network::NetworkId net{};
+    identity::IdentityKey peer{};
+  };
+  auto pairs = store::collect<Pair>(
+      store::prepare_bound(replica_.store().database(),
+                           "SELECT DISTINCT network_id, peer FROM dm_message WHERE outgoing = 0 AND "
+                           "read_at IS NOT NULL AND receipt_sent = 0"),
+      [](store::Statement& st) -> core::Result<Pair> {
+        Pair p;
+        if (!store::column_array(st, 0, p.net) || !store::column_array(st, 1, p.peer)) {
+          return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+        }
+        return p;
+      });
+  if (!pairs) return tl::unexpected(pairs.error());
+  std::vector<network::Written> out;
+  for (const auto& p : *pairs) {
+    auto w = send_content(p.net, p.peer, "", true, now_ms);
+    // A receipt is a courtesy: one that cannot go now (the peer was
+    // removed, we have no key yet) is tried again next time.
+    if (w) out.push_back(std::move(*w));
+  }
+  return out;
+}
+
+}  // namespace tumar::direct

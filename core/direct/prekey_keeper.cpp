@@ -1,0 +1,242 @@
+#include "core/direct/prekey_keeper.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "core/network/object_limits.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::direct {
+namespace {
+
+using store::collect;
+using store::execute;
+using store::prepare_bound;
+
+constexpr std::int64_t ms(std::chrono::hours h) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(h).count();
+}
+
+core::Error damaged() { return core::Error(core::Errc::kCorrupt, "A stored prekey is damaged."); }
+
+// A prekey as stored; the private half is read only by load().
+struct Row {
+  std::uint32_t id = 0;
+  bool is_signed = false;
+  std::optional<identity::IdentityKey> sender;
+  ratchet::PublicKey public_key{};
+  identity::Signature signature{};
+  std::int64_t created_at = 0;
+};
+
+core::Result<Row> read_row(store::Statement& st) {
+  Row r;
+  r.id = static_cast<std::uint32_t>(st.column_int64(0));
+  r.is_signed = st.column_int64(1) != 0;
+  if (!st.column_is_null(2)) {
+    identity::IdentityKey k{};
+    if (!store::column_array(st, 2, k)) return tl::unexpected(damaged());
+    r.sender = k;
+  }
+  if (!store::column_array(st, 3, r.public_key)) return tl::unexpected(damaged());
+  if (r.is_signed && !store::column_array(st, 4, r.signature)) return tl::unexpected(damaged());
+  r.created_at = st.column_int64(5);
+  return r;
+}
+
+// Signed prekeys newest first, then one-time prekeys by sender.
+core::Result<std::vector<Row>> rows(store::Database& db, const network::NetworkId& net) {
+  return collect<Row>(prepare_bound(db,
+                                    "SELECT id, signed, sender, public_key, signature, created_at FROM dm_prekey "
+                                    "WHERE network_id = ?1 ORDER BY signed DESC, created_at DESC, id DESC, sender",
+                                    net),
+                      read_row);
+}
+
+core::Result<void> insert(store::Database& db, const network::NetworkId& net, std::uint32_t id,
+                          const std::optional<identity::IdentityKey>& sender, const ratchet::PublicKey& pub,
+                          const std::optional<identity::Signature>& signature, const ratchet::Key& secret,
+                          std::int64_t now) {
+  return execute(db,
+                 "INSERT INTO dm_prekey (network_id, id, signed, sender, public_key, signature, private_key, "
+                 "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 net, static_cast<std::int64_t>(id), signature ? 1 : 0, sender, pub, signature,
+                 std::span<const std::uint8_t>(secret.data(), ratchet::Key::kSize), now);
+}
+
+}  // namespace
+
+core::Result<std::uint32_t> PrekeyKeeper::next_id(const network::NetworkId& net) {
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT coalesce(max(id), 0) FROM dm_prekey WHERE network_id = ?1", net);
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  const auto max = st->column_int64(0);
+  // Ids only grow, so a peer's "prekey id N" never names a later key. 2^32
+  // of them would take millennia of weekly rotations.
+  if (max >= 0xFFFFFFFFLL) return core::fail(core::Errc::kLimit, "This profile has used up its prekey ids.");
+  return static_cast<std::uint32_t>(max + 1);
+}
+
+core::Result<bool> PrekeyKeeper::published_before(const network::NetworkId& net) {
+  auto lamport = replica_.store().max_lamport(net, network::Kind::kPrekeys, me_.public_identity().identity_key);
+  if (!lamport) return tl::unexpected(lamport.error());
+  return *lamport > 0;
+}
+
+core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network::NetworkId& net,
+                                                                   std::uint64_t now_ms) {
+  auto& db = replica_.store().database();
+  const auto now = static_cast<std::int64_t>(now_ms);
+  const auto& my_key = me_.public_identity().identity_key;
+  auto me = replica_.directory().member(net, my_key);
+  if (!me) return tl::unexpected(me.error());
+  if (!*me || (*me)->removed()) return std::optional<network::Written>{};
+  auto entries = replica_.directory().entries(net);
+  if (!entries) return tl::unexpected(entries.error());
+
+  auto txn = store::Transaction::begin(db);
+  if (!txn) return tl::unexpected(txn.error());
+  auto existing = rows(db, net);
+  if (!existing) return tl::unexpected(existing.error());
+  bool changed = false;
+
+  // The signed prekey: rotate when due, drop retired ones past retention.
+  const Row* current = nullptr;
+  for (const auto& r : *existing) {
+    if (r.is_signed) { current = &r; break; }
+  }
+  std::optional<Row> fresh_spk;
+  if (!current || now - current->created_at >= ms(ratchet::kSignedPrekeyRotation)) {
+    auto id = next_id(net);
+    if (!id) return tl::unexpected(id.error());
+    auto spk = ratchet::generate_signed_prekey(me_, *id, rng_);
+    if (auto r = insert(db, net, *id, std::nullopt, spk.pub.key, spk.pub.signature, spk.private_key, now); !r) {
+      return tl::unexpected(r.error());
+    }
+    fresh_spk = Row{*id, true, std::nullopt, spk.pub.key, spk.pub.signature, now};
+    changed = true;
+  }
+  // A retired key was current until its successor was made; keep it for
+  // the retention period after that (measured from its successor's birth).
+  std::int64_t successor_born = fresh_spk ? now : (current ? current->created_at : now);
+  for (const auto& r : *existing) {
+    if (!r.is_signed || (!fresh_spk && &r == current)) continue;
+    if (now - successor_born >= ms(ratchet::kSignedPrekeyRetention)) {
+      if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
+                           static_cast<std::int64_t>(r.id));
+          !d) {
+        return tl::unexpected(d.error());
+      }
+    }
+    successor_born = r.created_at;
+  }
+
+  // One dedicated one-time prekey per other current member (the first
+  // kMaxDedicatedPrekeys by key); none for anyone else.
+  std::vector<identity::IdentityKey> senders;
+  for (const auto& e : *entries) {
+    if (e.member.removed() || e.member.identity.identity_key == my_key) continue;
+    senders.push_back(e.member.identity.identity_key);
+  }
+  std::sort(senders.begin(), senders.end());
+  if (senders.size() > network::kMaxDedicatedPrekeys) senders.resize(network::kMaxDedicatedPrekeys);
+  std::map<identity::IdentityKey, const Row*> have;
+  for (const auto& r : *existing) {
+    if (r.is_signed || !r.sender) continue;
+    if (!std::binary_search(senders.begin(), senders.end(), *r.sender)) {
+      if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
+                           static_cast<std::int64_t>(r.id));
+          !d) {
+        return tl::unexpected(d.error());
+      }
+      changed = true;
+      continue;
+    }
+    have[*r.sender] = &r;
+  }
+  for (const auto& s : senders) {
+    if (have.contains(s)) continue;
+    auto id = next_id(net);
+    if (!id) return tl::unexpected(id.error());
+    auto opk = ratchet::generate_one_time_prekeys(*id, 1, rng_);
+    if (auto r = insert(db, net, *id, s, opk.front().pub.key, std::nullopt, opk.front().private_key, now); !r) {
+      return tl::unexpected(r.error());
+    }
+    changed = true;
+  }
+
+  auto before = published_before(net);
+  if (!before) return tl::unexpected(before.error());
+  if (!changed && *before) {
+    if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+    return std::optional<network::Written>{};
+  }
+
+  // The bundle: the current signed prekey and every dedicated one.
+  auto now_rows = rows(db, net);
+  if (!now_rows) return tl::unexpected(now_rows.error());
+  proto::PrekeyBundle bundle;
+  bool have_spk = false;
+  std::vector<const Row*> dedicated;
+  for (const auto& r : *now_rows) {
+    if (r.is_signed) {
+      if (have_spk) continue;
+      have_spk = true;
+      bundle.set_signed_prekey_id(r.id);
+      bundle.set_signed_prekey(r.public_key.data(), r.public_key.size());
+      bundle.set_signed_prekey_signature(r.signature.data(), r.signature.size());
+    } else if (r.sender) {
+      dedicated.push_back(&r);
+    }
+  }
+  // Ordered by member, as decode_prekeys requires (one answer per sender).
+  std::sort(dedicated.begin(), dedicated.end(), [](const Row* x, const Row* y) { return *x->sender < *y->sender; });
+  for (const Row* r : dedicated) {
+    auto* k = bundle.add_one_time_prekeys();
+    k->set_sender(r->sender->data(), r->sender->size());
+    k->set_id(r->id);
+    k->set_key(r->public_key.data(), r->public_key.size());
+  }
+  network::LocalAuthor author(replica_, me_, rng_);
+  auto written = author.publish_prekeys(net, std::move(bundle), now_ms);
+  if (!written) return tl::unexpected(written.error());
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  return std::optional<network::Written>(std::move(*written));
+}
+
+core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT id, signed, sender, public_key, signature, private_key FROM dm_prekey "
+                          "WHERE network_id = ?1 ORDER BY signed DESC, created_at DESC, id DESC",
+                          net);
+  if (!st) return tl::unexpected(st.error());
+  OurPrekeys out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    const auto id = static_cast<std::uint32_t>(st->column_int64(0));
+    ratchet::PublicKey pub{};
+    auto secret = st->column_blob(5);
+    if (!store::column_array(*st, 3, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+    auto key = ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen));
+    if (st->column_int64(1) != 0) {
+      ratchet::SignedPrekeyPair p{ratchet::SignedPrekeyPublic{id, pub, {}}, std::move(key)};
+      if (!store::column_array(*st, 4, p.pub.signature)) return tl::unexpected(damaged());
+      out.signed_prekeys.push_back(std::move(p));
+    } else {
+      out.one_time_prekeys.push_back(ratchet::OneTimePrekeyPair{ratchet::OneTimePrekeyPublic{id, pub}, std::move(key)});
+    }
+  }
+  return out;
+}
+
+core::Result<void> PrekeyKeeper::consume_one_time(const network::NetworkId& net, std::uint32_t id) {
+  return execute(replica_.store().database(), "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
+                 net, static_cast<std::int64_t>(id));
+}
+
+}  // namespace tumar::direct

@@ -1,0 +1,59 @@
+#pragma once
+// Our own X3DH prekeys in each network (docs/PROTOCOL.md, "Direct messages:
+// in the network"), kept in the encrypted store:
+//
+//   * one signed prekey, replaced every ratchet::kSignedPrekeyRotation; a
+//     replaced one stays usable for ratchet::kSignedPrekeyRetention more
+//     (initial messages still in store-and-forward transit), then its
+//     private half is deleted — forward secrecy for X3DH (X3DH §4.4);
+//   * one dedicated one-time prekey per other current member: with no
+//     server to hand each prekey out once, a prekey shared by everyone could
+//     be used by two senders and the second one's message would be lost. A
+//     used one is deleted at once (accept_initial) and replaced at the next
+//     ensure(); a removed member's is deleted.
+//
+// ensure() publishes a new PREKEYS object whenever the set changed.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "core/crypto/random.hpp"
+#include "core/identity/identity.hpp"
+#include "core/network/local_author.hpp"
+#include "core/network/replica.hpp"
+#include "core/ratchet/prekeys.hpp"
+
+namespace tumar::direct {
+
+struct OurPrekeys {
+  std::vector<ratchet::SignedPrekeyPair> signed_prekeys;   // current first, then retained
+  std::vector<ratchet::OneTimePrekeyPair> one_time_prekeys;  // every unused dedicated one
+};
+
+class PrekeyKeeper {
+ public:
+  PrekeyKeeper(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng)
+      : replica_(replica), me_(me), rng_(rng) {}
+
+  // Rotates, tops up and prunes our prekeys in `net` and publishes a new
+  // bundle if anything changed (or none was ever published). Returns what
+  // it wrote, to push to peers. Nothing if we are not a current member.
+  core::Result<std::optional<network::Written>> ensure(const network::NetworkId& net, std::uint64_t now_ms);
+
+  // Everything accept_initial may need.
+  core::Result<OurPrekeys> load(const network::NetworkId& net);
+
+  // Deletes a one-time prekey once an initial message has used it.
+  core::Result<void> consume_one_time(const network::NetworkId& net, std::uint32_t id);
+
+ private:
+  core::Result<std::uint32_t> next_id(const network::NetworkId& net);
+  core::Result<bool> published_before(const network::NetworkId& net);
+
+  network::NetworkReplica& replica_;
+  const identity::LocalIdentity& me_;
+  crypto::RandomSource& rng_;
+};
+
+}  // namespace tumar::direct

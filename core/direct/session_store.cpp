@@ -1,0 +1,62 @@
+#include "core/direct/session_store.hpp"
+
+#include "core/ratchet/session_codec.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::direct {
+namespace {
+
+core::Result<StoredSession> read_session(store::Statement& st) {
+  identity::IdentityKey peer{};
+  if (!store::column_array(st, 1, peer)) return core::fail(core::Errc::kCorrupt, "A stored session is damaged.");
+  auto decoded = ratchet::decode_session(st.column_blob(2));
+  if (!decoded) return core::fail(core::Errc::kCorrupt, "A stored direct-message session is damaged.");
+  return StoredSession{st.column_int64(0), peer, std::move(*decoded)};
+}
+
+}  // namespace
+
+core::Result<std::vector<StoredSession>> SessionStore::all(const network::NetworkId& net) {
+  return store::collect<StoredSession>(
+      store::prepare_bound(db_,
+                           "SELECT id, peer, state FROM dm_session WHERE network_id = ?1 "
+                           "ORDER BY last_used_at DESC, id DESC",
+                           net),
+      read_session);
+}
+
+core::Result<std::optional<StoredSession>> SessionStore::newest(const network::NetworkId& net,
+                                                                const identity::IdentityKey& peer) {
+  auto found = store::collect<StoredSession>(
+      store::prepare_bound(db_,
+                           "SELECT id, peer, state FROM dm_session WHERE network_id = ?1 AND peer = ?2 "
+                           "ORDER BY last_used_at DESC, id DESC LIMIT 1",
+                           net, peer),
+      read_session);
+  if (!found) return tl::unexpected(found.error());
+  if (found->empty()) return std::optional<StoredSession>{};
+  return std::optional<StoredSession>(std::move(found->front()));
+}
+
+core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSession& s, std::uint64_t now_ms) {
+  const crypto::SecretBuffer state = ratchet::encode_session(s.session);
+  const auto now = static_cast<std::int64_t>(now_ms);
+  if (s.row) {
+    return store::execute(db_, "UPDATE dm_session SET state = ?2, last_used_at = ?3 WHERE id = ?1", *s.row,
+                          state.span(), now);
+  }
+  if (auto r = store::execute(db_,
+                              "INSERT INTO dm_session (network_id, peer, state, last_used_at) VALUES (?1, ?2, ?3, ?4)",
+                              net, s.peer, state.span(), now);
+      !r) {
+    return r;
+  }
+  auto st = db_.prepare("SELECT last_insert_rowid()");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  s.row = st->column_int64(0);
+  return {};
+}
+
+}  // namespace tumar::direct
