@@ -139,6 +139,17 @@ TEST(NetworkFuzzSeeds, NetworkObjectSeedsAreCurrent) {
   structured("removal_of_founder", kL, Kind::kRemoval, rm.SerializeAsString(), IngestOutcome::kRejected);
   structured("grant", kL, Kind::kEpochGrant,
              test::grant_payload(w.net, w.a->key(), {{0, &w.key}}).SerializeAsString(), IngestOutcome::kAccepted);
+  proto::PrekeyBundle pk;
+  pk.set_lamport(1);
+  pk.set_signed_prekey_id(1);
+  pk.set_signed_prekey(std::string(32, 'k'));
+  pk.set_signed_prekey_signature(std::string(64, 's'));
+  structured("prekeys_by_member", kM, Kind::kPrekeys, pk.SerializeAsString(), IngestOutcome::kAccepted);
+  structured("prekeys_by_outsider", kX, Kind::kPrekeys, pk.SerializeAsString(), IngestOutcome::kPending);
+  proto::DirectPayload dm;
+  dm.set_ratchet_message(std::string(337, 'r'));
+  structured("direct_from_anyone", kX, Kind::kDirect, dm.SerializeAsString(), IngestOutcome::kAccepted);
+  structured("direct_empty", kM, Kind::kDirect, "", IngestOutcome::kRejected);
   proto::Genesis g;
   g.set_name("Another");
   structured("genesis", kA, Kind::kGenesis, g.SerializeAsString(), IngestOutcome::kRejected);

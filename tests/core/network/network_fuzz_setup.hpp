@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "core/network/recipient_tag.hpp"
 #include "network_test_support.hpp"
 
 namespace tumar::network::fuzz {
@@ -78,7 +79,7 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
                                        crypto::RandomSource& rng) {
   const World& w = world();
   const auto& author = w.author(who);
-  const Kind kind = static_cast<Kind>(kind_byte % 7 + 1);
+  const Kind kind = static_cast<Kind>(kind_byte % 9 + 1);  // every kind, PREKEYS and DIRECT included
   const std::uint64_t ts = kNow - 30'000 * test::kMinute + std::uint64_t{clock} * test::kMinute;
   if (kind == Kind::kEpochGrant) {
     Header h;
@@ -89,6 +90,18 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
     h.timestamp_ms = ts;
     h.recipient = w.a->key();
     return seal_grant_envelope(h, payload, w.a->pub().noise_key, author);
+  }
+  if (kind == Kind::kDirect) {
+    // A direct message names only a tag; its author is whoever `who` is
+    // (a one-time key in real use: the replica does not look it up).
+    Header h;
+    h.network_id = w.net;
+    h.author = author.public_identity().identity_key;
+    h.kind = kind;
+    h.epoch = epoch;
+    h.timestamp_ms = ts;
+    h.recipient = recipient_tag(w.key, w.a->key());
+    return seal_envelope(h, payload, w.key, author, rng);
   }
   std::optional<NetworkId> net;
   if (kind != Kind::kGenesis) net = w.net;
