@@ -73,6 +73,12 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
 
 core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_in_transaction(
     std::span<const std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
+  // Lookups are cached for this batch only (replica_cache.hpp).
+  cache_.activate();
+  struct Deactivate {
+    ReplicaCache& cache;
+    ~Deactivate() { cache.deactivate(); }
+  } deactivate{cache_};
   std::vector<sync::IngestResult> out;
   out.reserve(envelopes.size());
   Retry scope = Retry::kNone;  // what this batch made worth judging again
@@ -159,8 +165,19 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(std::span<const std:
 
 core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms) {
   const Header& h = env.header();
+  // An object that may change membership or keys empties the cache before
+  // it is judged and again after (replica_cache.hpp): what it changes is
+  // then seen by every later object of the batch.
+  struct Invalidate {
+    ReplicaCache& cache;
+    bool on;
+    ~Invalidate() {
+      if (on) cache.clear();
+    }
+  } invalidate{cache_, !ReplicaCache::leaves_rows_alone(h.kind)};
+  if (invalidate.on) cache_.clear();
   if (auto d = check_timestamp(h, now_ms); !d.accepted()) return d;
-  auto net = store_.network(env.network());
+  auto net = cache_.network(store_, env.network());
   if (!net) return tl::unexpected(net.error());
   if (!*net) return Decision::reject("it belongs to a network we are not in");
   if (h.kind == Kind::kGenesis) return apply_genesis(env, now_ms);
@@ -169,7 +186,7 @@ core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& e
   // there is no member to check (apply_direct says what is checked instead).
   if (h.kind == Kind::kDirect) return apply_direct(env, now_ms);
 
-  auto author = directory_.member(env.network(), h.author);
+  auto author = cache_.member(directory_, env.network(), h.author);
   if (!author) return tl::unexpected(author.error());
   if (auto d = check_author(*author, h); !d.accepted()) return d;
   if (h.kind == Kind::kEpochGrant) return apply_grant(env, now_ms);
@@ -275,9 +292,9 @@ core::Result<Decision> NetworkReplica::apply_direct(const VerifiedEnvelope& env,
 }
 
 core::Result<std::optional<std::string>> NetworkReplica::open_payload(const VerifiedEnvelope& env) {
-  auto keys = store_.epoch_keys(env.network(), env.header().epoch);
+  auto keys = cache_.epoch_keys(store_, env.network(), env.header().epoch);
   if (!keys) return tl::unexpected(keys.error());
-  for (const auto& k : *keys) {
+  for (const auto& k : **keys) {
     if (auto p = env.open(k)) return std::optional<std::string>(std::move(*p));
   }
   // A key from a grant that has not validated yet opens only what can

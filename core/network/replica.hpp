@@ -29,6 +29,7 @@
 #include "core/network/library.hpp"
 #include "core/network/network_store.hpp"
 #include "core/network/object_rules.hpp"
+#include "core/network/replica_cache.hpp"
 #include "core/sync/replica.hpp"
 
 namespace tumar::network {
@@ -136,6 +137,7 @@ class NetworkReplica final : public sync::Replica {
   NetworkStore store_;
   Directory directory_;
   Library library_;
+  ReplicaCache cache_;
   std::deque<Pending> pending_;
   std::set<ObjectId> pending_ids_;
   std::size_t pending_bytes_ = 0;
