@@ -97,21 +97,43 @@ core::Result<void> Library::apply_note(const NoteRecord& n, bool force) {
     if (std::tie(n.lamport, n.revision) <= std::tie(e.lamport, e.revision)) return {};
   }
   if (auto r = drop_note(n.root); !r) return r;
-  if (auto r = execute(db_,
-                       "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
-                       "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
-                       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
-                       n.root, n.network, n.author, n.created_at_ms, n.revision, n.lamport, n.editor, n.updated_at_ms,
-                       n.title, n.body, join_list(n.tags), n.region, n.contact, std::int64_t{n.verified_on},
-                       std::int64_t{n.valid_until});
+  auto inserted = insert_note(n, false);
+  if (!inserted) return tl::unexpected(inserted.error());
+  return {};
+}
+
+core::Result<void> Library::apply_first_version(const NoteRecord& n) {
+  auto inserted = insert_note(n, true);
+  if (!inserted) return tl::unexpected(inserted.error());
+  if (!*inserted) return apply_note(n);
+  return {};
+}
+
+core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
+  // Two texts, not one with a clause spliced in: each is a cached statement.
+  const char* sql = if_absent
+                        ? "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
+                          "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
+                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) ON CONFLICT (root_id) DO NOTHING"
+                        : "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
+                          "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
+                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
+  if (auto r = execute(db_, sql, n.root, n.network, n.author, n.created_at_ms, n.revision, n.lamport, n.editor,
+                       n.updated_at_ms, n.title, n.body, join_list(n.tags), n.region, n.contact,
+                       std::int64_t{n.verified_on}, std::int64_t{n.valid_until});
       !r) {
-    return r;
+    return tl::unexpected(r.error());
   }
+  if (sqlite3_changes(db_.handle()) == 0) return false;  // only with if_absent
   const std::int64_t rowid = sqlite3_last_insert_rowid(db_.handle());
   std::string tags = n.tags.empty() ? std::string() : n.tags[0];
   for (std::size_t i = 1; i < n.tags.size(); ++i) tags += " " + n.tags[i];
-  return execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
-                 n.title, n.body, tags, n.region);
+  if (auto r = execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
+                       n.title, n.body, tags, n.region);
+      !r) {
+    return tl::unexpected(r.error());
+  }
+  return true;
 }
 
 core::Result<void> Library::drop_note(const ObjectId& root) {

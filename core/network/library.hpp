@@ -56,6 +56,10 @@ class Library {
   // Installs `note` as the note's current revision if (lamport, revision id)
   // beats what is there (or always, with force: a removal took the old one away).
   core::Result<void> apply_note(const NoteRecord& note, bool force = false);
+  // The same for a note's first version, whose root id is new: nothing can
+  // be there to compare with or to drop, so it is only inserted. Should a
+  // row for the root exist after all, apply_note decides as usual.
+  core::Result<void> apply_first_version(const NoteRecord& note);
   core::Result<void> drop_note(const ObjectId& root);
   core::Result<std::optional<NoteRecord>> note(const ObjectId& root);
   // By a hex prefix of the root id (at least 4 digits); ambiguous → error listing them.
@@ -75,6 +79,9 @@ class Library {
   core::Result<void> mark_read(const std::vector<ObjectId>& ids, std::int64_t now);
 
  private:
+  // Inserts the note's row and its search entry; with if_absent, nothing
+  // if the root has a row already (false).
+  core::Result<bool> insert_note(const NoteRecord& note, bool if_absent);
   store::Database& db_;
 };
 

@@ -457,6 +457,9 @@ core::Result<void> NetworkReplica::project_note(const VerifiedEnvelope& env, con
   rec.contact = n.contact();
   rec.verified_on = n.verified_on();
   rec.valid_until = n.valid_until();
+  // A first version just accepted has a new id for its root: nothing there
+  // to compare with (apply_first_version still checks).
+  if (!force && n.root().empty()) return library_.apply_first_version(rec);
   return library_.apply_note(rec, force);
 }
 
