@@ -108,9 +108,10 @@ void add_send(CLI::App& msg, AppContext& ctx) {
       auto to = resolve_member(s, args->network, args->member, "write to");
       if (!to) return tl::unexpected(to.error());
       direct::Messenger m(s.replica(), s.profile().identity(), s.rng());
-      refresh_prekeys(s.replica(), s.profile().identity(), s.rng());
       auto sent = m.send(to->net.id, to->member.member.identity.identity_key, text, wall_clock_ms());
       if (!sent) return tl::unexpected(sent.error());
+      // Only after a message went: refused input writes nothing at all.
+      refresh_prekeys(s.replica(), s.profile().identity(), s.rng());
       auto name = s.member_name(to->net.id, to->member.member.identity.identity_key);
       if (!name) return tl::unexpected(name.error());
       print(concat({"Sent to ", one_line(*name), " in \"", network_label(to->net), "\".\n",

@@ -1,0 +1,102 @@
+// Direct messages from the command line: what a user sees when sending,
+// listing and deleting, and that bad input changes nothing. (Delivery
+// between real nodes is NetworkChain.ADirectMessage… in network_chain_test.)
+
+#include "core/ratchet/prekeys.hpp"
+#include "network_cli_fixture.hpp"
+
+namespace tumar::test {
+namespace {
+
+class MsgCli : public NetworkCli {
+ protected:
+  void SetUp() override {
+    NetworkCli::SetUp();
+    create_network();
+  }
+
+  // Bota, a member; with `keys`, her node has published its prekeys (as a
+  // sync would bring them). Her private halves live on her device, not here.
+  void add_bota(bool keys) {
+    with_replica(kNetwork, [&](Opened& o) {
+      auto bota = admit(o, "Bota", network::Role::kMember);
+      if (!keys) return;
+      auto spk = ratchet::generate_signed_prekey(bota, 1, o.rng);
+      proto::PrekeyBundle b;
+      b.set_signed_prekey_id(spk.pub.id);
+      b.set_signed_prekey(spk.pub.key.data(), spk.pub.key.size());
+      b.set_signed_prekey_signature(spk.pub.signature.data(), spk.pub.signature.size());
+      network::LocalAuthor as_bota(o.replica, bota, o.rng);
+      auto w = as_bota.publish_prekeys(o.net, b, now_ms());
+      ASSERT_TRUE(w) << w.error().message();
+    });
+  }
+
+  std::string objects_line() { return tumar({"network", "list"}).out; }
+};
+
+TEST_F(MsgCli, SendingToSomeoneWhoseKeysHaveNotArrivedSaysWhatToDo) {
+  add_bota(false);
+  auto r = tumar({"msg", "send", "Bota", "Are you safe?"});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("They have not published their keys for direct messages yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Sync, then try again."), std::string::npos) << r.err;
+}
+
+TEST_F(MsgCli, ASentMessageIsListedWithItsState) {
+  add_bota(true);
+  auto sent = tumar({"msg", "send", "bota", "Are you safe?"});  // names match ignoring case
+  ASSERT_EQ(sent.exit_code, 0) << sent.err;
+  EXPECT_NE(sent.out.find("Sent to Bota in \"Shelters KZ\"."), std::string::npos) << sent.out;
+  auto piped = tumar({"msg", "send", "--network", kNetwork, "Bota"}, "Call me\nafter 6\n\n");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+
+  auto list = tumar({"msg", "list", "--with", "Bota"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("you → Bota · Shelters KZ · sent\n  Are you safe?\n"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("  Call me\n  after 6\n"), std::string::npos) << list.out;
+  auto json = tumar({"msg", "list", "--json"});
+  EXPECT_NE(json.out.find("\"peer_name\":\"Bota\",\"direction\":\"out\""), std::string::npos) << json.out;
+  EXPECT_NE(json.out.find("\"text\":\"Call me\\nafter 6\",\"delivered\":false,\"read\":false"), std::string::npos)
+      << json.out;
+  EXPECT_EQ(json.out.find("secret"), std::string::npos);
+}
+
+TEST_F(MsgCli, BadInputIsRefusedAndChangesNothing) {
+  add_bota(true);
+  const std::string before = objects_line();
+  struct Case {
+    std::vector<std::string> args;
+    std::string stdin_text, says;
+  };
+  const std::vector<Case> cases = {
+      {{"msg", "send", "Nobody", "hi"}, "", "Nobody called \"Nobody\" is a member of \"Shelters KZ\""},
+      {{"msg", "send", "Aigerim", "hi"}, "", "That is you"},
+      {{"msg", "send", "Bota", " "}, "", "The message is empty"},
+      {{"msg", "send", "Bota"}, "\n\n", "The message is empty"},
+      {{"msg", "send", "Bota", "\x1b[2J gone"}, "", "control characters"},
+      {{"msg", "send", "Bota"}, std::string(9000, 'x'), "too long"},
+      {{"msg", "send", "Bota", "hi", "--network", "Elsewhere"}, "", "Elsewhere"},
+      {{"msg", "delete", "7"}, "", "There is no message #7"},
+      {{"msg", "delete", "-1"}, "", ""},
+  };
+  for (const auto& c : cases) {
+    auto r = tumar(c.args, c.stdin_text);
+    EXPECT_EQ(r.exit_code, 1) << c.args[2] << ": " << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(objects_line(), before) << "nothing was written";
+  EXPECT_EQ(tumar({"msg", "list"}).out, "No direct messages yet. Send one with: tumar msg send MEMBER TEXT\n");
+  EXPECT_EQ(tumar({"msg", "list", "--json"}).out, "[]\n");
+}
+
+TEST_F(MsgCli, EverySubcommandHasHelpWithAnExample) {
+  for (const char* sub : {"send", "list", "delete"}) {
+    auto r = tumar({"msg", sub, "--help"});
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.out.find("Example:"), std::string::npos) << sub << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace tumar::test
