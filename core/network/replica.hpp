@@ -138,6 +138,7 @@ class NetworkReplica final : public sync::Replica {
   Directory directory_;
   Library library_;
   ReplicaCache cache_;
+  bool bulk_writes_ = false;  // Database::prepare_for_bulk_writes() done
   std::deque<Pending> pending_;
   std::set<ObjectId> pending_ids_;
   std::size_t pending_bytes_ = 0;

@@ -15,6 +15,12 @@ namespace {
 // forces page 1, with its 40-byte reserve, onto disk at creation.
 constexpr int kApplicationId = 0x74756d72;
 
+// prepare_for_bulk_writes(): page cache per connection and WAL frames
+// between automatic checkpoints.
+constexpr int kBulkCacheKiB = 32 * 1024;
+constexpr int kBulkWalCheckpointPages = 8192;
+static_assert(kBulkWalCheckpointPages * 4096 <= 32 * 1024 * 1024, "the WAL stays below 32 MiB between checkpoints");
+
 bool file_is_empty(const std::filesystem::path& path) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
@@ -194,6 +200,19 @@ core::Result<Statement> Database::prepare(std::string_view sql) {
   }
   if (st == nullptr) return core::fail(core::Errc::kInvalidArgument, "The SQL statement is empty.");
   return Statement(st, vfs_.get(), cache_);
+}
+
+core::Result<void> Database::prepare_for_bulk_writes() {
+  // A new member's first sync stores ~100,000 objects, each touching leaves
+  // of indexes keyed by random ids (object id, note root, subject): with the
+  // default 2 MiB cache most of those leaves are read back — and decrypted —
+  // for every insert, and a checkpoint every 1000 frames copies the same hot
+  // pages again and again (tests/bench/initial_sync_bench.cpp measured
+  // both). The cache grows only as pages are used and is wiped when freed
+  // (sqlite_memory.cpp); WAL frames stay sealed, and the WAL is
+  // checkpointed on close as before.
+  return exec("PRAGMA cache_size=-" + std::to_string(kBulkCacheKiB) +
+              "; PRAGMA wal_autocheckpoint=" + std::to_string(kBulkWalCheckpointPages) + ";");
 }
 
 core::Result<void> Database::checkpoint() {

@@ -50,6 +50,12 @@ class Database {
   // rollback mode).
   core::Result<void> checkpoint();
 
+  // For a connection that is about to store many objects (a replica during
+  // a sync): a page cache of up to 32 MiB instead of SQLite's 2 MiB, and an
+  // automatic checkpoint every 8192 WAL frames instead of every 1000. Lasts
+  // as long as the connection; calling it again changes nothing.
+  core::Result<void> prepare_for_bulk_writes();
+
   // Finalizes the idle prepared statements kept for reuse, so the next
   // prepare() parses its SQL again (fault-injection tests reach the
   // preparation this way).
