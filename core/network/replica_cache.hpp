@@ -33,7 +33,10 @@ class ReplicaCache {
   // epoch_key rows as they were. A new kind counts as changing them until
   // it is listed here: the safe default.
   static bool leaves_rows_alone(Kind kind) noexcept {
-    return kind == Kind::kNote || kind == Kind::kProfile || kind == Kind::kBroadcast;
+    // Prekeys and direct messages add an object and nothing else: no
+    // member row, no epoch key.
+    return kind == Kind::kNote || kind == Kind::kProfile || kind == Kind::kBroadcast || kind == Kind::kPrekeys ||
+           kind == Kind::kDirect;
   }
 
   // While inactive every lookup goes to the database and nothing is kept.
