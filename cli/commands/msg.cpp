@@ -13,7 +13,6 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
-#include "cli/json.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"

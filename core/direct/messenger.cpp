@@ -2,12 +2,10 @@
 
 #include <sodium.h>
 
-#include <cstring>
 #include <set>
 #include <string>
 
 #include "core/direct/peer_bundle.hpp"
-#include "core/encoding/hex.hpp"
 #include "core/log/log.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/object_limits.hpp"
@@ -25,13 +23,6 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
 
 // The ratchet binds each message to the network it travels in (its AD).
 std::span<const std::uint8_t> ad_of(const network::NetworkId& net) { return net; }
-
-template <std::size_t N>
-std::array<std::uint8_t, N> to_array(const std::string& s) {
-  std::array<std::uint8_t, N> a{};
-  std::memcpy(a.data(), s.data(), N);  // sizes checked by decode_direct_content
-  return a;
-}
 
 // Message text is not key material, but it is what a seized laptop must not
 // give away: the plaintext's temporary copy is wiped, not just freed.
@@ -173,7 +164,7 @@ core::Result<InboxReport> Messenger::receive(std::uint64_t now_ms) {
         }
         if (*handled == Handled::kUnreadable) {
           ++report.unreadable;
-          log::debug("direct message " + encoding::to_hex(o.id).substr(0, 12) + " is unreadable; skipped");
+          log::debug("direct message " + network::short_id(o.id) + " is unreadable; skipped");
         }
         if (auto r = store::execute(db, "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, ?2)", o.id,
                                     *handled == Handled::kRead ? 1 : 2);
@@ -256,18 +247,22 @@ core::Result<Messenger::Handled> Messenger::take_content(const network::NetworkI
   if (!content) return Handled::kUnreadable;
   const auto now = static_cast<std::int64_t>(now_ms);
   for (const auto& id : content->delivered()) {
-    if (auto r = messages_.apply_receipt(net, from, to_array<16>(id), false, now); !r) return tl::unexpected(r.error());
+    if (auto r = messages_.apply_receipt(net, from, network::to_array<16>(id), false, now); !r) {
+      return tl::unexpected(r.error());
+    }
     ++report.receipts;
   }
   for (const auto& id : content->read()) {
-    if (auto r = messages_.apply_receipt(net, from, to_array<16>(id), true, now); !r) return tl::unexpected(r.error());
+    if (auto r = messages_.apply_receipt(net, from, network::to_array<16>(id), true, now); !r) {
+      return tl::unexpected(r.error());
+    }
   }
   if (!content->text().empty()) {
     DirectMessage m;
     m.network = net;
     m.peer = from;
     m.outgoing = false;
-    m.message_id = to_array<16>(content->message_id());
+    m.message_id = network::to_array<16>(content->message_id());
     m.sent_ms = static_cast<std::int64_t>(content->sent_ms());
     m.received_ms = now;
     m.text = content->text();

@@ -11,13 +11,6 @@
 namespace tumar::direct {
 namespace {
 
-template <std::size_t N>
-std::array<std::uint8_t, N> to_array(const std::string& s) {
-  std::array<std::uint8_t, N> a{};
-  std::memcpy(a.data(), s.data(), N);  // sizes checked by decode_prekeys
-  return a;
-}
-
 core::Result<bool> used_before(store::Database& db, const network::NetworkId& net, const identity::IdentityKey& peer,
                                std::uint32_t id) {
   auto st = store::prepare_bound(
@@ -64,13 +57,13 @@ core::Result<std::optional<ratchet::PrekeyBundle>> peer_bundle(network::NetworkR
     ratchet::PrekeyBundle b;
     b.identity = peer.identity;
     b.signed_prekey.id = decoded->signed_prekey_id();
-    b.signed_prekey.key = to_array<32>(decoded->signed_prekey());
-    b.signed_prekey.signature = to_array<64>(decoded->signed_prekey_signature());
+    b.signed_prekey.key = network::to_array<32>(decoded->signed_prekey());
+    b.signed_prekey.signature = network::to_array<64>(decoded->signed_prekey_signature());
     for (const auto& opk : decoded->one_time_prekeys()) {
       if (opk.sender().size() != me.size() || std::memcmp(opk.sender().data(), me.data(), me.size()) != 0) continue;
       auto used = used_before(replica.store().database(), net, key, opk.id());
       if (!used) return tl::unexpected(used.error());
-      if (!*used) b.one_time_prekey = ratchet::OneTimePrekeyPublic{opk.id(), to_array<32>(opk.key())};
+      if (!*used) b.one_time_prekey = ratchet::OneTimePrekeyPublic{opk.id(), network::to_array<32>(opk.key())};
       break;
     }
     return std::optional<ratchet::PrekeyBundle>(std::move(b));

@@ -1,11 +1,13 @@
 #pragma once
 // The names every part of the network layer shares.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "core/encoding/hex.hpp"
 #include "core/identity/identity.hpp"
 #include "tumar/network.pb.h"
 
@@ -30,6 +32,19 @@ enum class Kind : int {
 enum class Role : int { kMember = proto::MEMBER, kLead = proto::LEAD };
 
 const char* kind_name(Kind kind) noexcept;
+
+// An id as logs and listings abbreviate it: its first 12 hex digits.
+inline std::string short_id(const ObjectId& id) { return encoding::to_hex(id).substr(0, 12); }
+
+// A fixed-size field of a decoded message (keys, ids) as an array. Callers
+// check the size first (the payload decoders do); a wrong size gives a
+// zero-padded or cut copy, never a read past the end.
+template <std::size_t N>
+std::array<std::uint8_t, N> to_array(const std::string& s) {
+  std::array<std::uint8_t, N> a{};
+  std::copy_n(s.begin(), std::min(N, s.size()), a.begin());
+  return a;
+}
 const char* role_name(Role role) noexcept;
 
 // Who may author what (docs/PROTOCOL.md, "Who may write what").

@@ -11,8 +11,6 @@
 
 namespace tumar::network {
 using detail::public_identity;
-using detail::short_id;
-using detail::to_array;
 
 NetworkReplica::NetworkReplica(store::Database& db, const identity::LocalIdentity& me)
     : db_(db), me_(me), store_(db), directory_(db), library_(db) {}

@@ -25,15 +25,6 @@ inline identity::PublicIdentity public_identity(const proto::IdentityProof& p, b
   return id;
 }
 
-inline std::string short_id(const ObjectId& id) { return encoding::to_hex(id).substr(0, 12); }
-
-template <std::size_t N>
-std::array<std::uint8_t, N> to_array(const std::string& s) {
-  std::array<std::uint8_t, N> a{};
-  std::copy_n(s.begin(), std::min(N, s.size()), a.begin());
-  return a;
-}
-
 inline ProfileRecord profile_record(const VerifiedEnvelope& env, const proto::MemberProfile& p) {
   ProfileRecord rec;
   rec.lamport = p.lamport();

@@ -27,7 +27,6 @@
 
 namespace tumar::network {
 
-using detail::short_id;
 
 core::Result<std::vector<StoredObject>> NetworkReplica::disallowed_objects(const NetworkId& net,
                                                                            const identity::IdentityKey& member) {
