@@ -13,14 +13,24 @@ namespace tumar::ratchet {
 
 static_assert(kHmacLen == crypto_auth_hmacsha256_BYTES);
 
+namespace {
+// libsodium declares its pointer arguments nonnull even for a length of 0, and an
+// empty std::span may hold nullptr (an empty salt or info): UBSan flags the call.
+// Hand it a valid address instead; with a length of 0 nothing is read.
+const std::uint8_t* nonnull(std::span<const std::uint8_t> bytes) noexcept {
+  static constexpr std::uint8_t kNothing = 0;
+  return bytes.empty() ? &kNothing : bytes.data();
+}
+}  // namespace
+
 void hmac_sha256(std::span<const std::uint8_t> key, std::initializer_list<std::span<const std::uint8_t>> parts,
                  std::span<std::uint8_t, kHmacLen> out) noexcept {
   crypto::ensure_sodium();
   // libsodium's streaming HMAC takes any key length (it hashes keys longer
   // than the 64-byte block first, as RFC 2104 says).
   crypto_auth_hmacsha256_state st;
-  crypto_auth_hmacsha256_init(&st, key.data(), key.size());
-  for (auto part : parts) crypto_auth_hmacsha256_update(&st, part.data(), part.size());
+  crypto_auth_hmacsha256_init(&st, nonnull(key), key.size());
+  for (auto part : parts) crypto_auth_hmacsha256_update(&st, nonnull(part), part.size());
   std::array<std::uint8_t, kHmacLen> mac{};
   crypto_auth_hmacsha256_final(&st, mac.data());
   std::copy(mac.begin(), mac.end(), out.begin());
