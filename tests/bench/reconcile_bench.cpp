@@ -1,7 +1,7 @@
 // Negentropy reconciliation cost: a client and a server in this thread, no
 // sockets, no envelopes; every byte counted is a Negentropy message.
 //
-// For N = 10^4, 10^5, 10^6 items (10^6 skipped with --quick) and d = 0, 10,
+// For N = 10^4, 10^5, 10^6 items (with --quick, 10^6 only for d = 10) and d = 0, 10,
 // 1000 differences: N distinct items with timestamps spread over N seconds
 // (about one per second, as in the reference's test/fuzz.pl); d of them,
 // picked at random, are missing from one side, half from the client and
@@ -145,12 +145,18 @@ int main(int argc, char** argv) {
       }
     }
   }
+  if (quick) {
+    // --quick skips the 10^6 sweep but not the figure the issue sets a goal
+    // for: one reconciliation of 10^6 items with 10 differences, no limit.
+    const std::size_t n = 1'000'000, d = 10;
+    goal = reconcile(make_sides(n, d, n * 31 + d), 0);
+    std::printf("| %zu | %zu | none | %zu | %zu | %zu | %zu | %.1f ms | %zu |\n", n, d, goal.round_trips, goal.up,
+                goal.down, goal.up + goal.down, goal.seconds * 1e3, 32 * n);
+  }
   std::printf("\nInsert + seal (sort, prefix sums), per side:");
   for (const auto& [n, sec] : seal_times) std::printf(" N=%zu %.1f ms;", n, sec * 1e3);
   std::printf("\n\n");
-  if (!quick) {
-    std::printf("goal_round_trips=%zu\ngoal_bytes=%zu\ngoal_met=%d\n", goal.round_trips, goal.up + goal.down,
-                goal.round_trips <= 3 && goal.up + goal.down <= 19'600 ? 1 : 0);
-  }
+  std::printf("goal_round_trips=%zu\ngoal_bytes=%zu\ngoal_met=%d\n", goal.round_trips, goal.up + goal.down,
+              goal.round_trips <= 3 && goal.up + goal.down <= 19'600 ? 1 : 0);
   return 0;
 }
