@@ -15,6 +15,10 @@
 #include "cli/exit_codes.hpp"
 #include "core/log/log.hpp"
 
+namespace tumar::cli {
+void add_demo_command(CLI::App& app, AppContext& ctx);  // cli/commands/demo.cpp
+}  // namespace tumar::cli
+
 namespace {
 
 // A core dump of a process holding keys would put them on disk in the clear;
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
   add_panic_command(app, ctx);
   add_passphrase_command(app, ctx);
   add_duress_command(app, ctx);
+  add_demo_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -85,9 +85,8 @@ void add_broadcast_send(CLI::App& parent, AppContext& ctx) {
       }
       std::string out = concat({"Sent ", args->urgent ? "an urgent broadcast" : "a broadcast", " to \"", label, "\""});
       out.append(expires ? concat({" (expires ", format_time(expires), ").\n"}) : std::string(".\n"));
-      out.append(args->urgent ? "Members receive it at their next sync; it stays on every command they run until "
-                                "they have read it.\n"
-                              : "Members receive it at their next sync (`tumar sync`).\n");
+      out.append(args->urgent ? "Members receive it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`;\nit stays on every command they run until they have read it.\n"
+                              : "Members receive it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n");
       print(out);
       return {};
     };

@@ -5,6 +5,7 @@
 #include "cli/passphrase_input.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
+#include "core/network/network_store.hpp"
 #include "core/profile/profile.hpp"
 
 namespace tumar::cli {
@@ -13,6 +14,7 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
   struct Options {
     std::string name = "member";
     std::string kdf = "moderate";
+    bool demo = false;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("init", "Create a new profile: identity keys and an encrypted store");
@@ -21,6 +23,9 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
                   "Passphrase hardening: interactive (fast), moderate (default, ~0.5 s), sensitive (~2-4 s, 1 GiB)")
       ->check(CLI::IsMember({"interactive", "moderate", "sensitive"}))
       ->type_name("LEVEL");
+  cmd->add_flag("--demo", opts->demo,
+                "A throwaway training profile: it creates and joins only demo networks, and a real profile "
+                "refuses those (used by `tumar demo`)");
   cmd->footer("Example:\n  tumar --home ~/tumar-aigerim init --name \"Aigerim (Almaty crisis centre)\"");
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts]() -> core::Result<void> {
@@ -40,6 +45,11 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto created = profile::Profile::create(*home, *pass, init, rng);
       if (!created) return tl::unexpected(created.error());
+      if (opts->demo) {
+        network::NetworkStore store(created->database());
+        if (auto r = store.mark_profile_demo(); !r) return tl::unexpected(r.error());
+        std::printf("This is a demo profile: it works only with demo networks, never with real ones.\n");
+      }
       std::printf("Created a profile for %s at %s\n", created->display_name().c_str(), home->c_str());
       std::printf("Fingerprint: %s\n",
                   identity::fingerprint(created->identity().public_identity().identity_key).c_str());

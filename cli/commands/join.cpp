@@ -68,6 +68,9 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
     return core::fail(core::Errc::kInvalidArgument, "This is your own invite; give it to the person you invite.");
   }
   network::NetworkReplica replica(prof->database(), me);
+  auto demo = replica.store().profile_is_demo();
+  if (!demo) return tl::unexpected(demo.error());
+  const bool prof_is_demo = *demo;
   auto existing = replica.directory().member(code->network_id, me.public_identity().identity_key);
   if (!existing) return tl::unexpected(existing.error());
   if (*existing && !(*existing)->removed()) {
@@ -124,6 +127,15 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
     std::fprintf(stderr, "tumar: %s\n", outcome.result.error().message().c_str());
     ctx.exit_code = exit_code_for(outcome.result.error().code());
     return {};
+  }
+  if (replica.sandbox_refused()) {
+    undo(replica, code->network_id, code->address, added_peer);
+    return core::fail(core::Errc::kRefused, prof_is_demo
+                                                ? "This invite is for a real network, and this is a demo profile: "
+                                                  "nothing was kept. Join it from your real profile."
+                                                : "This invite is for a training (demo) network, and a real profile "
+                                                  "never joins one: nothing was kept. Use a profile made with "
+                                                  "`tumar init --demo` to practise.");
   }
   refresh_prekeys(replica, me, rng);  // our first bundle; the next sync or `serve` carries it
   auto net = replica.store().network(code->network_id);

@@ -28,7 +28,10 @@ void add_network_create(CLI::App& parent, AppContext& ctx) {
       if (!session) return tl::unexpected(session.error());
       auto& s = **session;
       const std::uint64_t now = wall_clock_ms();
-      auto id = s.author().create_network(*name, false, now);
+      // A demo profile's networks are demo networks (the sandbox, SECURITY.md).
+      auto demo = s.replica().store().profile_is_demo();
+      if (!demo) return tl::unexpected(demo.error());
+      auto id = s.author().create_network(*name, *demo, now);
       if (!id) return tl::unexpected(id.error());
       const std::string label = one_line(*name);
       print(concat({"Created the network \"", label, "\". You are its first lead.\n",

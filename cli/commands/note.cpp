@@ -91,7 +91,7 @@ void add_note_add(CLI::App& note, AppContext& ctx) {
       auto written = s.author().add_note(net->id, fields, wall_clock_ms());
       if (!written) return tl::unexpected(written.error());
       print(concat({"Added the note ", id_prefix(written->id), " \"", one_line(fields.title), "\" to \"",
-                    network_label(*net), "\".\n", "Members receive it at their next sync (`tumar sync`).\n"}));
+                    network_label(*net), "\".\n", "Members receive it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       warn_if_stale(fields, today);
       return {};
     };
@@ -141,7 +141,7 @@ void add_note_edit(CLI::App& note, AppContext& ctx) {
       auto written = s.author().revise_note(n->root, fields, wall_clock_ms());
       if (!written) return tl::unexpected(written.error());
       print(concat({"Updated the note ", id_prefix(n->root), " \"", one_line(fields.title), "\".\n",
-                    "Members see the new version after their next sync (`tumar sync`).\n"}));
+                    "Members see the new version within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       warn_if_stale(fields, today);
       return {};
     };

@@ -104,7 +104,7 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
       auto written = s.author().set_profile(net->id, *fields, wall_clock_ms());
       if (!written) return tl::unexpected(written.error());
       print(concat({"Your entry in \"", network_label(*net), "\" is now:\n", show(*fields),
-                    "Members see it after their next sync (`tumar sync`).\n"}));
+                    "Members see it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       return {};
     };
   });

@@ -92,8 +92,16 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
                         "You already have a network called \"" + name + "\"; choose another name.");
     }
   }
+  auto demo_profile = replica_.store().profile_is_demo();
+  if (!demo_profile) return tl::unexpected(demo_profile.error());
+  if (demo != *demo_profile) {
+    return core::fail(core::Errc::kRefused,
+                      demo ? "A demo network can only be created in a demo profile (`tumar init --demo`)."
+                           : "This is a demo profile: it can only create demo networks.");
+  }
   proto::Genesis g;
   g.set_name(name);
+  g.set_demo(demo);
   *g.mutable_founder() = proof_of(me_.public_identity());
   const std::string payload = g.SerializeAsString();
   crypto::Secret<32> key;  // from the caller's randomness (sans-I/O): SystemRandom in production

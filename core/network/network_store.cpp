@@ -79,8 +79,21 @@ core::Result<void> NetworkStore::add_network(const NetworkRecord& r) {
 }
 
 core::Result<void> NetworkStore::set_genesis(const NetworkId& id, const std::string& name,
-                                             const identity::IdentityKey& founder) {
-  return execute(db_, "UPDATE network SET name = ?2, founder = ?3 WHERE id = ?1", id, name, founder);
+                                             const identity::IdentityKey& founder, bool is_demo) {
+  return execute(db_, "UPDATE network SET name = ?2, founder = ?3, is_demo = ?4 WHERE id = ?1", id, name, founder,
+                 std::int64_t{is_demo ? 1 : 0});
+}
+
+core::Result<bool> NetworkStore::profile_is_demo() {
+  auto st = db_.prepare("SELECT value FROM setting WHERE name = 'demo'");
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  return *row && st->column_text(0) == "1";
+}
+
+core::Result<void> NetworkStore::mark_profile_demo() {
+  return execute(db_, "INSERT OR REPLACE INTO setting (name, value) VALUES ('demo', '1')");
 }
 
 core::Result<std::vector<NetworkRecord>> NetworkStore::networks() {

@@ -54,7 +54,14 @@ class NetworkStore {
 
   // Networks.
   core::Result<void> add_network(const NetworkRecord& record);
-  core::Result<void> set_genesis(const NetworkId& id, const std::string& name, const identity::IdentityKey& founder);
+  core::Result<void> set_genesis(const NetworkId& id, const std::string& name, const identity::IdentityKey& founder,
+                                 bool is_demo);
+  // Whether this profile is a throwaway training profile (`tumar init
+  // --demo`: the `demo` row of the setting table). Such a profile holds
+  // only demo networks, a real one only real networks (SECURITY.md, "The
+  // trainer's demo").
+  core::Result<bool> profile_is_demo();
+  core::Result<void> mark_profile_demo();
   core::Result<std::vector<NetworkRecord>> networks();
   core::Result<std::optional<NetworkRecord>> network(const NetworkId& id);
   // NET as the user types it: a name, or a hex prefix of the id (at least 4

@@ -207,8 +207,20 @@ core::Result<Decision> NetworkReplica::apply_genesis(const VerifiedEnvelope& env
   auto founder = public_identity(g->founder(), ok);
   if (!ok || founder.identity_key != env.header().author) return Decision::reject("the genesis founder is not its author");
   if (!identity::verify_binding(founder)) return Decision::reject("the founder's Noise key binding does not verify");
+  // The sandbox: without its genesis nothing of a network is accepted (every
+  // other object waits for it in memory), so refusing the genesis keeps a
+  // training and a real network apart entirely.
+  auto demo_profile = store_.profile_is_demo();
+  if (!demo_profile) return tl::unexpected(demo_profile.error());
+  if (g->demo() != *demo_profile) {
+    sandbox_refused_ = true;
+    return Decision::reject(g->demo() ? "a demo network, and this is a real profile"
+                                      : "a real network, and this is a demo profile");
+  }
 
-  if (auto r = store_.set_genesis(env.network(), g->name(), founder.identity_key); !r) return tl::unexpected(r.error());
+  if (auto r = store_.set_genesis(env.network(), g->name(), founder.identity_key, g->demo()); !r) {
+    return tl::unexpected(r.error());
+  }
   MemberRecord m;
   m.identity = founder;
   m.role = Role::kLead;

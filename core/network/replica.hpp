@@ -69,6 +69,9 @@ class NetworkReplica final : public sync::Replica {
   core::Result<bool> shares_a_network(const identity::IdentityKey& peer);
 
   const ReplicaCounters& counters() const noexcept { return counters_; }
+  // Whether a genesis was refused because it is a demo network and this a
+  // real profile, or the other way round (`tumar join` says so).
+  bool sandbox_refused() const noexcept { return sandbox_refused_; }
   NetworkStore& store() noexcept { return store_; }
   Directory& directory() noexcept { return directory_; }
   Library& library() noexcept { return library_; }
@@ -139,6 +142,7 @@ class NetworkReplica final : public sync::Replica {
   Library library_;
   ReplicaCache cache_;
   bool bulk_writes_ = false;  // Database::prepare_for_bulk_writes() done
+  bool sandbox_refused_ = false;
   std::deque<Pending> pending_;
   std::set<ObjectId> pending_ids_;
   std::size_t pending_bytes_ = 0;

@@ -1,0 +1,73 @@
+#include "cli/demo/scratch.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "cli/demo/child.hpp"
+
+namespace tumar::cli::demo {
+namespace {
+
+sigset_t interrupts() {
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGINT);
+  sigaddset(&s, SIGTERM);
+  sigaddset(&s, SIGHUP);
+  return s;
+}
+
+// Stops the nodes first (a node holds its database open), then deletes.
+[[noreturn]] void clean_up_and_exit(const std::filesystem::path& dir, int sig) {
+  std::fprintf(stderr, "\nInterrupted: stopping the demo's nodes and deleting %s.\n", dir.c_str());
+  const auto pids = live_children();
+  for (pid_t pid : pids) ::kill(pid, SIGTERM);
+  // Up to 3 s for the nodes to say goodbye; waitpid fails (ECHILD) for a
+  // child the main thread reaped meanwhile, which counts as gone.
+  for (int i = 0; i < 150; ++i) {
+    bool waiting = false;
+    for (pid_t pid : pids) waiting |= ::waitpid(pid, nullptr, WNOHANG) == 0;
+    if (!waiting) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (pid_t pid : pids) {
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) ::kill(pid, SIGKILL);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  std::fflush(stdout);
+  ::_exit(128 + sig);
+}
+
+}  // namespace
+
+std::optional<Scratch> Scratch::create(std::string& error) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/tumar-demo-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    error = "Could not create a temporary directory under " + pattern.substr(0, pattern.rfind('/')) +
+            "; set TMPDIR to a writable directory and try again.";
+    return std::nullopt;
+  }
+  const sigset_t set = interrupts();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::filesystem::path dir(pattern);
+  std::thread([dir, set] {
+    int sig = 0;
+    if (sigwait(&set, &sig) == 0) clean_up_and_exit(dir, sig);
+  }).detach();
+  return Scratch(dir);
+}
+
+Scratch::~Scratch() {
+  if (dir_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+}  // namespace tumar::cli::demo
