@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/app_context.hpp"
+#include "cli/error_advice.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/log/log.hpp"
 
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
   try {
     auto result = ctx.action();
     if (!result) {
-      std::fprintf(stderr, "tumar: %s\n", result.error().message().c_str());
+      std::fprintf(stderr, "tumar: %s\n", user_message(result.error()).c_str());
       return exit_code_for(result.error().code());
     }
     if (ctx.exit_code) return *ctx.exit_code;
