@@ -4,7 +4,10 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/dates.hpp"
 #include "cli/prekey_refresh.hpp"
+#include "cli/rekey_check.hpp"
+#include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/network/node_admission.hpp"
@@ -84,12 +87,27 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       node.set_inbound_events([&service] { return service.events(sync::Role::kResponder); });
       // Objects written while admitting an invitee go out to everyone else.
       net::asio::steady_timer admitted_flush(node.io());
+      // Every 2 s, as a lead, close the gap two concurrent removals leave
+      // (cli/rekey_check.hpp) and hand the new epoch's key out at once.
+      unsigned ticks = 0;
       std::function<void()> flush_admitted = [&] {
         admitted_flush.expires_after(std::chrono::milliseconds(100));
         admitted_flush.async_wait([&](const net::error_code& ec) {
           if (ec) return;
           auto written = gate.take_written();
           if (!written.empty()) service.flood(written);
+          if (++ticks % 20 == 0) {
+            auto rekeyed = rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms());
+            for (const auto& name : rekeyed.networks) {
+              std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key now "
+                          "goes only to those who remain.\n",
+                          one_line(name).c_str());
+            }
+            if (!rekeyed.envelopes.empty()) {
+              std::fflush(stdout);
+              service.flood(rekeyed.envelopes);
+            }
+          }
           flush_admitted();
         });
       };

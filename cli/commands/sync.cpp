@@ -4,7 +4,10 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/dates.hpp"
 #include "cli/prekey_refresh.hpp"
+#include "cli/rekey_check.hpp"
+#include "cli/text_format.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
 #include "cli/urgent_banner.hpp"
@@ -103,6 +106,14 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       }
       network::NetworkReplica replica(prof->database(), prof->identity());
       refresh_prekeys(replica, prof->identity(), rng);  // before: this sync then carries them
+      // Likewise a new epoch after two concurrent removals (cli/rekey_check.hpp).
+      for (const auto& name : rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms()).networks) {
+        if (!args->json) {
+          std::printf("Started a new epoch in \"%s\": two members were removed at once; this sync hands the new "
+                      "key to those who remain.\n",
+                      one_line(name).c_str());
+        }
+      }
       const auto started = std::chrono::steady_clock::now();
       std::vector<std::optional<identity::IdentityKey>> pinned;
       for (const auto& t : *targets) pinned.push_back(t.identity_key);

@@ -241,29 +241,50 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   if (!txn) return tl::unexpected(txn.error());
   auto removal = store(std::move(envs), now_ms);
   if (!removal) return removal;
-  // The new epoch: a fresh key, stored with the removal in one transaction,
-  // granted to everyone who remains (ourselves included, for other devices'
-  // sake nothing; our copy is the row just stored).
+  // The new epoch, stored with the removal in one transaction.
+  auto grants = start_epoch(net, epoch, now_ms + 1);
+  if (!grants) return grants;
+  Written w = std::move(*removal);
+  for (auto& g : grants->envelopes) w.envelopes.push_back(std::move(g));
+  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  return w;
+}
+
+core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, std::uint64_t epoch, std::uint64_t now_ms) {
   crypto::Secret<32> next;
   rng_.fill(next.span());
   if (auto r = replica_.store().add_epoch_key(net, epoch + 1, next); !r) return tl::unexpected(r.error());
   auto entries = replica_.directory().entries(net);
   if (!entries) return tl::unexpected(entries.error());
+  // Everyone who remains; our own copy is the row just stored.
   std::vector<std::vector<std::uint8_t>> grants;
   for (const auto& e : *entries) {
     if (e.member.removed() || e.member.identity.identity_key == me_.public_identity().identity_key) continue;
-    auto g = grant_envelope(net, e.member.identity, now_ms + 1);
+    auto g = grant_envelope(net, e.member.identity, now_ms);
     if (!g) return tl::unexpected(g.error());
     grants.push_back(std::move(*g));
   }
-  Written w = std::move(*removal);
-  if (!grants.empty()) {
-    auto stored = store(grants, now_ms + 1);
-    if (!stored) return stored;
-    for (auto& g : stored->envelopes) w.envelopes.push_back(std::move(g));
-  }
+  if (grants.empty()) return Written{};
+  return store(std::move(grants), now_ms);
+}
+
+core::Result<Written> LocalAuthor::rekey_if_exposed(const NetworkId& net, std::uint64_t now_ms) {
+  auto me = replica_.directory().member(net, me_.public_identity().identity_key);
+  if (!me) return tl::unexpected(me.error());
+  if (!*me || (*me)->removed() || (*me)->role != Role::kLead) return Written{};
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) return Written{};
+  const std::uint64_t epoch = (*key)->first;
+  auto exposed = replica_.store().epoch_granted_to_removed(net, epoch);
+  if (!exposed) return tl::unexpected(exposed.error());
+  if (!*exposed) return Written{};
+  auto txn = begin_unless_nested(replica_.store().database());
+  if (!txn) return tl::unexpected(txn.error());
+  auto grants = start_epoch(net, epoch, now_ms);
+  if (!grants) return grants;
   if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
-  return w;
+  return grants;
 }
 
 core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const ProfileFields& f, std::uint64_t now_ms) {

@@ -51,6 +51,15 @@ class LocalAuthor {
   // Removes a member (a lead only), starts a new epoch and grants its key to
   // every remaining member: the removed one can read nothing written after.
   core::Result<Written> remove(const NetworkId& net, const identity::IdentityKey& member, std::uint64_t now_ms);
+  // Closes the gap two leads leave when each removes a member while the
+  // other is offline: each grants the next epoch's key to the member the
+  // other removed. Once this node holds both removals, a grant of the
+  // current epoch addressed to a removed member shows it; as a lead we
+  // then start a new epoch granted only to current members. Nothing
+  // (empty `envelopes`) when not a lead or nothing is exposed. Leads that
+  // do it at once make several keys for that epoch, all granted to the
+  // same current members, so it does not repeat.
+  core::Result<Written> rekey_if_exposed(const NetworkId& net, std::uint64_t now_ms);
   core::Result<Written> set_profile(const NetworkId& net, const ProfileFields& fields, std::uint64_t now_ms);
   core::Result<Written> add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms);
   core::Result<Written> revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms);
@@ -71,6 +80,9 @@ class LocalAuthor {
                                                          std::uint64_t now_ms);
   core::Result<Written> store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms);
   core::Result<void> require_lead(const NetworkId& net);
+  // A fresh key for `epoch` + 1, granted to every current member; inside
+  // the caller's transaction.
+  core::Result<Written> start_epoch(const NetworkId& net, std::uint64_t epoch, std::uint64_t now_ms);
 
   NetworkReplica& replica_;
   const identity::LocalIdentity& me_;

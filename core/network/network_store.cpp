@@ -185,6 +185,16 @@ core::Result<bool> NetworkStore::has_object(const ObjectId& id) {
   return st->step();
 }
 
+core::Result<bool> NetworkStore::epoch_granted_to_removed(const NetworkId& net, std::uint64_t epoch) {
+  auto st = prepare_bound(db_,
+                          "SELECT 1 FROM object o JOIN member m ON m.network_id = o.network_id AND m.identity_key = "
+                          "o.subject WHERE o.network_id = ?1 AND o.kind = ?2 AND o.epoch = ?3 AND m.removed_at IS "
+                          "NOT NULL LIMIT 1",
+                          net, static_cast<std::int64_t>(Kind::kEpochGrant), static_cast<std::int64_t>(epoch));
+  if (!st) return tl::unexpected(st.error());
+  return st->step();
+}
+
 core::Result<void> NetworkStore::insert_object(const StoredObject& o, std::span<const std::uint8_t> envelope,
                                                std::int64_t now) {
   std::optional<std::span<const std::uint8_t>> subject;

@@ -79,6 +79,10 @@ class NetworkStore {
 
   // Objects.
   core::Result<bool> has_object(const ObjectId& id);
+  // Whether a grant of `epoch` (its newest key) is addressed to a member
+  // who is now removed: the key of that epoch may be in a removed member's
+  // hands (two leads removing two members concurrently, docs/NETWORKS.md).
+  core::Result<bool> epoch_granted_to_removed(const NetworkId& net, std::uint64_t epoch);
   core::Result<void> insert_object(const StoredObject& meta, std::span<const std::uint8_t> envelope, std::int64_t now);
   core::Result<std::optional<StoredObject>> object(const ObjectId& id);
   core::Result<std::vector<reconcile::Item>> items(const NetworkId& net);
