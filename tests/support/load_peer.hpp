@@ -1,0 +1,70 @@
+#pragma once
+// An honest member for load tests: its own identity, its own encrypted
+// database (as a fresh `tumar join` leaves it: it knows the network id and
+// nothing else), and one real sync round with a node over 127.0.0.1.
+// Header-only, shared by the load test and the load bench.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/crypto/random.hpp"
+#include "core/identity/identity.hpp"
+#include "core/network/replica.hpp"
+#include "core/profile/schema.hpp"
+#include "core/store/database.hpp"
+#include "net/sync_jobs.hpp"
+
+namespace tumar::test {
+
+class LoadPeer {
+ public:
+  LoadPeer(const std::filesystem::path& path, std::uint32_t index) : me_(identity::LocalIdentity::generate(rng_)) {
+    store::DbId id{};
+    id[0] = static_cast<std::uint8_t>(index);
+    id[1] = static_cast<std::uint8_t>(index >> 8);
+    id[2] = 0x10;  // apart from the node's own ids
+    auto opened = store::Database::open(path, crypto::Secret<32>::random(), id);
+    if (!opened) throw std::runtime_error("open: " + opened.error().message());
+    db_.emplace(std::move(*opened));
+    if (auto m = profile::migrate(*db_); !m) throw std::runtime_error("migrate: " + m.error().message());
+    replica_.emplace(*db_, me_);
+  }
+
+  const identity::LocalIdentity& me() const noexcept { return me_; }
+  network::NetworkReplica& replica() noexcept { return *replica_; }
+
+  // Knows of `net` (its id only), as after accepting an invite.
+  void know(const network::NetworkId& net) {
+    network::NetworkRecord rec;
+    rec.id = net;
+    if (auto r = replica_->store().add_network(rec); !r) throw std::runtime_error("add: " + r.error().message());
+  }
+
+  net::SyncJobOutcome sync(const peers::PeerAddress& node, const identity::IdentityKey& node_key,
+                           const network::NetworkId& net) {
+    net::SyncJobOptions options;
+    options.dial_timeout = std::chrono::seconds(30);
+    options.limits.idle_timeout = std::chrono::seconds(60);
+    std::vector<net::SyncJob> jobs;
+    jobs.push_back(net::SyncJob{node, node_key, std::nullopt, net});
+    auto outcomes = net::run_sync_jobs(me_, *replica_, std::move(jobs), options, rng_);
+    return std::move(outcomes.front());
+  }
+
+  std::uint64_t object_count(const network::NetworkId& net) {
+    auto c = replica_->store().object_count(net);
+    return c ? *c : 0;
+  }
+
+ private:
+  crypto::SystemRandom rng_;
+  identity::LocalIdentity me_;
+  std::optional<store::Database> db_;
+  std::optional<network::NetworkReplica> replica_;
+};
+
+}  // namespace tumar::test
