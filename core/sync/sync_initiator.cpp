@@ -180,6 +180,7 @@ core::Result<void> InitiatorRounds::send_haves(SyncContext& ctx, const NetworkId
     t.fetched.pop_front();
   }
   if (batch.empty()) return {};
+  t.have_in_flight = batch.size();
   send_objects(ctx, id, std::move(batch), proto::Objects::HAVE, proto::Objects::HAVE, out);
   t.have_outstanding = true;
   return {};
@@ -241,6 +242,7 @@ core::Result<void> InitiatorRounds::on_ack(SyncContext& ctx, const NetworkId& id
   auto* t = net == nullptr ? nullptr : std::get_if<Transferring>(&net->phase);
   if (t == nullptr || !t->have_outstanding) return misbehaved("The peer acknowledged objects nobody sent.");
   t->have_outstanding = false;
+  ctx.progress.objects_acknowledged += std::exchange(t->have_in_flight, 0);
   return pump(ctx, id, *net, now, out);
 }
 

@@ -69,6 +69,7 @@ class InitiatorRounds {
     std::size_t next_have = 0;
     std::deque<std::vector<std::uint8_t>> fetched;  // read from the replica, not yet sent
     bool have_outstanding = false;
+    std::size_t have_in_flight = 0;  // envelopes in the outstanding HAVE batch
   };
   struct Done {};
   struct Refused {};

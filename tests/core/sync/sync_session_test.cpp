@@ -293,6 +293,10 @@ TEST(SyncSessionTest, HavesAreSentInTimestampOrder) {
   }
   ASSERT_EQ(order.size(), 300u);
   EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+  // Every HAVE batch was acknowledged: the dialler can tell a user (and the
+  // crash test) how much of what it sent the node has stored.
+  EXPECT_EQ(l.a.session->progress().objects_acknowledged, 300u);
+  EXPECT_EQ(l.b.session->progress().objects_acknowledged, 0u);
 }
 
 }  // namespace
