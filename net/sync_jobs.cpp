@@ -181,7 +181,10 @@ std::vector<SyncJobOutcome> run_sync_jobs(const identity::LocalIdentity& me, net
     io.run();  // returns when every dial, session and timer is done
   }
   std::vector<SyncJobOutcome> out;
-  for (auto& s : states) out.push_back(std::move(s->outcome));
+  for (auto& s : states) {
+    if (s->session) s->outcome.progress = s->session->progress();
+    out.push_back(std::move(s->outcome));
+  }
   return out;
 }
 

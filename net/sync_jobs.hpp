@@ -36,6 +36,9 @@ struct SyncJobOutcome {
   peers::PeerAddress address;
   std::optional<identity::PublicIdentity> peer;  // who proved to be there, if anyone
   Result<sync::SyncProgress> result = fail(Errc::kUnreachable, "not tried");
+  // What moved before the session ended, whether or not it succeeded: a
+  // sync cut off halfway still tells the user what the peer acknowledged.
+  sync::SyncProgress progress;
   std::chrono::milliseconds elapsed{0};
 };
 

@@ -162,7 +162,10 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
             json += ",\"bytes_received\":" + std::to_string(o.result->bytes_received);
           } else {
             json += ",\"error\":" + json_string(o.result.error().message());
+            json += ",\"objects_sent\":" + std::to_string(o.progress.objects_sent);
+            json += ",\"objects_new\":" + std::to_string(o.progress.accepted);
           }
+          json += ",\"objects_acknowledged\":" + std::to_string(o.progress.objects_acknowledged);
           json += "}";
           continue;
         }
