@@ -3,9 +3,9 @@
 // `tumar serve` wires it (NodeAdmission, SyncService) on its own thread;
 // every peer is a fresh member with its own identity and database that
 // does a real Noise handshake and a full sync over 127.0.0.1. Each round
-// has a clean phase and a garbage phase, each with 200 new members, in
-// alternating order so warm-up favours neither; both are measured in the
-// same run. The figure per phase is the median per-peer completion time.
+// has a clean phase and a garbage phase, each with 200 new members on a
+// fresh node holding the same base set, in alternating order so warm-up
+// favours neither; both are measured in the same run. The figure per phase is the median per-peer completion time.
 //
 //   tumar_load_bench [--quick] [--peers N] [--garbage G] [--rounds R]
 //
@@ -194,16 +194,20 @@ int main(int argc, char** argv) {
     }
   } cleanup{dir};
 
-  ServedNode node(dir / "node.db");
-  auto base = node.replica->store().object_count(node.net_id);
-  if (!base) die("count");
-  node.listen(n + static_cast<std::size_t>(garbage_count) + 50);
-
+  // Every phase gets a fresh node holding the same base set (a network, 3
+  // broadcasts) and admits its own 200 members, so each phase's members
+  // sync the same number of objects: otherwise later phases carry every
+  // earlier phase's admissions and the order of phases decides the ratio.
   std::vector<double> clean, dirty;
   std::uint32_t next = 0;
+  std::uint64_t garbage_connections = 0;
   for (std::size_t r = 0; r < rounds; ++r) {
     for (int half = 0; half < 2; ++half) {
       const bool with_garbage = (half == 0) == (r % 2 == 1);
+      ServedNode node(dir / ("node" + std::to_string(r) + "-" + std::to_string(half) + ".db"));
+      auto base = node.replica->store().object_count(node.net_id);
+      if (!base) die("count");
+      node.listen(n + static_cast<std::size_t>(garbage_count) + 50);
       std::optional<test::GarbagePeers> garbage;
       if (with_garbage) {
         garbage.emplace(node.port, garbage_count);
@@ -212,10 +216,11 @@ int main(int argc, char** argv) {
       auto ms = phase(node, dir, n, next, *base);
       next += static_cast<std::uint32_t>(n);
       (with_garbage ? dirty : clean).insert((with_garbage ? dirty : clean).end(), ms.begin(), ms.end());
+      if (garbage) garbage_connections += garbage->connections();
       garbage.reset();
+      node.stop();
     }
   }
-  node.stop();
 
   const double clean_ms = median(clean);
   const double dirty_ms = median(dirty);
@@ -227,6 +232,8 @@ int main(int argc, char** argv) {
   std::printf("| honest sync, with garbage, median per peer | %.1f ms |\n", dirty_ms);
   std::printf("| slowest honest sync, without / with garbage | %.1f / %.1f ms |\n",
               *std::max_element(clean.begin(), clean.end()), *std::max_element(dirty.begin(), dirty.end()));
+  std::printf("| garbage connections made during the garbage phases | %llu |\n",
+              static_cast<unsigned long long>(garbage_connections));
   std::printf("| slowdown from garbage (median) | %.2fx |\n", slowdown);
   std::printf("| peak RSS, node and clients in one process | %.1f MB |\n", peak_mb);
   std::printf("\nload_honest_sync_ms=%.1f\nload_with_garbage_sync_ms=%.1f\nload_garbage_slowdown=%.2f\nload_peak_rss_mb=%.1f\n",
