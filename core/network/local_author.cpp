@@ -319,7 +319,9 @@ proto::ResourceNote note_payload(const NoteFields& f) {
 }  // namespace
 
 core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms) {
-  const std::string payload = note_payload(fields).SerializeAsString();
+  const auto n = note_payload(fields);
+  if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   return write_sealed(net, Kind::kNote, payload, now_ms);
 }
@@ -333,6 +335,7 @@ core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteF
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
   n.set_lamport(*lamport + 1);
+  if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   return write_sealed((*obj)->network, Kind::kNote, payload, now_ms);

@@ -79,6 +79,19 @@ core::Result<void> check_text(std::string_view what, std::string_view text, std:
     if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F || c1) {
       return tl::unexpected(refused("The " + std::string(what) + " contains control characters."));
     }
+    // Bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+    // U+2066..U+2069) reorder what a terminal shows, so a title could
+    // display one hotline number while holding another ("Trojan Source",
+    // CVE-2021-42574). The marks U+200E/U+200F, which reorder nothing
+    // beyond themselves, stay allowed for right-to-left text.
+    if (c == 0xE2 && i + 2 < text.size()) {
+      const auto c2 = static_cast<unsigned char>(text[i + 1]);
+      const auto c3 = static_cast<unsigned char>(text[i + 2]);
+      if ((c2 == 0x80 && c3 >= 0xAA && c3 <= 0xAE) || (c2 == 0x81 && c3 >= 0xA6 && c3 <= 0xA9)) {
+        return tl::unexpected(
+            refused("The " + std::string(what) + " contains characters that reverse the direction of the text."));
+      }
+    }
   }
   return {};
 }
@@ -140,6 +153,18 @@ core::Result<proto::ResourceNote> decode_note(std::string_view payload) {
   if (auto r = check_text("contact", n->contact(), kMaxContactBytes); !r) return tl::unexpected(r.error());
   if (auto r = check_list("tags", n->tags()); !r) return tl::unexpected(r.error());
   return n;
+}
+
+core::Result<void> check_note_dates(const proto::ResourceNote& note, std::uint64_t written_ms) {
+  constexpr std::uint64_t kDayMs = 86'400'000;
+  // Dates are the author's local calendar day (cli/dates.hpp, local_today),
+  // so allow the latest date anywhere on Earth at that moment: UTC+14.
+  constexpr std::uint64_t kMaxUtcOffsetMs = 14 * 3'600'000;
+  const std::uint64_t latest_day = (written_ms + kMaxClockSkewMs + kMaxUtcOffsetMs) / kDayMs;
+  if (note.verified_on() > latest_day) {
+    return tl::unexpected(refused("The note says it was verified on a day after it was written."));
+  }
+  return {};
 }
 
 core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {

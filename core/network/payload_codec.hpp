@@ -5,6 +5,7 @@
 // its limit and valid UTF-8, so what one replica indexes and shows is what
 // every replica does.
 
+#include <cstdint>
 #include <string_view>
 
 #include "core/error.hpp"
@@ -17,6 +18,10 @@ namespace tumar::network {
 [[nodiscard]] core::Result<proto::Removal> decode_removal(std::string_view payload);
 [[nodiscard]] core::Result<proto::MemberProfile> decode_profile(std::string_view payload);
 [[nodiscard]] core::Result<proto::ResourceNote> decode_note(std::string_view payload);
+// A note may not claim to be verified on a day after the one it was written
+// in any time zone (allowing kMaxClockSkewMs): a future verified_on would keep it looking
+// fresh for as long as it liked, after the number it lists stops working.
+[[nodiscard]] core::Result<void> check_note_dates(const proto::ResourceNote& note, std::uint64_t written_ms);
 [[nodiscard]] core::Result<proto::Broadcast> decode_broadcast(std::string_view payload);
 [[nodiscard]] core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload);
 // A carrier checks only the outer form: the ratchet message is opaque.
@@ -28,7 +33,8 @@ namespace tumar::network {
 [[nodiscard]] core::Result<proto::EpochGrant> decode_grant(std::string_view payload);
 
 // Checks a text field: valid UTF-8, no control characters other than newline
-// and tab (in multi-line fields), at most max_bytes. Used for CLI input too,
+// and tab (in multi-line fields), no bidirectional embeddings, overrides or
+// isolates, at most max_bytes. Used for CLI input too,
 // so a member cannot create what others would refuse.
 [[nodiscard]] core::Result<void> check_text(std::string_view what, std::string_view text, std::size_t max_bytes,
                                             bool multiline = false);

@@ -14,7 +14,7 @@ namespace {
 
 using namespace test;
 
-constexpr std::uint32_t kToday = 19800;  // 2024-03-18
+constexpr std::uint32_t kToday = 19675;  // 2023-11-14, the day of kT0 (a note cannot be verified after it is written)
 
 NoteRecord note(std::uint32_t verified_on, std::uint32_t valid_until, std::uint64_t created_day) {
   NoteRecord n;

@@ -36,6 +36,8 @@ class LimitsTest : public NetworkFixture {
     for (const auto& t : f.tags) n.add_tags(t);
     n.set_region(f.region);
     n.set_contact(f.contact);
+    n.set_verified_on(f.verified_on);
+    n.set_valid_until(f.valid_until);
     refused_by_a(what, Kind::kNote, n.SerializeAsString());
   }
 
@@ -112,6 +114,38 @@ TEST_F(LimitsTest, UnicodeControlCharactersAreRefusedLikeAsciiOnes) {
   refused_both_ways("a C1 CSI in the title", {"Shelter \xc2\x9b" "2J", "x", {}, "", "", 0, 0});
   refused_both_ways("a C1 control in the body", {"t", "x\xc2\x85y", {}, "", "", 0, 0});
   EXPECT_TRUE(b_->author().add_note(net_, {"t", "\xc2\xa0non-breaking space is fine", {}, "", "", 0, 0}, t));
+}
+
+TEST_F(LimitsTest, TextThatReversesItsOwnDirectionIsRefused) {
+  // "Trojan Source": U+202E (RIGHT-TO-LEFT OVERRIDE) makes a terminal show
+  // "+7 700 123 45 67" for a title that holds the digits reversed.
+  const std::uint64_t t = kT0 + 10 * kMinute;
+  refused_both_ways("an override in the title", {"Hotline \xe2\x80\xae" "76 54 321 007 7+", "x", {}, "", "", 0, 0});
+  refused_both_ways("an embedding in the contact", {"t", "x", {}, "", "\xe2\x80\xaa+7 700", 0, 0});
+  refused_both_ways("an isolate in the body", {"t", "a \xe2\x81\xa7" "b\xe2\x81\xa9 c", {}, "", "", 0, 0});
+  refused_both_ways("a pop in the region", {"t", "x", {}, "Almaty\xe2\x80\xac", "", 0, 0});
+  auto bad = b_->author().broadcast(net_, "Call \xe2\x80\xae" "321", true, 0, t);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code(), core::Errc::kInvalidArgument);
+  // Right-to-left text itself, and the marks that reorder nothing beyond themselves, are fine.
+  EXPECT_TRUE(b_->author().add_note(net_, {"\xd9\x85\xd8\xb1\xd9\x83\xd8\xb2 \xe2\x80\x8f(24/7)", "x", {}, "", "", 0, 0}, t));
+}
+
+TEST_F(LimitsTest, ANoteCannotClaimToBeVerifiedAfterItWasWritten) {
+  const std::uint64_t t = kT0 + 10 * kMinute;
+  const auto written_day = static_cast<std::uint32_t>(t / 86'400'000);
+  // A future verified_on would keep a closed shelter's number looking fresh.
+  refused_both_ways("verified next year", {"Shelter", "x", {}, "", "", written_day + 365, 0});
+  refused_both_ways("verified in two days", {"Shelter", "x", {}, "", "", written_day + 2, 0});
+  // At 22:23 UTC it is already tomorrow in Almaty (UTC+5): a local date is fine.
+  EXPECT_TRUE(b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day + 1, 0}, t));
+  auto today = b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day, 0}, t);
+  ASSERT_TRUE(today) << today.error().message();
+  EXPECT_EQ(a_->replica().ingest(today->envelopes[0], kT0 + 11 * kMinute)->outcome, sync::IngestOutcome::kAccepted);
+  EXPECT_TRUE(b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day - 30, 0}, t));
+  // A revision is judged by its own date, so re-verifying later is fine.
+  auto later = b_->author().revise_note(today->id, {"Shelter", "x", {}, "", "", written_day + 2, 0}, t + 2 * 86'400'000);
+  ASSERT_TRUE(later) << later.error().message();
 }
 
 TEST_F(LimitsTest, HandMadePayloadsBreakingTheRulesAreRefused) {
