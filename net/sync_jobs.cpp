@@ -13,19 +13,29 @@ namespace tumar::net {
 namespace {
 
 // What the dialler can tell from how the session ended, in words for the user.
-Error explain(const SyncJob& job, const session::Closure& closure, bool was_open) {
+// `admitted`: the node said something after the handshake, so it had let us
+// in. A close after that is a lost connection (a cut, a crash, a node going
+// away), not a refusal: the user should sync again, not chase the allow list.
+Error explain(const SyncJob& job, const session::Closure& closure, bool was_open, bool admitted) {
   const std::string who = job.address.to_string();
+  const std::string again =
+      " What it acknowledged is stored on both sides; run `tumar sync` again to send the rest.";
   switch (closure.reason) {
     case session::CloseReason::kNotAdmitted:
       return Error(Errc::kRefused, who + " proved a different identity than the one recorded for it; nothing was "
                                          "sent. If its key really changed, remove and re-add the peer.");
     case session::CloseReason::kPeerGoodbye:
-      return Error(Errc::kRefused, who + " closed the connection before the sync finished (its node may be stopping).");
+      // A Goodbye comes encrypted, so only from a node that let us in.
+      return Error(Errc::kUnreachable, who + " closed the connection before the sync finished (its node may be "
+                                             "stopping)." + again);
     case session::CloseReason::kPeerClosed:
+      if (admitted) return Error(Errc::kUnreachable, "The connection to " + who + " was lost during the sync." + again);
       if (was_open && job.invite) {
         return Error(Errc::kRefused, who + " refused the invite: it was already used, has expired, or was "
                                            "withdrawn. Ask for a new invite.");
       }
+      // The node decides after our message 3 and turns us away without a
+      // word; a connection cut at that very moment looks the same.
       if (was_open) {
         return Error(Errc::kRefused, who + " closed the connection after the handshake: you are not a member of "
                                            "any network it is in (you may have been removed), and not on its "
@@ -56,6 +66,7 @@ struct JobState {
   // exchange would look like success).
   std::uint64_t ping_nonce = 0;
   bool answered = false;
+  bool heard = false;  // any message after the handshake: we were admitted
   session::Instant started{};
 };
 
@@ -138,6 +149,7 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
     handle(c, state.session->start(session::Clock::now()));
   };
   events.message = [&state, handle](Connection& c, proto::WireMessage message) {
+    state.heard = true;
     if (!state.session || state.done) return;
     if (message.has_pong()) {
       if (message.pong().nonce() == state.ping_nonce) state.answered = true;
@@ -148,7 +160,7 @@ asio::awaitable<void> run_job(asio::io_context& io, PeerManager& manager, const 
   };
   events.closed = [&state](Connection& c, const session::Closure& why) {
     if (!state.done && why.reason != session::CloseReason::kLocal) {
-      state.outcome.result = tl::unexpected(explain(state.job, why, c.session().peer().has_value()));
+      state.outcome.result = tl::unexpected(explain(state.job, why, c.session().peer().has_value(), state.heard));
     }
   };
   manager.adopt(std::move(*socket), std::move(session), std::nullopt, std::move(events));
