@@ -126,6 +126,7 @@ TEST_F(SigkillSync, KillingTheReceiverMidSyncLosesNothingItAcknowledged) {
 
     if (sync.exit_code() != 0 && json_number(sync.out(), "objects_acknowledged") > 0) {
       // R had let S in: a lost connection (exit 3), not a refusal.
+      EXPECT_EQ(sync.exit_code(), 3) << sync.out();
       EXPECT_NE(sync.out().find("was lost during the sync"), std::string::npos) << sync.out();
     }
     const ProfileLook r = look(r_);
