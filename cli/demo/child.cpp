@@ -19,11 +19,7 @@ namespace {
 
 std::mutex registry_mu;
 std::vector<pid_t> registry;
-
-void remember(pid_t pid) {
-  std::lock_guard lock(registry_mu);
-  registry.push_back(pid);
-}
+bool registry_closed = false;  // set once the interrupt handler took its list
 
 void forget(pid_t pid) {
   std::lock_guard lock(registry_mu);
@@ -54,11 +50,19 @@ pid_t spawn(const std::vector<std::string>& argv, int in, int out, int err) {
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0].c_str(), &fa, &attr, args.data(), environ);
+  int rc = 0;
+  {
+    // Spawning and recording happen under one lock, and nothing is spawned
+    // once the interrupt handler has taken its list of children: else a
+    // node started while Ctrl-C is handled would outlive the demo, holding
+    // a profile in a directory that is being deleted.
+    std::lock_guard lock(registry_mu);
+    rc = registry_closed ? ECANCELED : posix_spawn(&pid, argv[0].c_str(), &fa, &attr, args.data(), environ);
+    if (rc == 0) registry.push_back(pid);
+  }
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return -1;
-  remember(pid);
   return pid;
 }
 
@@ -82,6 +86,12 @@ struct Pipe {
 
 std::vector<pid_t> live_children() {
   std::lock_guard lock(registry_mu);
+  return registry;
+}
+
+std::vector<pid_t> close_registry() {
+  std::lock_guard lock(registry_mu);
+  registry_closed = true;
   return registry;
 }
 

@@ -30,6 +30,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 // The pids of children still running, for the interrupt handler.
 std::vector<pid_t> live_children();
+// The same, and from now on nothing more is spawned (for the interrupt
+// handler, which must stop every child the demo ever started).
+std::vector<pid_t> close_registry();
 
 // A `tumar serve` in the background: stdout is read until it says where it
 // listens; stderr goes to `log`.

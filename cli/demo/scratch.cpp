@@ -25,7 +25,7 @@ sigset_t interrupts() {
 // Stops the nodes first (a node holds its database open), then deletes.
 [[noreturn]] void clean_up_and_exit(const std::filesystem::path& dir, int sig) {
   std::fprintf(stderr, "\nInterrupted: stopping the demo's nodes and deleting %s.\n", dir.c_str());
-  const auto pids = live_children();
+  const auto pids = close_registry();
   for (pid_t pid : pids) ::kill(pid, SIGTERM);
   // Up to 3 s for the nodes to say goodbye; waitpid fails (ECHILD) for a
   // child the main thread reaped meanwhile, which counts as gone.
@@ -35,8 +35,13 @@ sigset_t interrupts() {
     if (!waiting) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // SIGKILL cannot be caught, so waiting for it is quick; waiting at all
+  // matters, or the directory could be deleted under a node still dying.
   for (pid_t pid : pids) {
-    if (::waitpid(pid, nullptr, WNOHANG) == 0) ::kill(pid, SIGKILL);
+    if (::waitpid(pid, nullptr, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      (void)::waitpid(pid, nullptr, 0);
+    }
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
