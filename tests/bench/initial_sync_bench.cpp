@@ -35,6 +35,7 @@
 #include "core/store/database.hpp"
 #include "core/sync/joining_replica.hpp"
 #include "core/sync/sync_session.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -120,15 +121,9 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--quick") == 0) objects = 20'000;
     else if (std::strcmp(argv[i], "--objects") == 0 && i + 1 < argc) objects = std::stoul(argv[++i]);
   }
-  const auto dir = std::filesystem::temp_directory_path() / ("tumar-initial-sync-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(p, ec);
-    }
-  } cleanup{dir};
+  // mkdtemp, not a pid-derived name: unpredictable and private (0700) on a shared /tmp.
+  const test::TempDir scratch;
+  const std::filesystem::path& dir = scratch.path();
 
   const std::uint64_t t0_ms = 1'700'000'000'000;
   Person founder(dir / "founder.db", 1);

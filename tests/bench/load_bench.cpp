@@ -43,6 +43,7 @@
 #include "support/garbage_peers.hpp"
 #include "support/load_peer.hpp"
 #include "support/proc_status.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -184,15 +185,9 @@ int main(int argc, char** argv) {
   }
   if (n < 1 || n > 1000 || rounds < 1 || garbage_count < 1) die("bad arguments");
 
-  const auto dir = std::filesystem::temp_directory_path() / ("tumar-load-" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  struct Cleanup {
-    std::filesystem::path p;
-    ~Cleanup() {
-      std::error_code ec;
-      std::filesystem::remove_all(p, ec);
-    }
-  } cleanup{dir};
+  // mkdtemp, not a pid-derived name: unpredictable and private (0700) on a shared /tmp.
+  const test::TempDir scratch;
+  const std::filesystem::path& dir = scratch.path();
 
   // Every phase gets a fresh node holding the same base set (a network, 3
   // broadcasts) and admits its own 200 members, so each phase's members

@@ -113,17 +113,27 @@ TEST_F(RekeyTest, BothLeadsRekeyingAtOnceStillExcludeBothAndDoNotRepeat) {
   }
 }
 
-TEST_F(RekeyTest, AnOrdinaryRemovalOrAMemberNeverRekeys) {
+TEST_F(RekeyTest, AnOrdinaryRemovalNeverRekeys) {
   ASSERT_TRUE(a_->author().remove(net_, c_->key(), kRemovedAt));
   feed(*b_, missing(*a_, *b_), kRemovedAt + kMinute);
   feed(*d_, missing(*a_, *d_), kRemovedAt + kMinute);
   EXPECT_TRUE(a_->author().rekey_if_exposed(net_, kRemovedAt + 2 * kMinute)->envelopes.empty());
   EXPECT_TRUE(b_->author().rekey_if_exposed(net_, kRemovedAt + 2 * kMinute)->envelopes.empty());
-  // D is no lead: even holding both concurrent removals it writes nothing.
-  ASSERT_TRUE(b_->author().remove(net_, d_->key(), kRemovedAt + 3 * kMinute));
   EXPECT_EQ(current_key(*a_, net_).first, 1u);
-  EXPECT_TRUE(d_->author().rekey_if_exposed(net_, kRemovedAt + 4 * kMinute)->envelopes.empty());
-  EXPECT_EQ(current_key(*d_, net_).first, 1u);
+}
+
+TEST_F(RekeyTest, AMemberHoldingBothConcurrentRemovalsLeavesTheRekeyToALead) {
+  auto e = node(5);
+  admit_and_sync(*a_, *e, net_, Role::kMember, kT0 + 10 * kMinute);
+  feed(*b_, missing(*a_, *b_), kT0 + 11 * kMinute);
+  remove_concurrently();
+  feed(*e, missing(*a_, *e), kRemovedAt + 2 * kMinute);
+  // E sees the gap exactly as a lead would, but only leads may grant keys.
+  ASSERT_TRUE(*e->store().epoch_granted_to_removed(net_, 1));
+  auto w = e->author().rekey_if_exposed(net_, kRemovedAt + 3 * kMinute);
+  ASSERT_TRUE(w) << w.error().message();
+  EXPECT_TRUE(w->envelopes.empty());
+  EXPECT_EQ(current_key(*e, net_).first, 1u);
 }
 
 }  // namespace
