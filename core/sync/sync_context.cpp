@@ -10,28 +10,37 @@ tl::unexpected<core::Error> misbehaved(std::string sentence) {
   return core::fail(core::Errc::kProtocol, std::move(sentence));
 }
 
-core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
-                                  std::uint64_t now_unix_ms, SyncOutput& out,
-                                  const std::function<core::Result<void>(const ObjectId&)>& admit) {
-  std::vector<std::vector<std::uint8_t>> envelopes;
-  envelopes.reserve(static_cast<std::size_t>(objects.envelopes_size()));
-  std::vector<ObjectId> ids;
-  ids.reserve(envelopes.capacity());
+core::Result<void> receive_objects(SyncContext& ctx, const proto::Objects& objects, ReceivedEnvelopes& into,
+                                   const std::function<core::Result<void>(const ObjectId&)>& admit) {
+  const std::size_t before = into.size();
+  into.envelopes.reserve(before + static_cast<std::size_t>(objects.envelopes_size()));
+  into.ids.reserve(into.envelopes.capacity());
   for (const std::string& e : objects.envelopes()) {
     const auto* p = reinterpret_cast<const std::uint8_t*>(e.data());
-    envelopes.emplace_back(p, p + e.size());
-    ids.push_back(object_id(envelopes.back()));
-    if (auto ok = admit(ids.back()); !ok) return ok;
+    into.envelopes.emplace_back(p, p + e.size());
+    into.ids.push_back(object_id(into.envelopes.back()));
+    into.bytes += e.size();
+    if (auto ok = admit(into.ids.back()); !ok) {
+      // Nothing of a refused message is kept (the session closes anyway).
+      into.envelopes.resize(before);
+      into.ids.resize(before);
+      return ok;
+    }
     ctx.progress.objects_received += 1;
     ctx.progress.bytes_received += e.size();
   }
-  if (envelopes.empty()) return {};
+  return {};
+}
 
-  auto results = ctx.replica->ingest_batch(envelopes, now_unix_ms);
+core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, ReceivedEnvelopes& received,
+                                   std::uint64_t now_unix_ms, SyncOutput& out) {
+  ReceivedEnvelopes batch = std::exchange(received, ReceivedEnvelopes{});
+  if (batch.empty()) return {};
+  auto results = ctx.replica->ingest_batch(batch.envelopes, now_unix_ms);
   if (!results) return tl::unexpected(results.error());
-  if (results->size() != envelopes.size()) std::abort();  // the Replica contract
+  if (results->size() != batch.size()) std::abort();  // the Replica contract
 
-  for (std::size_t i = 0; i < envelopes.size(); ++i) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
     IngestResult& r = (*results)[i];
     if (r.outcome == IngestOutcome::kRejected) {
       // Not fatal: one bad object must not stop a sync. The reason is for
@@ -42,11 +51,11 @@ core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, co
       continue;
     }
     if (r.network != network) return misbehaved("The peer sent an object of another network.");
-    ctx.seen.insert(ids[i]);
+    ctx.seen.insert(batch.ids[i]);
     switch (r.outcome) {
       case IngestOutcome::kAccepted:
         ctx.progress.accepted += 1;
-        out.accepted.push_back(NewObject{network, std::move(envelopes[i])});
+        out.accepted.push_back(NewObject{network, std::move(batch.envelopes[i])});
         break;
       case IngestOutcome::kDuplicate: ctx.progress.duplicates += 1; break;
       case IngestOutcome::kPending: ctx.progress.pending += 1; break;
@@ -58,6 +67,14 @@ core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, co
     }
   }
   return {};
+}
+
+core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
+                                  std::uint64_t now_unix_ms, SyncOutput& out,
+                                  const std::function<core::Result<void>(const ObjectId&)>& admit) {
+  ReceivedEnvelopes received;
+  if (auto r = receive_objects(ctx, objects, received, admit); !r) return r;
+  return ingest_received(ctx, network, received, now_unix_ms, out);
 }
 
 void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::vector<std::uint8_t>> envelopes,

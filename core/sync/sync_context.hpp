@@ -34,12 +34,31 @@ struct SyncContext {
 // debug log: constants only, never an id or a key.
 tl::unexpected<core::Error> misbehaved(std::string sentence);
 
-// Hands the envelopes of one Objects message about `network` to the replica
-// (one batch, one transaction). `admit` sees each envelope's id first and
-// may refuse it (the session then closes and nothing of the message is
-// stored). Accepted and released objects go to out.accepted; rejected ones
-// are counted, and close the session past limits.max_rejected; an object
-// the replica files under another network closes it too.
+// Envelopes received from the peer and not yet handed to the replica, with
+// their ids (computed once, as they arrive).
+struct ReceivedEnvelopes {
+  std::vector<std::vector<std::uint8_t>> envelopes;
+  std::vector<ObjectId> ids;
+  std::size_t bytes = 0;
+
+  bool empty() const noexcept { return envelopes.empty(); }
+  std::size_t size() const noexcept { return envelopes.size(); }
+};
+
+// Adds the envelopes of one Objects message to `into` and counts them as
+// received. `admit` sees each envelope's id first and may refuse it (the
+// session then closes; nothing of the message is kept).
+core::Result<void> receive_objects(SyncContext& ctx, const proto::Objects& objects, ReceivedEnvelopes& into,
+                                   const std::function<core::Result<void>(const ObjectId&)>& admit);
+
+// Hands `received` (emptied) to the replica as one batch, one transaction.
+// Accepted and released objects go to out.accepted; rejected ones are
+// counted, and close the session past limits.max_rejected; an object the
+// replica files under another network than `network` closes it too.
+core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, ReceivedEnvelopes& received,
+                                   std::uint64_t now_unix_ms, SyncOutput& out);
+
+// receive_objects then ingest_received: one Objects message, one batch.
 core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
                                   std::uint64_t now_unix_ms, SyncOutput& out,
                                   const std::function<core::Result<void>(const ObjectId&)>& admit);

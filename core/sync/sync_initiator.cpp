@@ -1,6 +1,7 @@
 #include "core/sync/sync_initiator.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "core/sync/sync_wire.hpp"
@@ -123,23 +124,25 @@ InitiatorRounds::Transferring InitiatorRounds::transfer_plan(const Reconciling& 
   return t;
 }
 
+void InitiatorRounds::ask_more(SyncContext& ctx, const NetworkId& id, Transferring& t, SyncOutput& out) {
+  if (t.want_outstanding) return;
+  std::vector<ObjectId> ask;
+  while (ask.size() < ctx.limits.want_batch && t.next_need < t.needs.size()) {
+    const ObjectId& need = t.needs[t.next_need++];
+    if (!ctx.seen.contains(need)) ask.push_back(need);  // the peer pushed it meanwhile
+  }
+  if (ask.empty()) return;
+  out.send.push_back(want_message(id, ask));
+  std::sort(ask.begin(), ask.end());
+  t.answer_budget = ask.size();
+  t.asked = std::move(ask);
+  t.want_outstanding = true;
+}
+
 core::Result<void> InitiatorRounds::pump(SyncContext& ctx, const NetworkId& id, Network& net, Instant now,
                                          SyncOutput& out) {
   auto& t = std::get<Transferring>(net.phase);
-  if (!t.want_outstanding) {
-    std::vector<ObjectId> ask;
-    while (ask.size() < ctx.limits.want_batch && t.next_need < t.needs.size()) {
-      const ObjectId& need = t.needs[t.next_need++];
-      if (!ctx.seen.contains(need)) ask.push_back(need);  // the peer pushed it meanwhile
-    }
-    if (!ask.empty()) {
-      out.send.push_back(want_message(id, ask));
-      std::sort(ask.begin(), ask.end());
-      t.answer_budget = ask.size();
-      t.asked = std::move(ask);
-      t.want_outstanding = true;
-    }
-  }
+  ask_more(ctx, id, t, out);
   if (!t.have_outstanding) {
     if (auto r = send_haves(ctx, id, t, out); !r) return r;
   }
@@ -147,6 +150,8 @@ core::Result<void> InitiatorRounds::pump(SyncContext& ctx, const NetworkId& id, 
     net.waiting_since = now;
     return {};
   }
+  // on_objects stores the last answer before it comes here.
+  if (!t.received.empty()) std::abort();
   out.send.push_back(done_message(id));
   net.phase = Done{};
   net.waiting_since.reset();
@@ -223,14 +228,24 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
         t->asked.erase(it);
         return {};
       };
-      if (auto r = ingest_objects(ctx, id, objects, now_unix_ms, out, admit); !r) return r;
+      if (auto r = receive_objects(ctx, objects, t->received, admit); !r) return r;
       net->waiting_since = now;
+      const bool full =
+          t->received.size() >= ctx.limits.ingest_batch || t->received.bytes >= ctx.limits.ingest_batch_bytes;
+      if (full) {
+        if (auto r = ingest_received(ctx, id, t->received, now_unix_ms, out); !r) return r;
+      }
       if (objects.kind() == proto::Objects::ANSWER) return {};
       // The answer is complete. Ids the peer did not send (it no longer
       // has them) are left to the next round.
       t->want_outstanding = false;
       t->asked.clear();
       t->answer_budget = 0;
+      ask_more(ctx, id, *t, out);
+      if (!t->want_outstanding) {
+        // Nothing more to ask: store what waits before the transfer can end.
+        if (auto r = ingest_received(ctx, id, t->received, now_unix_ms, out); !r) return r;
+      }
       return pump(ctx, id, *net, now, out);
     }
     default: return misbehaved("The node sent objects only a dialler sends.");

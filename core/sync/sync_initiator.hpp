@@ -14,7 +14,8 @@
 // the next round, started at once, reconciles the rest. Transferring asks for what we need
 // in WantObjects of at most limits.want_batch ids and sends what the peer
 // needs in HAVE batches, one of each outstanding at a time, and ends with
-// SyncDone. A message that does not fit the network's state is an error.
+// SyncDone. Answers are stored in batches of limits.ingest_batch, and
+// always before SyncDone. A message that does not fit the network's state is an error.
 
 #include <cstddef>
 #include <deque>
@@ -65,6 +66,10 @@ class InitiatorRounds {
     std::vector<ObjectId> asked;  // sorted: the outstanding WantObjects' ids not yet received
     std::size_t answer_budget = 0;  // envelopes its answer may still carry
     bool want_outstanding = false;
+    // Answers received and not yet stored (limits.ingest_batch says why).
+    // Only ever non-empty while a WantObjects is outstanding: the last
+    // answer of a transfer is stored before anything else happens.
+    ReceivedEnvelopes received;
     std::vector<ObjectId> haves;  // sorted by (timestamp, id): membership objects go first
     std::size_t next_have = 0;
     std::deque<std::vector<std::uint8_t>> fetched;  // read from the replica, not yet sent
@@ -89,6 +94,8 @@ class InitiatorRounds {
                                 std::uint64_t now_unix_ms, SyncOutput& out);
   core::Result<void> on_ack(SyncContext& ctx, const NetworkId& id, Instant now, SyncOutput& out);
   static Transferring transfer_plan(const Reconciling& rec);
+  // Sends the next WantObjects if none is outstanding and ids are left.
+  static void ask_more(SyncContext& ctx, const NetworkId& id, Transferring& t, SyncOutput& out);
   // Sends the next WantObjects and HAVE batch if none is outstanding, or
   // SyncDone when nothing is left.
   core::Result<void> pump(SyncContext& ctx, const NetworkId& id, Network& net, Instant now, SyncOutput& out);

@@ -55,6 +55,17 @@ struct SyncLimits {
   std::size_t want_batch = kMaxWantIds;
   // Envelope bytes per Objects message we send, kMaxEnvelopeLen..kObjectsBatchBytes.
   std::size_t objects_batch_bytes = kObjectsBatchBytes;
+  // Initiator: answers to our WantObjects are stored in one transaction per
+  // this many envelopes (or envelope bytes, whichever comes first), not one
+  // per answer. A new member's first sync stores objects whose ids are
+  // random: each object dirties a leaf of the object-id index, so a commit
+  // of 64 objects writes (and seals, and later checkpoints) ~64 leaf pages
+  // of it, where one of 1,024 writes far fewer per object, since
+  // neighbours share leaves (docs/PERFORMANCE.md, "A new member's initial
+  // sync"). What waits uncommitted is at most this much; a connection lost
+  // meanwhile loses it, and the next sync fetches it again.
+  std::size_t ingest_batch = 1024;
+  std::size_t ingest_batch_bytes = std::size_t{4} << 20;
   // Initiator: a new round starts this long after the last one finished.
   std::chrono::milliseconds resync_interval{180'000};
   // Initiator: a request (query, WantObjects, HAVE batch) not answered in

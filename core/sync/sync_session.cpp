@@ -11,7 +11,8 @@ void check_limits(const SyncLimits& limits) {
   const bool ok = limits.negentropy_frame_limit >= reconcile::kMinFrameSizeLimit &&
                   limits.negentropy_frame_limit <= kMaxNegentropyLen && limits.want_batch >= 1 &&
                   limits.want_batch <= kMaxWantIds && limits.objects_batch_bytes >= kMaxEnvelopeLen &&
-                  limits.objects_batch_bytes <= kObjectsBatchBytes && limits.resync_interval.count() > 0 &&
+                  limits.objects_batch_bytes <= kObjectsBatchBytes && limits.ingest_batch >= 1 &&
+                  limits.ingest_batch_bytes >= kMaxEnvelopeLen && limits.resync_interval.count() > 0 &&
                   limits.request_timeout.count() > 0 && limits.max_reconcile_steps >= 1 &&
                   limits.max_need_ids >= 1 && limits.seen_capacity >= 1;
   if (!ok) std::abort();

@@ -66,6 +66,82 @@ TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndOnlyOneIsOutstanding) {
   EXPECT_EQ(b.replica.ids(n1).size(), 200u);
 }
 
+TEST(SyncFlowTest, AnswersAreStoredInBatchesOfIngestBatchAndAllBeforeSyncDone) {
+  Mesh mesh;
+  mesh.limits.want_batch = 8;
+  mesh.limits.ingest_batch = 30;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  fill(b, net, 100, 1);
+  bool done_sent = false;
+  mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+    if (from.node == &a && m.has_sync_done()) {
+      done_sent = true;
+      // The dialler says it is done only once everything it fetched is stored.
+      EXPECT_EQ(a.replica.ids(net).size(), 100u);
+    }
+  };
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_TRUE(done_sent);
+  EXPECT_EQ(a.replica.ids(net).size(), 100u);
+  EXPECT_TRUE(l.a.session->round_complete());
+  // Four answers of 8 reach 30, so 32 per transaction; the rest at the end.
+  EXPECT_EQ(a.replica.batch_sizes, (std::vector<std::size_t>{32, 32, 32, 4}));
+  EXPECT_EQ(l.a.session->progress().accepted, 100u);
+}
+
+TEST(SyncFlowTest, AnIngestBatchAlsoEndsAtItsByteBound) {
+  Mesh mesh;
+  mesh.limits.want_batch = 8;
+  mesh.limits.ingest_batch = 1000;
+  mesh.limits.ingest_batch_bytes = kMaxEnvelopeLen;  // the least allowed
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  for (std::uint64_t i = 0; i < 20; ++i) b.replica.put(net, envelope(net, 1 + i, i, 20'000));
+  Link& l = mesh.connect(a, b);
+  mesh.start(l);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_EQ(a.replica.ids(net).size(), 20u);
+  // 20,000 bytes each: the fourth reaches 64 KiB, whatever the count bound.
+  for (std::size_t n : a.replica.batch_sizes) EXPECT_LE(n, 8u);
+  EXPECT_GE(a.replica.batch_sizes.size(), 3u);
+}
+
+TEST(SyncFlowTest, WhatWaitedUnstoredWhenTheConnectionDroppedIsFetchedNextTime) {
+  Mesh mesh;
+  mesh.limits.want_batch = 8;
+  mesh.limits.ingest_batch = 1000;
+  Node& a = mesh.add_node(1);
+  Node& b = mesh.add_node(2);
+  const auto net = network_id(1);
+  share({&a, &b}, net);
+  fill(b, net, 100, 1);
+  std::size_t answers = 0;
+  mesh.stop_after = [&](const Endpoint& from, const proto::WireMessage& m) {
+    return from.node == &b && m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END && ++answers == 5;
+  };
+  Link& first = mesh.connect(a, b);
+  mesh.start(first);
+  ASSERT_TRUE(mesh.run());
+  // Four answers arrived (32 objects) and wait for the batch to fill; the
+  // connection is then lost, and they with it.
+  EXPECT_TRUE(a.replica.ids(net).empty());
+  EXPECT_TRUE(a.replica.batch_sizes.empty());
+  first.a.error = core::Error(core::Errc::kProtocol, "connection lost");  // the harness delivers nothing more on it
+
+  Link& second = mesh.connect(a, b);
+  mesh.start(second);
+  ASSERT_TRUE(mesh.run());
+  EXPECT_EQ(a.replica.ids(net), b.replica.ids(net));
+  EXPECT_TRUE(second.a.session->round_complete());
+}
+
 TEST(SyncFlowTest, ARoundWithMoreDifferencesThanItMayFetchIsFollowedAtOnce) {
   Mesh mesh;
   mesh.limits.max_need_ids = 50;

@@ -80,6 +80,7 @@ class MemoryReplica final : public Replica {
 
   // Counters a test can look at.
   std::size_t ingest_calls = 0;
+  std::vector<std::size_t> batch_sizes;  // one entry per ingest_batch (one transaction)
   std::size_t largest_envelopes_request = 0;
 
   void join(const NetworkId& network, std::initializer_list<identity::IdentityKey> peers) {
@@ -168,6 +169,13 @@ class MemoryReplica final : public Replica {
       }
     }
     return r;
+  }
+
+  core::Result<std::vector<IngestResult>> ingest_batch(std::span<const Bytes> envelopes,
+                                                       std::uint64_t now_unix_ms) override {
+    if (fail_storage) return storage_error();
+    batch_sizes.push_back(envelopes.size());
+    return Replica::ingest_batch(envelopes, now_unix_ms);
   }
 
   static std::uint64_t timestamp_of(std::span<const std::uint8_t> bytes) {
