@@ -90,13 +90,13 @@ std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t to
 }
 
 core::Result<void> Library::apply_note(const NoteRecord& n, bool force) {
-  auto existing = note(n.root);
+  auto existing = note(key_of(n));
   if (!existing) return tl::unexpected(existing.error());
   if (*existing && !force) {
     const auto& e = **existing;
     if (std::tie(n.lamport, n.revision) <= std::tie(e.lamport, e.revision)) return {};
   }
-  if (auto r = drop_note(n.root); !r) return r;
+  if (auto r = drop_note(key_of(n)); !r) return r;
   auto inserted = insert_note(n, false);
   if (!inserted) return tl::unexpected(inserted.error());
   return {};
@@ -114,7 +114,8 @@ core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
   const char* sql = if_absent
                         ? "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
                           "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
-                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) ON CONFLICT (root_id) DO NOTHING"
+                          "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
+                          "ON CONFLICT (network_id, created_at, root_id) DO NOTHING"
                         : "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
                           "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
@@ -136,19 +137,44 @@ core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
   return true;
 }
 
-core::Result<void> Library::drop_note(const ObjectId& root) {
-  if (auto r = execute(db_, "DELETE FROM note_fts WHERE rowid = (SELECT rowid FROM note WHERE root_id = ?1)", root); !r) {
+core::Result<void> Library::drop_note(const NoteKey& key) {
+  if (auto r = execute(db_,
+                       "DELETE FROM note_fts WHERE rowid = (SELECT rowid FROM note WHERE network_id = ?1 AND "
+                       "created_at = ?2 AND root_id = ?3)",
+                       key.network, key.created_at_ms, key.root);
+      !r) {
     return r;
   }
-  return execute(db_, "DELETE FROM note WHERE root_id = ?1", root);
+  return execute(db_, "DELETE FROM note WHERE network_id = ?1 AND created_at = ?2 AND root_id = ?3", key.network,
+                 key.created_at_ms, key.root);
 }
 
-core::Result<std::optional<NoteRecord>> Library::note(const ObjectId& root) {
-  auto all = collect<NoteRecord>(prepare_bound(db_, std::string(kNoteColumns) + " WHERE n.root_id = ?1", root),
-                                 read_note);
+namespace {
+
+core::Result<std::optional<NoteRecord>> at_most_one(core::Result<std::vector<NoteRecord>> all) {
   if (!all) return tl::unexpected(all.error());
   if (all->empty()) return std::optional<NoteRecord>{};
   return std::optional<NoteRecord>(std::move(all->front()));
+}
+
+}  // namespace
+
+core::Result<std::optional<NoteRecord>> Library::note(const NoteKey& key) {
+  return at_most_one(collect<NoteRecord>(
+      prepare_bound(db_,
+                    std::string(kNoteColumns) + " WHERE n.network_id = ?1 AND n.created_at = ?2 AND n.root_id = ?3",
+                    key.network, key.created_at_ms, key.root),
+      read_note));
+}
+
+core::Result<std::optional<NoteRecord>> Library::note(const ObjectId& root) {
+  return at_most_one(collect<NoteRecord>(
+      prepare_bound(db_,
+                    std::string(kNoteColumns) +
+                        " JOIN object o ON o.id = ?1 WHERE n.network_id = o.network_id AND n.created_at = o.timestamp "
+                        "AND n.root_id = o.id",
+                    root),
+      read_note));
 }
 
 core::Result<NoteRecord> Library::resolve_note(const std::string& prefix) {

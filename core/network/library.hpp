@@ -35,6 +35,18 @@ struct NoteRecord {
   std::uint32_t valid_until = 0;  // days since 1970-01-01, 0 = open-ended
 };
 
+// What finds a note's row: its network, its first version's timestamp and
+// its root id (the first version's id). The root id alone would do, but an
+// index on it alone puts each new note on a random leaf; in this order the
+// key grows at one end as a sync stores notes oldest first (schema v5).
+struct NoteKey {
+  NetworkId network{};
+  std::uint64_t created_at_ms = 0;
+  ObjectId root{};
+};
+
+inline NoteKey key_of(const NoteRecord& n) { return NoteKey{n.network, n.created_at_ms, n.root}; }
+
 // Stale on `today` (days since 1970-01-01)? With the reason, for listings.
 std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t today);
 
@@ -60,7 +72,9 @@ class Library {
   // be there to compare with or to drop, so it is only inserted. Should a
   // row for the root exist after all, apply_note decides as usual.
   core::Result<void> apply_first_version(const NoteRecord& note);
-  core::Result<void> drop_note(const ObjectId& root);
+  core::Result<void> drop_note(const NoteKey& key);
+  core::Result<std::optional<NoteRecord>> note(const NoteKey& key);
+  // By root id alone, through the first version's stored object.
   core::Result<std::optional<NoteRecord>> note(const ObjectId& root);
   // By a hex prefix of the root id (at least 4 digits); ambiguous → error listing them.
   core::Result<NoteRecord> resolve_note(const std::string& prefix);

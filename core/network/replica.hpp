@@ -132,7 +132,7 @@ class NetworkReplica final : public sync::Replica {
   core::Result<std::vector<StoredObject>> disallowed_objects(const NetworkId& net,
                                                              const identity::IdentityKey& member);
   core::Result<void> reproject_profile(const NetworkId& net, const identity::IdentityKey& member);
-  core::Result<void> reproject_note(const NetworkId& net, const ObjectId& root);
+  core::Result<void> reproject_note(const NoteKey& key);
   core::Result<void> drop_granted_keys(const NetworkId& net, const std::vector<std::vector<std::uint8_t>>& grants);
 
   store::Database& db_;

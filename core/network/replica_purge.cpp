@@ -17,6 +17,7 @@
 //     removed lead's key must not stay "current" and receive our writing;
 //   * profiles and notes are projected again from what remains.
 
+#include <map>
 #include <set>
 
 #include "core/crypto/secret.hpp"
@@ -112,7 +113,9 @@ core::Result<void> NetworkReplica::rebuild_member(const NetworkId& net, const id
 
 core::Result<void> NetworkReplica::purge(const NetworkId& net, std::vector<StoredObject> work) {
   const identity::IdentityKey& me = me_.public_identity().identity_key;
-  std::set<ObjectId> notes;                  // roots to project again
+  // Notes to project again, by root id, with the first version's timestamp
+  // (a note row's key holds it, and the first version may be gone by then).
+  std::map<ObjectId, std::uint64_t> notes;
   std::set<identity::IdentityKey> profiles;  // members whose profile to project again
   std::set<identity::IdentityKey> members;   // members whose row to rebuild
   std::vector<std::vector<std::uint8_t>> grants_to_us;
@@ -144,8 +147,13 @@ core::Result<void> NetworkReplica::purge(const NetworkId& net, std::vector<Store
           auto revisions = store_.objects_about(net, Kind::kNote, o.id);
           if (!revisions) return tl::unexpected(revisions.error());
           for (auto& rev : *revisions) work.push_back(std::move(rev));
+          notes[o.id] = o.timestamp_ms;
+        } else if (o.subject && notes.count(*o.subject) == 0) {
+          auto root = store_.object(*o.subject);
+          if (!root) return tl::unexpected(root.error());
+          // No first version: it was dropped earlier, and its note row with it.
+          if (*root) notes[*o.subject] = (*root)->timestamp_ms;
         }
-        if (o.subject) notes.insert(*o.subject);
         break;
       case Kind::kProfile:
         profiles.insert(o.author);
@@ -167,8 +175,8 @@ core::Result<void> NetworkReplica::purge(const NetworkId& net, std::vector<Store
   for (const auto& member : profiles) {
     if (auto r = reproject_profile(net, member); !r) return r;
   }
-  for (const auto& root : notes) {
-    if (auto r = reproject_note(net, root); !r) return r;
+  for (const auto& [root, created_at_ms] : notes) {
+    if (auto r = reproject_note(NoteKey{net, created_at_ms, root}); !r) return r;
   }
   return drop_granted_keys(net, grants_to_us);
 }
@@ -196,8 +204,10 @@ core::Result<void> NetworkReplica::reproject_profile(const NetworkId& net, const
   return {};
 }
 
-core::Result<void> NetworkReplica::reproject_note(const NetworkId& net, const ObjectId& root) {
-  if (auto r = library_.drop_note(root); !r) return r;
+core::Result<void> NetworkReplica::reproject_note(const NoteKey& key) {
+  const NetworkId& net = key.network;
+  const ObjectId& root = key.root;
+  if (auto r = library_.drop_note(key); !r) return r;
   auto root_obj = store_.object(root);
   if (!root_obj) return tl::unexpected(root_obj.error());
   if (!*root_obj) return {};  // the first version itself was dropped (its revisions with it)

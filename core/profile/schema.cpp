@@ -1,6 +1,7 @@
 #include "core/profile/schema.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <string>
 
 namespace tumar::profile {
@@ -185,6 +186,42 @@ CREATE TABLE dm_inbox (
   outcome       INTEGER NOT NULL   -- 1 read, 2 unreadable for good
 ) STRICT;
 )sql",
+    // 5: no index keyed by a random id that a new note must enter, beyond
+    // the object id itself (docs/STORAGE.md, "Indexes and bulk writes"). A
+    // note's first version is about itself, so object_by_subject leaves it
+    // out (it is found by id); a note row is keyed by (network, the first
+    // version's timestamp, root id), which grows at one end as a sync
+    // stores notes oldest first, where the root id alone put each new note
+    // on a random leaf. Rowids are kept: note_fts is keyed by them.
+    R"sql(
+DROP INDEX object_by_subject;
+CREATE INDEX object_by_subject ON object (network_id, kind, subject) WHERE subject IS NOT id;
+CREATE TABLE note_v5 (
+  root_id       BLOB NOT NULL CHECK (length(root_id) = 32),
+  network_id    BLOB NOT NULL,
+  author        BLOB NOT NULL,
+  created_at    INTEGER NOT NULL,
+  revision_id   BLOB NOT NULL,
+  lamport       INTEGER NOT NULL,
+  editor        BLOB NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  title         TEXT NOT NULL,
+  body          TEXT NOT NULL,
+  tags          TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  contact       TEXT NOT NULL,
+  verified_on   INTEGER NOT NULL,
+  valid_until   INTEGER NOT NULL,
+  PRIMARY KEY (network_id, created_at, root_id)
+) STRICT;
+INSERT INTO note_v5 (rowid, root_id, network_id, author, created_at, revision_id, lamport, editor, updated_at, title,
+                     body, tags, region, contact, verified_on, valid_until)
+  SELECT rowid, root_id, network_id, author, created_at, revision_id, lamport, editor, updated_at, title, body, tags,
+         region, contact, verified_on, valid_until FROM note;
+DROP TABLE note;
+ALTER TABLE note_v5 RENAME TO note;
+CREATE INDEX note_by_network ON note (network_id, updated_at);
+)sql",
 };
 
 }  // namespace
@@ -198,7 +235,8 @@ core::Result<int> schema_version(store::Database& db) {
   return static_cast<int>(st->column_int64(0));
 }
 
-core::Result<void> migrate(store::Database& db) {
+core::Result<void> migrate(store::Database& db, int target) {
+  if (target < 1 || target > kSchemaVersion) std::abort();  // programmer misuse
   auto version = schema_version(db);
   if (!version) return tl::unexpected(version.error());
   if (*version > kSchemaVersion) {
@@ -206,7 +244,7 @@ core::Result<void> migrate(store::Database& db) {
                       "This profile was written by a newer tumar (schema " + std::to_string(*version) +
                           "); update tumar to open it.");
   }
-  for (int v = *version; v < kSchemaVersion; ++v) {
+  for (int v = *version; v < target; ++v) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<std::size_t>(v)] +
                       "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
     if (auto r = db.exec(sql); !r) {

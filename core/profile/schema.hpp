@@ -8,11 +8,12 @@
 
 namespace tumar::profile {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
-// Brings the database to kSchemaVersion. Refuses a database from a newer
+// Brings the database to kSchemaVersion (tests: to `target`, to build an
+// older profile and check its upgrade). Refuses a database from a newer
 // tumar (its user_version is higher) rather than guessing at its layout.
-core::Result<void> migrate(store::Database& db);
+core::Result<void> migrate(store::Database& db, int target = kSchemaVersion);
 
 core::Result<int> schema_version(store::Database& db);
 
