@@ -223,6 +223,30 @@ TEST_F(MessengerTest, ARemovedMemberCannotStartAConversation) {
   EXPECT_EQ(refused.error().code(), core::Errc::kRefused);
 }
 
+TEST_F(MessengerTest, ARemovedMemberCannotWriteOverASessionTheyAlreadyHave) {
+  // Dana and Bota have a conversation going.
+  const Written first = send(*d_, *b_, "Hello Bota, it's Dana", kT1);
+  feed(*b_, first.envelopes, kT1 + 1);
+  ASSERT_EQ(receive(*b_, kT1 + 2).received, 1u);
+  const Written answer = send(*b_, *d_, "Hi Dana", kT1 + 3);
+  feed(*d_, answer.envelopes, kT1 + 4);
+  ASSERT_EQ(receive(*d_, kT1 + 5).received, 1u);
+  // Aigerim removes Dana; Dana's node has not heard and writes again over
+  // the session it holds (a normal message: no X3DH, no prekey involved).
+  auto removal = a_->author().remove(net_, d_->key(), kT1 + 6);
+  ASSERT_TRUE(removal);
+  feed(*b_, removal->envelopes, kT1 + 7);
+  const Written w = send(*d_, *b_, "It's Dana, open the door", kT1 + 8);
+  ASSERT_EQ(feed(*b_, w.envelopes, kT1 + 9).at(0), sync::IngestOutcome::kAccepted) << "a carrier cannot tell";
+  auto r = receive(*b_, kT1 + 10);
+  EXPECT_EQ(r.received, 0u);
+  EXPECT_EQ(r.unreadable, 1u);
+  const auto h = history(*b_, d_->key());
+  ASSERT_EQ(h.size(), 2u) << "only the messages from before the removal";
+  EXPECT_EQ(h[0].text, "Hello Bota, it's Dana");
+  EXPECT_EQ(h[1].text, "Hi Dana");
+}
+
 TEST_F(MessengerTest, BadTextIsRefusedAndNothingIsWritten) {
   const auto before = everything(*a_).size();
   for (const std::string& text : {std::string(""), std::string("  \n"), std::string(8 * 1024 + 1, 'x'),
