@@ -109,7 +109,8 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
         admitted_flush.async_wait([&](const net::error_code& ec) {
           if (ec) return;
           // No exception may leave a completion handler: it would unwind
-          // through Asio's run loop and stop the node. The tick is retried.
+          // through Asio's run loop and stop the node. Logged; the next tick
+          // runs as usual (anything already stored goes out with the next sync).
           try {
             auto written = gate.take_written();
             if (!written.empty()) service.flood(written);
