@@ -9,6 +9,7 @@
 #include "cli/rekey_check.hpp"
 #include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
+#include "core/log/log.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
@@ -19,6 +20,16 @@
 namespace tumar::cli {
 
 namespace {
+
+// For serve's timer: says nothing about what failed beyond that it did
+// (an exception's text is not ours to vet), and cannot throw itself.
+void log_timer_failure() noexcept {
+  try {
+    log::debug("a periodic task of the node failed; it is tried again at the next tick");
+  } catch (...) {
+  }
+}
+
 struct ServeOptions {
   std::string listen = "127.0.0.1:7420";
   int idle_timeout_s = 300;
@@ -88,25 +99,40 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       // Objects written while admitting an invitee go out to everyone else.
       net::asio::steady_timer admitted_flush(node.io());
       // Every 2 s, as a lead, close the gap two concurrent removals leave
-      // (cli/rekey_check.hpp) and hand the new epoch's key out at once.
+      // (cli/rekey_check.hpp) and hand the new epoch's key out at once; and
+      // every kServePrekeyRefresh, rotate and prune our direct-message
+      // prekeys (cli/prekey_refresh.hpp) and push the new bundle at once.
       unsigned ticks = 0;
+      PrekeyRefreshSchedule prekey_schedule(wall_clock_ms());  // refreshed just above
       std::function<void()> flush_admitted = [&] {
         admitted_flush.expires_after(std::chrono::milliseconds(100));
         admitted_flush.async_wait([&](const net::error_code& ec) {
           if (ec) return;
-          auto written = gate.take_written();
-          if (!written.empty()) service.flood(written);
-          if (++ticks % 20 == 0) {
-            auto rekeyed = rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms());
-            for (const auto& name : rekeyed.networks) {
-              std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key now "
-                          "goes only to those who remain.\n",
-                          one_line(name).c_str());
+          // No exception may leave a completion handler: it would unwind
+          // through Asio's run loop and stop the node. Logged; the next tick
+          // runs as usual (anything already stored goes out with the next sync).
+          try {
+            auto written = gate.take_written();
+            if (!written.empty()) service.flood(written);
+            if (++ticks % 20 == 0) {
+              auto rekeyed = rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms());
+              for (const auto& name : rekeyed.networks) {
+                std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key "
+                            "now goes only to those who remain.\n",
+                            one_line(name).c_str());
+              }
+              if (!rekeyed.envelopes.empty()) {
+                std::fflush(stdout);
+                service.flood(rekeyed.envelopes);
+              }
+              if (const auto now = wall_clock_ms(); prekey_schedule.due(now)) {
+                prekey_schedule.refreshed(now);
+                auto bundles = refresh_prekeys(replica, prof->identity(), rng, now);
+                if (!bundles.empty()) service.flood(bundles);
+              }
             }
-            if (!rekeyed.envelopes.empty()) {
-              std::fflush(stdout);
-              service.flood(rekeyed.envelopes);
-            }
+          } catch (...) {
+            log_timer_failure();
           }
           flush_admitted();
         });

@@ -31,6 +31,20 @@ void wipe(std::string& s) {
   s.clear();
 }
 
+// Whether the person behind a session or an X3DH header may write to us in
+// `net` now: a current (not removed) member whose admitted X25519 key is the
+// one the ratchet authenticated, and not us. Checked for every message, not
+// only the one that starts a session: a member removed after a session
+// started still holds its ratchet keys, and removal must end what they can
+// put in front of us (SECURITY.md, "Direct messages").
+core::Result<bool> may_write(network::NetworkReplica& replica, const network::NetworkId& net,
+                             const identity::IdentityKey& identity_key, const identity::NoiseKey& noise_key,
+                             const identity::IdentityKey& me) {
+  auto member = replica.directory().member(net, identity_key);
+  if (!member) return tl::unexpected(member.error());
+  return *member && !(*member)->removed() && (*member)->identity.noise_key == noise_key && identity_key != me;
+}
+
 core::Result<bool> handled_before(store::Database& db, const network::ObjectId& id) {
   auto st = store::prepare_bound(db, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", id);
   if (!st) return tl::unexpected(st.error());
@@ -207,6 +221,10 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
   }
   if (route->route == ratchet::Route::kSession) {
     StoredSession& s = (*sessions)[route->index];
+    // Before decrypting, so a refused message changes no session.
+    auto allowed = may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key);
+    if (!allowed) return tl::unexpected(allowed.error());
+    if (!*allowed) return Handled::kUnreadable;
     auto plain = s.session.decrypt(message, ad_of(net));
     if (!plain) return Handled::kUnreadable;  // the session is unchanged (ratchet: decrypt on a copy)
     auto taken = take_content(net, s.peer, *plain, now_ms, report);
@@ -222,12 +240,9 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
   // X3DH proved who holds the keys; the directory says whether that person
   // belongs here (the X25519 key must be the one a lead admitted).
   const auto& sender = accepted->sender.identity();
-  auto member = replica_.directory().member(net, sender.identity_key);
-  if (!member) return tl::unexpected(member.error());
-  if (!*member || (*member)->removed() || (*member)->identity.noise_key != sender.noise_key ||
-      sender.identity_key == me_.public_identity().identity_key) {
-    return Handled::kUnreadable;
-  }
+  auto allowed = may_write(replica_, net, sender.identity_key, sender.noise_key, me_.public_identity().identity_key);
+  if (!allowed) return tl::unexpected(allowed.error());
+  if (!*allowed) return Handled::kUnreadable;
   if (accepted->used_one_time_prekey) {
     if (auto r = prekeys_.consume_one_time(net, *accepted->used_one_time_prekey); !r) return tl::unexpected(r.error());
   }

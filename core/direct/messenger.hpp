@@ -8,7 +8,9 @@
 //   receive: every DIRECT object whose tag is ours (for any epoch key we
 //            hold) and not handled yet, oldest first: trial-decrypt the
 //            header against our sessions, else accept an initial message
-//            with our prekeys; the sender must be a member of that network.
+//            with our prekeys; for every message, on a new session or an
+//            old one, the sender must still be a current member of that
+//            network with the key they were admitted with.
 //            One transaction per message, so one bad message changes
 //            nothing and does not stop the others.
 //

@@ -147,6 +147,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   for (const auto& r : *existing) {
     if (r.is_signed || !r.sender) continue;
     if (!std::binary_search(senders.begin(), senders.end(), *r.sender)) {
+      // A removed member's: their removal is public, so this says nothing new.
       if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
                            static_cast<std::int64_t>(r.id));
           !d) {
@@ -157,15 +158,49 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
     }
     have[*r.sender] = &r;
   }
-  for (const auto& s : senders) {
-    if (have.contains(s)) continue;
-    auto id = next_id(net);
-    if (!id) return tl::unexpected(id.error());
-    auto opk = ratchet::generate_one_time_prekeys(*id, 1, rng_);
-    if (auto r = insert(db, net, *id, s, opk.front().pub.key, std::nullopt, opk.front().private_key, now); !r) {
+  // Anyone without one (they used theirs, or they are new): replace them
+  // all, not just theirs. A bundle that changed only one member's entry
+  // would tell every member comparing our bundles that this member had just
+  // written to us for the first time (SECURITY.md, "Direct messages"). The
+  // replaced ones are retired, not deleted: a first message made with one
+  // may still be in store-and-forward transit.
+  const bool replace_all =
+      std::any_of(senders.begin(), senders.end(), [&](const auto& s) { return !have.contains(s); });
+  if (replace_all) {
+    if (auto r = execute(db,
+                         "UPDATE dm_prekey SET sender = NULL, created_at = ?2 "
+                         "WHERE network_id = ?1 AND signed = 0 AND sender IS NOT NULL",
+                         net, now);
+        !r) {
       return tl::unexpected(r.error());
     }
+    for (const auto& s : senders) {
+      auto id = next_id(net);
+      if (!id) return tl::unexpected(id.error());
+      auto opk = ratchet::generate_one_time_prekeys(*id, 1, rng_);
+      if (auto r = insert(db, net, *id, s, opk.front().pub.key, std::nullopt, opk.front().private_key, now); !r) {
+        return tl::unexpected(r.error());
+      }
+    }
     changed = true;
+  }
+  // Retired one-time prekeys are kept as long as a retired signed prekey
+  // (X3DH §4.4 forward secrecy against a later seizure), and at most
+  // kMaxRetiredOneTimePrekeys of them, newest kept.
+  if (auto r = execute(db,
+                       "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND "
+                       "created_at <= ?2",
+                       net, now - ms(ratchet::kSignedPrekeyRetention));
+      !r) {
+    return tl::unexpected(r.error());
+  }
+  if (auto r = execute(db,
+                       "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND id NOT IN "
+                       "(SELECT id FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL "
+                       "ORDER BY created_at DESC, id DESC LIMIT ?2)",
+                       net, static_cast<std::int64_t>(kMaxRetiredOneTimePrekeys));
+      !r) {
+    return tl::unexpected(r.error());
   }
 
   auto before = published_before(net);

@@ -9,8 +9,13 @@
 //   * one dedicated one-time prekey per other current member: with no
 //     server to hand each prekey out once, a prekey shared by everyone could
 //     be used by two senders and the second one's message would be lost. A
-//     used one is deleted at once (accept_initial) and replaced at the next
-//     ensure(); a removed member's is deleted.
+//     used one is deleted at once (accept_initial). At the next ensure(),
+//     if any member lacks one (used, or new), every member gets a new one
+//     in the same bundle, so the change does not point at whoever wrote to
+//     us first; the replaced private halves are retired (stored with sender
+//     NULL and created_at = when retired), still usable by a first message
+//     in transit for ratchet::kSignedPrekeyRetention, then deleted. A
+//     removed member's is deleted.
 //
 // ensure() publishes a new PREKEYS object whenever the set changed.
 
@@ -21,14 +26,22 @@
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/local_author.hpp"
+#include "core/network/object_limits.hpp"
 #include "core/network/replica.hpp"
 #include "core/ratchet/prekeys.hpp"
 
 namespace tumar::direct {
 
+// Retired one-time prekeys kept at most per network, oldest deleted first:
+// bounds what a burst of new conversations (each retires a whole set) makes
+// every accept_initial load. A first message made with a key dropped early
+// can no longer be read; its sender's next message after a reply is unaffected.
+inline constexpr std::size_t kMaxRetiredOneTimePrekeys = 4 * network::kMaxDedicatedPrekeys;
+static_assert(kMaxRetiredOneTimePrekeys >= network::kMaxDedicatedPrekeys);
+
 struct OurPrekeys {
   std::vector<ratchet::SignedPrekeyPair> signed_prekeys;   // current first, then retained
-  std::vector<ratchet::OneTimePrekeyPair> one_time_prekeys;  // every unused dedicated one
+  std::vector<ratchet::OneTimePrekeyPair> one_time_prekeys;  // every unused one, published or retired
 };
 
 class PrekeyKeeper {

@@ -8,7 +8,8 @@
 //             kSession    -> sessions[index]->decrypt(message, ad)
 //             kNewSession -> accept_initial(me, signed prekeys, one-time prekeys, message, ad)
 //           then store the session, delete the used one-time prekey, and
-//           check that the sender is a member before showing anything.
+//           check that the sender is a current member before showing
+//           anything (on every message: membership can end mid-session).
 //
 // Nothing here does I/O; sessions are stored with session_codec.hpp.
 

@@ -147,8 +147,13 @@ core::Result<std::vector<std::uint8_t>> RatchetSession::encrypt(std::span<const 
   const std::span<std::uint8_t, kHeaderLen> enc_header(out.data() + pos, kHeaderLen);
   seal_header(state_.header_send, header, rng, enc_header);
   pos += kHeaderLen;
-  // ENCRYPT(mk, plaintext, CONCAT(AD, enc_header)) with the caller's ad last.
-  seal_body(mk, {state_.ad, enc_header, ad}, padded->span(), std::span(out).subspan(pos));
+  // ENCRYPT(mk, plaintext, CONCAT(AD, prefix)) with the caller's ad last.
+  // DR §4 puts only enc_header there; we bind every byte before the body
+  // (type || sealed X3DH header || enc_header), so a carrier cannot alter
+  // the sealed header, or strip it and retype an initial message as normal,
+  // and still have the copy accepted by an existing session.
+  const auto prefix = std::span<const std::uint8_t>(out).first(pos);
+  seal_body(mk, {state_.ad, prefix, ad}, padded->span(), std::span(out).subspan(pos));
   return out;
 }
 
@@ -168,7 +173,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
 
   // TrySkippedMessageKeysHE: a key stored for this header is used once, then deleted.
   if (const auto hit = state_.skipped.find(parsed->header)) {
-    if (!open_body(state_.skipped.message_key(*hit), {state_.ad, parsed->header, ad}, parsed->body,
+    if (!open_body(state_.skipped.message_key(*hit), {state_.ad, parsed->prefix, ad}, parsed->body,
                    plaintext.span()) ||
         !unpad(plaintext)) {
       return undecryptable();
@@ -190,7 +195,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
     Key mk;
     kdf_ck(ck, mk);
     ++nr;
-    if (!open_body(mk, {state_.ad, parsed->header, ad}, parsed->body, plaintext.span()) || !unpad(plaintext)) {
+    if (!open_body(mk, {state_.ad, parsed->prefix, ad}, parsed->body, plaintext.span()) || !unpad(plaintext)) {
       return undecryptable();
     }
     *state_.chain_recv = std::move(ck);
@@ -230,7 +235,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
   Key mk;
   kdf_ck(*next.chain_recv, mk);
   ++next.nr;
-  if (!open_body(mk, {next.ad, parsed->header, ad}, parsed->body, plaintext.span()) || !unpad(plaintext)) {
+  if (!open_body(mk, {next.ad, parsed->prefix, ad}, parsed->body, plaintext.span()) || !unpad(plaintext)) {
     return undecryptable();
   }
   // Commit. Hearing from Bob ends Alice's initial messages.

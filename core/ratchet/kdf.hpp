@@ -10,7 +10,10 @@
 //   KDF_CK(ck)               mk = HMAC-SHA-256(ck, 0x01), ck' = HMAC-SHA-256(ck, 0x02)
 //   ENCRYPT(mk, pt, ad)      key (32) || nonce (24) = HKDF-SHA-256(salt = 32 zero
 //                            bytes, IKM = mk, info = "tumar/ratchet/message/v1", L = 56);
-//                            XChaCha20-Poly1305-IETF(key, nonce, ad, pt)
+//                            XChaCha20-Poly1305-IETF(key, nonce, ad, pt), where the
+//                            body's ad = X3DH AD || every message byte before the
+//                            body (type, sealed X3DH header, encrypted header) ||
+//                            the caller's ad (double_ratchet.cpp)
 //   HENCRYPT(hk, header)     nonce = 24 random bytes; nonce || XChaCha20-Poly1305-IETF(
 //                            hk, nonce, ad = empty, header)
 //

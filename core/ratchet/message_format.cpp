@@ -23,7 +23,7 @@ std::optional<ParsedMessage> parse_message(std::span<const std::uint8_t> message
       return std::nullopt;
   }
   if (message.size() < prefix + kAeadTagLen || !is_bucket(message.size() - prefix - kAeadTagLen)) return std::nullopt;
-  ParsedMessage p{type, {}, {}, {}};
+  ParsedMessage p{type, {}, {}, {}, message.first(prefix)};
   std::size_t pos = kTypeLen;
   if (type == MessageType::kInitial) {
     p.x3dh_sealed = message.subspan(pos, kX3dhSealedLen);

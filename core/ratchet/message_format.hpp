@@ -51,6 +51,11 @@ struct ParsedMessage {
   std::span<const std::uint8_t> x3dh_sealed;  // empty for kNormal
   std::span<const std::uint8_t> header;       // kHeaderLen bytes: nonce || ct
   std::span<const std::uint8_t> body;         // bucket + kAeadTagLen bytes
+  // Every byte before the body: type || x3dh_sealed || header. The body's
+  // AEAD covers all of it (kdf.hpp, body AD), so a carrier can neither flip
+  // a byte of the sealed X3DH header nor strip it and retype the message
+  // as normal once a session exists to decrypt it.
+  std::span<const std::uint8_t> prefix;
 };
 
 // nullopt for an unknown type byte or a length that is not prefix + bucket + tag.

@@ -10,8 +10,9 @@
 // prekey every kSignedPrekeyRotation; the previous one's private half is kept
 // kSignedPrekeyRetention more, so initial messages still in store-and-forward
 // transit can be opened, then wiped (forward secrecy for X3DH, §4.4/4.5).
-// One-time prekeys are published kOneTimePrekeyBatch at a time, topped up
-// when fewer than kOneTimePrekeyRefill remain; each is deleted once used.
+// One-time prekeys: one per other member, dedicated to that member (no
+// server hands them out once; core/direct/prekey_keeper.hpp says how they
+// are published, replaced and retired); each is deleted once used.
 
 #include <array>
 #include <chrono>
@@ -30,9 +31,6 @@ namespace tumar::ratchet {
 
 inline constexpr std::chrono::hours kSignedPrekeyRotation{7 * 24};
 inline constexpr std::chrono::hours kSignedPrekeyRetention{14 * 24};
-inline constexpr std::size_t kOneTimePrekeyBatch = 20;
-inline constexpr std::size_t kOneTimePrekeyRefill = 5;
-static_assert(kOneTimePrekeyRefill < kOneTimePrekeyBatch);
 static_assert(kSignedPrekeyRetention >= kSignedPrekeyRotation);
 // Ids are 32-bit, chosen by the owner, never 0: an initial header says "no
 // one-time prekey" with OPK id 0.

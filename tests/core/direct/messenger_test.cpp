@@ -7,9 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "../network/network_fixture.hpp"
 #include "core/direct/messenger.hpp"
 #include "core/network/envelope.hpp"
+#include "core/network/payload_codec.hpp"
 #include "core/network/recipient_tag.hpp"
 
 namespace tumar::direct {
@@ -66,7 +69,38 @@ class MessengerTest : public NetworkFixture {
     return m ? *m : std::vector<DirectMessage>{};
   }
 
+  // The one-time prekeys in n's newest published bundle: sender -> (id, key).
+  std::map<identity::IdentityKey, std::pair<std::uint32_t, std::string>> published_one_time(Node& n) {
+    std::map<identity::IdentityKey, std::pair<std::uint32_t, std::string>> out;
+    auto objects = n.store().objects_about(net_, Kind::kPrekeys, n.key());
+    EXPECT_TRUE(objects);
+    const StoredObject* newest = nullptr;
+    for (const auto& o : *objects) {
+      if (o.author == n.key() && (!newest || o.lamport > newest->lamport)) newest = &o;
+    }
+    if (newest == nullptr) {
+      ADD_FAILURE() << "no bundle";
+      return out;
+    }
+    auto bytes = n.store().envelope(newest->id);
+    EXPECT_TRUE(bytes && *bytes);
+    auto env = verify_envelope_bytes(**bytes);
+    EXPECT_TRUE(env);
+    auto keys = n.store().epoch_keys(net_, env->header().epoch);
+    EXPECT_TRUE(keys);
+    std::optional<std::string> plain;
+    for (const auto& k : *keys) {
+      if ((plain = env->open(k))) break;
+    }
+    EXPECT_TRUE(plain);
+    auto bundle = decode_prekeys(*plain);
+    EXPECT_TRUE(bundle);
+    for (const auto& k : bundle->one_time_prekeys()) out[to_array<32>(k.sender())] = {k.id(), k.key()};
+    return out;
+  }
+
   static constexpr std::uint64_t kT1 = kT0 + 20 * kMinute;
+  static constexpr std::uint64_t kDay = 24 * 60 * kMinute;
   std::unique_ptr<Node> a_, b_, d_;
   NetworkId net_{};
 };
@@ -190,10 +224,63 @@ TEST_F(MessengerTest, AOneTimePrekeyIsUsedOnceThenReplaced) {
   auto republished = messenger(*b_).prekeys().ensure(net_, kT1 + 3);
   ASSERT_TRUE(republished);
   EXPECT_TRUE(republished->has_value()) << "a fresh one for Aigerim is published";
-  EXPECT_EQ(messenger(*b_).prekeys().load(net_)->one_time_prekeys.size(), 2u);
+  EXPECT_EQ(messenger(*b_).prekeys().load(net_)->one_time_prekeys.size(), 3u)
+      << "a fresh one each for Aigerim and Dana, and Dana's replaced one kept (retired) for first messages in transit";
+  EXPECT_EQ(published_one_time(*b_).size(), 2u) << "only the fresh ones are published";
   auto unchanged = messenger(*b_).prekeys().ensure(net_, kT1 + 4);
   ASSERT_TRUE(unchanged);
   EXPECT_FALSE(unchanged->has_value()) << "nothing changed, nothing published";
+}
+
+// Bota's bundles must not tell the members comparing them who wrote to
+// Bota first: when Aigerim uses the prekey dedicated to her, the next bundle
+// replaces every member's, not only hers.
+TEST_F(MessengerTest, ANewBundleDoesNotPointAtWhoWroteFirst) {
+  const auto before = published_one_time(*b_);
+  ASSERT_EQ(before.size(), 2u);
+  // Dana writes to Bota first, with the prekey dedicated to her; it is slow to arrive.
+  const Written in_transit = send(*d_, *b_, "Dana here, on a slow link", kT1);
+  // Aigerim's first message arrives and uses hers; Bota's node refreshes.
+  const Written w = send(*a_, *b_, "hello", kT1 + 1);
+  feed(*b_, w.envelopes, kT1 + 2);
+  ASSERT_EQ(receive(*b_, kT1 + 3).received, 1u);
+  auto republished = messenger(*b_).prekeys().ensure(net_, kT1 + 4);
+  ASSERT_TRUE(republished);
+  ASSERT_TRUE(republished->has_value());
+  const auto after = published_one_time(*b_);
+  ASSERT_EQ(after.size(), before.size());
+  for (const auto& [sender, opk] : after) {
+    ASSERT_TRUE(before.contains(sender));
+    EXPECT_NE(opk.first, before.at(sender).first) << "every id is new, not only Aigerim's";
+    EXPECT_NE(opk.second, before.at(sender).second) << "every key is new, not only Aigerim's";
+  }
+  // Dana's first message, made with her replaced prekey, still opens: the
+  // private half was retired, not deleted.
+  feed(*b_, in_transit.envelopes, kT1 + 5);
+  auto r = receive(*b_, kT1 + 6);
+  EXPECT_EQ(r.received, 1u);
+  EXPECT_EQ(r.unreadable, 0u);
+  EXPECT_EQ(history(*b_, d_->key()).size(), 1u);
+  EXPECT_EQ(messenger(*b_).prekeys().load(net_)->one_time_prekeys.size(), 2u) << "the retired one, used, is gone";
+}
+
+TEST_F(MessengerTest, AReplacedOneTimePrekeyIsDeletedAfterTheRetention) {
+  const Written in_transit = send(*d_, *b_, "Dana here, on a very slow link", kT1);
+  const Written w = send(*a_, *b_, "hello", kT1 + 1);
+  feed(*b_, w.envelopes, kT1 + 2);
+  ASSERT_EQ(receive(*b_, kT1 + 3).received, 1u);
+  // Dana's arrives, but Bota's node does not look at it for two weeks.
+  feed(*b_, in_transit.envelopes, kT1 + 4);
+  ASSERT_TRUE(messenger(*b_).prekeys().ensure(net_, kT1 + 4));
+  ASSERT_EQ(messenger(*b_).prekeys().load(net_)->one_time_prekeys.size(), 3u);
+  // 14 days later the retired private half is deleted (forward secrecy for
+  // X3DH, as for a retired signed prekey); a first message made with it
+  // can no longer be read.
+  ASSERT_TRUE(messenger(*b_).prekeys().ensure(net_, kT1 + 4 + 14 * kDay));
+  EXPECT_EQ(messenger(*b_).prekeys().load(net_)->one_time_prekeys.size(), 2u);
+  auto r = receive(*b_, kT1 + 6 + 14 * kDay);
+  EXPECT_EQ(r.received, 0u);
+  EXPECT_EQ(r.unreadable, 1u);
 }
 
 TEST_F(MessengerTest, TheSignedPrekeyRotatesWeeklyAndTheOldOneIsWipedTwoWeeksLater) {
@@ -221,6 +308,30 @@ TEST_F(MessengerTest, ARemovedMemberCannotStartAConversation) {
   auto refused = messenger(*d_).send(net_, b_->key(), "again", kT1 + 6);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), core::Errc::kRefused);
+}
+
+TEST_F(MessengerTest, ARemovedMemberCannotWriteOverASessionTheyAlreadyHave) {
+  // Dana and Bota have a conversation going.
+  const Written first = send(*d_, *b_, "Hello Bota, it's Dana", kT1);
+  feed(*b_, first.envelopes, kT1 + 1);
+  ASSERT_EQ(receive(*b_, kT1 + 2).received, 1u);
+  const Written answer = send(*b_, *d_, "Hi Dana", kT1 + 3);
+  feed(*d_, answer.envelopes, kT1 + 4);
+  ASSERT_EQ(receive(*d_, kT1 + 5).received, 1u);
+  // Aigerim removes Dana; Dana's node has not heard and writes again over
+  // the session it holds (a normal message: no X3DH, no prekey involved).
+  auto removal = a_->author().remove(net_, d_->key(), kT1 + 6);
+  ASSERT_TRUE(removal);
+  feed(*b_, removal->envelopes, kT1 + 7);
+  const Written w = send(*d_, *b_, "It's Dana, open the door", kT1 + 8);
+  ASSERT_EQ(feed(*b_, w.envelopes, kT1 + 9).at(0), sync::IngestOutcome::kAccepted) << "a carrier cannot tell";
+  auto r = receive(*b_, kT1 + 10);
+  EXPECT_EQ(r.received, 0u);
+  EXPECT_EQ(r.unreadable, 1u);
+  const auto h = history(*b_, d_->key());
+  ASSERT_EQ(h.size(), 2u) << "only the messages from before the removal";
+  EXPECT_EQ(h[0].text, "Hello Bota, it's Dana");
+  EXPECT_EQ(h[1].text, "Hi Dana");
 }
 
 TEST_F(MessengerTest, BadTextIsRefusedAndNothingIsWritten) {

@@ -43,12 +43,12 @@ std::vector<Key> secrets_in(const RatchetSession& s) {
 bool key_opens(const Key& key, const AssociatedData& ad, const Bytes& message) {
   const auto p = parse_message(message);
   Bytes out(p->body.size() - kAeadTagLen);
-  if (open_body(key, {ad, p->header, kAd}, p->body, out)) return true;
+  if (open_body(key, {ad, p->prefix, kAd}, p->body, out)) return true;
   Key ck = Key::copy_of(key.span());
   for (int i = 0; i < 50; ++i) {
     Key mk;
     kdf_ck(ck, mk);
-    if (open_body(mk, {ad, p->header, kAd}, p->body, out)) return true;
+    if (open_body(mk, {ad, p->prefix, kAd}, p->body, out)) return true;
   }
   return false;
 }
@@ -180,6 +180,60 @@ TEST(DoubleRatchet, TamperedOrTruncatedRejectedAndStateUnchanged) {
   expect_rejected_unchanged(c.bob, same_chain);
   expect_rejected_unchanged(c.bob, skipped);
   expect_rejected_unchanged(c.alice, step);
+}
+
+// A carrier's altered copy of an initial message, once the session it
+// belongs to exists: the copy reaches RatchetSession::decrypt (its ratchet
+// header still opens), so the body's AEAD must cover the type byte and the
+// sealed X3DH header. Every variant is refused and the state stays byte-identical.
+void tamper_initial_all_ways(RatchetSession& s, const Bytes& good) {
+  ASSERT_EQ(good[0], static_cast<std::uint8_t>(MessageType::kInitial));
+  tamper_all_ways(s, good);  // includes every byte of the sealed X3DH header
+  // Strip the X3DH header and retype as normal: the same ratchet header and body.
+  Bytes stripped{static_cast<std::uint8_t>(MessageType::kNormal)};
+  stripped.insert(stripped.end(), good.begin() + kTypeLen + kX3dhSealedLen, good.end());
+  ASSERT_TRUE(parse_message(stripped));
+  ASSERT_TRUE(s.recognizes(stripped)) << "the copy reaches decrypt; only the body AD can refuse it";
+  expect_rejected_unchanged(s, stripped);
+  // Every other type byte on the unchanged bytes.
+  for (const std::uint8_t type : {std::uint8_t{0x01}, std::uint8_t{0x02}, std::uint8_t{0x03}, std::uint8_t{0x81}}) {
+    if (type == good[0]) continue;
+    Bytes retyped = good;
+    retyped[0] = type;
+    expect_rejected_unchanged(s, retyped);
+  }
+}
+
+TEST(DoubleRatchet, TamperedInitialMessagesRefusedOnceTheSessionExists) {
+  Members m(12);
+  auto alice = *start_session(m.alice, *verify_bundle(m.bundle), m.rng);
+  std::vector<Bytes> sent;
+  for (int i = 0; i < 4; ++i) sent.push_back(*alice.encrypt(bytes("i" + std::to_string(i)), kAd, m.rng));
+  auto accepted = accept_initial(m.bob, m.spks, m.opks, sent[0], kAd);
+  ASSERT_TRUE(accepted);
+  RatchetSession bob = std::move(accepted->session);
+  // Current receiving chain (i1), a later one that leaves i2's key skipped (i3), then the skipped key.
+  tamper_initial_all_ways(bob, sent[1]);
+  EXPECT_EQ(text(*bob.decrypt(sent[1], kAd)), "i1");
+  ASSERT_EQ(text(*bob.decrypt(sent[3], kAd)), "i3");
+  tamper_initial_all_ways(bob, sent[2]);
+  // An X3DH header swapped in from another of Alice's initial messages.
+  Bytes swapped = sent[2];
+  std::copy(sent[0].begin() + kTypeLen, sent[0].begin() + kTypeLen + kX3dhSealedLen, swapped.begin() + kTypeLen);
+  ASSERT_NE(swapped, sent[2]);
+  expect_rejected_unchanged(bob, swapped);
+  EXPECT_EQ(text(*bob.decrypt(sent[2], kAd)), "i2");
+  // A normal message cannot be passed off as an initial one either: Bob's
+  // reply retyped 0x01 with Alice's sealed header put in front of it.
+  auto reply = *bob.encrypt(bytes("hi"), kAd, m.rng);
+  Bytes dressed{static_cast<std::uint8_t>(MessageType::kInitial)};
+  dressed.insert(dressed.end(), sent[0].begin() + kTypeLen, sent[0].begin() + kTypeLen + kX3dhSealedLen);
+  dressed.insert(dressed.end(), reply.begin() + kTypeLen, reply.end());
+  ASSERT_TRUE(parse_message(dressed));
+  expect_rejected_unchanged(alice, dressed);
+  const auto back = alice.decrypt(reply, kAd);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(text(*back), "hi");
 }
 
 TEST(DoubleRatchet, OutOfOrderAcrossDhRatchetSteps) {
