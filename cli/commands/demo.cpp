@@ -156,7 +156,14 @@ core::Result<void> run_demo(AppContext& ctx, bool pace) {
       script(d);
     } catch (const StepFailed& f) {
       failed = f;
+    } catch (...) {
+      if (demo::interrupt_in_progress()) demo::await_interrupt_exit();
+      throw;
     }
+    // A step that failed because Ctrl-C was stopping its nodes is not the
+    // demo's failure: the interrupt thread ends the process with 128 + the
+    // signal (a loaded CI run once saw exit 5 here instead of 130).
+    if (demo::interrupt_in_progress()) demo::await_interrupt_exit();
   }  // nodes stopped, directory deleted
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::printf("\nDeleted %s%s. The demo took %.1f s.\n", dir.c_str(),

@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -12,6 +14,8 @@
 
 namespace tumar::cli::demo {
 namespace {
+
+std::atomic<bool> interrupting{false};
 
 sigset_t interrupts() {
   sigset_t s;
@@ -24,6 +28,7 @@ sigset_t interrupts() {
 
 // Stops the nodes first (a node holds its database open), then deletes.
 [[noreturn]] void clean_up_and_exit(const std::filesystem::path& dir, int sig) {
+  interrupting.store(true);
   std::fprintf(stderr, "\nInterrupted: stopping the demo's nodes and deleting %s.\n", dir.c_str());
   const auto pids = close_registry();
   for (pid_t pid : pids) ::kill(pid, SIGTERM);
@@ -67,6 +72,12 @@ std::optional<Scratch> Scratch::create(std::string& error) {
     if (sigwait(&set, &sig) == 0) clean_up_and_exit(dir, sig);
   }).detach();
   return Scratch(dir);
+}
+
+bool interrupt_in_progress() noexcept { return interrupting.load(); }
+
+void await_interrupt_exit() {
+  for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));  // clean_up_and_exit() calls _exit
 }
 
 Scratch::~Scratch() {

@@ -27,4 +27,11 @@ class Scratch {
   std::filesystem::path dir_;
 };
 
+// Whether Ctrl-C (or SIGTERM, SIGHUP) has started the clean-up. From then
+// on the demo's own steps fail as their nodes and files vanish; the exit
+// code must be the interrupt's, 128 + the signal, not those failures'.
+bool interrupt_in_progress() noexcept;
+// Waits for the interrupt thread to finish and end the process; never returns.
+[[noreturn]] void await_interrupt_exit();
+
 }  // namespace tumar::cli::demo
