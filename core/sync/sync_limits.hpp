@@ -60,11 +60,11 @@ struct SyncLimits {
   // per answer. A new member's first sync stores objects whose ids are
   // random: each object dirties a leaf of the object-id index, so a commit
   // of 64 objects writes (and seals, and later checkpoints) ~64 leaf pages
-  // of it, where one of 1,024 writes far fewer per object, since
+  // of it, where one of 4,096 writes far fewer per object, since
   // neighbours share leaves (docs/PERFORMANCE.md, "A new member's initial
   // sync"). What waits uncommitted is at most this much; a connection lost
   // meanwhile loses it, and the next sync fetches it again.
-  std::size_t ingest_batch = 1024;
+  std::size_t ingest_batch = 4096;
   std::size_t ingest_batch_bytes = std::size_t{4} << 20;
   // Initiator: a new round starts this long after the last one finished.
   std::chrono::milliseconds resync_interval{180'000};
