@@ -13,19 +13,21 @@ tl::unexpected<core::Error> misbehaved(std::string sentence) {
 core::Result<void> receive_objects(SyncContext& ctx, const proto::Objects& objects, ReceivedEnvelopes& into,
                                    const std::function<core::Result<void>(const ObjectId&)>& admit) {
   const std::size_t before = into.size();
+  const std::size_t bytes_before = into.bytes;
   into.envelopes.reserve(before + static_cast<std::size_t>(objects.envelopes_size()));
   into.ids.reserve(into.envelopes.capacity());
   for (const std::string& e : objects.envelopes()) {
     const auto* p = reinterpret_cast<const std::uint8_t*>(e.data());
     into.envelopes.emplace_back(p, p + e.size());
     into.ids.push_back(object_id(into.envelopes.back()));
-    into.bytes += e.size();
     if (auto ok = admit(into.ids.back()); !ok) {
       // Nothing of a refused message is kept (the session closes anyway).
       into.envelopes.resize(before);
       into.ids.resize(before);
+      into.bytes = bytes_before;
       return ok;
     }
+    into.bytes += e.size();
     ctx.progress.objects_received += 1;
     ctx.progress.bytes_received += e.size();
   }
