@@ -45,11 +45,14 @@ core::Result<Row> read_row(store::Statement& st) {
   return r;
 }
 
-// Signed prekeys newest first, then one-time prekeys by sender.
+// Signed prekeys newest first, then dedicated one-time prekeys by sender.
+// Retired one-time prekeys are left out: ensure() only deletes them, by
+// age, in SQL, so however many there are they are never read here.
 core::Result<std::vector<Row>> rows(store::Database& db, const network::NetworkId& net) {
   return collect<Row>(prepare_bound(db,
                                     "SELECT id, signed, sender, public_key, signature, created_at FROM dm_prekey "
-                                    "WHERE network_id = ?1 ORDER BY signed DESC, created_at DESC, id DESC, sender",
+                                    "WHERE network_id = ?1 AND (signed = 1 OR sender IS NOT NULL) "
+                                    "ORDER BY signed DESC, created_at DESC, id DESC, sender",
                                     net),
                       read_row);
 }
@@ -185,20 +188,13 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
     changed = true;
   }
   // Retired one-time prekeys are kept as long as a retired signed prekey
-  // (X3DH §4.4 forward secrecy against a later seizure), and at most
-  // kMaxRetiredOneTimePrekeys of them, newest kept.
+  // (X3DH §4.4 forward secrecy against a later seizure), and no fewer: see
+  // prekey_keeper.hpp for why there is no count limit. Retired at now - 14
+  // days exactly is gone; 1 ms younger is kept.
   if (auto r = execute(db,
                        "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND "
                        "created_at <= ?2",
                        net, now - ms(ratchet::kSignedPrekeyRetention));
-      !r) {
-    return tl::unexpected(r.error());
-  }
-  if (auto r = execute(db,
-                       "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND id NOT IN "
-                       "(SELECT id FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL "
-                       "ORDER BY created_at DESC, id DESC LIMIT ?2)",
-                       net, static_cast<std::int64_t>(kMaxRetiredOneTimePrekeys));
       !r) {
     return tl::unexpected(r.error());
   }
@@ -267,6 +263,47 @@ core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
     }
   }
   return out;
+}
+
+core::Result<std::vector<ratchet::SignedPrekeyPair>> PrekeyKeeper::signed_prekeys(const network::NetworkId& net) {
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT id, public_key, signature, private_key FROM dm_prekey "
+                          "WHERE network_id = ?1 AND signed = 1 ORDER BY created_at DESC, id DESC",
+                          net);
+  if (!st) return tl::unexpected(st.error());
+  std::vector<ratchet::SignedPrekeyPair> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    ratchet::PublicKey pub{};
+    auto secret = st->column_blob(3);
+    if (!store::column_array(*st, 1, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+    ratchet::SignedPrekeyPair p{
+        ratchet::SignedPrekeyPublic{static_cast<std::uint32_t>(st->column_int64(0)), pub, {}},
+        ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))};
+    if (!store::column_array(*st, 2, p.pub.signature)) return tl::unexpected(damaged());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+core::Result<std::optional<ratchet::OneTimePrekeyPair>> PrekeyKeeper::one_time(const network::NetworkId& net,
+                                                                               std::uint32_t id) {
+  // By primary key: one row read however many retired keys are kept.
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT public_key, private_key FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
+                          net, static_cast<std::int64_t>(id));
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<ratchet::OneTimePrekeyPair>{};
+  ratchet::PublicKey pub{};
+  auto secret = st->column_blob(1);
+  if (!store::column_array(*st, 0, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+  return std::optional<ratchet::OneTimePrekeyPair>(ratchet::OneTimePrekeyPair{
+      ratchet::OneTimePrekeyPublic{id, pub},
+      ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))});
 }
 
 core::Result<void> PrekeyKeeper::consume_one_time(const network::NetworkId& net, std::uint32_t id) {
