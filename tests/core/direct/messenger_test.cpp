@@ -315,6 +315,12 @@ class PrekeyKeeperTest : public MessengerTest {
     return k && k->has_value();
   }
 
+  std::uint32_t current_signed_id() {
+    auto spk = keeper().signed_prekeys(net_);
+    EXPECT_TRUE(spk && !spk->empty());
+    return spk->at(0).pub.id;
+  }
+
   // Aigerim has written to Bota first (her dedicated prekey is used); Bota's
   // node then refreshes at `at`, which replaces every member's prekey and
   // retires Dana's.
@@ -354,6 +360,40 @@ TEST_F(PrekeyKeeperTest, ARetiredOneTimePrekeyIsKeptFourteenDaysToTheMillisecond
   EXPECT_TRUE(holds_one_time(danas)) << "14 days minus 1 ms";
   ASSERT_TRUE(keeper().ensure(net_, kT1 + 14 * kDay));
   EXPECT_FALSE(holds_one_time(danas)) << "14 days";
+}
+
+// Bota's clock ran a year fast while her node refreshed, then was put right.
+// The signed prekey made "next year" must rotate at the next refresh, and go
+// on rotating weekly, not wait a year.
+TEST_F(PrekeyKeeperTest, AFastClockDoesNotHoldUpRotation) {
+  const std::uint64_t fast = kT1 + 365 * kDay;
+  const std::uint32_t first = current_signed_id();
+  ASSERT_TRUE(keeper().ensure(net_, fast));
+  const std::uint32_t made_fast = current_signed_id();
+  ASSERT_NE(made_fast, first) << "a year on, as the clock said";
+  const std::uint64_t right = kT1 + 60 * kMinute;
+  ASSERT_TRUE(keeper().ensure(net_, right));
+  const std::uint32_t after = current_signed_id();
+  EXPECT_NE(after, made_fast) << "rotated once the clock was put right";
+  auto spk = keeper().signed_prekeys(net_);
+  ASSERT_TRUE(spk);
+  ASSERT_EQ(spk->size(), 2u) << "the current one and the one made fast, retained 14 days from now";
+  EXPECT_EQ(spk->at(1).pub.id, made_fast);
+  ASSERT_TRUE(keeper().ensure(net_, right + 7 * kDay - 1));
+  EXPECT_EQ(current_signed_id(), after);
+  ASSERT_TRUE(keeper().ensure(net_, right + 7 * kDay));
+  EXPECT_NE(current_signed_id(), after) << "weekly again";
+}
+
+// A one-time prekey retired while the clock ran fast is deleted once it is
+// put right, not kept until real time reaches its stamp plus 14 days.
+TEST_F(PrekeyKeeperTest, AFastClockDoesNotHoldUpDeletion) {
+  const std::uint32_t danas = dedicated_id(d_->key());
+  aigerim_writes_first_then_refresh(kT1 + 365 * kDay);
+  ASSERT_TRUE(holds_one_time(danas));
+  ASSERT_TRUE(keeper().ensure(net_, kT1 + 60 * kMinute));
+  EXPECT_FALSE(holds_one_time(danas));
+  EXPECT_TRUE(holds_one_time(dedicated_id(d_->key()))) << "the key Dana may use now is kept";
 }
 
 TEST_F(MessengerTest, ARemovedMemberCannotStartAConversation) {
