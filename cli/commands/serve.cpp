@@ -125,11 +125,8 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
                 std::fflush(stdout);
                 service.flood(rekeyed.envelopes);
               }
-              if (const auto now = wall_clock_ms(); prekey_schedule.due(now)) {
-                prekey_schedule.refreshed(now);
-                auto bundles = refresh_prekeys(replica, prof->identity(), rng, now);
-                if (!bundles.empty()) service.flood(bundles);
-              }
+              auto bundles = serve_prekey_tick(prekey_schedule, replica, prof->identity(), rng, wall_clock_ms());
+              if (!bundles.empty()) service.flood(bundles);
             }
           } catch (...) {
             log_timer_failure();
