@@ -30,14 +30,21 @@ bool PrekeyRefreshSchedule::due(std::uint64_t now_ms) const noexcept {
   return now_ms < last_ || now_ms - last_ >= interval;
 }
 
-std::vector<std::vector<std::uint8_t>> refresh_prekeys(network::NetworkReplica& replica,
-                                                       const identity::LocalIdentity& me, crypto::RandomSource& rng,
-                                                       std::uint64_t now_ms) noexcept {
-  std::vector<std::vector<std::uint8_t>> out;
+namespace {
+
+struct Refreshed {
+  std::vector<std::vector<std::uint8_t>> envelopes;
+  bool failed = false;  // some network's refresh did not happen (logged)
+};
+
+Refreshed refresh_all(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng,
+                      std::uint64_t now_ms) noexcept {
+  Refreshed out;
   try {
     auto nets = replica.store().networks();
     if (!nets) {
       debug_noexcept(nets.error().message());
+      out.failed = true;
       return out;
     }
     direct::PrekeyKeeper keeper(replica, me, rng);
@@ -45,18 +52,39 @@ std::vector<std::vector<std::uint8_t>> refresh_prekeys(network::NetworkReplica& 
       auto r = keeper.ensure(n.id, now_ms);
       if (!r) {
         debug_noexcept(r.error().message());
+        out.failed = true;
         continue;
       }
       if (*r) {
-        for (auto& e : (*r)->envelopes) out.push_back(std::move(e));
+        for (auto& e : (*r)->envelopes) out.envelopes.push_back(std::move(e));
       }
     }
   } catch (const std::exception& e) {
     debug_noexcept(e.what());
+    out.failed = true;
   } catch (...) {
     debug_noexcept("unknown failure");
+    out.failed = true;
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::vector<std::uint8_t>> refresh_prekeys(network::NetworkReplica& replica,
+                                                       const identity::LocalIdentity& me, crypto::RandomSource& rng,
+                                                       std::uint64_t now_ms) noexcept {
+  return refresh_all(replica, me, rng, now_ms).envelopes;
+}
+
+std::vector<std::vector<std::uint8_t>> serve_prekey_tick(PrekeyRefreshSchedule& schedule,
+                                                         network::NetworkReplica& replica,
+                                                         const identity::LocalIdentity& me,
+                                                         crypto::RandomSource& rng, std::uint64_t now_ms) noexcept {
+  if (!schedule.due(now_ms)) return {};
+  auto r = refresh_all(replica, me, rng, now_ms);
+  if (!r.failed) schedule.refreshed(now_ms);
+  return std::move(r.envelopes);
 }
 
 void refresh_prekeys(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng) {

@@ -49,6 +49,17 @@ std::vector<std::vector<std::uint8_t>> refresh_prekeys(network::NetworkReplica& 
                                                        const identity::LocalIdentity& me, crypto::RandomSource& rng,
                                                        std::uint64_t now_ms) noexcept;
 
+// serve's timer, at each tick (every 2 s): when `schedule` is due at now_ms,
+// refreshes and returns the envelopes written, for serve to flood. The
+// refresh is recorded only if every network's worked: one that failed (the
+// database busy with another command, say) is tried again at the next tick,
+// not an hour later. A failure that persists is retried every tick, which
+// costs a read of the prekey table and a debug line. Never throws.
+std::vector<std::vector<std::uint8_t>> serve_prekey_tick(PrekeyRefreshSchedule& schedule,
+                                                         network::NetworkReplica& replica,
+                                                         const identity::LocalIdentity& me,
+                                                         crypto::RandomSource& rng, std::uint64_t now_ms) noexcept;
+
 // The same at the wall clock's now, for commands that sync afterwards.
 void refresh_prekeys(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng);
 

@@ -8,6 +8,7 @@
 #include "cli/prekey_refresh.hpp"
 #include "cli/rekey_check.hpp"
 #include "cli/text_format.hpp"
+#include "cli/timer_tick.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/log/log.hpp"
 #include "core/peers/peer_store.hpp"
@@ -20,15 +21,6 @@
 namespace tumar::cli {
 
 namespace {
-
-// For serve's timer: says nothing about what failed beyond that it did
-// (an exception's text is not ours to vet), and cannot throw itself.
-void log_timer_failure() noexcept {
-  try {
-    log::debug("a periodic task of the node failed; it is tried again at the next tick");
-  } catch (...) {
-  }
-}
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:7420";
@@ -108,10 +100,10 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
         admitted_flush.expires_after(std::chrono::milliseconds(100));
         admitted_flush.async_wait([&](const net::error_code& ec) {
           if (ec) return;
-          // No exception may leave a completion handler: it would unwind
-          // through Asio's run loop and stop the node. Logged; the next tick
-          // runs as usual (anything already stored goes out with the next sync).
-          try {
+          // No exception may leave a completion handler (cli/timer_tick.hpp).
+          // A failed tick is logged and the next runs as usual (anything
+          // already stored goes out with the next sync).
+          run_timer_tick([&] {
             auto written = gate.take_written();
             if (!written.empty()) service.flood(written);
             if (++ticks % 20 == 0) {
@@ -125,16 +117,10 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
                 std::fflush(stdout);
                 service.flood(rekeyed.envelopes);
               }
-              if (const auto now = wall_clock_ms(); prekey_schedule.due(now)) {
-                prekey_schedule.refreshed(now);
-                auto bundles = refresh_prekeys(replica, prof->identity(), rng, now);
-                if (!bundles.empty()) service.flood(bundles);
-              }
+              auto bundles = serve_prekey_tick(prekey_schedule, replica, prof->identity(), rng, wall_clock_ms());
+              if (!bundles.empty()) service.flood(bundles);
             }
-          } catch (...) {
-            log_timer_failure();
-          }
-          flush_admitted();
+          }, flush_admitted);
         });
       };
       net::StopReason reason = node.run([&] {

@@ -233,9 +233,19 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
     return Handled::kRead;
   }
 
-  auto ours = prekeys_.load(net);
-  if (!ours) return tl::unexpected(ours.error());
-  auto accepted = ratchet::accept_initial(me_, ours->signed_prekeys, ours->one_time_prekeys, message, ad_of(net));
+  auto signed_prekeys = prekeys_.signed_prekeys(net);
+  if (!signed_prekeys) return tl::unexpected(signed_prekeys.error());
+  // Only the one-time prekey the header names is read, so the retired ones
+  // kept for 14 days cost nothing here. A store failure is kept apart from
+  // a bad message: it must not mark a readable message unreadable.
+  std::optional<core::Error> store_failure;
+  const ratchet::OneTimePrekeyLookup one_time = [&](std::uint32_t id) {
+    auto found = prekeys_.one_time(net, id);
+    if (!found) store_failure = found.error();
+    return found;
+  };
+  auto accepted = ratchet::accept_initial(me_, *signed_prekeys, one_time, message, ad_of(net));
+  if (store_failure) return tl::unexpected(*store_failure);
   if (!accepted) return Handled::kUnreadable;
   // X3DH proved who holds the keys; the directory says whether that person
   // belongs here (the X25519 key must be the one a lead admitted).

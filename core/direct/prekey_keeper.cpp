@@ -45,14 +45,26 @@ core::Result<Row> read_row(store::Statement& st) {
   return r;
 }
 
-// Signed prekeys newest first, then one-time prekeys by sender.
+// Signed prekeys newest first, then dedicated one-time prekeys. Newest is
+// the highest id (ids only grow), not the latest created_at: a key made
+// while the clock ran fast would otherwise stay "current" after one made
+// once the clock was put right. Retired one-time prekeys are left out:
+// ensure() only deletes them, by age, in SQL, so however many there are
+// they are never read here.
 core::Result<std::vector<Row>> rows(store::Database& db, const network::NetworkId& net) {
   return collect<Row>(prepare_bound(db,
                                     "SELECT id, signed, sender, public_key, signature, created_at FROM dm_prekey "
-                                    "WHERE network_id = ?1 ORDER BY signed DESC, created_at DESC, id DESC, sender",
+                                    "WHERE network_id = ?1 AND (signed = 1 OR sender IS NOT NULL) "
+                                    "ORDER BY signed DESC, id DESC",
                                     net),
                       read_row);
 }
+
+// A time stored ahead of now was written while the clock ran fast. Its age
+// cannot be known, so it counts as old: otherwise, once the clock is put
+// right, nothing would rotate or be deleted until real time caught up with
+// it (SECURITY.md promises rotation at most an hour late).
+bool at_least(std::int64_t now, std::int64_t since, std::int64_t age) { return since > now || now - since >= age; }
 
 core::Result<void> insert(store::Database& db, const network::NetworkId& net, std::uint32_t id,
                           const std::optional<identity::IdentityKey>& sender, const ratchet::PublicKey& pub,
@@ -109,7 +121,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
     if (r.is_signed) { current = &r; break; }
   }
   std::optional<Row> fresh_spk;
-  if (!current || now - current->created_at >= ms(ratchet::kSignedPrekeyRotation)) {
+  if (!current || at_least(now, current->created_at, ms(ratchet::kSignedPrekeyRotation))) {
     auto id = next_id(net);
     if (!id) return tl::unexpected(id.error());
     auto spk = ratchet::generate_signed_prekey(me_, *id, rng_);
@@ -124,7 +136,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   std::int64_t successor_born = fresh_spk ? now : (current ? current->created_at : now);
   for (const auto& r : *existing) {
     if (!r.is_signed || (!fresh_spk && &r == current)) continue;
-    if (now - successor_born >= ms(ratchet::kSignedPrekeyRetention)) {
+    if (at_least(now, successor_born, ms(ratchet::kSignedPrekeyRetention))) {
       if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
                            static_cast<std::int64_t>(r.id));
           !d) {
@@ -185,20 +197,14 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
     changed = true;
   }
   // Retired one-time prekeys are kept as long as a retired signed prekey
-  // (X3DH §4.4 forward secrecy against a later seizure), and at most
-  // kMaxRetiredOneTimePrekeys of them, newest kept.
+  // (X3DH §4.4 forward secrecy against a later seizure), and no fewer: see
+  // prekey_keeper.hpp for why there is no count limit. Retired at now - 14
+  // days exactly is gone; 1 ms younger is kept. One retired in the future
+  // (a fast clock) is deleted, as at_least() says.
   if (auto r = execute(db,
                        "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND "
-                       "created_at <= ?2",
-                       net, now - ms(ratchet::kSignedPrekeyRetention));
-      !r) {
-    return tl::unexpected(r.error());
-  }
-  if (auto r = execute(db,
-                       "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND id NOT IN "
-                       "(SELECT id FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL "
-                       "ORDER BY created_at DESC, id DESC LIMIT ?2)",
-                       net, static_cast<std::int64_t>(kMaxRetiredOneTimePrekeys));
+                       "(created_at <= ?2 OR created_at > ?3)",
+                       net, now - ms(ratchet::kSignedPrekeyRetention), now);
       !r) {
     return tl::unexpected(r.error());
   }
@@ -245,7 +251,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
 core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
   auto st = prepare_bound(replica_.store().database(),
                           "SELECT id, signed, sender, public_key, signature, private_key FROM dm_prekey "
-                          "WHERE network_id = ?1 ORDER BY signed DESC, created_at DESC, id DESC",
+                          "WHERE network_id = ?1 ORDER BY signed DESC, id DESC",
                           net);
   if (!st) return tl::unexpected(st.error());
   OurPrekeys out;
@@ -267,6 +273,47 @@ core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
     }
   }
   return out;
+}
+
+core::Result<std::vector<ratchet::SignedPrekeyPair>> PrekeyKeeper::signed_prekeys(const network::NetworkId& net) {
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT id, public_key, signature, private_key FROM dm_prekey "
+                          "WHERE network_id = ?1 AND signed = 1 ORDER BY id DESC",
+                          net);
+  if (!st) return tl::unexpected(st.error());
+  std::vector<ratchet::SignedPrekeyPair> out;
+  while (true) {
+    auto row = st->step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    ratchet::PublicKey pub{};
+    auto secret = st->column_blob(3);
+    if (!store::column_array(*st, 1, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+    ratchet::SignedPrekeyPair p{
+        ratchet::SignedPrekeyPublic{static_cast<std::uint32_t>(st->column_int64(0)), pub, {}},
+        ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))};
+    if (!store::column_array(*st, 2, p.pub.signature)) return tl::unexpected(damaged());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+core::Result<std::optional<ratchet::OneTimePrekeyPair>> PrekeyKeeper::one_time(const network::NetworkId& net,
+                                                                               std::uint32_t id) {
+  // By primary key: one row read however many retired keys are kept.
+  auto st = prepare_bound(replica_.store().database(),
+                          "SELECT public_key, private_key FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
+                          net, static_cast<std::int64_t>(id));
+  if (!st) return tl::unexpected(st.error());
+  auto row = st->step();
+  if (!row) return tl::unexpected(row.error());
+  if (!*row) return std::optional<ratchet::OneTimePrekeyPair>{};
+  ratchet::PublicKey pub{};
+  auto secret = st->column_blob(1);
+  if (!store::column_array(*st, 0, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+  return std::optional<ratchet::OneTimePrekeyPair>(ratchet::OneTimePrekeyPair{
+      ratchet::OneTimePrekeyPublic{id, pub},
+      ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))});
 }
 
 core::Result<void> PrekeyKeeper::consume_one_time(const network::NetworkId& net, std::uint32_t id) {

@@ -32,12 +32,18 @@
 
 namespace tumar::direct {
 
-// Retired one-time prekeys kept at most per network, oldest deleted first:
-// bounds what a burst of new conversations (each retires a whole set) makes
-// every accept_initial load. A first message made with a key dropped early
-// can no longer be read; its sender's next message after a reply is unaffected.
-inline constexpr std::size_t kMaxRetiredOneTimePrekeys = 4 * network::kMaxDedicatedPrekeys;
-static_assert(kMaxRetiredOneTimePrekeys >= network::kMaxDedicatedPrekeys);
+// Retired one-time prekeys are limited by age only (kSignedPrekeyRetention),
+// never by count: a count cap would let one member who writes first over
+// and over (each time forcing a replacement, which retires one key per
+// member) push out a key another member's first message, still in transit,
+// was made with, and that message could never be read. The rows this leaves
+// are at most members x replacements within 14 days; a replacement needs a
+// used or missing dedicated key and happens only in ensure(), which `serve`
+// runs hourly and other commands once each, so about 336 replacements plus
+// one per command run. For 50 members that is some 20,000 rows of ~150
+// bytes. They cost nothing per message: accept_initial loads only the one
+// one-time prekey its header names (one_time()), and ensure() reads no
+// retired row.
 
 struct OurPrekeys {
   std::vector<ratchet::SignedPrekeyPair> signed_prekeys;   // current first, then retained
@@ -54,8 +60,16 @@ class PrekeyKeeper {
   // it wrote, to push to peers. Nothing if we are not a current member.
   core::Result<std::optional<network::Written>> ensure(const network::NetworkId& net, std::uint64_t now_ms);
 
-  // Everything accept_initial may need.
+  // Every private prekey we hold in `net` (tests and inspection; reading
+  // messages uses signed_prekeys() and one_time(), which do not load every
+  // retired key).
   core::Result<OurPrekeys> load(const network::NetworkId& net);
+
+  // The current signed prekey and the retained ones, current first.
+  core::Result<std::vector<ratchet::SignedPrekeyPair>> signed_prekeys(const network::NetworkId& net);
+
+  // The one-time prekey `id` (dedicated or retired), if we still hold it.
+  core::Result<std::optional<ratchet::OneTimePrekeyPair>> one_time(const network::NetworkId& net, std::uint32_t id);
 
   // Deletes a one-time prekey once an initial message has used it.
   core::Result<void> consume_one_time(const network::NetworkId& net, std::uint32_t id);

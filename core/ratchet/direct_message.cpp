@@ -22,29 +22,45 @@ core::Result<RatchetSession> start_session(const identity::LocalIdentity& me, co
 
 core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                              std::span<const SignedPrekeyPair> signed_prekeys,
-                                             std::span<const OneTimePrekeyPair> one_time_prekeys,
+                                             const OneTimePrekeyLookup& one_time_prekey,
                                              std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad) {
   const auto parsed = parse_message(message);
   if (!parsed || parsed->type != MessageType::kInitial) return undecryptable();
   auto opened = open_x3dh_header(parsed->x3dh_sealed, signed_prekeys);
   if (!opened) return tl::unexpected(opened.error());
-  const OneTimePrekeyPair* opk = nullptr;
+  std::optional<OneTimePrekeyPair> opk;
   if (opened->header.one_time_prekey_id != kNoPrekeyId) {
-    for (const auto& candidate : one_time_prekeys) {
-      if (candidate.pub.id == opened->header.one_time_prekey_id) opk = &candidate;
-    }
+    auto found = one_time_prekey(opened->header.one_time_prekey_id);
+    if (!found) return tl::unexpected(found.error());
     // Used and deleted already: this is a replay of an initial message (or
     // its session was deleted). Refused rather than run without DH4.
-    if (opk == nullptr) return undecryptable();
+    if (!*found) return undecryptable();
+    opk = std::move(*found);
   }
   const SignedPrekeyPair& spk = signed_prekeys[opened->signed_prekey_index];
-  auto secrets = x3dh_respond(me, spk, opk, opened->header);
+  auto secrets = x3dh_respond(me, spk, opk ? &*opk : nullptr, opened->header);
   if (!secrets) return tl::unexpected(secrets.error());
   auto session = RatchetSession::init_bob(std::move(*secrets), spk);
   auto plaintext = session.decrypt(message, ad);
   if (!plaintext) return tl::unexpected(plaintext.error());
   return AcceptedSession{std::move(session), opened->sender, std::move(*plaintext), spk.pub.id,
                          opk ? std::optional<std::uint32_t>(opk->pub.id) : std::nullopt};
+}
+
+core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
+                                             std::span<const SignedPrekeyPair> signed_prekeys,
+                                             std::span<const OneTimePrekeyPair> one_time_prekeys,
+                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad) {
+  const OneTimePrekeyLookup in_hand =
+      [one_time_prekeys](std::uint32_t id) -> core::Result<std::optional<OneTimePrekeyPair>> {
+    for (const auto& candidate : one_time_prekeys) {
+      if (candidate.pub.id == id) {
+        return std::optional<OneTimePrekeyPair>(OneTimePrekeyPair{candidate.pub, Key::copy_of(candidate.private_key.span())});
+      }
+    }
+    return std::optional<OneTimePrekeyPair>{};
+  };
+  return accept_initial(me, signed_prekeys, in_hand, message, ad);
 }
 
 core::Result<Routing> route_message(std::span<const RatchetSession* const> sessions,

@@ -14,6 +14,7 @@
 // Nothing here does I/O; sessions are stored with session_codec.hpp.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 
@@ -42,11 +43,26 @@ struct AcceptedSession {
   std::optional<std::uint32_t> used_one_time_prekey;
 };
 
+// Bob's one-time prekey with this id, looked up only once the X3DH header
+// has opened and named it: nullopt if there is none (used already, or
+// deleted after retention). An error (the store could not be read) is
+// returned by accept_initial as it is, so a caller can tell it from a bad
+// message.
+using OneTimePrekeyLookup = std::function<core::Result<std::optional<OneTimePrekeyPair>>(std::uint32_t id)>;
+
 // Bob: opens an initial message's X3DH header with one of signed_prekeys
 // (current and retained), runs X3DH with the one-time prekey it names, and
 // decrypts the message. Errc::kRefused if it does not open, names a one-time
-// prekey not in one_time_prekeys (used already: a replayed initial message),
-// or does not decrypt; Errc::kLimit as RatchetSession::decrypt.
+// prekey the lookup does not find (used already: a replayed initial
+// message), or does not decrypt; Errc::kLimit as RatchetSession::decrypt.
+// The lookup is asked for at most one id, so what it costs does not grow
+// with how many one-time prekeys Bob keeps.
+[[nodiscard]] core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
+                                                           std::span<const SignedPrekeyPair> signed_prekeys,
+                                                           const OneTimePrekeyLookup& one_time_prekey,
+                                                           std::span<const std::uint8_t> message,
+                                                           std::span<const std::uint8_t> ad);
+// The same with every one-time prekey in hand (tests, fuzzing).
 [[nodiscard]] core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                                            std::span<const SignedPrekeyPair> signed_prekeys,
                                                            std::span<const OneTimePrekeyPair> one_time_prekeys,

@@ -1,6 +1,7 @@
 // `serve` refreshes direct-message prekeys while it runs (cli/prekey_refresh):
 // when a refresh is due, and what a node serving for three weeks ends up
-// with when its timer drives the refresh (a virtual clock, no waiting).
+// with when serve's own tick (serve_prekey_tick) drives the refresh (a
+// virtual clock, no waiting), including a refresh that fails.
 
 #include "cli/prekey_refresh.hpp"
 
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "core/direct/prekey_keeper.hpp"
+#include "core/store/statement.hpp"
 #include "tests/core/network/network_fixture.hpp"
 
 namespace tumar::cli {
@@ -54,10 +56,7 @@ TEST_F(ServePrekeyRefreshTest, ServingForWeeksRotatesAndPrunesTheSignedPrekey) {
   born[current] = start;
   std::size_t published = 0;
   for (std::uint64_t now = start; now <= start + 22 * kDay; now += 5 * network::test::kMinute) {
-    if (schedule.due(now)) {
-      schedule.refreshed(now);
-      published += refresh_prekeys(a->replica(), a->me(), a->rng(), now).size();
-    }
+    published += serve_prekey_tick(schedule, a->replica(), a->me(), a->rng(), now).size();
     const auto ours = keeper.load(net);
     ASSERT_TRUE(ours);
     const std::uint32_t id = ours->signed_prekeys.at(0).pub.id;
@@ -80,6 +79,40 @@ TEST_F(ServePrekeyRefreshTest, ServingForWeeksRotatesAndPrunesTheSignedPrekey) {
   const auto end = keeper.load(net);
   ASSERT_TRUE(end);
   EXPECT_EQ(end->signed_prekeys.size(), 3u) << "current and the two retired within 14 days; the first is gone";
+}
+
+}  // namespace
+}  // namespace tumar::cli
+
+namespace tumar::cli {
+namespace {
+
+// A refresh that fails (here: the database is in another transaction, as
+// when another command holds it) is not counted as done: the next tick, 2 s
+// later, tries again instead of an hour later.
+TEST_F(ServePrekeyRefreshTest, AFailedRefreshIsRetriedAtTheNextTick) {
+  auto a = node(1), b = node(2);
+  const auto net = found(*a, b->pub(), network::Role::kMember);
+  const std::uint64_t start = kT0 + 10 * network::test::kMinute;
+  ASSERT_FALSE(refresh_prekeys(a->replica(), a->me(), a->rng(), start).empty());
+  PrekeyRefreshSchedule schedule(start);
+  direct::PrekeyKeeper keeper(a->replica(), a->me(), a->rng());
+  const std::uint32_t first = keeper.signed_prekeys(net)->at(0).pub.id;
+
+  const std::uint64_t due = start + 7 * kDay;  // the signed prekey is due to rotate
+  {
+    auto busy = store::Transaction::begin(a->store().database());
+    ASSERT_TRUE(busy);
+    EXPECT_TRUE(serve_prekey_tick(schedule, a->replica(), a->me(), a->rng(), due).empty());
+    ASSERT_TRUE(busy->rollback());
+  }
+  EXPECT_EQ(keeper.signed_prekeys(net)->at(0).pub.id, first) << "nothing happened";
+  EXPECT_TRUE(schedule.due(due + 2000)) << "the failed refresh is not recorded";
+  EXPECT_FALSE(serve_prekey_tick(schedule, a->replica(), a->me(), a->rng(), due + 2000).empty())
+      << "the next tick refreshes and returns the new bundle to flood";
+  EXPECT_NE(keeper.signed_prekeys(net)->at(0).pub.id, first) << "rotated";
+  EXPECT_FALSE(schedule.due(due + 2001)) << "and now the hour starts";
+  EXPECT_TRUE(serve_prekey_tick(schedule, a->replica(), a->me(), a->rng(), due + 4000).empty()) << "not due";
 }
 
 }  // namespace

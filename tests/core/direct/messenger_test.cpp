@@ -14,6 +14,7 @@
 #include "core/network/envelope.hpp"
 #include "core/network/payload_codec.hpp"
 #include "core/network/recipient_tag.hpp"
+#include "core/store/bind.hpp"
 
 namespace tumar::direct {
 namespace {
@@ -291,6 +292,108 @@ TEST_F(MessengerTest, TheSignedPrekeyRotatesWeeklyAndTheOldOneIsWipedTwoWeeksLat
   ASSERT_TRUE(messenger(*b_).prekeys().ensure(net_, kT0 + 3 * week + 12 * kMinute));
   EXPECT_EQ(messenger(*b_).prekeys().load(net_)->signed_prekeys.size(), 2u)
       << "rotated again; the first one, retired two weeks ago, is gone";
+}
+
+// Bota's prekeys as time passes and members write first (core/direct/prekey_keeper).
+class PrekeyKeeperTest : public MessengerTest {
+ protected:
+  PrekeyKeeper keeper() { return PrekeyKeeper(b_->replica(), b_->me(), b_->rng()); }
+
+  // The id of the one-time prekey Bota holds dedicated to `sender`.
+  std::uint32_t dedicated_id(const identity::IdentityKey& sender) {
+    auto st = store::prepare_bound(b_->store().database(),
+                                   "SELECT id FROM dm_prekey WHERE network_id = ?1 AND sender = ?2", net_, sender);
+    EXPECT_TRUE(st);
+    auto row = st->step();
+    EXPECT_TRUE(row && *row) << "no dedicated prekey";
+    return static_cast<std::uint32_t>(st->column_int64(0));
+  }
+
+  bool holds_one_time(std::uint32_t id) {
+    auto k = keeper().one_time(net_, id);
+    EXPECT_TRUE(k);
+    return k && k->has_value();
+  }
+
+  std::uint32_t current_signed_id() {
+    auto spk = keeper().signed_prekeys(net_);
+    EXPECT_TRUE(spk && !spk->empty());
+    return spk->at(0).pub.id;
+  }
+
+  // Aigerim has written to Bota first (her dedicated prekey is used); Bota's
+  // node then refreshes at `at`, which replaces every member's prekey and
+  // retires Dana's.
+  void aigerim_writes_first_then_refresh(std::uint64_t at) {
+    ASSERT_TRUE(keeper().consume_one_time(net_, dedicated_id(a_->key())));
+    auto w = keeper().ensure(net_, at);
+    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(w->has_value()) << "a replacement is published";
+  }
+};
+
+// One member writing first over and over (each time forcing a replacement)
+// must not push out a retired key another member's first message, still in
+// transit, was made with. 2,100 replacements each retire Dana's key: more
+// than the 2,048 a count cap once kept.
+TEST_F(PrekeyKeeperTest, ABurstOfReplacementsDoesNotCutTheRetentionShort) {
+  const std::uint32_t danas = dedicated_id(d_->key());
+  const Written in_transit = send(*d_, *b_, "Dana here, on a slow link", kT1);
+  constexpr std::uint64_t kReplacements = 2100;
+  for (std::uint64_t i = 0; i < kReplacements; ++i) aigerim_writes_first_then_refresh(kT1 + 1 + i * kMinute);
+  EXPECT_TRUE(holds_one_time(danas)) << "retired " << kReplacements << " minutes ago, well within 14 days";
+  const std::uint64_t later = kT1 + (kReplacements + 1) * kMinute;
+  feed(*b_, in_transit.envelopes, later);
+  auto r = receive(*b_, later + 1);
+  EXPECT_EQ(r.received, 1u) << "a first message made with a retired key still opens within retention";
+  EXPECT_EQ(r.unreadable, 0u);
+  EXPECT_EQ(history(*b_, d_->key()).size(), 1u);
+  EXPECT_FALSE(holds_one_time(danas)) << "used, so deleted";
+}
+
+// Kept exactly 14 days after it was retired: there 1 ms before, gone at 14 days.
+TEST_F(PrekeyKeeperTest, ARetiredOneTimePrekeyIsKeptFourteenDaysToTheMillisecond) {
+  const std::uint32_t danas = dedicated_id(d_->key());
+  aigerim_writes_first_then_refresh(kT1);
+  ASSERT_TRUE(holds_one_time(danas)) << "retired, not deleted";
+  ASSERT_TRUE(keeper().ensure(net_, kT1 + 14 * kDay - 1));
+  EXPECT_TRUE(holds_one_time(danas)) << "14 days minus 1 ms";
+  ASSERT_TRUE(keeper().ensure(net_, kT1 + 14 * kDay));
+  EXPECT_FALSE(holds_one_time(danas)) << "14 days";
+}
+
+// Bota's clock ran a year fast while her node refreshed, then was put right.
+// The signed prekey made "next year" must rotate at the next refresh, and go
+// on rotating weekly, not wait a year.
+TEST_F(PrekeyKeeperTest, AFastClockDoesNotHoldUpRotation) {
+  const std::uint64_t fast = kT1 + 365 * kDay;
+  const std::uint32_t first = current_signed_id();
+  ASSERT_TRUE(keeper().ensure(net_, fast));
+  const std::uint32_t made_fast = current_signed_id();
+  ASSERT_NE(made_fast, first) << "a year on, as the clock said";
+  const std::uint64_t right = kT1 + 60 * kMinute;
+  ASSERT_TRUE(keeper().ensure(net_, right));
+  const std::uint32_t after = current_signed_id();
+  EXPECT_NE(after, made_fast) << "rotated once the clock was put right";
+  auto spk = keeper().signed_prekeys(net_);
+  ASSERT_TRUE(spk);
+  ASSERT_EQ(spk->size(), 2u) << "the current one and the one made fast, retained 14 days from now";
+  EXPECT_EQ(spk->at(1).pub.id, made_fast);
+  ASSERT_TRUE(keeper().ensure(net_, right + 7 * kDay - 1));
+  EXPECT_EQ(current_signed_id(), after);
+  ASSERT_TRUE(keeper().ensure(net_, right + 7 * kDay));
+  EXPECT_NE(current_signed_id(), after) << "weekly again";
+}
+
+// A one-time prekey retired while the clock ran fast is deleted once it is
+// put right, not kept until real time reaches its stamp plus 14 days.
+TEST_F(PrekeyKeeperTest, AFastClockDoesNotHoldUpDeletion) {
+  const std::uint32_t danas = dedicated_id(d_->key());
+  aigerim_writes_first_then_refresh(kT1 + 365 * kDay);
+  ASSERT_TRUE(holds_one_time(danas));
+  ASSERT_TRUE(keeper().ensure(net_, kT1 + 60 * kMinute));
+  EXPECT_FALSE(holds_one_time(danas));
+  EXPECT_TRUE(holds_one_time(dedicated_id(d_->key()))) << "the key Dana may use now is kept";
 }
 
 TEST_F(MessengerTest, ARemovedMemberCannotStartAConversation) {
