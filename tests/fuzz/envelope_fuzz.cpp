@@ -2,9 +2,10 @@
 // object from a peer goes through (core/network/envelope.hpp). Invariants:
 // no crash; anything parse_envelope accepts is the canonical encoding of
 // what it decoded (re-encoding the header and envelope gives the input
-// back), is within the size limits, names a recipient only on a grant and
-// a network id on everything but a genesis; its id is BLAKE2b-256 of the
-// input; verify agrees with parse-then-verify.
+// back), is within the size limits, names a recipient only on a grant or a
+// direct message (its tag) and a network id on everything but a genesis;
+// its id is BLAKE2b-256 of the input; verify agrees with
+// parse-then-verify.
 // Seeds: tests/fuzz/corpus/envelope/ (written by NetworkFuzzSeeds.*).
 
 #include <cstdint>
@@ -28,7 +29,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parsed->id() != object_id(input)) std::abort();
   if (!std::equal(parsed->bytes().begin(), parsed->bytes().end(), data, data + size)) std::abort();
   const Header& h = parsed->header();
-  if ((h.kind == Kind::kEpochGrant) != h.recipient.has_value()) std::abort();
+  // A grant names its grantee, a direct message a recipient tag; nothing else names one.
+  if ((h.kind == Kind::kEpochGrant || h.kind == Kind::kDirect) != h.recipient.has_value()) std::abort();
   if ((h.kind == Kind::kGenesis) == h.network_id.has_value()) std::abort();
   if (h.kind == Kind::kGenesis && (h.epoch != 0 || parsed->network() != parsed->id())) std::abort();
   if (h.epoch > INT64_MAX || h.timestamp_ms > INT64_MAX) std::abort();
