@@ -36,6 +36,9 @@ namespace tumar::network {
 
 inline constexpr std::size_t kMaxPendingObjects = 4096;
 inline constexpr std::size_t kMaxPendingBytes = 32u << 20;
+// Passes over the pending objects a batch may run before its end, when a
+// key grant to us arrives while we hold no key (replica.cpp says why).
+inline constexpr std::size_t kEarlyPassesPerBatch = 2;
 
 struct ReplicaCounters {
   std::uint64_t accepted = 0;
@@ -91,8 +94,11 @@ class NetworkReplica final : public sync::Replica {
   // One object, inside the caller's transaction.
   // What an object's arrival makes worth judging again.
   enum class Retry { kNone, kBootstrap, kAll };
-  core::Result<sync::IngestResult> ingest_one(std::span<const std::uint8_t> bytes, std::uint64_t now_ms,
-                                              Retry& retry);
+  // Signatures are checked for a whole batch before any of it is judged.
+  static std::vector<core::Result<VerifiedEnvelope>> verify_all(std::span<const std::vector<std::uint8_t>> envelopes);
+  core::Result<std::vector<sync::IngestResult>> ingest_verified(std::span<core::Result<VerifiedEnvelope>> envelopes,
+                                                                std::uint64_t now_ms);
+  core::Result<sync::IngestResult> ingest_one(core::Result<VerifiedEnvelope> env, std::uint64_t now_ms, Retry& retry);
   core::Result<Decision> judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_grant(const VerifiedEnvelope& env, std::uint64_t now_ms);
@@ -108,10 +114,10 @@ class NetworkReplica final : public sync::Replica {
   std::optional<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> open_grant(const VerifiedEnvelope& env);
   // Judges the pending objects again until a pass makes no progress. With
   // kBootstrap the first pass judges only genesis and admission objects
-  // (all that a pending grant's keys may open).
+  // (all that a pending grant's keys may open), and `also` if given.
   core::Result<void> retry_pending(std::uint64_t now_ms,
                                    std::vector<std::pair<NetworkId, std::vector<std::uint8_t>>>& released,
-                                   Retry scope);
+                                   Retry scope, const ObjectId* also = nullptr);
   // Queues an object that cannot be judged yet, dropping the oldest past
   // the limits. kBootstrap if it is a grant to us offering keys for a
   // network we hold no key for: its keys may open the genesis and the

@@ -97,6 +97,29 @@ TEST_F(PendingTest, ResendingOnePendingObjectDoesNotEvictOthers) {
   EXPECT_EQ(snapshot(*fresh, net_), snapshot(*a_, net_));
 }
 
+TEST_F(PendingTest, AJoiningMembersFirstBatchLargerThanTheQueueIsStoredWhole) {
+  // A network's history, oldest first as a sync fetches it: the genesis,
+  // B's admission and key grant, then more notes than the pending queue
+  // holds. All of it arrives at B's fresh node in one batch. The grant
+  // settles what it waits for at once, so the notes are accepted as they
+  // come, none waits, and the genesis is never pushed out of the queue.
+  for (std::size_t i = 0; i < kMaxPendingObjects + 50; ++i) {
+    ASSERT_TRUE(a_->author().add_note(net_, {"Note " + std::to_string(i), "body", {}, "", "", 0, 0},
+                                      kT0 + 8 * kMinute + i));
+  }
+  auto fresh = node(2);
+  fresh->join(net_);
+  const Log history = everything(*a_);
+  auto r = fresh->replica().ingest_batch(history, kT0 + kDay);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*fresh->store().object_count(net_), history.size());
+  EXPECT_EQ(fresh->replica().counters().dropped_pending, 0u);
+  // Only what came before the grant waited: the genesis, A's profile and
+  // first notes, the broadcast, B's admission, and the grant itself.
+  EXPECT_LE(fresh->replica().counters().pending, 10u);
+  EXPECT_EQ(snapshot(*fresh, net_), snapshot(*a_, net_));
+}
+
 TEST_F(PendingTest, ReleasedObjectsAreReportedWithTheirOwnNetwork) {
   // The sync layer floods a result's released objects to the peers of that
   // result's network: an object of another network must not ride along.
