@@ -125,18 +125,21 @@ InitiatorRounds::Transferring InitiatorRounds::transfer_plan(const Reconciling& 
 }
 
 void InitiatorRounds::ask_more(SyncContext& ctx, const NetworkId& id, Transferring& t, SyncOutput& out) {
-  if (t.want_outstanding) return;
-  std::vector<ObjectId> ask;
-  while (ask.size() < ctx.limits.want_batch && t.next_need < t.needs.size()) {
-    const ObjectId& need = t.needs[t.next_need++];
-    if (!ctx.seen.contains(need)) ask.push_back(need);  // the peer pushed it meanwhile
+  const std::size_t window = std::clamp<std::size_t>(ctx.limits.wants_in_flight, 1, kMaxWantsInFlight);
+  while (t.wants.size() < window) {
+    std::vector<ObjectId> ask;
+    while (ask.size() < ctx.limits.want_batch && t.next_need < t.needs.size()) {
+      const ObjectId& need = t.needs[t.next_need++];
+      if (!ctx.seen.contains(need)) ask.push_back(need);  // the peer pushed it meanwhile
+    }
+    if (ask.empty()) return;
+    out.send.push_back(want_message(id, ask));
+    std::sort(ask.begin(), ask.end());
+    Transferring::Want want;
+    want.answer_budget = ask.size();
+    want.asked = std::move(ask);
+    t.wants.push_back(std::move(want));
   }
-  if (ask.empty()) return;
-  out.send.push_back(want_message(id, ask));
-  std::sort(ask.begin(), ask.end());
-  t.answer_budget = ask.size();
-  t.asked = std::move(ask);
-  t.want_outstanding = true;
 }
 
 core::Result<void> InitiatorRounds::pump(SyncContext& ctx, const NetworkId& id, Network& net, Instant now,
@@ -146,7 +149,7 @@ core::Result<void> InitiatorRounds::pump(SyncContext& ctx, const NetworkId& id, 
   if (!t.have_outstanding) {
     if (auto r = send_haves(ctx, id, t, out); !r) return r;
   }
-  if (t.want_outstanding || t.have_outstanding) {
+  if (!t.wants.empty() || t.have_outstanding) {
     net.waiting_since = now;
     return {};
   }
@@ -218,34 +221,35 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
     case proto::Objects::ANSWER:
     case proto::Objects::ANSWER_END: {
       auto* t = std::get_if<Transferring>(&net->phase);
-      if (t == nullptr || !t->want_outstanding) return misbehaved("The peer sent objects nobody asked for.");
+      if (t == nullptr || t->wants.empty()) return misbehaved("The peer sent objects nobody asked for.");
+      Transferring::Want& want = t->wants.front();
       const auto count = static_cast<std::size_t>(objects.envelopes_size());
-      if (count > t->answer_budget) return misbehaved("The peer answered with more objects than were asked for.");
-      t->answer_budget -= count;
-      auto admit = [t](const ObjectId& oid) -> core::Result<void> {
-        auto it = std::lower_bound(t->asked.begin(), t->asked.end(), oid);
-        if (it == t->asked.end() || *it != oid) return misbehaved("The peer sent an object that was not asked for.");
-        t->asked.erase(it);
+      if (count > want.answer_budget) return misbehaved("The peer answered with more objects than were asked for.");
+      want.answer_budget -= count;
+      auto admit = [&want](const ObjectId& oid) -> core::Result<void> {
+        auto it = std::lower_bound(want.asked.begin(), want.asked.end(), oid);
+        if (it == want.asked.end() || *it != oid) return misbehaved("The peer sent an object that was not asked for.");
+        want.asked.erase(it);
         return {};
       };
       if (auto r = receive_objects(ctx, objects, t->received, admit); !r) return r;
       net->waiting_since = now;
+      if (objects.kind() == proto::Objects::ANSWER_END) {
+        // The answer is complete. Ids the peer did not send (it no longer
+        // has them) are left to the next round. The next WantObjects goes
+        // out before what waits is stored (it is sent with this call's
+        // output, and the peer works on it meanwhile).
+        t->wants.pop_front();
+        ask_more(ctx, id, *t, out);
+      }
       const bool full =
           t->received.size() >= ctx.limits.ingest_batch || t->received.bytes >= ctx.limits.ingest_batch_bytes;
-      if (full) {
+      // Nothing more to ask: store what waits before the transfer can end.
+      const bool last = t->wants.empty();
+      if (full || last) {
         if (auto r = ingest_received(ctx, id, t->received, now_unix_ms, out); !r) return r;
       }
       if (objects.kind() == proto::Objects::ANSWER) return {};
-      // The answer is complete. Ids the peer did not send (it no longer
-      // has them) are left to the next round.
-      t->want_outstanding = false;
-      t->asked.clear();
-      t->answer_budget = 0;
-      ask_more(ctx, id, *t, out);
-      if (!t->want_outstanding) {
-        // Nothing more to ask: store what waits before the transfer can end.
-        if (auto r = ingest_received(ctx, id, t->received, now_unix_ms, out); !r) return r;
-      }
       return pump(ctx, id, *net, now, out);
     }
     default: return misbehaved("The node sent objects only a dialler sends.");

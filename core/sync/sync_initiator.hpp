@@ -63,9 +63,13 @@ class InitiatorRounds {
   struct Transferring {
     std::vector<ObjectId> needs;  // in the order reconciliation found them
     std::size_t next_need = 0;
-    std::vector<ObjectId> asked;  // sorted: the outstanding WantObjects' ids not yet received
-    std::size_t answer_budget = 0;  // envelopes its answer may still carry
-    bool want_outstanding = false;
+    // Outstanding WantObjects, oldest first: the peer answers them in
+    // order, so objects arriving now answer the front one.
+    struct Want {
+      std::vector<ObjectId> asked;  // sorted: its ids not yet received
+      std::size_t answer_budget = 0;  // envelopes its answer may still carry
+    };
+    std::deque<Want> wants;
     // Answers received and not yet stored (limits.ingest_batch says why).
     // Only ever non-empty while a WantObjects is outstanding: the last
     // answer of a transfer is stored before anything else happens.

@@ -48,6 +48,8 @@ static_assert(kMaxNegentropyLen + 34 + 4 + 4 <= session::kDefaultMaxMessageLen /
 static_assert(kMaxNegentropyLen >= reconcile::kMinFrameSizeLimit);
 static_assert(kMaxWantIds * (kIdLen + 2) + 34 + 4 <= 4096, "a WantObjects message is small");
 
+inline constexpr std::size_t kMaxWantsInFlight = 64;
+
 struct SyncLimits {
   // Frame size limit handed to Negentropy: no Reconcile we send carries more.
   std::size_t negentropy_frame_limit = 60000;
@@ -66,6 +68,13 @@ struct SyncLimits {
   // meanwhile loses it, and the next sync fetches it again.
   std::size_t ingest_batch = 4096;
   std::size_t ingest_batch_bytes = std::size_t{4} << 20;
+  // Initiator: WantObjects outstanding at once, 1..kMaxWantsInFlight. With
+  // two, the peer reads and sends the next answer while we verify and store
+  // the last one, and the round trip is hidden: with one, each side waited
+  // for the other, and a new member's sync ran at the sum of both nodes'
+  // times, plus a round trip per answer (docs/PERFORMANCE.md). The peer
+  // answers in order; what waits for us is at most this many answers.
+  std::size_t wants_in_flight = 64;
   // Initiator: a new round starts this long after the last one finished.
   std::chrono::milliseconds resync_interval{180'000};
   // Initiator: a request (query, WantObjects, HAVE batch) not answered in

@@ -27,43 +27,51 @@ void fill(Node& node, const NetworkId& net, std::size_t n, std::uint64_t seed) {
   for (std::size_t i = 0; i < n; ++i) node.replica.put(net, envelope(net, 1 + (i * 7919) % 10'000, seed * 100'000 + i));
 }
 
-TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndOnlyOneIsOutstanding) {
-  Mesh mesh;
-  mesh.limits.want_batch = 8;
-  Node& a = mesh.add_node(1);
-  Node& b = mesh.add_node(2);
-  const auto n1 = network_id(1), n2 = network_id(2);
-  share({&a, &b}, n1);
-  share({&a, &b}, n2);
-  fill(b, n1, 100, 1);
-  fill(b, n2, 37, 2);
-  fill(a, n1, 100, 3);
-  std::map<NetworkId, bool> want_outstanding, have_outstanding;
-  std::size_t wants = 0;
-  mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
-    const auto net = network_of(m);
-    if (m.has_want_objects()) {
-      ++wants;
-      EXPECT_LE(static_cast<std::size_t>(m.want_objects().ids_size()), 8u);
-      EXPECT_FALSE(want_outstanding[*net]) << "a second WantObjects before the first was answered";
-      want_outstanding[*net] = true;
-    }
-    if (m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END) want_outstanding[*net] = false;
-    if (m.has_objects() && m.objects().kind() == proto::Objects::HAVE) {
-      EXPECT_EQ(from.session->role(), Role::kInitiator);
-      EXPECT_FALSE(have_outstanding[*net]) << "a second HAVE batch before the first was acknowledged";
-      have_outstanding[*net] = true;
-    }
-    if (m.has_objects_ack()) have_outstanding[*net] = false;
-  };
-  Link& l = mesh.connect(a, b);
-  mesh.start(l);
-  ASSERT_TRUE(mesh.run());
-  EXPECT_EQ(wants, (100 + 7) / 8 + (37 + 7) / 8);
-  EXPECT_LE(b.replica.largest_envelopes_request, 8u);
-  EXPECT_EQ(a.replica.ids(n1).size(), 200u);
-  EXPECT_EQ(a.replica.ids(n2).size(), 37u);
-  EXPECT_EQ(b.replica.ids(n1).size(), 200u);
+// The dialler keeps `wants_in_flight` WantObjects outstanding per network
+// (two by default: the peer reads the next answer while the last is
+// stored), never more, and each within the batch size.
+TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndTheWindow) {
+  for (const std::size_t window : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+    SCOPED_TRACE("wants_in_flight = " + std::to_string(window));
+    Mesh mesh;
+    mesh.limits.want_batch = 8;
+    mesh.limits.wants_in_flight = window;
+    Node& a = mesh.add_node(1);
+    Node& b = mesh.add_node(2);
+    const auto n1 = network_id(1), n2 = network_id(2);
+    share({&a, &b}, n1);
+    share({&a, &b}, n2);
+    fill(b, n1, 100, 1);
+    fill(b, n2, 37, 2);
+    fill(a, n1, 100, 3);
+    std::map<NetworkId, std::size_t> wants_outstanding;
+    std::map<NetworkId, bool> have_outstanding;
+    std::size_t wants = 0, most_outstanding = 0;
+    mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+      const auto net = network_of(m);
+      if (m.has_want_objects()) {
+        ++wants;
+        EXPECT_LE(static_cast<std::size_t>(m.want_objects().ids_size()), 8u);
+        most_outstanding = std::max(most_outstanding, ++wants_outstanding[*net]);
+      }
+      if (m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END) --wants_outstanding[*net];
+      if (m.has_objects() && m.objects().kind() == proto::Objects::HAVE) {
+        EXPECT_EQ(from.session->role(), Role::kInitiator);
+        EXPECT_FALSE(have_outstanding[*net]) << "a second HAVE batch before the first was acknowledged";
+        have_outstanding[*net] = true;
+      }
+      if (m.has_objects_ack()) have_outstanding[*net] = false;
+    };
+    Link& l = mesh.connect(a, b);
+    mesh.start(l);
+    ASSERT_TRUE(mesh.run());
+    EXPECT_EQ(most_outstanding, window);
+    EXPECT_EQ(wants, (100 + 7) / 8 + (37 + 7) / 8);
+    EXPECT_LE(b.replica.largest_envelopes_request, 8u);
+    EXPECT_EQ(a.replica.ids(n1).size(), 200u);
+    EXPECT_EQ(a.replica.ids(n2).size(), 37u);
+    EXPECT_EQ(b.replica.ids(n1).size(), 200u);
+  }
 }
 
 TEST(SyncFlowTest, AnswersAreStoredInBatchesOfIngestBatchAndAllBeforeSyncDone) {
