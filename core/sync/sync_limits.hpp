@@ -48,7 +48,7 @@ static_assert(kMaxNegentropyLen + 34 + 4 + 4 <= session::kDefaultMaxMessageLen /
 static_assert(kMaxNegentropyLen >= reconcile::kMinFrameSizeLimit);
 static_assert(kMaxWantIds * (kIdLen + 2) + 34 + 4 <= 4096, "a WantObjects message is small");
 
-inline constexpr std::size_t kMaxWantsInFlight = 64;
+inline constexpr std::size_t kMaxWantsInFlight = 256;
 
 struct SyncLimits {
   // Frame size limit handed to Negentropy: no Reconcile we send carries more.
@@ -68,12 +68,15 @@ struct SyncLimits {
   // meanwhile loses it, and the next sync fetches it again.
   std::size_t ingest_batch = 4096;
   std::size_t ingest_batch_bytes = std::size_t{4} << 20;
-  // Initiator: WantObjects outstanding at once, 1..kMaxWantsInFlight. With
-  // two, the peer reads and sends the next answer while we verify and store
-  // the last one, and the round trip is hidden: with one, each side waited
-  // for the other, and a new member's sync ran at the sum of both nodes'
-  // times, plus a round trip per answer (docs/PERFORMANCE.md). The peer
-  // answers in order; what waits for us is at most this many answers.
+  // Initiator: WantObjects outstanding at once, 1..kMaxWantsInFlight. 64
+  // of 64 ids is one ingest batch: while we verify and store a batch, the
+  // peer reads and sends the next one, and no round trip is waited for.
+  // With one outstanding, each side waited for the other: a new member's
+  // sync ran at the sum of both nodes' times plus a round trip per 64
+  // objects (docs/PERFORMANCE.md). The peer answers in order and stops
+  // reading while its answers queue unsent (net/connection.hpp), so this
+  // costs it no unbounded memory; ours holds at most ingest_batch_bytes
+  // plus the message being read.
   std::size_t wants_in_flight = 64;
   // Initiator: a new round starts this long after the last one finished.
   std::chrono::milliseconds resync_interval{180'000};
