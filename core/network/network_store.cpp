@@ -258,6 +258,23 @@ core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::envelope(co
   return std::optional<std::vector<std::uint8_t>>(blob_vector(*st, 0));
 }
 
+core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::bootstrap_envelopes(
+    const NetworkId& net, const identity::IdentityKey& member, std::size_t limit) {
+  // Every membership object is about someone else than itself (its subject
+  // is a member key), so `subject IS NOT id` holds and lets the partial
+  // index object_by_subject serve both halves.
+  return collect<std::vector<std::uint8_t>>(
+      prepare_bound(db_,
+                    "SELECT timestamp, id, envelope FROM (SELECT timestamp, id, envelope FROM object "
+                    "WHERE network_id = ?1 AND kind IN (?2, ?3, ?4) AND subject IS NOT id ORDER BY timestamp, id "
+                    "LIMIT ?5) UNION ALL SELECT timestamp, id, envelope FROM object WHERE network_id = ?1 AND "
+                    "kind = ?6 AND subject = ?7 AND subject IS NOT id ORDER BY 1, 2",
+                    net, static_cast<int>(Kind::kGenesis), static_cast<int>(Kind::kAdmission),
+                    static_cast<int>(Kind::kRemoval), static_cast<std::int64_t>(limit),
+                    static_cast<int>(Kind::kEpochGrant), member),
+      [](const store::Statement& st) -> core::Result<std::vector<std::uint8_t>> { return blob_vector(st, 2); });
+}
+
 core::Result<std::uint64_t> NetworkStore::object_count(const NetworkId& net) {
   auto st = prepare_bound(db_, "SELECT count(*) FROM object WHERE network_id = ?1", net);
   if (!st) return tl::unexpected(st.error());

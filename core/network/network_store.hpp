@@ -88,6 +88,12 @@ class NetworkStore {
   core::Result<std::vector<reconcile::Item>> items(const NetworkId& net);
   core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const NetworkId& net, std::span<const ObjectId> ids);
   core::Result<std::optional<std::vector<std::uint8_t>>> envelope(const ObjectId& id);
+  // A joining member's first needs (sync::Replica::bootstrap_envelopes):
+  // the genesis, admissions and removals (the oldest `limit` of them) and
+  // the grants addressed to `member`, in (timestamp, id) order.
+  core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(const NetworkId& net,
+                                                                           const identity::IdentityKey& member,
+                                                                           std::size_t limit);
   core::Result<std::uint64_t> object_count(const NetworkId& net);
   // Highest rowid: serve polls it to notice objects another process wrote.
   core::Result<std::int64_t> last_rowid();

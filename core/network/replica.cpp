@@ -52,6 +52,11 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NetworkReplica::envelopes(c
   return store_.envelopes(network, ids);
 }
 
+core::Result<std::vector<std::vector<std::uint8_t>>> NetworkReplica::bootstrap_envelopes(
+    const sync::NetworkId& network, const identity::IdentityKey& peer) {
+  return store_.bootstrap_envelopes(network, peer, sync::kMaxBootstrapObjects);
+}
+
 core::Result<sync::IngestResult> NetworkReplica::ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_ms) {
   std::vector<std::vector<std::uint8_t>> one{std::vector<std::uint8_t>(envelope.begin(), envelope.end())};
   auto r = ingest_batch(one, now_ms);

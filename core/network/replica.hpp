@@ -58,6 +58,8 @@ class NetworkReplica final : public sync::Replica {
   core::Result<std::vector<reconcile::Item>> items(const sync::NetworkId& network) override;
   core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const sync::NetworkId& network,
                                                                  std::span<const sync::ObjectId> ids) override;
+  core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(
+      const sync::NetworkId& network, const identity::IdentityKey& peer) override;
   core::Result<sync::IngestResult> ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_ms) override;
   core::Result<std::vector<sync::IngestResult>> ingest_batch(std::span<const std::vector<std::uint8_t>> envelopes,
                                                              std::uint64_t now_ms) override;

@@ -102,6 +102,18 @@ void diff_id_list(const SortedItems& storage, std::size_t lower, std::size_t upp
 
 }  // namespace
 
+bool describes_empty_set(std::span<const std::uint8_t> message) {
+  MessageReader in(message);
+  auto version = in.byte();
+  if (!version || *version != kProtocolVersion) return false;
+  auto bound = in.bound();
+  if (!bound || !(*bound == Bound::infinity())) return false;
+  auto mode = in.mode();
+  if (!mode || *mode != Mode::kIdList) return false;
+  auto count = in.varint();
+  return count && *count == 0 && in.at_end();
+}
+
 core::Result<Negentropy> Negentropy::make(const SortedItems& storage, std::uint64_t frame_size_limit) {
   if (!storage.sealed()) {
     return core::fail(core::Errc::kInvalidArgument, "The item set must be sealed before reconciliation.");

@@ -51,6 +51,13 @@ static_assert(kMinFrameSizeLimit <= kMaxMessageSize);
 static_assert(kFrameSizeMargin >= 32 + 2 * (10 + 1 + 32) + 1 + 10 + (1 + 1 + 1 + 16),
               "the margin must cover everything appended after the frame-limit check");
 
+// Whether a client's first message says it holds nothing at all: one range
+// up to infinity, an IdList of no ids (what initiate() sends for an empty
+// set, as the reference does). A server may then send what the client
+// needs first, before it is asked (docs/PROTOCOL.md, "A joining member").
+// Malformed input is simply not such a message.
+bool describes_empty_set(std::span<const std::uint8_t> message);
+
 class Negentropy {
  public:
   // `storage` must be sealed and outlive this object. frame_size_limit is 0

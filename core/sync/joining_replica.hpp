@@ -28,6 +28,10 @@ class JoiningReplica final : public Replica {
                                                                  std::span<const ObjectId> ids) override {
     return inner_.envelopes(network, ids);
   }
+  core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(const NetworkId& network,
+                                                                          const identity::IdentityKey& peer) override {
+    return inner_.bootstrap_envelopes(network, peer);
+  }
   core::Result<IngestResult> ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_ms) override {
     return inner_.ingest(envelope, now_ms);
   }

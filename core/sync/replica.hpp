@@ -36,6 +36,10 @@ struct IngestResult {
   std::vector<std::vector<std::uint8_t>> released;
 };
 
+// Membership objects a responder sends a joining member unasked, at most;
+// the rest come when asked for, like everything else.
+inline constexpr std::size_t kMaxBootstrapObjects = 2048;
+
 class Replica {
  public:
   virtual ~Replica() = default;
@@ -49,6 +53,17 @@ class Replica {
   // The stored envelopes with these ids, in the given order; unknown ids are skipped.
   virtual core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const NetworkId& network,
                                                                          std::span<const ObjectId> ids) = 0;
+  // What a member who holds nothing of `network` yet needs first, to judge
+  // everything else as it arrives: the genesis, the admissions and removals
+  // (at most kMaxBootstrapObjects of them, oldest first) and the key grants
+  // addressed to `peer`, in (timestamp, id) order. A responder sends them
+  // unasked when such a member starts a round (docs/PROTOCOL.md, "A joining
+  // member"): its grant is among the network's newest objects, and
+  // fetched oldest first, everything before it had to wait in memory.
+  virtual core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(
+      const NetworkId& /*network*/, const identity::IdentityKey& /*peer*/) {
+    return std::vector<std::vector<std::uint8_t>>{};
+  }
   // Validates and stores one envelope a peer sent. Never throws; a storage
   // failure is an error (the session should close), a bad object is kRejected.
   virtual core::Result<IngestResult> ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_unix_ms) = 0;

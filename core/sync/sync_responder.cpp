@@ -76,6 +76,19 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   net.open = true;
   rounds_started_ += 1;
   out.send.push_back(reconcile_message(id, *reply));
+  if (reconcile::describes_empty_set(as_bytes(query))) {
+    // A member with nothing of the network: it is joining, and its key
+    // grant is among our newest objects. Fetched in order, everything
+    // before the grant would wait in its memory (bounded: the rest is
+    // dropped and fetched again next round). Sent now, after the reply
+    // (the dialler takes pushes only for a network the peer answered).
+    auto first = ctx.replica->bootstrap_envelopes(id, ctx.peer);
+    if (!first) return tl::unexpected(first.error());
+    std::erase_if(*first, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
+    if (!first->empty()) {
+      send_objects(ctx, id, std::move(*first), proto::Objects::PUSH, proto::Objects::PUSH, out);
+    }
+  }
   return {};
 }
 

@@ -170,6 +170,39 @@ TEST(NegentropyTest, NeededIdsComeInTheServersStorageOrder) {
   }
 }
 
+// A server recognises a client that holds nothing (a member joining):
+// that client's first message and nothing else.
+TEST(NegentropyTest, AnEmptyClientsFirstMessageDescribesTheEmptySet) {
+  const SortedItems empty = test::seal({});
+  auto client = Negentropy::make(empty, 0);
+  ASSERT_TRUE(client);
+  auto first = client->initiate();
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(describes_empty_set(*first));
+
+  for (std::size_t n : {1, 5, 40}) {
+    auto sets = test::random_sets(9, n, 0, 0, 1);
+    const SortedItems some = test::seal(sets.client);
+    auto c = Negentropy::make(some, 0);
+    ASSERT_TRUE(c);
+    auto q = c->initiate();
+    ASSERT_TRUE(q);
+    EXPECT_FALSE(describes_empty_set(*q)) << n << " items";
+  }
+  Bytes m = *first;
+  EXPECT_FALSE(describes_empty_set(Bytes(m.begin(), m.end() - 1)));  // truncated
+  Bytes longer = m;
+  longer.push_back(0);
+  EXPECT_FALSE(describes_empty_set(longer));  // something after the range
+  EXPECT_FALSE(describes_empty_set(Bytes{}));
+  EXPECT_FALSE(describes_empty_set(Bytes{kProtocolVersion}));
+  Bytes other_version = m;
+  other_version[0] = 0x62;
+  EXPECT_FALSE(describes_empty_set(other_version));
+  // An empty IdList that ends before infinity says nothing about the rest.
+  EXPECT_FALSE(describes_empty_set(hex("61" "05" "00" "02" "00")));
+}
+
 TEST(NegentropyTest, IdenticalSetsTakeOneRoundTrip) {
   auto sets = test::random_sets(3, 10000, 0, 0, 1);
   const SortedItems cs = test::seal(sets.client), ss = test::seal(sets.server);

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
+#include <set>
+#include <algorithm>
 
 #include "core/sync/sync_wire.hpp"
 #include "sync_harness.hpp"
@@ -71,6 +74,58 @@ TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndTheWindow) {
     EXPECT_EQ(a.replica.ids(n1).size(), 200u);
     EXPECT_EQ(a.replica.ids(n2).size(), 37u);
     EXPECT_EQ(b.replica.ids(n1).size(), 200u);
+  }
+}
+
+// A dialler holding nothing of a network is joining it: the node sends
+// the replica's bootstrap objects unasked, right after its first reply and
+// before any answer, and the dialler stores them before anything else. (Its
+// first WantObjects leave with its handling of that reply, before the push
+// arrives, so they may name pushed objects too: those come twice and are
+// counted as duplicates.) A dialler that holds something gets no push.
+TEST(SyncFlowTest, AJoiningDiallerGetsTheBootstrapObjectsFirstAndUnasked) {
+  for (const bool joining : {true, false}) {
+    SCOPED_TRACE(joining ? "the dialler holds nothing" : "the dialler holds some objects");
+    Mesh mesh;
+    mesh.limits.want_batch = 8;
+    Node& a = mesh.add_node(1);
+    Node& b = mesh.add_node(2);
+    const auto net = network_id(1);
+    share({&a, &b}, net);
+    fill(b, net, 60, 1);
+    if (!joining) fill(a, net, 5, 2);
+    // The newest three of b's objects, as a grant to a newcomer would be.
+    std::vector<std::pair<std::uint64_t, ObjectId>> by_time;
+    for (const auto& [id, bytes] : b.replica.networks[net].objects) {
+      by_time.emplace_back(MemoryReplica::timestamp_of(bytes), id);
+    }
+    std::sort(by_time.begin(), by_time.end());
+    for (std::size_t i = by_time.size() - 3; i < by_time.size(); ++i) b.replica.bootstrap.push_back(by_time[i].second);
+
+    std::vector<std::string> from_b;  // what b sent, in order
+    mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+      if (from.session->role() != Role::kResponder) return;
+      if (m.has_objects()) {
+        from_b.push_back(m.objects().kind() == proto::Objects::PUSH ? "push" : "answer");
+      } else if (m.has_reconcile()) {
+        from_b.push_back("reconcile");
+      }
+    };
+    Link& l = mesh.connect(a, b);
+    mesh.start(l);
+    ASSERT_TRUE(mesh.run());
+    EXPECT_EQ(a.replica.ids(net).size(), joining ? 60u : 65u);
+    if (joining) {
+      ASSERT_GE(from_b.size(), 3u);
+      EXPECT_EQ(from_b[0], "reconcile");
+      EXPECT_EQ(from_b[1], "push");
+      EXPECT_EQ(b.replica.bootstrap_asked_for, std::vector<identity::IdentityKey>{a.key});
+      ASSERT_GE(a.accepted.size(), 3u);
+      for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(id_of(a.accepted[i].envelope), b.replica.bootstrap[i]);
+    } else {
+      EXPECT_TRUE(b.replica.bootstrap_asked_for.empty());
+      EXPECT_EQ(std::count(from_b.begin(), from_b.end(), "push"), 0);
+    }
   }
 }
 

@@ -82,6 +82,10 @@ class MemoryReplica final : public Replica {
   std::size_t ingest_calls = 0;
   std::vector<std::size_t> batch_sizes;  // one entry per ingest_batch (one transaction)
   std::size_t largest_envelopes_request = 0;
+  // What bootstrap_envelopes offers a peer holding nothing (ids of stored
+  // objects, in this order), and who it was asked for.
+  std::vector<ObjectId> bootstrap;
+  std::vector<identity::IdentityKey> bootstrap_asked_for;
 
   void join(const NetworkId& network, std::initializer_list<identity::IdentityKey> peers) {
     auto& n = networks[network];
@@ -135,6 +139,13 @@ class MemoryReplica final : public Replica {
       if (auto o = it->second.objects.find(id); o != it->second.objects.end()) out.push_back(o->second);
     }
     return out;
+  }
+
+  core::Result<std::vector<Bytes>> bootstrap_envelopes(const NetworkId& network,
+                                                       const identity::IdentityKey& peer) override {
+    if (fail_storage) return storage_error();
+    bootstrap_asked_for.push_back(peer);
+    return envelopes(network, bootstrap);
   }
 
   core::Result<IngestResult> ingest(std::span<const std::uint8_t> bytes, std::uint64_t) override {
