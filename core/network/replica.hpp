@@ -39,6 +39,9 @@ inline constexpr std::size_t kMaxPendingBytes = 32u << 20;
 // Passes over the pending objects a batch may run before its end, when a
 // key grant to us arrives while we hold no key (replica.cpp says why).
 inline constexpr std::size_t kEarlyPassesPerBatch = 2;
+// Batches at least this large have their signatures verified on two cores
+// (a live push of one object is not worth a thread).
+inline constexpr std::size_t kParallelVerifyMin = 256;
 
 struct ReplicaCounters {
   std::uint64_t accepted = 0;
@@ -74,6 +77,10 @@ class NetworkReplica final : public sync::Replica {
   core::Result<bool> shares_a_network(const identity::IdentityKey& peer);
 
   const ReplicaCounters& counters() const noexcept { return counters_; }
+  // Whether a large batch's signatures are verified on two cores (the
+  // default). Off, everything runs on the calling thread: the benchmark's
+  // one-core figure.
+  void set_parallel_verify(bool on) noexcept { parallel_verify_ = on; }
   // Whether a genesis was refused because it is a demo network and this a
   // real profile, or the other way round (`tumar join` says so).
   bool sandbox_refused() const noexcept { return sandbox_refused_; }
@@ -96,8 +103,9 @@ class NetworkReplica final : public sync::Replica {
   // One object, inside the caller's transaction.
   // What an object's arrival makes worth judging again.
   enum class Retry { kNone, kBootstrap, kAll };
-  // Signatures are checked for a whole batch before any of it is judged.
-  static std::vector<core::Result<VerifiedEnvelope>> verify_all(std::span<const std::vector<std::uint8_t>> envelopes);
+  // Signatures are checked for a whole batch before any of it is judged,
+  // on two cores when the batch is large enough to be worth it.
+  std::vector<core::Result<VerifiedEnvelope>> verify_all(std::span<const std::vector<std::uint8_t>> envelopes) const;
   core::Result<std::vector<sync::IngestResult>> ingest_verified(std::span<core::Result<VerifiedEnvelope>> envelopes,
                                                                 std::uint64_t now_ms);
   core::Result<sync::IngestResult> ingest_one(core::Result<VerifiedEnvelope> env, std::uint64_t now_ms, Retry& retry);
@@ -150,6 +158,7 @@ class NetworkReplica final : public sync::Replica {
   Library library_;
   ReplicaCache cache_;
   bool bulk_writes_ = false;  // Database::prepare_for_bulk_writes() done
+  bool parallel_verify_ = true;
   bool sandbox_refused_ = false;
   std::deque<Pending> pending_;
   std::set<ObjectId> pending_ids_;

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "network_fixture.hpp"
 
 namespace tumar::network {
@@ -41,6 +43,40 @@ class ReplicaBatchTest : public NetworkFixture {
   std::unique_ptr<Node> a_, b_, c_;
   NetworkId net_{};
 };
+
+// A large batch has its signatures checked on two cores: each result still
+// belongs to its own envelope, in order, in both halves, and one core or
+// two end in the same state.
+TEST_F(ReplicaBatchTest, ALargeBatchVerifiedOnTwoCoresKeepsEachResultWithItsEnvelope) {
+  Log batch;
+  for (std::size_t i = 0; i < 2 * kParallelVerifyMin + 10; ++i) {
+    auto n = a_->author().add_note(net_, {"Note " + std::to_string(i), "body", {}, "", "", 0, 0},
+                                   kT0 + 30 * kMinute + i);
+    ASSERT_TRUE(n);
+    batch.push_back(n->envelopes[0]);
+  }
+  const std::set<std::size_t> forged = {0, 7, kParallelVerifyMin + 3, batch.size() - 1};
+  for (std::size_t i : forged) batch[i][batch[i].size() / 2] ^= 0x01;
+  for (const bool two_cores : {true, false}) {
+    SCOPED_TRACE(two_cores ? "two cores" : "one core");
+    auto fresh = node(2);
+    fresh->join(net_);
+    feed(*fresh, everything(*b_), kT0 + 29 * kMinute);
+    fresh->replica().set_parallel_verify(two_cores);
+    auto r = fresh->replica().ingest_batch(batch, kT0 + kDay);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->size(), batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (forged.count(i) != 0) {
+        EXPECT_EQ((*r)[i].outcome, sync::IngestOutcome::kRejected) << i;
+      } else {
+        EXPECT_EQ((*r)[i].outcome, sync::IngestOutcome::kAccepted) << i;
+        EXPECT_EQ((*r)[i].id, object_id(batch[i])) << i;
+      }
+    }
+    EXPECT_EQ(fresh->replica().counters().rejected, forged.size());
+  }
+}
 
 // B has not heard of C's removal. One batch brings a note C wrote before it
 // (judging it puts C's member row, not yet removed, in the cache), the
