@@ -125,8 +125,7 @@ InitiatorRounds::Transferring InitiatorRounds::transfer_plan(const Reconciling& 
 }
 
 void InitiatorRounds::ask_more(SyncContext& ctx, const NetworkId& id, Transferring& t, SyncOutput& out) {
-  const std::size_t window = std::clamp<std::size_t>(ctx.limits.wants_in_flight, 1, kMaxWantsInFlight);
-  while (t.wants.size() < window) {
+  while (t.wants.size() < ctx.limits.wants_in_flight) {
     std::vector<ObjectId> ask;
     while (ask.size() < ctx.limits.want_batch && t.next_need < t.needs.size()) {
       const ObjectId& need = t.needs[t.next_need++];

@@ -12,7 +12,8 @@ void check_limits(const SyncLimits& limits) {
                   limits.negentropy_frame_limit <= kMaxNegentropyLen && limits.want_batch >= 1 &&
                   limits.want_batch <= kMaxWantIds && limits.objects_batch_bytes >= kMaxEnvelopeLen &&
                   limits.objects_batch_bytes <= kObjectsBatchBytes && limits.ingest_batch >= 1 &&
-                  limits.ingest_batch_bytes >= kMaxEnvelopeLen && limits.resync_interval.count() > 0 &&
+                  limits.ingest_batch_bytes >= kMaxEnvelopeLen && limits.wants_in_flight >= 1 &&
+                  limits.wants_in_flight <= kMaxWantsInFlight && limits.resync_interval.count() > 0 &&
                   limits.request_timeout.count() > 0 && limits.max_reconcile_steps >= 1 &&
                   limits.max_need_ids >= 1 && limits.seen_capacity >= 1;
   if (!ok) std::abort();
