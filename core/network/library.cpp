@@ -126,11 +126,13 @@ core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
     return tl::unexpected(r.error());
   }
   if (sqlite3_changes(db_.handle()) == 0) return false;  // only with if_absent
+  // The index takes exactly the row's values (tags as stored, joined by
+  // U+001F, which unicode61 treats as a separator like a space): an
+  // external-content table must be told the same values again when the row
+  // goes, and a rebuild reads them from the row.
   const std::int64_t rowid = sqlite3_last_insert_rowid(db_.handle());
-  std::string tags = n.tags.empty() ? std::string() : n.tags[0];
-  for (std::size_t i = 1; i < n.tags.size(); ++i) tags += " " + n.tags[i];
   if (auto r = execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
-                       n.title, n.body, tags, n.region);
+                       n.title, n.body, join_list(n.tags), n.region);
       !r) {
     return tl::unexpected(r.error());
   }
@@ -138,9 +140,11 @@ core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
 }
 
 core::Result<void> Library::drop_note(const NoteKey& key) {
+  // External content: FTS5 removes a row's entries only when given the
+  // values it indexed, read here from the row before the row goes.
   if (auto r = execute(db_,
-                       "DELETE FROM note_fts WHERE rowid = (SELECT rowid FROM note WHERE network_id = ?1 AND "
-                       "created_at = ?2 AND root_id = ?3)",
+                       "INSERT INTO note_fts (note_fts, rowid, title, body, tags, region) SELECT 'delete', rowid, title, "
+                       "body, tags, region FROM note WHERE network_id = ?1 AND created_at = ?2 AND root_id = ?3",
                        key.network, key.created_at_ms, key.root);
       !r) {
     return r;

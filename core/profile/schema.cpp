@@ -222,6 +222,18 @@ DROP TABLE note;
 ALTER TABLE note_v5 RENAME TO note;
 CREATE INDEX note_by_network ON note (network_id, updated_at);
 )sql",
+    // 6: the search index reads its text from the note row (an external-
+    // content FTS5 table) instead of keeping a second copy of every note's
+    // title, body, tags and region: a new member's first sync wrote each
+    // text twice (docs/STORAGE.md, "Indexes and bulk writes"). The index
+    // is rebuilt from the rows; Library supplies the old values when a row
+    // goes, as FTS5 requires of external content.
+    R"sql(
+DROP TABLE note_fts;
+CREATE VIRTUAL TABLE note_fts USING fts5(title, body, tags, region, content = 'note', content_rowid = 'rowid',
+                                         tokenize = 'unicode61 remove_diacritics 2');
+INSERT INTO note_fts (note_fts) VALUES ('rebuild');
+)sql",
 };
 
 }  // namespace
