@@ -76,7 +76,8 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   net.open = true;
   rounds_started_ += 1;
   out.send.push_back(reconcile_message(id, *reply));
-  if (reconcile::describes_empty_set(as_bytes(query))) {
+  if (!net.bootstrap_sent && reconcile::describes_empty_set(as_bytes(query))) {
+    net.bootstrap_sent = true;
     // A member with nothing of the network: it is joining, and its key
     // grant is among our newest objects. Fetched in order, everything
     // before the grant would wait in its memory (bounded: the rest is

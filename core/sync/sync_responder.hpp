@@ -51,6 +51,9 @@ class ResponderRounds {
   struct Network {
     Phase phase;
     bool open = false;  // may_sync held at the last round start
+    // The bootstrap push went out in this session: once is enough, and a
+    // dialler restarting empty rounds must not get it again and again.
+    bool bootstrap_sent = false;
   };
 
   core::Result<void> on_query(SyncContext& ctx, const NetworkId& id, const std::string& query, SyncOutput& out);

@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <functional>
 #include <iterator>
 
+#include "core/reconcile/negentropy.hpp"
 #include "core/sync/sync_wire.hpp"
 #include "sync_harness.hpp"
 
@@ -144,6 +147,37 @@ TEST_F(SyncHostileTest, NodeCutsOffADiallerNamingTooManyNetworks) {
   auto out = mesh.inject(l.b, reconcile_message(network_id(200), query));
   ASSERT_FALSE(out);
   EXPECT_EQ(out.error().code(), core::Errc::kLimit);
+}
+
+// A dialler that starts round after round saying it holds nothing gets the
+// bootstrap push once per session: a five-byte query must not buy a
+// network's membership objects again and again.
+TEST_F(SyncHostileTest, NodeSendsTheBootstrapPushOncePerSession) {
+  for (const auto& [id, bytes] : b.replica.networks[net].objects) {
+    b.replica.bootstrap.push_back(id);
+    if (b.replica.bootstrap.size() == 5) break;
+  }
+  Link& l = mesh.connect(a, b);
+  link = &l;
+  mesh.start(l);
+  const reconcile::SortedItems nothing = [] {
+    reconcile::SortedItems s;
+    EXPECT_TRUE(s.seal());
+    return s;
+  }();
+  auto client = reconcile::Negentropy::make(nothing, 0);
+  ASSERT_TRUE(client);
+  const Bytes empty_query = *client->initiate();
+  for (int round = 0; round < 3; ++round) {
+    auto out = mesh.inject(l.b, reconcile_message(net, empty_query));
+    ASSERT_TRUE(out) << out.error().message();
+    const auto pushes = std::count_if(out->send.begin(), out->send.end(), [](const proto::WireMessage& m) {
+      return m.has_objects() && m.objects().kind() == proto::Objects::PUSH;
+    });
+    EXPECT_EQ(pushes, round == 0 ? 1 : 0) << "round " << round;
+    ASSERT_TRUE(mesh.inject(l.b, done_message(net)));
+  }
+  EXPECT_EQ(b.replica.bootstrap_asked_for.size(), 1u);
 }
 
 TEST_F(SyncHostileTest, NodeRefusesObjectsOfAnotherNetworkUnderThisOne) {
