@@ -77,11 +77,8 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
     bulk_writes_ = true;
   }
   // Every signature first, before the write transaction begins: the lock
-  // is then held only for the storing, and the verifications run back to
-  // back with Ed25519's code and tables hot in the cache, where one between
-  // each object's SQLite work found them evicted (tests/bench/
-  // initial_sync_bench.cpp measured verify at 54% of the newcomer's time
-  // in place against 45% in a tight loop).
+  // other processes wait for is then held only for the storing, and a
+  // large batch can be verified on two cores (verify_all).
   auto verified = verify_all(envelopes);
   auto txn = store::Transaction::begin(db_);
   if (!txn) return tl::unexpected(txn.error());

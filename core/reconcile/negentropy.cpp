@@ -66,12 +66,10 @@ void split_range(const SortedItems& storage, std::size_t lower, std::size_t uppe
 // server did not list (have, in our storage order), and which listed ids we
 // lack (need, each once however often the server repeated it, in the order
 // the server listed them). The server lists a range in its storage order,
-// (timestamp, id), so a newcomer fetches a network oldest first: the
-// membership objects before the notes they admit (nothing waits), and
-// notes in the order their rows' keys grow. Sorted by id, a joining
-// member's first batch held notes from all over the network but not its
-// own key grant, and every note waited and was judged twice
-// (tests/bench/initial_sync_bench.cpp).
+// (timestamp, id), so a dialler fetches oldest first: an author's admission
+// before what the author wrote, and notes in the order their rows' keys
+// grow. The reference leaves this order unspecified (an unordered set), so
+// nothing that checks against it depends on it.
 void diff_id_list(const SortedItems& storage, std::size_t lower, std::size_t upper,
                   std::span<const std::uint8_t> their_bytes, std::vector<Id>& have, std::vector<Id>& need) {
   std::vector<Id> listed(their_bytes.size() / kIdSize);
