@@ -229,6 +229,13 @@ core::Result<std::vector<std::uint8_t>> Negentropy::answer(std::span<const std::
     if (*curr_bound < prev_bound) {
       return core::fail(core::Errc::kProtocol, "A reconciliation message lists its ranges out of order.");
     }
+    // No item carries the infinity timestamp, so no honest bound lies past
+    // (infinity, empty prefix); one that does (a prefix after the 0 that
+    // encodes infinity, or deltas that saturate) would be followed by our
+    // closing range at infinity, and our answer would go backwards.
+    if (Bound::infinity() < *curr_bound) {
+      return core::fail(core::Errc::kProtocol, "A reconciliation message has a range ending past infinity.");
+    }
     auto mode = in.mode();
     if (!mode) return tl::unexpected(mode.error());
 

@@ -41,6 +41,8 @@ TEST(NegentropyMalformedTest, ServerRefusesMalformedQueries) {
            "610121" + std::string(66, '0'),    // id prefix of 33 bytes
            "6101ff",                           // prefix length 255, 0 bytes present
            "61" "0201aa" "00" "0100" "00",     // (1, aa..) then (1, empty): out of order
+           "61" "000109" "00",                 // (infinity, 09..): past infinity
+           "61" "0300" "00" "81ffffffffffffffff7f" "0109" "00",  // (2), then deltas saturate to (infinity, 09..)
        }) {
     auto server = Negentropy::make(some_items(), 0);
     ASSERT_TRUE(server);
