@@ -1,10 +1,6 @@
 #include "core/network/replica.hpp"
 
 #include <algorithm>
-#include <future>
-#include <iterator>
-#include <system_error>
-#include <thread>
 
 #include "core/encoding/hex.hpp"
 #include "core/log/log.hpp"
@@ -76,10 +72,11 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
     if (auto r = db_.prepare_for_bulk_writes(); !r) return tl::unexpected(r.error());
     bulk_writes_ = true;
   }
-  // Every signature first, before the write transaction begins: the lock
-  // other processes wait for is then held only for the storing, and a
-  // large batch can be verified on two cores (verify_all).
-  auto verified = verify_all(envelopes);
+  // The signatures are verified on a second core, ahead of the storing on
+  // this one (verify_ahead.hpp): the two halves of the work overlap. The
+  // helper starts before the write transaction, so the first envelopes are
+  // ready when it begins.
+  VerifyAhead verified(envelopes, parallel_verify_);
   auto txn = store::Transaction::begin(db_);
   if (!txn) return tl::unexpected(txn.error());
   auto out = ingest_verified(verified, now_ms);
@@ -90,41 +87,12 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
 
 core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_in_transaction(
     std::span<const std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
-  auto verified = verify_all(envelopes);
+  VerifyAhead verified(envelopes, parallel_verify_);
   return ingest_verified(verified, now_ms);
 }
 
-std::vector<core::Result<VerifiedEnvelope>> NetworkReplica::verify_all(
-    std::span<const std::vector<std::uint8_t>> envelopes) const {
-  auto verify_range = [envelopes](std::size_t from, std::size_t to) {
-    std::vector<core::Result<VerifiedEnvelope>> out;
-    out.reserve(to - from);
-    for (std::size_t i = from; i < to; ++i) out.push_back(verify_envelope_bytes(envelopes[i]));
-    return out;
-  };
-  const std::size_t n = envelopes.size();
-  if (!parallel_verify_ || n < kParallelVerifyMin || std::thread::hardware_concurrency() < 2) {
-    return verify_range(0, n);
-  }
-  // Half on a second core. Verification is pure computation (parse, hash,
-  // Ed25519) on inputs nothing else touches meanwhile; the results keep the
-  // batch's order. A thread that cannot start costs only the speed-up.
-  const std::size_t half = n / 2;
-  std::future<std::vector<core::Result<VerifiedEnvelope>>> second;
-  try {
-    second = std::async(std::launch::async, verify_range, half, n);
-  } catch (const std::system_error&) {
-    return verify_range(0, n);
-  }
-  auto out = verify_range(0, half);
-  auto rest = second.get();
-  out.reserve(n);
-  std::move(rest.begin(), rest.end(), std::back_inserter(out));
-  return out;
-}
-
-core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_verified(
-    std::span<core::Result<VerifiedEnvelope>> envelopes, std::uint64_t now_ms) {
+core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_verified(VerifyAhead& envelopes,
+                                                                            std::uint64_t now_ms) {
   // Lookups are cached for this batch only (replica_cache.hpp).
   cache_.activate();
   struct Deactivate {
@@ -136,9 +104,9 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_verified(
   Retry scope = Retry::kNone;  // what this batch made worth judging again
   std::vector<std::pair<NetworkId, std::vector<std::uint8_t>>> released;
   std::size_t early_passes = 0;
-  for (auto& e : envelopes) {
+  for (std::size_t i = 0; i < envelopes.size(); ++i) {
     Retry retry = Retry::kNone;
-    auto r = ingest_one(std::move(e), now_ms, retry);
+    auto r = ingest_one(envelopes.take(i), now_ms, retry);
     if (!r) return tl::unexpected(r.error());  // rolls back the whole batch
     scope = std::max(scope, retry);
     out.push_back(std::move(*r));

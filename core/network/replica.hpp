@@ -30,6 +30,7 @@
 #include "core/network/network_store.hpp"
 #include "core/network/object_rules.hpp"
 #include "core/network/replica_cache.hpp"
+#include "core/network/verify_ahead.hpp"
 #include "core/sync/replica.hpp"
 
 namespace tumar::network {
@@ -39,9 +40,6 @@ inline constexpr std::size_t kMaxPendingBytes = 32u << 20;
 // Passes over the pending objects a batch may run before its end, when a
 // key grant to us arrives while we hold no key (replica.cpp says why).
 inline constexpr std::size_t kEarlyPassesPerBatch = 2;
-// Batches at least this large have their signatures verified on two cores
-// (a live push of one object is not worth a thread).
-inline constexpr std::size_t kParallelVerifyMin = 256;
 
 struct ReplicaCounters {
   std::uint64_t accepted = 0;
@@ -77,9 +75,9 @@ class NetworkReplica final : public sync::Replica {
   core::Result<bool> shares_a_network(const identity::IdentityKey& peer);
 
   const ReplicaCounters& counters() const noexcept { return counters_; }
-  // Whether a large batch's signatures are verified on two cores (the
-  // default). Off, everything runs on the calling thread: the benchmark's
-  // one-core figure.
+  // Whether a batch's signatures are verified on a second core while this
+  // thread stores (the default; verify_ahead.hpp). Off, everything runs on
+  // the calling thread: the benchmark's one-core figure.
   void set_parallel_verify(bool on) noexcept { parallel_verify_ = on; }
   // Whether a genesis was refused because it is a demo network and this a
   // real profile, or the other way round (`tumar join` says so).
@@ -103,11 +101,8 @@ class NetworkReplica final : public sync::Replica {
   // One object, inside the caller's transaction.
   // What an object's arrival makes worth judging again.
   enum class Retry { kNone, kBootstrap, kAll };
-  // Signatures are checked for a whole batch before any of it is judged,
-  // on two cores when the batch is large enough to be worth it.
-  std::vector<core::Result<VerifiedEnvelope>> verify_all(std::span<const std::vector<std::uint8_t>> envelopes) const;
-  core::Result<std::vector<sync::IngestResult>> ingest_verified(std::span<core::Result<VerifiedEnvelope>> envelopes,
-                                                                std::uint64_t now_ms);
+  // The batch in order, each envelope as its signature check comes back.
+  core::Result<std::vector<sync::IngestResult>> ingest_verified(VerifyAhead& envelopes, std::uint64_t now_ms);
   core::Result<sync::IngestResult> ingest_one(core::Result<VerifiedEnvelope> env, std::uint64_t now_ms, Retry& retry);
   core::Result<Decision> judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms);

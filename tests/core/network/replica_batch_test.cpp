@@ -44,18 +44,19 @@ class ReplicaBatchTest : public NetworkFixture {
   NetworkId net_{};
 };
 
-// A large batch has its signatures checked on two cores: each result still
-// belongs to its own envelope, in order, in both halves, and one core or
-// two end in the same state.
-TEST_F(ReplicaBatchTest, ALargeBatchVerifiedOnTwoCoresKeepsEachResultWithItsEnvelope) {
+// A batch's signatures are checked by a helper thread ahead of the storing
+// (verify_ahead.hpp): each result still belongs to its own envelope, in
+// order, whichever thread verified it, and one core or two end in the same
+// state.
+TEST_F(ReplicaBatchTest, ABatchVerifiedAheadOnASecondCoreKeepsEachResultWithItsEnvelope) {
   Log batch;
-  for (std::size_t i = 0; i < 2 * kParallelVerifyMin + 10; ++i) {
+  for (std::size_t i = 0; i < 8 * kVerifyAheadMin + 10; ++i) {
     auto n = a_->author().add_note(net_, {"Note " + std::to_string(i), "body", {}, "", "", 0, 0},
                                    kT0 + 30 * kMinute + i);
     ASSERT_TRUE(n);
     batch.push_back(n->envelopes[0]);
   }
-  const std::set<std::size_t> forged = {0, 7, kParallelVerifyMin + 3, batch.size() - 1};
+  const std::set<std::size_t> forged = {0, 7, 4 * kVerifyAheadMin + 3, batch.size() - 1};
   for (std::size_t i : forged) batch[i][batch[i].size() / 2] ^= 0x01;
   for (const bool two_cores : {true, false}) {
     SCOPED_TRACE(two_cores ? "two cores" : "one core");

@@ -1,0 +1,55 @@
+#include "core/network/verify_ahead.hpp"
+
+#include <system_error>
+
+namespace tumar::network {
+
+VerifyAhead::VerifyAhead(std::span<const std::vector<std::uint8_t>> envelopes, bool use_thread)
+    : envelopes_(envelopes),
+      results_(envelopes.size()),
+      done_(std::make_unique<std::atomic<bool>[]>(envelopes.size())) {
+  if (!use_thread || envelopes.size() < kVerifyAheadMin || std::thread::hardware_concurrency() < 2) return;
+  try {
+    helper_ = std::thread(&VerifyAhead::help, this);
+  } catch (const std::system_error&) {
+    // No second thread: take() verifies everything itself.
+  }
+}
+
+VerifyAhead::~VerifyAhead() {
+  stop_.store(true, std::memory_order_relaxed);
+  if (helper_.joinable()) helper_.join();
+}
+
+void VerifyAhead::help() {
+  while (!stop_.load(std::memory_order_relaxed) && verify_next()) {
+  }
+}
+
+bool VerifyAhead::verify_next() {
+  const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
+  if (i >= envelopes_.size()) return false;
+  results_[i].emplace(verify_envelope_bytes(envelopes_[i]));
+  done_[i].store(true, std::memory_order_release);
+  // Taking the mutex between the store and the notify means a take() that
+  // just found done_[i] false cannot miss this wake-up.
+  { const std::lock_guard<std::mutex> lock(mutex_); }
+  finished_one_.notify_one();
+  return true;
+}
+
+core::Result<VerifiedEnvelope> VerifyAhead::take(std::size_t i) {
+  while (!done_[i].load(std::memory_order_acquire)) {
+    // Whoever claimed i is still on it. Verifying the next unclaimed one is
+    // work the batch needs anyway; only when none is left is there nothing
+    // to do but wait for i.
+    if (verify_next()) continue;
+    std::unique_lock<std::mutex> lock(mutex_);
+    finished_one_.wait(lock, [&] { return done_[i].load(std::memory_order_acquire); });
+  }
+  core::Result<VerifiedEnvelope> out = std::move(*results_[i]);
+  results_[i].reset();
+  return out;
+}
+
+}  // namespace tumar::network
