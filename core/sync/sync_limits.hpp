@@ -91,6 +91,18 @@ struct SyncLimits {
   // Networks a responder refuses in one session before it closes: an honest
   // dialler asks only about networks it believes are shared.
   std::uint64_t max_refused = 64;
+  // Responder: round starts per network in one session, as a bucket that
+  // holds round_start_burst and gains one per round_start_refill. Every
+  // round start costs us a read and sort of all the network's items (and
+  // 100,000 of them take a good part of a second), so a member starting
+  // rounds in a loop could keep our disk and a core busy; past the bucket
+  // the session closes (kLimit). An honest dialler starts one on connect,
+  // one per resync_interval, and one at once after a round cut short that
+  // moved objects, and such a round fetched up to max_need_ids objects,
+  // far more than round_start_refill of work. A dialler cut off reconnects
+  // later with what it stored kept.
+  std::uint64_t round_start_burst = 8;
+  std::chrono::milliseconds round_start_refill{10'000};
   // Initiator: Negentropy round trips in one network's reconciliation, and
   // ids it may find we lack, per round. Past either, the round stops
   // reconciling, fetches what it found and the next round (at once, if this

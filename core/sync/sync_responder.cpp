@@ -1,5 +1,6 @@
 #include "core/sync/sync_responder.hpp"
 
+#include <chrono>
 #include <utility>
 #include <vector>
 
@@ -20,12 +21,12 @@ ResponderRounds::Network* ResponderRounds::in_round(const NetworkId& id) {
   return &it->second;
 }
 
-core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const proto::WireMessage& message,
+core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
                                                std::uint64_t now_unix_ms, SyncOutput& out) {
   const std::optional<NetworkId> id = network_of(message);
   if (!id) return {};
   switch (message.body_case()) {
-    case proto::WireMessage::kReconcile: return on_query(ctx, *id, message.reconcile().negentropy(), out);
+    case proto::WireMessage::kReconcile: return on_query(ctx, *id, message.reconcile().negentropy(), now, out);
     case proto::WireMessage::kWantObjects: return on_want(ctx, *id, message.want_objects(), out);
     case proto::WireMessage::kObjects: return on_objects(ctx, *id, message.objects(), now_unix_ms, out);
     case proto::WireMessage::kSyncDone: return on_done(ctx, *id);
@@ -34,9 +35,9 @@ core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const proto::Wi
 }
 
 core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& id, const std::string& query,
-                                             SyncOutput& out) {
+                                             Instant now, SyncOutput& out) {
   auto it = networks_.find(id);
-  if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return start(ctx, id, query, out);
+  if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return start(ctx, id, query, now, out);
   auto* rec = std::get_if<Reconciling>(&it->second.phase);
   if (rec == nullptr) return misbehaved("The dialler started a second round while one was running.");
   auto reply = rec->negentropy.reconcile(as_bytes(query));
@@ -45,8 +46,25 @@ core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& 
   return {};
 }
 
+bool ResponderRounds::take_round_credit(const SyncLimits& limits, Network& net, Instant now) {
+  const auto refill = std::chrono::duration_cast<Instant::duration>(limits.round_start_refill);
+  if (now > net.credit_at) {
+    const auto gained = static_cast<std::uint64_t>((now - net.credit_at) / refill);
+    if (net.credit + gained >= limits.round_start_burst) {
+      net.credit = limits.round_start_burst;
+      net.credit_at = now;
+    } else {
+      net.credit += gained;
+      net.credit_at += refill * static_cast<Instant::duration::rep>(gained);
+    }
+  }
+  if (net.credit == 0) return false;
+  --net.credit;
+  return true;
+}
+
 core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id, const std::string& query,
-                                          SyncOutput& out) {
+                                          Instant now, SyncOutput& out) {
   // Checked at every round start, so a member removed while connected is
   // refused from its next round on. The refusal reads the same whether the
   // peer was removed, never admitted, or we are not in the network.
@@ -60,6 +78,14 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
     out.send.push_back(refused_message(id));
     return {};
   }
+  auto [entry, made] = networks_.try_emplace(id);
+  if (made) {
+    entry->second.credit = ctx.limits.round_start_burst;
+    entry->second.credit_at = now;
+  }
+  if (!take_round_credit(ctx.limits, entry->second, now)) {
+    return core::fail(core::Errc::kLimit, "The dialler started rounds of one network faster than the node allows.");
+  }
   auto items = ctx.replica->items(id);
   if (!items) return tl::unexpected(items.error());
   auto sorted = std::make_unique<reconcile::SortedItems>();
@@ -71,7 +97,7 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   if (!negentropy) return tl::unexpected(negentropy.error());
   auto reply = negentropy->reconcile(as_bytes(query));
   if (!reply) return misbehaved(reply.error().message());
-  Network& net = networks_[id];
+  Network& net = entry->second;
   net.phase = Reconciling{std::move(sorted), std::move(*negentropy)};
   net.open = true;
   rounds_started_ += 1;

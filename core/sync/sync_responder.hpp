@@ -24,13 +24,15 @@
 #include "core/error.hpp"
 #include "core/reconcile/negentropy.hpp"
 #include "core/reconcile/sorted_items.hpp"
+#include "core/session/session_limits.hpp"
 #include "core/sync/sync_context.hpp"
 
 namespace tumar::sync {
 
 class ResponderRounds {
  public:
-  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const proto::WireMessage& message,
+  using Instant = session::Instant;
+  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
                                               std::uint64_t now_unix_ms, SyncOutput& out);
 
   // Whether live pushes about `network` may go to the peer: it synced the
@@ -54,10 +56,18 @@ class ResponderRounds {
     // The bootstrap push went out in this session: once is enough, and a
     // dialler restarting empty rounds must not get it again and again.
     bool bootstrap_sent = false;
+    // Round starts left in the bucket (SyncLimits::round_start_burst), as
+    // of credit_at; full when the entry is made.
+    std::uint64_t credit = 0;
+    Instant credit_at{};
   };
 
-  core::Result<void> on_query(SyncContext& ctx, const NetworkId& id, const std::string& query, SyncOutput& out);
-  core::Result<void> start(SyncContext& ctx, const NetworkId& id, const std::string& query, SyncOutput& out);
+  core::Result<void> on_query(SyncContext& ctx, const NetworkId& id, const std::string& query, Instant now,
+                              SyncOutput& out);
+  core::Result<void> start(SyncContext& ctx, const NetworkId& id, const std::string& query, Instant now,
+                           SyncOutput& out);
+  // Takes one round start from the network's bucket; false if it is empty.
+  static bool take_round_credit(const SyncLimits& limits, Network& net, Instant now);
   core::Result<void> on_want(SyncContext& ctx, const NetworkId& id, const proto::WantObjects& want, SyncOutput& out);
   core::Result<void> on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects,
                                 std::uint64_t now_unix_ms, SyncOutput& out);

@@ -15,7 +15,8 @@ void check_limits(const SyncLimits& limits) {
                   limits.ingest_batch_bytes >= kMaxEnvelopeLen && limits.wants_in_flight >= 1 &&
                   limits.wants_in_flight <= kMaxWantsInFlight && limits.resync_interval.count() > 0 &&
                   limits.request_timeout.count() > 0 && limits.max_reconcile_steps >= 1 &&
-                  limits.max_need_ids >= 1 && limits.seen_capacity >= 1;
+                  limits.max_need_ids >= 1 && limits.seen_capacity >= 1 && limits.round_start_burst >= 1 &&
+                  limits.round_start_refill.count() > 0;
   if (!ok) std::abort();
 }
 
@@ -62,7 +63,7 @@ core::Result<SyncOutput> SyncSession::on_message(const proto::WireMessage& messa
     if (auto* initiator = std::get_if<InitiatorRounds>(&rounds_)) {
       return initiator->on_message(ctx_, message, now, now_unix_ms, out);
     }
-    return std::get<ResponderRounds>(rounds_).on_message(ctx_, message, now_unix_ms, out);
+    return std::get<ResponderRounds>(rounds_).on_message(ctx_, message, now, now_unix_ms, out);
   });
 }
 

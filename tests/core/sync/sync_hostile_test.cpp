@@ -180,6 +180,39 @@ TEST_F(SyncHostileTest, NodeSendsTheBootstrapPushOncePerSession) {
   EXPECT_EQ(b.replica.bootstrap_asked_for.size(), 1u);
 }
 
+// Each round start costs the node a read of the network's whole item set:
+// a dialler starting rounds in a loop is cut off once the bucket is empty,
+// and one that waits gets a round per refill interval.
+TEST_F(SyncHostileTest, NodeCutsOffADiallerStartingRoundsInALoop) {
+  mesh.limits.round_start_burst = 3;
+  mesh.limits.round_start_refill = std::chrono::seconds(10);
+  Link& l = mesh.connect(a, b);
+  link = &l;
+  mesh.start(l);
+  const Bytes query = bytes_of(dialler().sent.front().reconcile().negentropy());
+  auto round = [&] {
+    auto out = mesh.inject(l.b, reconcile_message(net, query));
+    if (!out) return out;
+    return mesh.inject(l.b, done_message(net));
+  };
+  // mesh.start only queued the dialler's first query: the node sees just
+  // these rounds, three of them at one instant.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(round()) << i;
+  auto out = round();
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code(), core::Errc::kLimit);
+  EXPECT_NE(out.error().message().find("faster than the node allows"), std::string::npos);
+
+  // Another session, patient: one round per interval is always allowed.
+  Link& patient = mesh.connect(a, b);
+  mesh.start(patient);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(mesh.inject(patient.b, reconcile_message(net, query))) << i;
+    ASSERT_TRUE(mesh.inject(patient.b, done_message(net))) << i;
+    mesh.now += std::chrono::seconds(10);
+  }
+}
+
 TEST_F(SyncHostileTest, NodeRefusesObjectsOfAnotherNetworkUnderThisOne) {
   const NetworkId other = network_id(2);
   b.replica.join(other, {});  // b is in it, a is not a member there
