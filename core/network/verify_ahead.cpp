@@ -7,6 +7,7 @@ namespace tumar::network {
 VerifyAhead::VerifyAhead(std::span<const std::vector<std::uint8_t>> envelopes, bool use_thread)
     : envelopes_(envelopes),
       results_(envelopes.size()),
+      failures_(envelopes.size()),
       done_(std::make_unique<std::atomic<bool>[]>(envelopes.size())) {
   if (!use_thread || envelopes.size() < kVerifyAheadMin || std::thread::hardware_concurrency() < 2) return;
   try {
@@ -29,7 +30,14 @@ void VerifyAhead::help() {
 bool VerifyAhead::verify_next() {
   const std::size_t i = next_.fetch_add(1, std::memory_order_relaxed);
   if (i >= envelopes_.size()) return false;
-  results_[i].emplace(verify_envelope_bytes(envelopes_[i]));
+  try {
+    results_[i].emplace(verify_envelope_bytes(envelopes_[i]));
+  } catch (...) {
+    // Out of memory, say: thrown again by take(i) on the caller's thread,
+    // as if it had verified i itself. Escaping the helper it would end the
+    // process, and i would never be done.
+    failures_[i] = std::current_exception();
+  }
   done_[i].store(true, std::memory_order_release);
   // Taking the mutex between the store and the notify means a take() that
   // just found done_[i] false cannot miss this wake-up.
@@ -47,6 +55,7 @@ core::Result<VerifiedEnvelope> VerifyAhead::take(std::size_t i) {
     std::unique_lock<std::mutex> lock(mutex_);
     finished_one_.wait(lock, [&] { return done_[i].load(std::memory_order_acquire); });
   }
+  if (failures_[i]) std::rethrow_exception(failures_[i]);
   core::Result<VerifiedEnvelope> out = std::move(*results_[i]);
   results_[i].reset();
   return out;

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,6 +59,7 @@ class VerifyAhead {
 
   std::span<const std::vector<std::uint8_t>> envelopes_;
   std::vector<std::optional<core::Result<VerifiedEnvelope>>> results_;
+  std::vector<std::exception_ptr> failures_;  // what verifying i threw, if anything
   // done_[i] is set (release) after results_[i] is written, so a reader
   // that sees it (acquire) sees the result.
   std::unique_ptr<std::atomic<bool>[]> done_;
