@@ -335,6 +335,14 @@ core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteF
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
   n.set_lamport(*lamport + 1);
+  if (!check_note_clock(n, now_ms)) {
+    // Only a revision written on a machine whose clock ran ahead, or forged
+    // to freeze the note, gets here; ours wins once our clock passes it.
+    const std::uint64_t wait_min = (*lamport + 1 - now_ms + 59'999) / 60'000;
+    return core::fail(core::Errc::kInvalidArgument,
+                      "The note's newest revision carries a clock ahead of this computer's; edit it again in " +
+                          std::to_string(wait_min) + (wait_min == 1 ? " minute." : " minutes."));
+  }
   if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());

@@ -167,6 +167,13 @@ core::Result<void> check_note_dates(const proto::ResourceNote& note, std::uint64
   return {};
 }
 
+core::Result<void> check_note_clock(const proto::ResourceNote& note, std::uint64_t written_ms) {
+  if (note.lamport() > written_ms) {
+    return tl::unexpected(refused("The note's revision clock is ahead of the time it was written."));
+  }
+  return {};
+}
+
 core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
   auto b = decode_strict<proto::Broadcast>(payload, "broadcast");
   if (!b) return b;

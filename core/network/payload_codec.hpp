@@ -22,6 +22,14 @@ namespace tumar::network {
 // in any time zone (allowing kMaxClockSkewMs): a future verified_on would keep it looking
 // fresh for as long as it liked, after the number it lists stops working.
 [[nodiscard]] core::Result<void> check_note_dates(const proto::ResourceNote& note, std::uint64_t written_ms);
+// A note's revision clock may not exceed the millisecond it was written.
+// The highest (lamport, id) wins, so a revision stamped 2^63-1 could never
+// be superseded: a member could freeze a note (a wrong hotline number)
+// against its author and every lead. Bounded by its own timestamp (itself
+// at most kMaxClockSkewMs ahead), the highest clock anyone can claim is
+// overtaken by an honest edit minutes later. Honest clocks count edits
+// (1 + the highest seen), far below any timestamp.
+[[nodiscard]] core::Result<void> check_note_clock(const proto::ResourceNote& note, std::uint64_t written_ms);
 [[nodiscard]] core::Result<proto::Broadcast> decode_broadcast(std::string_view payload);
 [[nodiscard]] core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload);
 // A carrier checks only the outer form: the ratchet message is opaque.

@@ -423,6 +423,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       auto n = decode_note(plain);
       if (!n) return Decision::reject(n.error().message());
       if (auto d = check_note_dates(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
+      if (auto d = check_note_clock(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
       if (n->root().empty()) {
         if (auto r = store_.insert_object(describe(env, env.id(), 0), env.bytes(), now); !r) {
           return tl::unexpected(r.error());

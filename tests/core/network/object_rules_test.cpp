@@ -248,6 +248,41 @@ TEST_F(RulesTest, RevisionsResolveByLamportThenIdWhateverTheArrivalOrder) {
   }
 }
 
+// Highest (lamport, id) wins: a revision claiming the clock 2^63-1 would
+// freeze the note for good. A clock is bounded by the revision's own
+// timestamp, so the most anyone can claim is overtaken minutes later.
+TEST_F(RulesTest, ARevisionsClockCannotRunAheadOfItsOwnTimestamp) {
+  auto root = b_->author().add_note(net_, {"Hotline", "+7 700 000 0000", {}, "", "", 0, 0}, kT0 + 10 * kMinute);
+  ASSERT_TRUE(root);
+  feed(*a_, root->envelopes, kT0 + 10 * kMinute);
+  auto [epoch, key] = current_key(*b_, net_);
+  const std::uint64_t written = kT0 + 25 * kMinute;  // within the 10-minute skew of now (20 min)
+  for (const std::uint64_t frozen : {std::uint64_t{INT64_MAX}, written + 1}) {
+    expect_at_a(craft(b_->me(), net_, Kind::kNote, epoch, written,
+                      bytes_of(note_payload("Hotline", "wrong number", root->id, frozen)), key, b_->rng()),
+                sync::IngestOutcome::kRejected);
+  }
+  // At the limit: accepted, and shown for now.
+  const Bytes highest = craft(b_->me(), net_, Kind::kNote, epoch, written,
+                              bytes_of(note_payload("Hotline", "wrong number", root->id, written)), key, b_->rng());
+  expect_at_a(highest, sync::IngestOutcome::kAccepted);
+  EXPECT_EQ((*a_->replica().library().note(root->id))->body, "wrong number");
+  // A lead correcting it before its own clock passes that one is told when
+  // to try again, and nothing is written.
+  auto early = a_->author().revise_note(root->id, {"Hotline", "+7 700 111 1111", {}, "", "", 0, 0}, kT0 + 20 * kMinute);
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code(), core::Errc::kInvalidArgument);
+  EXPECT_NE(early.error().message().find("edit it again in 6 minutes"), std::string::npos) << early.error().message();
+  EXPECT_EQ((*a_->replica().library().note(root->id))->body, "wrong number");
+  // A minute after it, the correction wins, here and everywhere.
+  auto fixed = a_->author().revise_note(root->id, {"Hotline", "+7 700 111 1111", {}, "", "", 0, 0}, kT0 + 26 * kMinute);
+  ASSERT_TRUE(fixed) << fixed.error().message();
+  EXPECT_EQ((*a_->replica().library().note(root->id))->body, "+7 700 111 1111");
+  feed(*b_, {highest}, kT0 + 26 * kMinute);
+  feed(*b_, fixed->envelopes, kT0 + 26 * kMinute);
+  EXPECT_EQ((*b_->replica().library().note(root->id))->body, "+7 700 111 1111");
+}
+
 TEST_F(RulesTest, AnAdmissionCannotDemoteTheFounder) {
   // A second lead "admits" the founder as a plain member, backdated before
   // the genesis: the founder stays a lead on every replica.
