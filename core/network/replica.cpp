@@ -75,7 +75,8 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
   // The signatures are verified on a second core, ahead of the storing on
   // this one (verify_ahead.hpp): the two halves of the work overlap. The
   // helper starts before the write transaction, so the first envelopes are
-  // ready when it begins.
+  // ready when it begins. Without a helper, all are verified here, before
+  // the transaction takes the write lock.
   VerifyAhead verified(envelopes, parallel_verify_);
   auto txn = store::Transaction::begin(db_);
   if (!txn) return tl::unexpected(txn.error());

@@ -9,11 +9,18 @@ VerifyAhead::VerifyAhead(std::span<const std::vector<std::uint8_t>> envelopes, b
       results_(envelopes.size()),
       failures_(envelopes.size()),
       done_(std::make_unique<std::atomic<bool>[]>(envelopes.size())) {
-  if (!use_thread || envelopes.size() < kVerifyAheadMin || std::thread::hardware_concurrency() < 2) return;
-  try {
-    helper_ = std::thread(&VerifyAhead::help, this);
-  } catch (const std::system_error&) {
-    // No second thread: take() verifies everything itself.
+  if (use_thread && envelopes.size() >= kVerifyAheadMin && std::thread::hardware_concurrency() >= 2) {
+    try {
+      helper_ = std::thread(&VerifyAhead::help, this);
+      return;
+    } catch (const std::system_error&) {
+      // No second thread: verified here, below.
+    }
+  }
+  // On one thread nothing overlaps, so all of it is verified now, before
+  // the caller begins its write transaction: the lock other processes wait
+  // for is then held only for the storing.
+  while (verify_next()) {
   }
 }
 

@@ -12,8 +12,10 @@
 // the batch's order.
 //
 // With `use_thread` false, a batch smaller than kVerifyAheadMin, or a thread
-// that cannot start, take() verifies on the calling thread: the same results,
-// one core.
+// that cannot start, the constructor verifies the whole batch on the calling
+// thread, before the caller's write transaction begins: the same results,
+// one core. With a helper the transaction begins at once, and is held about
+// as long as the slower of verifying and storing.
 
 #include <atomic>
 #include <condition_variable>

@@ -99,8 +99,12 @@ struct SyncLimits {
   // the session closes (kLimit). An honest dialler starts one on connect,
   // one per resync_interval, and one at once after a round cut short that
   // moved objects, and such a round fetched up to max_need_ids objects,
-  // far more than round_start_refill of work. A dialler cut off reconnects
-  // later with what it stored kept.
+  // seconds of work or more. A fast dialler fetching more than about
+  // 4 million objects in one session can empty the bucket; it is cut off
+  // and its next session resumes, with what it stored kept. The bucket is
+  // per session: a member reconnecting gets a new one, at the price of a
+  // handshake and within the transport's connection limits, so this stops
+  // a loop on one connection, not a member set on wasting our time.
   std::uint64_t round_start_burst = 8;
   std::chrono::milliseconds round_start_refill{10'000};
   // Initiator: Negentropy round trips in one network's reconciliation, and
