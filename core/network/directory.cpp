@@ -19,7 +19,7 @@ constexpr char kSep = '\x1f';
 
 constexpr const char* kMemberColumns =
     "SELECT m.identity_key, m.noise_key, m.binding_signature, m.role, m.admitted_epoch, m.admission_id, "
-    "m.admitted_at, m.removed_epoch, m.removed_at, m.removal_id";
+    "m.admitted_at, m.removed_epoch, m.removed_at, m.removal_id, m.removed_seq";
 
 core::Result<MemberRecord> read_member(const store::Statement& st) {
   MemberRecord m;
@@ -36,6 +36,7 @@ core::Result<MemberRecord> read_member(const store::Statement& st) {
     ObjectId r{};
     if (!column_array(st, 9, r)) return tl::unexpected(corrupt());
     m.removal_id = r;
+    m.removed_seq = static_cast<std::uint64_t>(st.column_int64(10));
   }
   return m;
 }
@@ -92,17 +93,17 @@ core::Result<std::vector<DirectoryEntry>> Directory::entries(const NetworkId& ne
     auto m = read_member(*st);
     if (!m) return tl::unexpected(m.error());
     DirectoryEntry e{*m, std::nullopt};
-    if (!st->column_is_null(10)) {
+    if (!st->column_is_null(11)) {
       ProfileRecord p;
-      p.lamport = static_cast<std::uint64_t>(st->column_int64(10));
-      if (!column_array(*st, 11, p.object_id)) return tl::unexpected(corrupt());
-      p.display_name = st->column_text(12);
-      p.organisation = st->column_text(13);
-      p.region = st->column_text(14);
-      p.languages = split_list(st->column_text(15));
-      p.services = split_list(st->column_text(16));
-      p.contact = st->column_text(17);
-      p.updated_at_ms = static_cast<std::uint64_t>(st->column_int64(18));
+      p.lamport = static_cast<std::uint64_t>(st->column_int64(11));
+      if (!column_array(*st, 12, p.object_id)) return tl::unexpected(corrupt());
+      p.display_name = st->column_text(13);
+      p.organisation = st->column_text(14);
+      p.region = st->column_text(15);
+      p.languages = split_list(st->column_text(16));
+      p.services = split_list(st->column_text(17));
+      p.contact = st->column_text(18);
+      p.updated_at_ms = static_cast<std::uint64_t>(st->column_int64(19));
       e.profile = std::move(p);
     }
     out.push_back(std::move(e));
@@ -150,19 +151,22 @@ core::Result<void> Directory::apply_admission(const NetworkId& net, const Member
 }
 
 core::Result<void> Directory::apply_removal(const NetworkId& net, const identity::IdentityKey& key,
-                                            std::uint64_t epoch, std::uint64_t ts, const ObjectId& removal_id) {
+                                            std::uint64_t epoch, std::uint64_t ts, const ObjectId& removal_id,
+                                            std::uint64_t last_seq) {
   // Several removals of one member combine the same way, towards the
   // stricter: the earliest epoch and the earliest time any of them names.
   // The rule "nothing after the removal" is then the same whatever order
   // the removals arrived in (with "the earliest removal wins", a removal in
   // an earlier epoch but stamped later would be ignored by some replicas).
+  // What counts of the member's own objects is the smallest last seq.
   return execute(db_,
                  "UPDATE member SET removed_epoch = min(coalesce(removed_epoch, ?3), ?3), "
                  "removed_at = min(coalesce(removed_at, ?4), ?4), "
                  "removal_id = CASE WHEN removed_at IS NULL OR (?4, ?5) < (removed_at, removal_id) THEN ?5 "
-                 "ELSE removal_id END "
+                 "ELSE removal_id END, "
+                 "removed_seq = min(coalesce(removed_seq, ?6), ?6) "
                  "WHERE network_id = ?1 AND identity_key = ?2",
-                 net, key, epoch, ts, removal_id);
+                 net, key, epoch, ts, removal_id, last_seq);
 }
 
 core::Result<void> Directory::forget_member(const NetworkId& net, const identity::IdentityKey& key) {

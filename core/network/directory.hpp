@@ -25,6 +25,9 @@ struct MemberRecord {
   std::optional<std::uint64_t> removed_epoch;
   std::optional<std::uint64_t> removed_at_ms;
   std::optional<ObjectId> removal_id;
+  // The last of the member's own seqs that counts (the smallest any removal
+  // names); set exactly when removed.
+  std::optional<std::uint64_t> removed_seq;
 
   bool removed() const noexcept { return removed_epoch.has_value(); }
 };
@@ -54,11 +57,12 @@ class Directory {
 
   // Projections, each independent of arrival order: admissions of one
   // person combine (lead if any says lead, the earliest epoch and time);
-  // removals combine towards the stricter (the earliest epoch and time);
+  // removals combine towards the stricter (the earliest epoch and time, the
+  // smallest last seq);
   // a profile is the highest (lamport, id).
   core::Result<void> apply_admission(const NetworkId& net, const MemberRecord& record, std::uint64_t timestamp_ms);
   core::Result<void> apply_removal(const NetworkId& net, const identity::IdentityKey& key, std::uint64_t epoch,
-                                   std::uint64_t timestamp_ms, const ObjectId& removal_id);
+                                   std::uint64_t timestamp_ms, const ObjectId& removal_id, std::uint64_t last_seq);
   core::Result<void> apply_profile(const NetworkId& net, const identity::IdentityKey& key, const ProfileRecord& p);
   core::Result<void> drop_profile(const NetworkId& net, const identity::IdentityKey& key);
   // Deletes the member's row, so it can be rebuilt from the objects that

@@ -12,7 +12,7 @@ namespace {
 
 core::Error refused(std::string sentence) { return core::Error(core::Errc::kRefused, std::move(sentence)); }
 
-bool valid_kind(int kind) { return kind >= proto::GENESIS && kind <= proto::DIRECT; }
+bool valid_kind(int kind) { return kind >= proto::GENESIS && kind <= proto::EPOCH_START; }
 
 template <std::size_t N>
 bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
@@ -55,6 +55,8 @@ std::string encode_header(const Header& h) {
   p.set_epoch(h.epoch);
   p.set_timestamp_ms(h.timestamp_ms);
   if (h.recipient) p.set_recipient(h.recipient->data(), h.recipient->size());
+  p.set_seq(h.seq);
+  if (h.key_id) p.set_key_id(h.key_id->data(), h.key_id->size());
   return p.SerializeAsString();
 }
 
@@ -97,14 +99,30 @@ core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes)
   // SQLite stores these as signed 64-bit integers: a larger value would
   // sort below zero there and above everything in C++, and replicas
   // comparing in different places would disagree.
-  if (h.epoch() > kMaxCounter || h.timestamp_ms() > kMaxCounter) {
-    return tl::unexpected(refused("The object's epoch or timestamp is out of range."));
+  if (h.epoch() > kMaxCounter || h.timestamp_ms() > kMaxCounter || h.seq() > kMaxCounter) {
+    return tl::unexpected(refused("The object's epoch, timestamp or sequence number is out of range."));
   }
 
   ParsedEnvelope out;
   out.header_.kind = static_cast<Kind>(h.kind());
   out.header_.epoch = h.epoch();
   out.header_.timestamp_ms = h.timestamp_ms();
+  out.header_.seq = h.seq();
+  // An author's objects are numbered from 1 (the genesis is the founder's
+  // first); a direct message's one-time author has no sequence.
+  if (out.header_.kind == Kind::kDirect ? h.seq() != 0 : h.seq() == 0) {
+    return tl::unexpected(refused("The object's sequence number is missing or not allowed."));
+  }
+  if (out.header_.kind == Kind::kGenesis && h.seq() != 1) {
+    return tl::unexpected(refused("A genesis object must be its founder's first (seq 1)."));
+  }
+  if (carries_key_id(out.header_.kind)) {
+    KeyId k{};
+    if (!copy_exact(h.key_id(), k)) return tl::unexpected(refused("The object's key id is malformed."));
+    out.header_.key_id = k;
+  } else if (!h.key_id().empty()) {
+    return tl::unexpected(refused("Only a genesis, an epoch start or a grant names a key id."));
+  }
   if (!copy_exact(h.author(), out.header_.author)) return tl::unexpected(refused("The object's author key is malformed."));
   if (out.header_.kind == Kind::kGenesis) {
     if (!h.network_id().empty() || h.epoch() != 0) {

@@ -2,8 +2,9 @@
 // Signed envelopes (docs/PROTOCOL.md, "Envelopes"): every object a network
 // syncs is
 //
-//   header      network id, author, kind, epoch, timestamp (and, for a grant,
-//               the recipient) — in the clear, signed
+//   header      network id, author, kind, epoch, timestamp, the author's seq
+//               (and, for a grant, the recipient; for a genesis, epoch start
+//               or grant, a key id) — in the clear, signed
 //   ciphertext  nonce (24) || XChaCha20-Poly1305(payload) under the epoch
 //               key, with the header bytes as associated data; for a grant,
 //               a sealed box to the recipient's Noise key instead
@@ -35,7 +36,17 @@ namespace tumar::network {
 inline constexpr char kSignatureContext[] = "tumar/envelope/v1";
 inline constexpr std::size_t kNonceLen = 24;  // crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 inline constexpr std::size_t kTagLen = 16;    // crypto_aead_xchacha20poly1305_ietf_ABYTES
-inline constexpr std::uint32_t kEnvelopeVersion = 1;
+// 2: every object carries its author's seq, and genesis, epoch start and
+// grant objects the id of the key they start or grant (docs/NETWORKS.md).
+// A version 1 object is refused.
+inline constexpr std::uint32_t kEnvelopeVersion = 2;
+inline constexpr std::size_t kKeyIdLen = 16;
+using KeyId = std::array<std::uint8_t, kKeyIdLen>;
+
+// Whether a kind's header carries a key id (and must).
+constexpr bool carries_key_id(Kind kind) noexcept {
+  return kind == Kind::kGenesis || kind == Kind::kEpochStart || kind == Kind::kEpochGrant;
+}
 
 struct Header {
   std::optional<NetworkId> network_id;  // nullopt in the genesis only
@@ -44,6 +55,10 @@ struct Header {
   std::uint64_t epoch = 0;
   std::uint64_t timestamp_ms = 0;
   std::optional<identity::IdentityKey> recipient;  // a grant's grantee; a direct message's recipient tag
+  // The author's count of its objects in this network, from 1; 0 in a
+  // direct message (its author is a one-time key).
+  std::uint64_t seq = 0;
+  std::optional<KeyId> key_id;  // exactly when carries_key_id(kind)
 };
 
 // A strictly decoded envelope whose signature has not been checked yet.

@@ -1,6 +1,8 @@
 #include "core/network/local_author.hpp"
 
+#include "core/network/counter.hpp"
 #include "core/network/envelope.hpp"
+#include "core/network/epoch_key_id.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/network/payload_codec.hpp"
 #include "core/network/recipient_tag.hpp"
@@ -79,6 +81,18 @@ core::Result<void> LocalAuthor::require_lead(const NetworkId& net) {
   return {};
 }
 
+core::Result<std::uint64_t> LocalAuthor::next_seq(const NetworkId& net, std::uint64_t ahead) {
+  auto last = replica_.store().max_seq(net, me_.public_identity().identity_key);
+  if (!last) return tl::unexpected(last.error());
+  std::optional<std::uint64_t> seq = *last;
+  for (std::uint64_t i = 0; i < ahead && seq; ++i) seq = next_counter(*seq);
+  if (!seq) {
+    return core::fail(core::Errc::kLimit,
+                      "You have written the largest number of objects one person can write in this network.");
+  }
+  return *seq;
+}
+
 core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, bool demo, std::uint64_t now_ms) {
   if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "Give the network a name.");
   if (auto r = check_text("network name", name, kMaxNetworkNameBytes); !r) {
@@ -111,6 +125,8 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   h.kind = Kind::kGenesis;
   h.epoch = 0;
   h.timestamp_ms = now_ms;
+  h.seq = 1;
+  h.key_id = epoch_key_id(key);
   auto envelope = seal_envelope(h, bytes_of(payload), key, me_, rng_);
   const NetworkId id = object_id(envelope);
 
@@ -130,19 +146,23 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
 
 core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const NetworkId& net,
                                                                     const identity::PublicIdentity& to,
-                                                                    std::uint64_t now_ms) {
+                                                                    std::uint64_t now_ms, std::uint64_t seq) {
+  // Every key we hold, and in the header the current epoch and the id of
+  // the key we write under: what every replica checks against the starts.
+  auto current = replica_.store().current_epoch_key(net);
+  if (!current) return tl::unexpected(current.error());
+  if (!*current) return core::fail(core::Errc::kRefused, "This node holds no key for the network's current epoch.");
   auto keys = replica_.store().all_epoch_keys(net);
   if (!keys) return tl::unexpected(keys.error());
   if (keys->empty()) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
   proto::EpochGrant grant;
   grant.set_network_id(net.data(), net.size());
   grant.set_recipient(to.identity_key.data(), to.identity_key.size());
-  std::uint64_t newest = 0;
   for (const auto& [epoch, key] : *keys) {
+    if (epoch > (*current)->first) continue;  // not started here: no one could use it
     auto* k = grant.add_keys();
     k->set_epoch(epoch);
     k->set_key(key.data(), 32);
-    newest = std::max(newest, epoch);
   }
   crypto::SecretBuffer plain(grant.ByteSizeLong());
   grant.SerializeWithCachedSizesToArray(plain.data());
@@ -153,9 +173,11 @@ core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const Networ
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kEpochGrant;
-  h.epoch = newest;
+  h.epoch = (*current)->first;
   h.timestamp_ms = now_ms;
   h.recipient = to.identity_key;
+  h.seq = seq;
+  h.key_id = epoch_key_id((*current)->second);
   return seal_grant_envelope(h, plain.span(), to.noise_key, me_);
 }
 
@@ -163,16 +185,16 @@ core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind,
                                                 std::uint64_t now_ms) {
   auto key = replica_.store().current_epoch_key(net);
   if (!key) return tl::unexpected(key.error());
-  if (!*key) {
-    return core::fail(core::Errc::kRefused,
-                      "This node does not hold the network's key yet; sync with a member first.");
-  }
+  if (!*key) return no_current_key(net);
   Header h;
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = kind;
   h.epoch = (*key)->first;
   h.timestamp_ms = now_ms;
+  auto seq = next_seq(net);
+  if (!seq) return tl::unexpected(seq.error());
+  h.seq = *seq;
   auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   auto w = store({seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_)}, now_ms);
@@ -187,7 +209,8 @@ core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::P
   if (!identity::verify_binding(member)) return core::fail(core::Errc::kRefused, "That member's keys do not match.");
   auto key = replica_.store().current_epoch_key(net);
   if (!key) return tl::unexpected(key.error());
-  if (!*key) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  if (!*key) return no_current_key(net);
+  if (auto room = next_seq(net, 2); !room) return tl::unexpected(room.error());
   proto::Admission a;
   *a.mutable_member() = proof_of(member);
   a.set_role(role == Role::kLead ? proto::LEAD : proto::MEMBER);
@@ -198,9 +221,12 @@ core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::P
   h.kind = Kind::kAdmission;
   h.epoch = (*key)->first;
   h.timestamp_ms = now_ms;
+  auto seq = next_seq(net);
+  if (!seq) return tl::unexpected(seq.error());
+  h.seq = *seq;
   std::vector<std::vector<std::uint8_t>> envs;
   envs.push_back(seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_));
-  auto grant = grant_envelope(net, member, now_ms);
+  auto grant = grant_envelope(net, member, now_ms, *seq + 1);  // next_seq checked one ahead below
   if (!grant) return tl::unexpected(grant.error());
   envs.push_back(std::move(*grant));
   auto txn = begin_unless_nested(replica_.store().database());
@@ -223,17 +249,28 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   }
   auto key = replica_.store().current_epoch_key(net);
   if (!key) return tl::unexpected(key.error());
-  if (!*key) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  if (!*key) return no_current_key(net);
   const std::uint64_t epoch = (*key)->first;
+  if (!next_counter(epoch)) {
+    return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no removal can start another.");
+  }
+  auto seq = next_seq(net);
+  if (!seq) return tl::unexpected(seq.error());
+  // What the member wrote that we hold is all of theirs that counts: the
+  // seq, not a date they chose, decides (docs/NETWORKS.md, "Removal").
+  auto last_seq = replica_.store().max_seq(net, member);
+  if (!last_seq) return tl::unexpected(last_seq.error());
 
   proto::Removal rm;
   rm.set_member(member.data(), member.size());
+  rm.set_last_seq(*last_seq);
   Header h;
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kRemoval;
   h.epoch = epoch;
   h.timestamp_ms = now_ms;
+  h.seq = *seq;
   std::vector<std::vector<std::uint8_t>> envs;
   envs.push_back(seal_envelope(h, bytes_of(rm.SerializeAsString()), (*key)->second, me_, rng_));
 
@@ -242,7 +279,7 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   auto removal = store(std::move(envs), now_ms);
   if (!removal) return removal;
   // The new epoch, stored with the removal in one transaction.
-  auto grants = start_epoch(net, epoch, now_ms + 1);
+  auto grants = start_epoch(net, proto::EPOCH_REMOVAL, &removal->id, saturating_add(now_ms, 1));
   if (!grants) return grants;
   Written w = std::move(*removal);
   for (auto& g : grants->envelopes) w.envelopes.push_back(std::move(g));
@@ -250,22 +287,52 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   return w;
 }
 
-core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, std::uint64_t epoch, std::uint64_t now_ms) {
+core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, int reason, const ObjectId* removal,
+                                              std::uint64_t now_ms) {
+  auto current = replica_.store().current_epoch_key(net);
+  if (!current) return tl::unexpected(current.error());
+  if (!*current) return no_current_key(net);
+  const std::uint64_t epoch = (*current)->first;
+  const auto next_epoch = next_counter(epoch);
+  if (!next_epoch) {
+    return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no new key can be started.");
+  }
+  auto seq = next_seq(net);
+  if (!seq) return tl::unexpected(seq.error());
   crypto::Secret<32> next;
   rng_.fill(next.span());
-  if (auto r = replica_.store().add_epoch_key(net, epoch + 1, next); !r) return tl::unexpected(r.error());
+  proto::EpochStart start;
+  start.set_reason(static_cast<proto::EpochReason>(reason));
+  if (removal) start.set_removal(removal->data(), removal->size());
+  Header h;
+  h.network_id = net;
+  h.author = me_.public_identity().identity_key;
+  h.kind = Kind::kEpochStart;
+  h.epoch = epoch;  // the epoch it follows, whose key seals it
+  h.timestamp_ms = now_ms;
+  h.seq = *seq;
+  h.key_id = epoch_key_id(next);
+  // Our own key needs no grant; the start then makes it current.
+  if (auto r = replica_.store().add_epoch_key(net, *next_epoch, next); !r) return tl::unexpected(r.error());
+  auto started = store({seal_envelope(h, bytes_of(start.SerializeAsString()), (*current)->second, me_, rng_)}, now_ms);
+  if (!started) return started;
   auto entries = replica_.directory().entries(net);
   if (!entries) return tl::unexpected(entries.error());
-  // Everyone who remains; our own copy is the row just stored.
+  // Everyone who remains.
   std::vector<std::vector<std::uint8_t>> grants;
   for (const auto& e : *entries) {
     if (e.member.removed() || e.member.identity.identity_key == me_.public_identity().identity_key) continue;
-    auto g = grant_envelope(net, e.member.identity, now_ms);
+    auto g = grant_envelope(net, e.member.identity, now_ms, *seq + 1 + grants.size());
     if (!g) return tl::unexpected(g.error());
     grants.push_back(std::move(*g));
   }
-  if (grants.empty()) return Written{};
-  return store(std::move(grants), now_ms);
+  if (auto room = next_seq(net, 1 + grants.size()); !room) return tl::unexpected(room.error());
+  Written w = std::move(*started);
+  if (grants.empty()) return w;
+  auto stored = store(grants, now_ms);
+  if (!stored) return stored;
+  for (auto& g : stored->envelopes) w.envelopes.push_back(std::move(g));
+  return w;
 }
 
 core::Result<Written> LocalAuthor::rekey_if_exposed(const NetworkId& net, std::uint64_t now_ms) {
@@ -278,21 +345,99 @@ core::Result<Written> LocalAuthor::rekey_if_exposed(const NetworkId& net, std::u
   const std::uint64_t epoch = (*key)->first;
   auto exposed = replica_.store().epoch_granted_to_removed(net, epoch);
   if (!exposed) return tl::unexpected(exposed.error());
-  if (!*exposed) return Written{};
+  std::vector<identity::PublicIdentity> behind;
+  if (!*exposed) {
+    auto due = catch_up_due(net);
+    if (!due) return tl::unexpected(due.error());
+    if (due->empty()) return Written{};  // the usual case: no write transaction at all
+    behind = std::move(*due);
+  }
   auto txn = begin_unless_nested(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
-  auto grants = start_epoch(net, epoch, now_ms);
-  if (!grants) return grants;
+  core::Result<Written> w = Written{};
+  if (*exposed) {
+    w = start_epoch(net, proto::EPOCH_REKEY, nullptr, now_ms);
+  } else {
+    std::vector<std::vector<std::uint8_t>> grants;
+    for (const auto& who : behind) {
+      auto seq = next_seq(net, 1 + grants.size());
+      if (!seq) return tl::unexpected(seq.error());
+      auto g = grant_envelope(net, who, now_ms, *seq);
+      if (!g) return tl::unexpected(g.error());
+      grants.push_back(std::move(*g));
+    }
+    w = store(std::move(grants), now_ms);
+  }
+  if (!w) return w;
   if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
-  return grants;
+  return w;
+}
+
+core::Result<std::vector<identity::PublicIdentity>> LocalAuthor::catch_up_due(const NetworkId& net) {
+  using Due = std::vector<identity::PublicIdentity>;
+  // Two leads who start the same epoch at once each grant their own key to
+  // the members they know. Every replica takes the start with the smaller
+  // id as the winner; a lead holding the winner's key grants it to every
+  // current member who has no grant of it (one admitted meanwhile by the
+  // other lead, say), so all end up writing under one key.
+  auto key = replica_.store().current_epoch_key(net);
+  if (!key) return tl::unexpected(key.error());
+  if (!*key) return Due{};
+  const std::uint64_t epoch = (*key)->first;
+  auto ids = replica_.store().started_key_ids(net, epoch);
+  if (!ids) return tl::unexpected(ids.error());
+  const KeyId mine = epoch_key_id((*key)->second);
+  if (ids->empty() || ids->front() != mine) return Due{};
+  auto entries = replica_.directory().entries(net);
+  if (!entries) return tl::unexpected(entries.error());
+  // Who started the winning key holds it without a grant: the founder at
+  // epoch 0, else the winning start's author.
+  std::optional<identity::IdentityKey> starter;
+  if (epoch == 0) {
+    auto n = replica_.store().network(net);
+    if (!n) return tl::unexpected(n.error());
+    if (*n) starter = (*n)->founder;
+  } else {
+    auto starts = replica_.store().objects_of_epoch(net, Kind::kEpochStart, epoch - 1);
+    if (!starts) return tl::unexpected(starts.error());
+    for (const auto& s : *starts) {
+      if (s.key_id == mine) starter = s.author;
+    }
+  }
+  Due due;
+  for (const auto& e : *entries) {
+    const auto& who = e.member.identity.identity_key;
+    if (e.member.removed() || who == me_.public_identity().identity_key || who == starter) continue;
+    auto has = replica_.store().has_grant(net, who, epoch, mine);
+    if (!has) return tl::unexpected(has.error());
+    if (!*has) due.push_back(e.member.identity);
+  }
+  return due;
+}
+
+core::Result<Written> LocalAuthor::no_current_key(const NetworkId& net) {
+  auto epoch = replica_.store().current_epoch(net);
+  if (!epoch) return tl::unexpected(epoch.error());
+  if (*epoch && **epoch > 0) {
+    auto any = replica_.store().all_epoch_keys(net);
+    if (!any) return tl::unexpected(any.error());
+    if (!any->empty()) {
+      return core::fail(core::Errc::kRefused,
+                        "A lead changed the network's key and the new one has not reached this device yet; "
+                        "sync with a member, then try again.");
+    }
+  }
+  return core::fail(core::Errc::kRefused, "This node does not hold the network's key yet; sync with a member first.");
 }
 
 core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const ProfileFields& f, std::uint64_t now_ms) {
   const auto& me = me_.public_identity().identity_key;
   auto lamport = replica_.store().max_lamport(net, Kind::kProfile, me);
   if (!lamport) return tl::unexpected(lamport.error());
+  const auto next = next_counter(*lamport);
+  if (!next) return core::fail(core::Errc::kLimit, "Your profile's revision clock is at its largest value.");
   proto::MemberProfile p;
-  p.set_lamport(*lamport + 1);
+  p.set_lamport(*next);
   p.set_display_name(f.display_name);
   p.set_organisation(f.organisation);
   p.set_region(f.region);
@@ -334,11 +479,13 @@ core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteF
   if (!lamport) return tl::unexpected(lamport.error());
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
-  n.set_lamport(*lamport + 1);
+  const auto next = next_counter(*lamport);
+  if (!next) return core::fail(core::Errc::kLimit, "The note's revision clock is at its largest value.");
+  n.set_lamport(*next);
   if (!check_note_clock(n, now_ms)) {
     // Only a revision written on a machine whose clock ran ahead, or forged
     // to freeze the note, gets here; ours wins once our clock passes it.
-    const std::uint64_t wait_min = (*lamport + 1 - now_ms + 59'999) / 60'000;
+    const std::uint64_t wait_min = (*next - now_ms + 59'999) / 60'000;
     return core::fail(core::Errc::kInvalidArgument,
                       "The note's newest revision carries a clock ahead of this computer's; edit it again in " +
                           std::to_string(wait_min) + (wait_min == 1 ? " minute." : " minutes."));
@@ -369,7 +516,9 @@ core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, proto::
                                                    std::uint64_t now_ms) {
   auto lamport = replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key);
   if (!lamport) return tl::unexpected(lamport.error());
-  bundle.set_lamport(*lamport + 1);
+  const auto next = next_counter(*lamport);
+  if (!next) return core::fail(core::Errc::kLimit, "Your prekeys' revision clock is at its largest value.");
+  bundle.set_lamport(*next);
   return write_sealed(net, Kind::kPrekeys, bundle.SerializeAsString(), now_ms);
 }
 
@@ -377,9 +526,7 @@ core::Result<Written> LocalAuthor::send_direct(const NetworkId& net, const ident
                                                std::span<const std::uint8_t> ratchet_message, std::uint64_t now_ms) {
   auto key = replica_.store().current_epoch_key(net);
   if (!key) return tl::unexpected(key.error());
-  if (!*key) {
-    return core::fail(core::Errc::kRefused, "This node does not hold the network's key yet; sync with a member first.");
-  }
+  if (!*key) return no_current_key(net);
   proto::DirectPayload payload;
   payload.set_ratchet_message(ratchet_message.data(), ratchet_message.size());
   // A fresh signing key for this one message: the signature then says

@@ -51,14 +51,14 @@ class LocalAuthor {
   // Removes a member (a lead only), starts a new epoch and grants its key to
   // every remaining member: the removed one can read nothing written after.
   core::Result<Written> remove(const NetworkId& net, const identity::IdentityKey& member, std::uint64_t now_ms);
-  // Closes the gap two leads leave when each removes a member while the
-  // other is offline: each grants the next epoch's key to the member the
-  // other removed. Once this node holds both removals, a grant of the
-  // current epoch addressed to a removed member shows it; as a lead we
-  // then start a new epoch granted only to current members. Nothing
-  // (empty `envelopes`) when not a lead or nothing is exposed. Leads that
-  // do it at once make several keys for that epoch, all granted to the
-  // same current members, so it does not repeat.
+  // As a lead, keeps the current epoch's key where it belongs
+  // (docs/NETWORKS.md, "Epochs"). If a grant of the current epoch reached
+  // a member since removed (two leads each removed someone while the other
+  // was offline, each granting the new key to the other's removed member),
+  // starts the next epoch, granted only to current members. Otherwise, if
+  // we hold the winning key of the current epoch, grants it to each current
+  // member who has no grant of it (two leads started the epoch at once).
+  // Nothing (empty `envelopes`) when not a lead or nothing is due.
   core::Result<Written> rekey_if_exposed(const NetworkId& net, std::uint64_t now_ms);
   core::Result<Written> set_profile(const NetworkId& net, const ProfileFields& fields, std::uint64_t now_ms);
   core::Result<Written> add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms);
@@ -77,12 +77,24 @@ class LocalAuthor {
   core::Result<Written> write_sealed(const NetworkId& net, Kind kind, const std::string& payload,
                                      std::uint64_t now_ms);
   core::Result<std::vector<std::uint8_t>> grant_envelope(const NetworkId& net, const identity::PublicIdentity& to,
-                                                         std::uint64_t now_ms);
+                                                         std::uint64_t now_ms, std::uint64_t seq);
+  // Our seq `ahead` places after the last we used (1: the next one);
+  // kLimit past kMaxCounter.
+  core::Result<std::uint64_t> next_seq(const NetworkId& net, std::uint64_t ahead = 1);
+  // The current members who lack a grant of the winning key of the current
+  // epoch, if we hold that key (two leads started the epoch at once);
+  // read-only, so the periodic check opens no write transaction.
+  core::Result<std::vector<identity::PublicIdentity>> catch_up_due(const NetworkId& net);
+  // The refusal when we hold no key for the current epoch, worded for
+  // whether a new key is on its way.
+  core::Result<Written> no_current_key(const NetworkId& net);
   core::Result<Written> store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms);
   core::Result<void> require_lead(const NetworkId& net);
-  // A fresh key for `epoch` + 1, granted to every current member; inside
-  // the caller's transaction.
-  core::Result<Written> start_epoch(const NetworkId& net, std::uint64_t epoch, std::uint64_t now_ms);
+  // Starts the epoch after the current one with a fresh key (an epoch
+  // start object, `reason` a proto::EpochReason, naming `removal` if
+  // any) and grants it to every current member; inside the caller's
+  // transaction.
+  core::Result<Written> start_epoch(const NetworkId& net, int reason, const ObjectId* removal, std::uint64_t now_ms);
 
   NetworkReplica& replica_;
   const identity::LocalIdentity& me_;

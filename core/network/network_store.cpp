@@ -34,7 +34,7 @@ core::Result<NetworkRecord> read_network(const store::Statement& st) {
 }
 
 constexpr const char* kObjectColumns =
-    "SELECT id, network_id, timestamp, kind, author, epoch, subject, lamport FROM object";
+    "SELECT id, network_id, timestamp, kind, author, epoch, subject, lamport, seq, key_id FROM object";
 
 // The objects of kind ?2 in network ?1 about ?3. A note's first version is
 // about itself and object_by_subject leaves such rows out (schema v5: a new
@@ -59,6 +59,12 @@ core::Result<StoredObject> read_object(const store::Statement& st) {
     o.subject = s;
   }
   o.lamport = static_cast<std::uint64_t>(st.column_int64(7));
+  o.seq = static_cast<std::uint64_t>(st.column_int64(8));
+  if (!st.column_is_null(9)) {
+    KeyId k{};
+    if (!column_array(st, 9, k)) return tl::unexpected(corrupt("object row"));
+    o.key_id = k;
+  }
   return o;
 }
 
@@ -79,6 +85,8 @@ StoredObject describe(const VerifiedEnvelope& env, std::optional<ObjectId> subje
   o.epoch = env.header().epoch;
   o.subject = subject;
   o.lamport = lamport;
+  o.seq = env.header().seq;
+  o.key_id = env.header().key_id;
   return o;
 }
 
@@ -170,24 +178,6 @@ core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkS
       });
 }
 
-core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkStore::current_epoch_key(
-    const NetworkId& net) {
-  // Of two keys for one epoch (two leads removed members at once), the
-  // smaller sorts first; any fixed choice works, since readers try every key.
-  auto keys = collect<std::pair<std::uint64_t, crypto::Secret<32>>>(
-      prepare_bound(db_, "SELECT epoch, key FROM epoch_key WHERE network_id = ?1 ORDER BY epoch DESC, key LIMIT 1",
-                    net),
-      [](const store::Statement& st) -> core::Result<std::pair<std::uint64_t, crypto::Secret<32>>> {
-        auto b = st.column_blob(1);
-        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
-        return std::pair{static_cast<std::uint64_t>(st.column_int64(0)),
-                         crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32))};
-      });
-  if (!keys) return tl::unexpected(keys.error());
-  if (keys->empty()) return std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>{};
-  return std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>(std::move(keys->front()));
-}
-
 core::Result<bool> NetworkStore::has_object(const ObjectId& id) {
   auto st = prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1", id);
   if (!st) return tl::unexpected(st.error());
@@ -209,11 +199,13 @@ core::Result<void> NetworkStore::insert_object(const StoredObject& o, std::span<
                                                std::int64_t now) {
   std::optional<std::span<const std::uint8_t>> subject;
   if (o.subject) subject = std::span<const std::uint8_t>(*o.subject);
+  std::optional<std::span<const std::uint8_t>> key_id;
+  if (o.key_id) key_id = std::span<const std::uint8_t>(*o.key_id);
   return execute(db_,
                  "INSERT OR IGNORE INTO object (id, network_id, timestamp, kind, author, epoch, subject, lamport, "
-                 "envelope, received_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                 "envelope, received_at, seq, key_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
                  o.id, o.network, o.timestamp_ms, static_cast<int>(o.kind), o.author, o.epoch, subject, o.lamport,
-                 envelope, now);
+                 envelope, now, o.seq, key_id);
 }
 
 core::Result<std::optional<StoredObject>> NetworkStore::object(const ObjectId& id) {
@@ -225,7 +217,12 @@ core::Result<std::optional<StoredObject>> NetworkStore::object(const ObjectId& i
 
 core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& net) {
   return collect<reconcile::Item>(
-      prepare_bound(db_, "SELECT timestamp, id FROM object WHERE network_id = ?1 ORDER BY timestamp, id", net),
+      // Evidence of an equivocation is synced like any object, so that
+      // every replica learns of it and drops the same seq.
+      prepare_bound(db_,
+                    "SELECT timestamp, id FROM object WHERE network_id = ?1 UNION ALL "
+                    "SELECT timestamp, id FROM equivocation WHERE network_id = ?1 ORDER BY 1, 2",
+                    net),
       [](const store::Statement& st) -> core::Result<reconcile::Item> {
         reconcile::Item item{};
         item.timestamp = static_cast<std::uint64_t>(st.column_int64(0));
@@ -236,7 +233,9 @@ core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& 
 
 core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::envelopes(const NetworkId& net,
                                                                              std::span<const ObjectId> ids) {
-  auto st = db_.prepare("SELECT envelope FROM object WHERE id = ?1 AND network_id = ?2");
+  auto st = db_.prepare(
+      "SELECT envelope FROM object WHERE id = ?1 AND network_id = ?2 UNION ALL "
+      "SELECT envelope FROM equivocation WHERE id = ?1 AND network_id = ?2");
   if (!st) return tl::unexpected(st.error());
   std::vector<std::vector<std::uint8_t>> out;
   for (const auto& id : ids) {
@@ -266,12 +265,12 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::bootstrap_env
   return collect<std::vector<std::uint8_t>>(
       prepare_bound(db_,
                     "SELECT timestamp, id, envelope FROM (SELECT timestamp, id, envelope FROM object "
-                    "WHERE network_id = ?1 AND kind IN (?2, ?3, ?4) AND subject IS NOT id ORDER BY timestamp, id "
+                    "WHERE network_id = ?1 AND kind IN (?2, ?3, ?4, ?8) AND subject IS NOT id ORDER BY timestamp, id "
                     "LIMIT ?5) UNION ALL SELECT timestamp, id, envelope FROM object WHERE network_id = ?1 AND "
                     "kind = ?6 AND subject = ?7 AND subject IS NOT id ORDER BY 1, 2",
                     net, static_cast<int>(Kind::kGenesis), static_cast<int>(Kind::kAdmission),
                     static_cast<int>(Kind::kRemoval), static_cast<std::int64_t>(limit),
-                    static_cast<int>(Kind::kEpochGrant), member),
+                    static_cast<int>(Kind::kEpochGrant), member, static_cast<int>(Kind::kEpochStart)),
       [](const store::Statement& st) -> core::Result<std::vector<std::uint8_t>> { return blob_vector(st, 2); });
 }
 
@@ -312,17 +311,6 @@ core::Result<std::uint64_t> NetworkStore::max_lamport(const NetworkId& net, Kind
 
 core::Result<void> NetworkStore::delete_object(const ObjectId& id) {
   return execute(db_, "DELETE FROM object WHERE id = ?1", id);
-}
-
-core::Result<std::vector<StoredObject>> NetworkStore::objects_invalidated_by_removal(
-    const NetworkId& net, const identity::IdentityKey& member, std::uint64_t removed_epoch,
-    std::uint64_t removed_at_ms) {
-  return collect<StoredObject>(
-      prepare_bound(db_,
-                    std::string(kObjectColumns) +
-                        " WHERE network_id = ?1 AND author = ?2 AND (epoch > ?3 OR timestamp > ?4)",
-                    net, member, removed_epoch, removed_at_ms),
-      read_object);
 }
 
 core::Result<std::vector<StoredObject>> NetworkStore::objects_by_author(const NetworkId& net,

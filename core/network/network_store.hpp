@@ -13,6 +13,7 @@
 #include "core/crypto/secret.hpp"
 #include "core/error.hpp"
 #include "core/network/envelope.hpp"
+#include "core/network/epoch_key_id.hpp"
 #include "core/network/object_types.hpp"
 #include "core/reconcile/item.hpp"
 #include "core/store/database.hpp"
@@ -35,7 +36,9 @@ struct StoredObject {
   identity::IdentityKey author{};
   std::uint64_t epoch = 0;
   std::optional<ObjectId> subject;  // see schema.cpp
-  std::uint64_t lamport = 0;
+  std::uint64_t lamport = 0;        // notes, profiles, prekeys: the revision clock; a removal: its last_seq
+  std::uint64_t seq = 0;            // the author's seq (header)
+  std::optional<KeyId> key_id;      // genesis, epoch start, grant (header)
 };
 
 struct InviteRecord {
@@ -72,13 +75,50 @@ class NetworkStore {
   // Epoch keys.
   core::Result<void> add_epoch_key(const NetworkId& net, std::uint64_t epoch, const crypto::Secret<32>& key);
   core::Result<std::vector<crypto::Secret<32>>> epoch_keys(const NetworkId& net, std::uint64_t epoch);
-  // The newest epoch we hold a key for, with that key; nullopt if none.
+  // The key to write under (docs/NETWORKS.md, "Epochs"): the network's
+  // current epoch is the highest that an accepted epoch start (or, for 0,
+  // the genesis) began, and its key is the one the winning start names
+  // (of several starts of one epoch, the smallest id), or failing that any
+  // key another start of that epoch names. nullopt if we hold none: a
+  // grant may name keys of any epoch, but only a started one is written
+  // under.
   core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> current_epoch_key(const NetworkId& net);
+  // The highest started epoch; nullopt before the genesis has arrived.
+  core::Result<std::optional<std::uint64_t>> current_epoch(const NetworkId& net);
+  core::Result<bool> epoch_started(const NetworkId& net, std::uint64_t epoch);
+  // The key ids the starts of `epoch` name, the winner first (for epoch 0
+  // the genesis's).
+  core::Result<std::vector<KeyId>> started_key_ids(const NetworkId& net, std::uint64_t epoch);
+  // Whether a grant of `epoch` with `key_id` is stored for `member`.
+  core::Result<bool> has_grant(const NetworkId& net, const identity::IdentityKey& member, std::uint64_t epoch,
+                               const KeyId& key_id);
+
+  // Seqs and equivocation (docs/NETWORKS.md, "Removal").
+  // The highest seq `author` used in the network (stored or as evidence); 0 if none.
+  core::Result<std::uint64_t> max_seq(const NetworkId& net, const identity::IdentityKey& author);
+  // The stored object holding the author's seq, if any.
+  core::Result<std::optional<StoredObject>> slot_holder(const NetworkId& net, const identity::IdentityKey& author,
+                                                        std::uint64_t seq);
+  // Ids kept as evidence that the author used the seq twice, smallest first.
+  core::Result<std::vector<ObjectId>> equivocation_ids(const NetworkId& net, const identity::IdentityKey& author,
+                                                       std::uint64_t seq);
+  core::Result<void> add_equivocation(const VerifiedEnvelope& env);
+  core::Result<void> delete_equivocation(const ObjectId& id);
+  // The objects of `kind` in `epoch` (its header's): the starts following
+  // an epoch, the grants of one.
+  core::Result<std::vector<StoredObject>> objects_of_epoch(const NetworkId& net, Kind kind, std::uint64_t epoch);
+  // The smallest last seq among the removals of `member` not written by
+  // `except` (nullopt if none): what counts of a removal `member` wrote
+  // of `except` (object_rules.hpp, check_removal_seq).
+  core::Result<std::optional<std::uint64_t>> removal_cutoff(const NetworkId& net, const identity::IdentityKey& member,
+                                                            const identity::IdentityKey& except);
   // Every key we hold, for a grant to a new member (oldest first).
   core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> all_epoch_keys(const NetworkId& net);
 
   // Objects.
   core::Result<bool> has_object(const ObjectId& id);
+  // Whether it is kept as evidence of an equivocation (not stored as an object).
+  core::Result<bool> has_evidence(const ObjectId& id);
   // Whether a grant of `epoch` (its newest key) is addressed to a member
   // who is now removed: the key of that epoch may be in a removed member's
   // hands (two leads removing two members concurrently, docs/NETWORKS.md).
@@ -89,7 +129,7 @@ class NetworkStore {
   core::Result<std::vector<std::vector<std::uint8_t>>> envelopes(const NetworkId& net, std::span<const ObjectId> ids);
   core::Result<std::optional<std::vector<std::uint8_t>>> envelope(const ObjectId& id);
   // A joining member's first needs (sync::Replica::bootstrap_envelopes):
-  // the genesis, admissions and removals (the oldest `limit` of them) and
+  // the genesis, admissions, removals and epoch starts (the oldest `limit` of them) and
   // the grants addressed to `member`, in (timestamp, id) order.
   core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(const NetworkId& net,
                                                                            const identity::IdentityKey& member,
@@ -104,11 +144,6 @@ class NetworkStore {
   core::Result<std::uint64_t> max_lamport(const NetworkId& net, Kind kind, const ObjectId& subject);
   // Removes one object (a removal made it invalid).
   core::Result<void> delete_object(const ObjectId& id);
-  // A removed member's objects that the removal invalidates (docs/PROTOCOL.md, "Removal").
-  core::Result<std::vector<StoredObject>> objects_invalidated_by_removal(const NetworkId& net,
-                                                                         const identity::IdentityKey& member,
-                                                                         std::uint64_t removed_epoch,
-                                                                         std::uint64_t removed_at_ms);
   // Every object of a network written by `author` (oldest first).
   core::Result<std::vector<StoredObject>> objects_by_author(const NetworkId& net, const identity::IdentityKey& author);
   // Every object of a network of `kind` about `subject` (oldest first): the

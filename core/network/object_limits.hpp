@@ -11,7 +11,7 @@
 namespace tumar::network {
 
 inline constexpr std::size_t kMaxEnvelopeLen = 64 * 1024;
-inline constexpr std::size_t kMaxHeaderLen = 160;  // 7 small fields; a v1 header is at most ~120 bytes
+inline constexpr std::size_t kMaxHeaderLen = 192;  // 9 small fields; a v2 header is at most ~170 bytes
 inline constexpr std::size_t kMaxPayloadLen = kMaxEnvelopeLen - 1024;
 static_assert(kMaxHeaderLen + kMaxPayloadLen + 24 + 16 + 64 + 16 <= kMaxEnvelopeLen);
 

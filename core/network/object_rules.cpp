@@ -1,11 +1,12 @@
 #include "core/network/object_rules.hpp"
 
+#include "core/network/counter.hpp"
 #include "core/network/object_limits.hpp"
 
 namespace tumar::network {
 
 Decision check_timestamp(const Header& header, std::uint64_t now_ms) {
-  if (header.timestamp_ms > now_ms + kMaxClockSkewMs) {
+  if (header.timestamp_ms > saturating_add(now_ms, kMaxClockSkewMs)) {
     return Decision::reject("stamped more than 10 minutes in the future");
   }
   return Decision::accept();
@@ -16,11 +17,18 @@ Decision check_author(const std::optional<MemberRecord>& author, const Header& h
   if (header.epoch < author->admitted_epoch) return Decision::reject("its author was not yet admitted in that epoch");
   if (author->removed()) {
     if (header.epoch > *author->removed_epoch) return Decision::reject("its author was removed before that epoch");
-    if (header.timestamp_ms > *author->removed_at_ms) return Decision::reject("its author was removed before it was made");
+    if (header.kind != Kind::kRemoval && header.seq > author->removed_seq.value_or(0)) {
+      return Decision::reject("its author was removed before writing it (its seq is past the removal's)");
+    }
   }
   if (lead_only(header.kind) && author->role != Role::kLead) {
     return Decision::reject(std::string("only a lead may write a ") + kind_name(header.kind));
   }
+  return Decision::accept();
+}
+
+Decision check_removal_seq(std::optional<std::uint64_t> cutoff, const Header& header) {
+  if (cutoff && header.seq > *cutoff) return Decision::reject("its author was removed before writing it");
   return Decision::accept();
 }
 

@@ -13,6 +13,7 @@ const char* kind_name(Kind kind) noexcept {
     case Kind::kBroadcast: return "broadcast";
     case Kind::kPrekeys: return "prekeys";
     case Kind::kDirect: return "direct message";
+    case Kind::kEpochStart: return "epoch start";
   }
   return "unknown";
 }
@@ -26,6 +27,7 @@ bool lead_only(Kind kind) noexcept {
     case Kind::kRemoval:
     case Kind::kEpochGrant:
     case Kind::kBroadcast:
+    case Kind::kEpochStart:
       return true;
     case Kind::kProfile:
     case Kind::kNote:

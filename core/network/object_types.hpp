@@ -27,6 +27,7 @@ enum class Kind : int {
   kBroadcast = proto::BROADCAST,
   kPrekeys = proto::PREKEYS,
   kDirect = proto::DIRECT,
+  kEpochStart = proto::EPOCH_START,
 };
 
 enum class Role : int { kMember = proto::MEMBER, kLead = proto::LEAD };

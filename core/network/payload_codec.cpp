@@ -119,7 +119,19 @@ core::Result<proto::Removal> decode_removal(std::string_view payload) {
   auto r = decode_strict<proto::Removal>(payload, "removal");
   if (!r) return r;
   if (r->member().size() != identity::kIdentityKeySize) return tl::unexpected(refused("The removal's key is malformed."));
+  if (r->last_seq() > kMaxCounter) return tl::unexpected(refused("The removal's last seq is out of range."));
   return r;
+}
+
+core::Result<proto::EpochStart> decode_epoch_start(std::string_view payload) {
+  auto e = decode_strict<proto::EpochStart>(payload, "epoch start");
+  if (!e) return e;
+  const bool removal = e->reason() == proto::EPOCH_REMOVAL;
+  if (!removal && e->reason() != proto::EPOCH_REKEY) return tl::unexpected(refused("The epoch start gives no reason."));
+  if (removal ? e->removal().size() != 32 : !e->removal().empty()) {
+    return tl::unexpected(refused("The epoch start's removal is malformed."));
+  }
+  return e;
 }
 
 core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {

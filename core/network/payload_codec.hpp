@@ -16,6 +16,8 @@ namespace tumar::network {
 [[nodiscard]] core::Result<proto::Genesis> decode_genesis(std::string_view payload);
 [[nodiscard]] core::Result<proto::Admission> decode_admission(std::string_view payload);
 [[nodiscard]] core::Result<proto::Removal> decode_removal(std::string_view payload);
+// A reason (removal or re-key); a removal's id exactly when the reason is a removal.
+[[nodiscard]] core::Result<proto::EpochStart> decode_epoch_start(std::string_view payload);
 [[nodiscard]] core::Result<proto::MemberProfile> decode_profile(std::string_view payload);
 [[nodiscard]] core::Result<proto::ResourceNote> decode_note(std::string_view payload);
 // A note may not claim to be verified on a day after the one it was written

@@ -107,6 +107,25 @@ class NetworkReplica final : public sync::Replica {
   core::Result<Decision> judge_and_apply(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_grant(const VerifiedEnvelope& env, std::uint64_t now_ms);
+  core::Result<Decision> apply_epoch_start(const VerifiedEnvelope& env, std::uint64_t now_ms);
+  // A decision if the author's seq is taken by another object or void
+  // already (an equivocation); nullopt if it is free.
+  core::Result<std::optional<Decision>> settle_equivocation(const VerifiedEnvelope& env);
+  // Adds the keys a start (or the genesis) named; ignores the rest.
+  core::Result<void> adopt_keys(const NetworkId& net,
+                                const std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>& keys);
+  // Opens every grant to us in the network again and adopts what a start
+  // now names (a start arrived after the grant).
+  core::Result<void> adopt_granted_keys(const NetworkId& net);
+  // The id of the key (held or offered) that opens the object; nullopt if none.
+  core::Result<std::optional<KeyId>> opening_key_id(const VerifiedEnvelope& env);
+  // What a key from a pending grant to us may open before the grant is
+  // accepted: what can validate it (the genesis, admissions, the epoch
+  // starts it depends on and the removals they name). All are signed by
+  // leads, so the key that opens them is one a lead used.
+  static bool opens_with_offered_keys(Kind kind) noexcept {
+    return kind == Kind::kGenesis || kind == Kind::kAdmission || kind == Kind::kEpochStart || kind == Kind::kRemoval;
+  }
   core::Result<Decision> apply_direct(const VerifiedEnvelope& env, std::uint64_t now_ms);
   core::Result<Decision> apply_sealed(const VerifiedEnvelope& env, const MemberRecord& author, std::uint64_t now_ms);
   core::Result<void> project_note(const VerifiedEnvelope& env, const proto::ResourceNote& note,

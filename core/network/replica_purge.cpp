@@ -12,6 +12,9 @@
 //     and the subject's objects the new row no longer allows go too (so a
 //     removed lead's accomplice, admitted after the removal, is undone with
 //     everything it wrote);
+//   * a deleted epoch start takes the grants of its key with it, and if
+//     its epoch has no other start, the starts that followed and every
+//     grant of the epoch;
 //   * a deleted grant to us takes back the keys it gave, unless another
 //     grant to us gave them too or we have written under them ourselves: a
 //     removed lead's key must not stay "current" and receive our writing;
@@ -44,7 +47,14 @@ core::Result<std::vector<StoredObject>> NetworkReplica::disallowed_objects(const
     h.kind = o.kind;
     h.epoch = o.epoch;
     h.timestamp_ms = o.timestamp_ms;
+    h.seq = o.seq;
     bool allowed = record->has_value() && check_author(**record, h).accepted();
+    // A removal by a removed member: judged without its target's removals.
+    if (allowed && o.kind == Kind::kRemoval && (*record)->removed() && o.subject) {
+      auto cutoff = store_.removal_cutoff(net, member, *o.subject);
+      if (!cutoff) return tl::unexpected(cutoff.error());
+      allowed = check_removal_seq(*cutoff, h).accepted();
+    }
     // A revision of someone else's note needed the lead role.
     if (allowed && o.kind == Kind::kNote && o.subject && *o.subject != o.id && (*record)->role != Role::kLead) {
       auto root = store_.object(*o.subject);
@@ -106,7 +116,7 @@ core::Result<void> NetworkReplica::rebuild_member(const NetworkId& net, const id
   auto removals = store_.objects_about(net, Kind::kRemoval, member);
   if (!removals) return tl::unexpected(removals.error());
   for (const auto& o : *removals) {
-    if (auto r = directory_.apply_removal(net, member, o.epoch, o.timestamp_ms, o.id); !r) return r;
+    if (auto r = directory_.apply_removal(net, member, o.epoch, o.timestamp_ms, o.id, o.lamport); !r) return r;
   }
   return {};
 }
@@ -165,6 +175,27 @@ core::Result<void> NetworkReplica::purge(const NetworkId& net, std::vector<Store
       case Kind::kRemoval:
         if (o.subject) members.insert(*o.subject);
         break;
+      case Kind::kEpochStart: {
+        // Its key goes out of use with the grants that handed it on; if no
+        // other start begins the epoch, the epoch itself is gone, and with
+        // it the starts that followed it and every grant of it. Keys stay
+        // held for reading what was sealed under them, but only a key a
+        // remaining start names is ever written under (current_epoch_key).
+        const std::uint64_t next = o.epoch + 1;  // accepted below kMaxCounter
+        auto started = store_.epoch_started(net, next);
+        if (!started) return tl::unexpected(started.error());
+        auto grants = store_.objects_of_epoch(net, Kind::kEpochGrant, next);
+        if (!grants) return tl::unexpected(grants.error());
+        for (auto& g : *grants) {
+          if (!*started || g.key_id == o.key_id) work.push_back(std::move(g));
+        }
+        if (!*started) {
+          auto following = store_.objects_of_epoch(net, Kind::kEpochStart, next);
+          if (!following) return tl::unexpected(following.error());
+          for (auto& f : *following) work.push_back(std::move(f));
+        }
+        break;
+      }
       case Kind::kGenesis:
       case Kind::kEpochGrant:
       case Kind::kPrekeys:

@@ -234,6 +234,37 @@ CREATE VIRTUAL TABLE note_fts USING fts5(title, body, tags, region, content = 'n
                                          tokenize = 'unicode61 remove_diacritics 2');
 INSERT INTO note_fts (note_fts) VALUES ('rebuild');
 )sql",
+    // 7: envelopes version 2 (docs/NETWORKS.md): each object carries its
+    // author's seq and the id of the key it starts or grants, an epoch
+    // exists only once a lead starts it, and a removal names the removed
+    // member's last seq. Version 1 objects cannot be converted (they are
+    // signed as they are) and are refused from now on, so the networks of
+    // a profile from before are emptied: their leads create them again.
+    // The identity, the allow list and direct-message history stay.
+    R"sql(
+INSERT INTO note_fts (note_fts) VALUES ('delete-all');
+DELETE FROM note;
+DELETE FROM broadcast;
+DELETE FROM profile;
+DELETE FROM member;
+DELETE FROM object;
+DELETE FROM epoch_key;
+DELETE FROM invite;
+DELETE FROM network;
+ALTER TABLE object ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE object ADD COLUMN key_id BLOB CHECK (key_id IS NULL OR length(key_id) = 16);
+CREATE INDEX object_by_slot ON object (network_id, author, seq);
+ALTER TABLE member ADD COLUMN removed_seq INTEGER;
+CREATE TABLE equivocation (
+  id          BLOB PRIMARY KEY CHECK (length(id) = 32),
+  network_id  BLOB NOT NULL,
+  author      BLOB NOT NULL,
+  seq         INTEGER NOT NULL,
+  timestamp   INTEGER NOT NULL,
+  envelope    BLOB NOT NULL
+) STRICT;
+CREATE INDEX equivocation_by_slot ON equivocation (network_id, author, seq);
+)sql",
 };
 
 }  // namespace

@@ -19,7 +19,13 @@ namespace tumar::store {
 namespace detail {
 inline core::Result<void> bind_one(Statement& st, int i, std::int64_t v) { return st.bind(i, v); }
 inline core::Result<void> bind_one(Statement& st, int i, int v) { return st.bind(i, std::int64_t{v}); }
+// SQLite integers are signed: a value past INT64_MAX would be stored as a
+// negative number and sort below everything (a lead once pushed an epoch
+// there). Refused here, so no caller can store one by accident.
 inline core::Result<void> bind_one(Statement& st, int i, std::uint64_t v) {
+  if (v > static_cast<std::uint64_t>(INT64_MAX)) {
+    return core::fail(core::Errc::kLimit, "A counter reached its largest value (2^63-1); nothing was changed.");
+  }
   return st.bind(i, static_cast<std::int64_t>(v));
 }
 inline core::Result<void> bind_one(Statement& st, int i, std::string_view v) { return st.bind(i, v); }

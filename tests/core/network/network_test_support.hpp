@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -22,6 +23,7 @@
 #include "core/encoding/hex.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/envelope.hpp"
+#include "core/network/epoch_key_id.hpp"
 #include "core/network/local_author.hpp"
 #include "core/network/replica.hpp"
 #include "core/profile/schema.hpp"
@@ -81,23 +83,44 @@ class Node {
   std::optional<LocalAuthor> author_;
 };
 
+// The seq a hand-crafted object gets: one more than the author's highest
+// in `node`'s store, so crafted objects continue the author's count there.
+// Tests that need a particular seq (equivocation) pass it.
+inline std::uint64_t next_seq_in(NetworkStore& store, const NetworkId& net, const identity::IdentityKey& author) {
+  auto s = store.max_seq(net, author);
+  if (!s) std::abort();
+  return *s + 1;
+}
+
+// The seq a hand-crafted object gets unless the test names one: counted
+// per author from 2^20, clear of the seqs LocalAuthor gives the same
+// author (from 1), so crafted objects never equivocate by accident.
+inline std::uint64_t crafted_seq(const identity::IdentityKey& author) {
+  static std::map<identity::IdentityKey, std::uint64_t> next;
+  return (std::uint64_t{1} << 20) + next[author]++;
+}
+
 // Seals an envelope by hand, bypassing LocalAuthor's own checks: what a
-// malicious or buggy peer could send.
+// malicious or buggy peer could send. seq 0: the next crafted_seq (a
+// genesis: 1; a direct message: 0).
 inline Bytes craft(const identity::LocalIdentity& author, const std::optional<NetworkId>& net, Kind kind,
                    std::uint64_t epoch, std::uint64_t ts, std::span<const std::uint8_t> payload,
-                   const crypto::Secret<32>& key, crypto::RandomSource& rng) {
+                   const crypto::Secret<32>& key, crypto::RandomSource& rng, std::uint64_t seq = 0,
+                   std::optional<KeyId> key_id = std::nullopt) {
   Header h;
   h.network_id = net;
   h.author = author.public_identity().identity_key;
   h.kind = kind;
   h.epoch = epoch;
   h.timestamp_ms = ts;
+  h.seq = kind == Kind::kDirect ? 0 : kind == Kind::kGenesis ? 1 : seq != 0 ? seq : crafted_seq(h.author);
+  if (carries_key_id(kind)) h.key_id = key_id ? *key_id : epoch_key_id(key);
   return seal_envelope(h, payload, key, author, rng);
 }
 
 inline Bytes craft_grant(const identity::LocalIdentity& author, const NetworkId& net,
                          const identity::PublicIdentity& to, std::uint64_t epoch, std::uint64_t ts,
-                         const proto::EpochGrant& grant) {
+                         const proto::EpochGrant& grant, std::uint64_t seq = 0) {
   Header h;
   h.network_id = net;
   h.author = author.public_identity().identity_key;
@@ -105,6 +128,18 @@ inline Bytes craft_grant(const identity::LocalIdentity& author, const NetworkId&
   h.epoch = epoch;
   h.timestamp_ms = ts;
   h.recipient = to.identity_key;
+  h.seq = seq != 0 ? seq : crafted_seq(h.author);
+  // The id of the grant's newest key, as LocalAuthor names it.
+  KeyId id{};
+  std::uint64_t newest = 0;
+  for (const auto& k : grant.keys()) {
+    if (k.epoch() >= newest && k.key().size() == 32) {
+      newest = k.epoch();
+      id = epoch_key_id(crypto::Secret<32>::copy_of(
+          std::span<const std::uint8_t, 32>(reinterpret_cast<const std::uint8_t*>(k.key().data()), 32)));
+    }
+  }
+  h.key_id = id;
   const std::string plain = grant.SerializeAsString();
   return seal_grant_envelope(h, bytes_of(plain), to.noise_key, author);
 }

@@ -21,12 +21,13 @@ MemberRecord record(Role role, std::uint64_t admitted_epoch) {
   return m;
 }
 
-Header header(Kind kind, std::uint64_t epoch, std::uint64_t ts) {
+Header header(Kind kind, std::uint64_t epoch, std::uint64_t ts, std::uint64_t seq = 1) {
   Header h;
   h.network_id = NetworkId{};
   h.kind = kind;
   h.epoch = epoch;
   h.timestamp_ms = ts;
+  h.seq = seq;
   return h;
 }
 
@@ -35,23 +36,35 @@ TEST(ObjectRules, TheRulesAsPureFunctions) {
   EXPECT_TRUE(check_author(record(Role::kMember, 0), header(Kind::kNote, 0, kT0)).accepted());
   EXPECT_TRUE(check_author(record(Role::kMember, 0), header(Kind::kProfile, 5, kT0)).accepted());
   EXPECT_EQ(check_author(record(Role::kMember, 2), header(Kind::kNote, 1, kT0)).verdict, Verdict::kReject);
-  for (Kind k : {Kind::kGenesis, Kind::kAdmission, Kind::kRemoval, Kind::kEpochGrant, Kind::kBroadcast}) {
+  for (Kind k : {Kind::kGenesis, Kind::kAdmission, Kind::kRemoval, Kind::kEpochGrant, Kind::kBroadcast,
+                 Kind::kEpochStart}) {
     EXPECT_EQ(check_author(record(Role::kMember, 0), header(k, 0, kT0)).verdict, Verdict::kReject) << kind_name(k);
     EXPECT_TRUE(check_author(record(Role::kLead, 0), header(k, 0, kT0)).accepted()) << kind_name(k);
   }
   MemberRecord removed = record(Role::kLead, 0);
   removed.removed_epoch = 3;
   removed.removed_at_ms = kT0;
-  EXPECT_TRUE(check_author(removed, header(Kind::kNote, 3, kT0)).accepted());  // before, in its epoch
-  EXPECT_TRUE(check_author(removed, header(Kind::kNote, 1, kT0 - 1)).accepted());
-  EXPECT_EQ(check_author(removed, header(Kind::kNote, 4, kT0 - 1)).verdict, Verdict::kReject);  // a later epoch
-  EXPECT_EQ(check_author(removed, header(Kind::kNote, 3, kT0 + 1)).verdict, Verdict::kReject);  // a later time
+  removed.removed_seq = 7;
+  EXPECT_TRUE(check_author(removed, header(Kind::kNote, 3, kT0, 7)).accepted());  // counted, in its epoch
+  EXPECT_TRUE(check_author(removed, header(Kind::kNote, 1, kT0 - 1, 2)).accepted());
+  EXPECT_EQ(check_author(removed, header(Kind::kNote, 4, kT0 - 1, 2)).verdict, Verdict::kReject);  // a later epoch
+  // Past the removal's last seq, whatever the date: a removed lead once
+  // came back through an admission dated before its removal.
+  EXPECT_EQ(check_author(removed, header(Kind::kNote, 3, kT0 - 1, 8)).verdict, Verdict::kReject);
+  EXPECT_EQ(check_author(removed, header(Kind::kAdmission, 0, 0, 8)).verdict, Verdict::kReject);
+  EXPECT_TRUE(check_author(removed, header(Kind::kNote, 3, kT0 + 1, 7)).accepted());  // the date decides nothing
+  // A removal's seq is judged with the target known (check_removal_seq).
+  EXPECT_TRUE(check_author(removed, header(Kind::kRemoval, 0, kT0, 8)).accepted());
+  EXPECT_EQ(check_removal_seq(7, header(Kind::kRemoval, 0, kT0, 8)).verdict, Verdict::kReject);
+  EXPECT_TRUE(check_removal_seq(std::nullopt, header(Kind::kRemoval, 0, kT0, 8)).accepted());
   EXPECT_FALSE(may_sync(removed));
   EXPECT_TRUE(may_sync(record(Role::kMember, 0)));
 
   EXPECT_TRUE(check_timestamp(header(Kind::kNote, 0, kT0 + kMaxClockSkewMs), kT0).accepted());
   EXPECT_EQ(check_timestamp(header(Kind::kNote, 0, kT0 + kMaxClockSkewMs + 1), kT0).verdict, Verdict::kReject);
   EXPECT_TRUE(check_timestamp(header(Kind::kNote, 0, 0), kT0).accepted());  // old is fine: sync delivers history
+  // A clock at the top of the range does not wrap the allowed skew.
+  EXPECT_TRUE(check_timestamp(header(Kind::kNote, 0, UINT64_MAX), UINT64_MAX - 1).accepted());
 }
 
 // A founds the network; B is a plain member, L a second lead. Everyone is in sync.

@@ -66,8 +66,12 @@ TEST_F(RekeyTest, ALeadHoldingBothRemovalsStartsAnEpochNeitherRemovedMemberReads
   remove_concurrently();
   auto w = a_->author().rekey_if_exposed(net_, kRemovedAt + 2 * kMinute);
   ASSERT_TRUE(w) << w.error().message();
-  ASSERT_EQ(w->envelopes.size(), 1u);  // one grant, to B: A keeps its own copy
-  auto grant = verify_envelope_bytes(w->envelopes[0]);
+  ASSERT_EQ(w->envelopes.size(), 2u);  // the epoch start, one grant (to B: A keeps its own copy)
+  auto start = verify_envelope_bytes(w->envelopes[0]);
+  ASSERT_TRUE(start);
+  EXPECT_EQ(start->header().kind, Kind::kEpochStart);
+  EXPECT_EQ(start->header().epoch, 1u);  // the epoch it follows
+  auto grant = verify_envelope_bytes(w->envelopes[1]);
   ASSERT_TRUE(grant);
   EXPECT_EQ(grant->header().kind, Kind::kEpochGrant);
   EXPECT_EQ(grant->header().epoch, 2u);

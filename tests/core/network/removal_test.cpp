@@ -45,7 +45,7 @@ class RemovalTest : public NetworkFixture {
 
 TEST_F(RemovalTest, TheNewEpochKeyGoesToEveryoneButTheRemovedMember) {
   const Written w = remove_c();
-  ASSERT_EQ(w.envelopes.size(), 2u);  // the removal, one grant (to B; A keeps its own copy)
+  ASSERT_EQ(w.envelopes.size(), 3u);  // the removal, the epoch start, one grant (to B; A keeps its own copy)
   std::vector<identity::IdentityKey> recipients;
   for (const auto& e : w.envelopes) {
     auto v = verify_envelope_bytes(e);
@@ -53,6 +53,8 @@ TEST_F(RemovalTest, TheNewEpochKeyGoesToEveryoneButTheRemovedMember) {
     if (v->header().kind == Kind::kEpochGrant) {
       recipients.push_back(*v->header().recipient);
       EXPECT_EQ(v->header().epoch, 1u);
+    } else if (v->header().kind == Kind::kEpochStart) {
+      EXPECT_EQ(v->header().epoch, 0u);  // it follows epoch 0, under whose key it is sealed
     } else {
       EXPECT_EQ(v->header().kind, Kind::kRemoval);
       EXPECT_EQ(v->header().epoch, 0u);  // sealed under the old key: C can read that it was removed
@@ -123,11 +125,12 @@ TEST_F(RemovalTest, WhatTheRemovedMemberSignsAfterIsRejected) {
     EXPECT_EQ(n->replica().ingest(next, now)->outcome, sync::IngestOutcome::kRejected);
     EXPECT_FALSE(*n->store().has_object(object_id(late)));
   }
-  // The documented limit: C still holds the old key and can backdate into
-  // the old epoch; that is accepted (docs/PROTOCOL.md, "Removal").
+  // C still holds the old key and can date an object before the removal;
+  // its seq is past the removal's last, so that is refused too (before
+  // issue 16 the date alone decided, and this was accepted).
   const Bytes backdated = craft(c_->me(), net_, Kind::kNote, 0, kRemovedAt - 1,
                                 bytes_of(note_payload("Backdated", "x")), old_key, c_->rng());
-  EXPECT_EQ(a_->replica().ingest(backdated, now)->outcome, sync::IngestOutcome::kAccepted);
+  EXPECT_EQ(a_->replica().ingest(backdated, now)->outcome, sync::IngestOutcome::kRejected);
 }
 
 TEST_F(RemovalTest, WhatAReplicaStoredBeforeLearningOfTheRemovalIsTakenOut) {
@@ -285,8 +288,14 @@ TEST_F(RemovalTest, ARemovedLeadsLaterAdmissionsAndKeysAreUndone) {
   append(from_l, d_note->envelopes);
   from_l.push_back(forged_grant);
 
-  // C takes all of that in before the removal reaches it...
-  for (const auto& e : from_l) EXPECT_EQ(c_->replica().ingest(e, t + 2)->outcome, sync::IngestOutcome::kAccepted);
+  // C takes all of that in before the removal reaches it — but not the
+  // grant: no start began L's epoch 1 (before issue 16 it was accepted,
+  // and only the removal took it back)...
+  for (const auto& e : from_l) {
+    EXPECT_EQ(c_->replica().ingest(e, t + 2)->outcome,
+              e == forged_grant ? sync::IngestOutcome::kPending : sync::IngestOutcome::kAccepted);
+  }
+  EXPECT_EQ(current_key(*c_, net_).first, 0u);
   EXPECT_TRUE(*c_->replica().may_sync(net_, d->key()));
   // ...then the removal (and A's grant of the real epoch-1 key).
   feed(*c_, removal->envelopes, t + 3);

@@ -86,6 +86,8 @@ TEST_F(ReplicaBatchTest, ABatchVerifiedAheadOnASecondCoreKeepsEachResultWithItsE
 TEST_F(ReplicaBatchTest, ARemovalAffectsTheLaterObjectsOfItsOwnBatch) {
   auto before = c_->author().add_note(net_, {"Before", "written in time", {}, "", "", 0, 0}, kRemovedAt - kMinute);
   ASSERT_TRUE(before);
+  // A holds it when it removes C, so the removal counts it.
+  feed(*a_, before->envelopes, kRemovedAt - kMinute);
   auto removal = a_->author().remove(net_, c_->key(), kRemovedAt);
   ASSERT_TRUE(removal) << removal.error().message();
   // C, not told, keeps writing under the old epoch's key.
@@ -148,18 +150,20 @@ TEST_F(ReplicaBatchTest, AKeyGrantedInABatchOpensTheLaterObjectsOfIt) {
   auto n2 = a_->author().add_note(net_, {"Epoch 1", "second", {}, "", "", 0, 0}, t + 1);
   ASSERT_TRUE(n1 && n2);
   ASSERT_EQ(verify_envelope_bytes(n1->envelopes[0])->header().epoch, 1u);
-  Bytes removal_env, grant_env;
+  Bytes removal_env, start_env, grant_env;
   for (const auto& e : removal->envelopes) {
-    (verify_envelope_bytes(e)->header().kind == Kind::kEpochGrant ? grant_env : removal_env) = e;
+    const Kind k = verify_envelope_bytes(e)->header().kind;
+    (k == Kind::kEpochGrant ? grant_env : k == Kind::kEpochStart ? start_env : removal_env) = e;
   }
   ASSERT_FALSE(grant_env.empty());
-  const Log batch{removal_env, n1->envelopes[0], grant_env, n2->envelopes[0]};
+  ASSERT_FALSE(start_env.empty());
+  const Log batch{removal_env, start_env, n1->envelopes[0], grant_env, n2->envelopes[0]};
 
   const auto outcomes = feed_batch(*b_, batch, t + kMinute);
-  ASSERT_EQ(outcomes.size(), 4u);
-  EXPECT_EQ(outcomes[1], sync::IngestOutcome::kPending);
-  EXPECT_EQ(outcomes[2], sync::IngestOutcome::kAccepted);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_EQ(outcomes[2], sync::IngestOutcome::kPending);
   EXPECT_EQ(outcomes[3], sync::IngestOutcome::kAccepted);
+  EXPECT_EQ(outcomes[4], sync::IngestOutcome::kAccepted);
   EXPECT_TRUE(*b_->store().has_object(n1->id));  // released by the retry at the end of the batch
   EXPECT_TRUE(*b_->store().has_object(n2->id));
   EXPECT_EQ(snapshot(*a_, net_), snapshot(*b_, net_));
