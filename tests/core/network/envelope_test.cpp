@@ -4,6 +4,7 @@
 // payload opens only under the right key.
 
 #include "core/network/envelope.hpp"
+#include "core/network/epoch_key_id.hpp"
 
 #include <gtest/gtest.h>
 #include <sodium.h>
@@ -76,18 +77,21 @@ class EnvelopeTest : public ::testing::Test {
     h.kind = Kind::kNote;
     h.epoch = epoch;
     h.timestamp_ms = test::kT0;
+    h.seq = 1;
     return h;
   }
 
   proto::EnvelopeHeader header_proto(const Header& h) const {
     proto::EnvelopeHeader p;
-    p.set_version(1);
+    p.set_version(kEnvelopeVersion);
     if (h.network_id) p.set_network_id(h.network_id->data(), 32);
     p.set_author(h.author.data(), 32);
     p.set_kind(static_cast<proto::ObjectKind>(h.kind));
     p.set_epoch(h.epoch);
     p.set_timestamp_ms(h.timestamp_ms);
     if (h.recipient) p.set_recipient(h.recipient->data(), 32);
+    p.set_seq(h.seq);
+    if (h.key_id) p.set_key_id(h.key_id->data(), h.key_id->size());
     return p;
   }
 
@@ -158,6 +162,7 @@ TEST_F(EnvelopeTest, GenesisNetworkIsItsOwnId) {
   Header h = note_header(0);
   h.network_id.reset();
   h.kind = Kind::kGenesis;
+  h.key_id = epoch_key_id(key_);
   const Bytes env = seal_envelope(h, bytes_of("g"), key_, author_, rng_);
   auto v = verify_envelope_bytes(env);
   ASSERT_TRUE(v) << v.error().message();
@@ -172,6 +177,7 @@ TEST_F(EnvelopeTest, GrantOpensOnlyForItsRecipient) {
   Header h = note_header(4);
   h.kind = Kind::kEpochGrant;
   h.recipient = bob.public_identity().identity_key;
+  h.key_id = epoch_key_id(key_);
   const Bytes env = seal_grant_envelope(h, bytes_of("keys"), bob.public_identity().noise_key, author_);
   auto v = verify_envelope_bytes(env);
   ASSERT_TRUE(v) << v.error().message();
@@ -197,16 +203,19 @@ TEST(EnvelopeVector, SignedLayoutEncodingAndIdMatchAnIndependentImplementation) 
   h.kind = Kind::kNote;
   h.epoch = 3;
   h.timestamp_ms = 1'700'000'000'000;
+  h.seq = 5;
   const Bytes env = seal_envelope(h, bytes_of("hello tumar"), key_of(0), author, rng);
   const std::string header_hex =
-      "0801122011111111111111111111111111111111111111111111111111111111111111111a20c32ea6dd3151f2b91c0dc38415b4115050"
-      "9a60b2e9b4b23544bdf5177169bca6200628033080d095ffbc31";
+      "0802122011111111111111111111111111111111111111111111111111111111111111111a20c32ea6dd3151f2b91c0dc38415b4115050"
+      "9a60b2e9b4b23544bdf5177169bca6200628033080d095ffbc314005";
   EXPECT_EQ(encoding::to_hex(env),
-            "0a51" + header_hex +
-                "1233bd2bb5cb25e0328906e3cbbca9c7c28a03983af7d2f1ee75906fa3e797514e3a26c31dc387bc3a6d83b309e5ebf79bdc8b"
-                "753e1a40c63343a6b19978e42065326c25beae65ec1404bd174e8e8d92212d5650a46dea316c87abbb9dde3627e3d9d088e2e5"
-                "cbb84c7ca986a11909bc8e05e2b869ed06");
-  EXPECT_EQ(encoding::to_hex(object_id(env)), "e279aa16989ab91eeb1a7d9cd4d07e1289d759d3119bdcae56885d360f4a94e1");
+            "0a53" + header_hex +
+                "1233bd2bb5cb25e0328906e3cbbca9c7c28a03983af7d2f1ee75906fa3e797514e3a26c31d82f3fd435237c70fa0c5db76b189"
+                "a8141a4071ebc7d09266eb1f4fbf233cff618980a30e738d985f5cebdd3ceb8e59a7651b1fef1eacdcb753bc9a91d9594bdb69"
+                "9b0bd63fe62154a70d768d09e278f51c06");
+  EXPECT_EQ(encoding::to_hex(object_id(env)), "3f10bf0344cecc8716f7c22118708c1bc0c6800d68f5cabda23fe35ee325e72e");
+  // An epoch key's id, from the same script (libsodium's KDF written out as BLAKE2b).
+  EXPECT_EQ(encoding::to_hex(epoch_key_id(key_of(0))), "ef77a12c3a9a5ec8532c69cb87cc5947");
 
   // The signature covers exactly context || u32be(len(header)) || header || ciphertext.
   proto::Envelope e;
@@ -215,13 +224,13 @@ TEST(EnvelopeVector, SignedLayoutEncodingAndIdMatchAnIndependentImplementation) 
   identity::Signature sig{};
   std::copy(e.signature().begin(), e.signature().end(), sig.begin());
   const Bytes m = signed_message(e.header(), e.ciphertext());
-  EXPECT_EQ(m.size(), 17u + 4 + 0x51 + 0x33);
+  EXPECT_EQ(m.size(), 17u + 4 + 0x53 + 0x33);
   EXPECT_TRUE(identity::verify_signature(h.author, m, sig));
   std::array<std::uint8_t, 32> digest{};
   crypto_generichash(digest.data(), digest.size(), m.data(), m.size(), nullptr, 0);
-  EXPECT_EQ(encoding::to_hex(digest), "0bea3ff31b2b4ce7d745a296471b4cfb717f660b6a6fa0be5e8bd9bd90d7a4a7");
+  EXPECT_EQ(encoding::to_hex(digest), "11d3bb4fd75f8a49f914861e9fdf9f38f2f487061c9219d951fda7259b2978bf");
   // Moving the header/ciphertext boundary breaks the signature.
-  const Bytes shifted = signed_message(e.header().substr(0, 0x50), e.header().substr(0x50) + e.ciphertext());
+  const Bytes shifted = signed_message(e.header().substr(0, 0x52), e.header().substr(0x52) + e.ciphertext());
   EXPECT_FALSE(identity::verify_signature(h.author, shifted, sig));
   EXPECT_TRUE(verify_envelope_bytes(env));
 }
@@ -250,8 +259,9 @@ TEST_F(EnvelopeTest, FlipsInEachPartAreRefusedForTheRightReason) {
     mutate(m);
     return to_bytes(m.SerializeAsString());
   };
-  // The timestamp's last byte, the ciphertext's tag, the signature's first byte.
-  auto h = rebuilt([](proto::Envelope& m) { m.mutable_header()->back() ^= 1; });
+  // The timestamp's last byte (before the seq's two), the ciphertext's tag,
+  // the signature's first byte.
+  auto h = rebuilt([](proto::Envelope& m) { (*m.mutable_header())[m.header().size() - 3] ^= 1; });
   auto c = rebuilt([](proto::Envelope& m) { m.mutable_ciphertext()->back() ^= 1; });
   auto s = rebuilt([](proto::Envelope& m) { m.mutable_signature()->front() ^= 1; });
   for (const auto* t : {&h, &c, &s}) {
@@ -345,10 +355,35 @@ TEST_F(EnvelopeTest, MalformedHeadersAreRefused) {
   refused("network 31 bytes", [](auto& p) { p.mutable_network_id()->pop_back(); });
   refused("network 33 bytes", [](auto& p) { p.mutable_network_id()->push_back('x'); });
   refused("no network", [](auto& p) { p.clear_network_id(); });
-  refused("version 2", [](auto& p) { p.set_version(2); });
+  refused("version 1 (no seqs: a removed lead's backdating went unnoticed)", [](auto& p) { p.set_version(1); });
+  refused("version 3", [](auto& p) { p.set_version(3); });
   refused("version 0", [](auto& p) { p.set_version(0); });
   refused("kind 0", [](auto& p) { p.set_kind(proto::OBJECT_KIND_UNSPECIFIED); });
-  refused("kind 10", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(10)); });
+  refused("kind 11", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(11)); });
+  refused("no seq", [](auto& p) { p.clear_seq(); });
+  refused("seq past 2^63-1", [](auto& p) { p.set_seq(kMaxCounter + 1); });
+  refused("seq 2^64-1", [](auto& p) { p.set_seq(UINT64_MAX); });
+  refused("a seq on a direct message", [](auto& p) {
+    p.set_kind(proto::DIRECT);
+    p.set_recipient(std::string(32, 'r'));
+  });
+  refused("a key id on a note", [](auto& p) { p.set_key_id(std::string(16, 'k')); });
+  refused("an epoch start without a key id", [](auto& p) { p.set_kind(proto::EPOCH_START); });
+  refused("an epoch start with a 15-byte key id", [](auto& p) {
+    p.set_kind(proto::EPOCH_START);
+    p.set_key_id(std::string(15, 'k'));
+  });
+  refused("a grant without a key id", [](auto& p) {
+    p.set_kind(proto::EPOCH_GRANT);
+    p.set_recipient(std::string(32, 'r'));
+  });
+  refused("a genesis that is not its founder's first", [](auto& p) {
+    p.set_kind(proto::GENESIS);
+    p.clear_network_id();
+    p.set_epoch(0);
+    p.set_key_id(std::string(16, 'k'));
+    p.set_seq(2);
+  });
   refused("kind -1", [](auto& p) { p.set_kind(static_cast<proto::ObjectKind>(-1)); });
   refused("recipient on a note", [](auto& p) { p.set_recipient(std::string(32, 'r')); });
   refused("grant without recipient", [](auto& p) { p.set_kind(proto::EPOCH_GRANT); });

@@ -51,8 +51,9 @@ author = sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.
 nonce = drg(7, 2, 24)                     # call 1 was the Noise secret
 epoch_key = bytes(range(32))
 network = b'\x11' * 32
-header = (field_varint(1, 1) + field_bytes(2, network) + field_bytes(3, author) + field_varint(4, 6) +
-          field_varint(5, 3) + field_varint(6, 1700000000000))
+# version 2, network, author, kind NOTE, epoch 3, timestamp, seq 5 (field 8)
+header = (field_varint(1, 2) + field_bytes(2, network) + field_bytes(3, author) + field_varint(4, 6) +
+          field_varint(5, 3) + field_varint(6, 1700000000000) + field_varint(8, 5))
 ct = nonce + xchacha_seal(epoch_key, nonce, b'hello tumar', header)
 signed = b'tumar/envelope/v1' + struct.pack('>I', len(header)) + header + ct
 sig = sk.sign(signed)
@@ -63,3 +64,9 @@ print('header  ', header.hex())
 print('signed_blake2b256', hashlib.blake2b(signed, digest_size=32).hexdigest())
 print('envelope', envelope.hex())
 print('id      ', hashlib.blake2b(envelope, digest_size=32).hexdigest())
+# An epoch key's id (core/network/epoch_key_id.hpp): libsodium's
+# crypto_kdf_derive_from_key is BLAKE2b keyed with the key, salt = subkey
+# id (u64 little-endian) || 8 zero bytes, personal = context || 8 zero bytes.
+key_id = hashlib.blake2b(b'', digest_size=16, key=epoch_key, salt=struct.pack('<Q', 1) + bytes(8),
+                         person=b'tmkeyid1' + bytes(8)).hexdigest()
+print('key_id  ', key_id)

@@ -79,7 +79,10 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
                                        crypto::RandomSource& rng) {
   const World& w = world();
   const auto& author = w.author(who);
-  const Kind kind = static_cast<Kind>(kind_byte % 9 + 1);  // every kind, PREKEYS and DIRECT included
+  const Kind kind = static_cast<Kind>(kind_byte % 10 + 1);  // every kind, PREKEYS, DIRECT and EPOCH_START included
+  // The seq follows the clock field: two objects with one clock and author
+  // share a seq, so inputs reach the equivocation paths too.
+  const std::uint64_t seq = std::uint64_t{clock} + 1;
   const std::uint64_t ts = kNow - 30'000 * test::kMinute + std::uint64_t{clock} * test::kMinute;
   if (kind == Kind::kEpochGrant) {
     Header h;
@@ -89,6 +92,8 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
     h.epoch = epoch;
     h.timestamp_ms = ts;
     h.recipient = w.a->key();
+    h.seq = seq;
+    h.key_id = epoch_key_id(w.key);
     return seal_grant_envelope(h, payload, w.a->pub().noise_key, author);
   }
   if (kind == Kind::kDirect) {
@@ -105,7 +110,7 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
   }
   std::optional<NetworkId> net;
   if (kind != Kind::kGenesis) net = w.net;
-  return test::craft(author, net, kind, kind == Kind::kGenesis ? 0 : epoch, ts, payload, w.key, rng);
+  return test::craft(author, net, kind, kind == Kind::kGenesis ? 0 : epoch, ts, payload, w.key, rng, seq);
 }
 
 }  // namespace tumar::network::fuzz

@@ -7,10 +7,12 @@
 // Also used by the network fuzz targets (tests/fuzz/network_object_fuzz.cpp),
 // so nothing here depends on GoogleTest.
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -92,12 +94,22 @@ inline std::uint64_t next_seq_in(NetworkStore& store, const NetworkId& net, cons
   return *s + 1;
 }
 
-// The seq a hand-crafted object gets unless the test names one: counted
-// per author from 2^20, clear of the seqs LocalAuthor gives the same
-// author (from 1), so crafted objects never equivocate by accident.
-inline std::uint64_t crafted_seq(const identity::IdentityKey& author) {
-  static std::map<identity::IdentityKey, std::uint64_t> next;
-  return (std::uint64_t{1} << 20) + next[author]++;
+// The seq a hand-crafted object gets unless the test names one: 2^32 plus
+// 32 bits of a hash of what it says, clear of the seqs LocalAuthor gives
+// (from 1) and the same whichever tests ran before, so crafted objects
+// never equivocate by accident and fuzz seeds stay reproducible.
+inline std::uint64_t crafted_seq(Kind kind, std::uint64_t epoch, std::uint64_t ts,
+                                 std::span<const std::uint8_t> payload) {
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, nullptr, 0, 8);
+  const std::uint64_t fields[] = {static_cast<std::uint64_t>(kind), epoch, ts};
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(fields), sizeof fields);
+  crypto_generichash_update(&st, payload.data(), payload.size());
+  std::array<std::uint8_t, 8> h{};
+  crypto_generichash_final(&st, h.data(), h.size());
+  std::uint32_t low = 0;
+  for (int i = 0; i < 4; ++i) low = (low << 8) | h[static_cast<std::size_t>(i)];
+  return (std::uint64_t{1} << 32) + low;
 }
 
 // Seals an envelope by hand, bypassing LocalAuthor's own checks: what a
@@ -113,7 +125,10 @@ inline Bytes craft(const identity::LocalIdentity& author, const std::optional<Ne
   h.kind = kind;
   h.epoch = epoch;
   h.timestamp_ms = ts;
-  h.seq = kind == Kind::kDirect ? 0 : kind == Kind::kGenesis ? 1 : seq != 0 ? seq : crafted_seq(h.author);
+  h.seq = kind == Kind::kDirect    ? 0
+          : kind == Kind::kGenesis ? 1
+          : seq != 0               ? seq
+                                   : crafted_seq(kind, epoch, ts, payload);
   if (carries_key_id(kind)) h.key_id = key_id ? *key_id : epoch_key_id(key);
   return seal_envelope(h, payload, key, author, rng);
 }
@@ -128,7 +143,8 @@ inline Bytes craft_grant(const identity::LocalIdentity& author, const NetworkId&
   h.epoch = epoch;
   h.timestamp_ms = ts;
   h.recipient = to.identity_key;
-  h.seq = seq != 0 ? seq : crafted_seq(h.author);
+  const std::string plain_for_seq = grant.SerializeAsString();
+  h.seq = seq != 0 ? seq : crafted_seq(Kind::kEpochGrant, epoch, ts, bytes_of(plain_for_seq));
   // The id of the grant's newest key, as LocalAuthor names it.
   KeyId id{};
   std::uint64_t newest = 0;
