@@ -6,6 +6,7 @@
 // out: an exact display name (ignoring ASCII case) or at least 8 hex digits
 // of the identity key. Several matches is an error listing them all.
 
+#include <algorithm>
 #include <cstdio>
 
 #include "cli/app_context.hpp"
@@ -14,6 +15,7 @@
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/encoding/hex.hpp"
+#include "core/network/envelope.hpp"
 
 namespace tumar::cli {
 
@@ -67,7 +69,12 @@ void add_member_command(CLI::App& app, AppContext& ctx) {
       }
       auto written = s.author().remove(net->id, target->member.identity.identity_key, wall_clock_ms());
       if (!written) return tl::unexpected(written.error());
-      const std::size_t rekeyed = written->envelopes.size() - 1;  // one grant per remaining member but us
+      // One grant per remaining member but us (beside the removal and the epoch start).
+      const auto rekeyed = static_cast<std::size_t>(
+          std::count_if(written->envelopes.begin(), written->envelopes.end(), [](const auto& e) {
+            auto parsed = network::parse_envelope(e);
+            return parsed && parsed->header().kind == network::Kind::kEpochGrant;
+          }));
       print(concat({"Removed ", describe(*target), " from \"", label, "\".\n",
                     "A new epoch started; its key went to you and ", std::to_string(rekeyed),
                     rekeyed == 1 ? " other member" : " other members",
