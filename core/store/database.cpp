@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/store/memory_lock.hpp"
 #include "core/store/sqlite_memory.hpp"
 
 namespace tumar::store {
@@ -17,6 +18,7 @@ constexpr int kApplicationId = 0x74756d72;
 
 // prepare_for_bulk_writes(): page cache per connection and WAL frames
 // between automatic checkpoints.
+constexpr int kDefaultCacheKiB = 2000;  // SQLite's default (SQLITE_DEFAULT_CACHE_SIZE=-2000)
 constexpr int kBulkCacheKiB = 32 * 1024;
 constexpr int kBulkWalCheckpointPages = 8192;
 static_assert(kBulkWalCheckpointPages * 4096 <= 32 * 1024 * 1024, "the WAL stays below 32 MiB between checkpoints");
@@ -110,6 +112,8 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
       !ok) {
     return ok;
   }
+  // Only as much page cache as fits in locked memory (memory_lock.hpp).
+  if (auto ok = exec("PRAGMA cache_size=-" + std::to_string(cache_kib(kDefaultCacheKiB))); !ok) return ok;
   // Read the schema now: a wrong key or a tampered page 1 fails here,
   // before anything is written.
   if (auto ok = exec("SELECT count(*) FROM sqlite_master"); !ok) return ok;
@@ -229,7 +233,9 @@ core::Result<void> Database::prepare_for_bulk_writes() {
   // both). The cache grows only as pages are used and is wiped when freed
   // (sqlite_memory.cpp); WAL frames stay sealed, and the WAL is
   // checkpointed on close as before.
-  return exec("PRAGMA cache_size=-" + std::to_string(kBulkCacheKiB) +
+  // Where the page cache must stay in a small locked region, it stays
+  // small: slower, but decrypted pages do not spill into unlocked memory.
+  return exec("PRAGMA cache_size=-" + std::to_string(cache_kib(kBulkCacheKiB)) +
               "; PRAGMA wal_autocheckpoint=" + std::to_string(kBulkWalCheckpointPages) + ";");
 }
 

@@ -81,7 +81,8 @@ class Database {
   core::Result<void> finish_owed_purge();
 
   // For a connection that is about to store many objects (a replica during
-  // a sync): a page cache of up to 32 MiB instead of SQLite's 2 MiB, and an
+  // a sync): a page cache of up to 32 MiB instead of SQLite's 2 MiB (less
+  // where the locked page cache is smaller, memory_lock.hpp), and an
   // automatic checkpoint every 8192 WAL frames instead of every 1000. Lasts
   // as long as the connection; calling it again changes nothing.
   core::Result<void> prepare_for_bulk_writes();
