@@ -12,8 +12,24 @@
 
 #include "core/store/page_cipher.hpp"
 
+// AddressSanitizer maps terabytes of shadow memory; mlockall would try to
+// account for all of it. Sanitizer builds lock the page cache only.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TUMAR_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define TUMAR_SANITIZED 1
+#endif
+#endif
+
 namespace tumar::store {
 namespace {
+
+#ifdef TUMAR_SANITIZED
+constexpr bool kMayLockEverything = false;
+#else
+constexpr bool kMayLockEverything = true;
+#endif
 
 // Enough for the largest cache a connection asks for (32 MiB while a
 // replica stores a sync, database.cpp) and a default one beside it.
@@ -107,7 +123,7 @@ const MemoryLock& memory_lock() { return g_lock; }
 void lock_sqlite_memory() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_MEMLOCK, &limit) != 0) return;
-  if (limit.rlim_cur == RLIM_INFINITY || has_cap_ipc_lock()) {
+  if (kMayLockEverything && (limit.rlim_cur == RLIM_INFINITY || has_cap_ipc_lock())) {
     // Never with a finite limit: MCL_FUTURE would then make every mapping
     // past the limit fail, which is how malloc gets memory.
     if (::mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) == 0) {

@@ -41,6 +41,8 @@ TEST(StoreMemoryLock, WhatSqliteDecryptsLivesInLockedMemory) {
   ASSERT_NE(lock.scope, LockScope::kNone) << "this machine let tumar lock no memory at all";
 
   const std::string marker = "ZQX-IDENTITY-KEY-STAND-IN";
+  int spilled_before = 0, highwater = 0;  // earlier tests in this process may have spilled
+  sqlite3_status(SQLITE_STATUS_PAGECACHE_OVERFLOW, &spilled_before, &highwater, 1);
   tumar::test::TempDir dir;
   {
     auto db = open_test_db(dir / "tumar.db", JournalMode::kWal);
@@ -64,9 +66,9 @@ TEST(StoreMemoryLock, WhatSqliteDecryptsLivesInLockedMemory) {
     EXPECT_GE(locked_kib * 1024, lock.page_cache_bytes);
     // The row's page is in the locked region, and no page spilled out of it.
     EXPECT_TRUE(contains(locked_page_cache(), marker));
-    int current = 0, highwater = 0;
+    int current = 0;
     sqlite3_status(SQLITE_STATUS_PAGECACHE_OVERFLOW, &current, &highwater, 0);
-    EXPECT_EQ(highwater, 0) << "bytes of page cache that did not fit the locked region";
+    EXPECT_LE(highwater, spilled_before) << "bytes of page cache that did not fit the locked region";
   }
 }
 
