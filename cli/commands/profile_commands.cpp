@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/passphrase_input.hpp"
+#include "core/store/memory_lock.hpp"
 
 namespace tumar::cli {
 
@@ -27,6 +28,11 @@ core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::Rando
                  "tumar: warning: %llu changes written just before tumar last stopped were incomplete or damaged "
                  "and were discarded. If tumar did not crash or lose power, someone may have altered the profile.\n",
                  static_cast<unsigned long long>(prof->discarded_wal_frames()));
+  }
+  if (prof && store::memory_lock().scope == store::LockScope::kNone) {
+    std::fputs("tumar: warning: this system did not let tumar lock memory, so decrypted keys and messages may be "
+               "written to swap. Raise the limit for locked memory (ulimit -l, or LimitMEMLOCK= for a service).\n",
+               stderr);
   }
   return prof;
 }

@@ -104,9 +104,19 @@ core::Result<void> MessageStore::apply_receipt(const network::NetworkId& net, co
 }
 
 core::Result<bool> MessageStore::remove(std::int64_t row) {
+  auto txn = store::Transaction::begin(db_);
+  if (!txn) return tl::unexpected(txn.error());
   auto r = store::execute(db_, "DELETE FROM dm_message WHERE id = ?1", row);
   if (!r) return tl::unexpected(r.error());
-  return sqlite3_changes(db_.handle()) > 0;
+  if (sqlite3_changes(db_.handle()) == 0) return false;  // rolls back: nothing changed
+  // secure_delete zeroed the text in its page; the copies SQLite left in
+  // other pages' unused space and in WAL frames go too.
+  if (auto purged = db_.purge_old_copies("dm_message"); !purged) return tl::unexpected(purged.error());
+  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  // The commit emptied the log unless another process held the database;
+  // one more try, and the user hears if that fails too.
+  if (auto emptied = db_.finish_owed_purge(); !emptied) return tl::unexpected(emptied.error());
+  return true;
 }
 
 }  // namespace tumar::direct

@@ -49,7 +49,9 @@ class MessageStore {
   // A receipt from `peer` for our messages.
   core::Result<void> apply_receipt(const network::NetworkId& net, const identity::IdentityKey& peer,
                                    const MessageId& id, bool read, std::int64_t now_ms);
-  // Deletes one message; false if there is no such row.
+  // Deletes one message and every older copy of it on disk
+  // (Database::purge_old_copies); false if there is no such row. An error
+  // after the row went (another process kept the database busy) says so.
   core::Result<bool> remove(std::int64_t row);
 
  private:

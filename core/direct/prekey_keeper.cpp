@@ -4,6 +4,8 @@
 #include <chrono>
 #include <map>
 
+#include <sqlite3.h>
+
 #include "core/network/object_limits.hpp"
 #include "core/store/bind.hpp"
 
@@ -114,6 +116,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   auto existing = rows(db, net);
   if (!existing) return tl::unexpected(existing.error());
   bool changed = false;
+  bool deleted = false;  // a private prekey went
 
   // The signed prekey: rotate when due, drop retired ones past retention.
   const Row* current = nullptr;
@@ -142,6 +145,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
           !d) {
         return tl::unexpected(d.error());
       }
+      deleted = deleted || sqlite3_changes(db.handle()) > 0;
     }
     successor_born = r.created_at;
   }
@@ -165,6 +169,7 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
           !d) {
         return tl::unexpected(d.error());
       }
+      deleted = deleted || sqlite3_changes(db.handle()) > 0;
       changed = true;
       continue;
     }
@@ -207,6 +212,13 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
                        net, now - ms(ratchet::kSignedPrekeyRetention), now);
       !r) {
     return tl::unexpected(r.error());
+  }
+  deleted = deleted || sqlite3_changes(db.handle()) > 0;
+
+  // Private prekeys deleted above must not survive anywhere on disk
+  // (Database::purge_old_copies; the log is emptied when we commit).
+  if (deleted) {
+    if (auto p = db.purge_old_copies("dm_prekey"); !p) return tl::unexpected(p.error());
   }
 
   auto before = published_before(net);
@@ -317,8 +329,15 @@ core::Result<std::optional<ratchet::OneTimePrekeyPair>> PrekeyKeeper::one_time(c
 }
 
 core::Result<void> PrekeyKeeper::consume_one_time(const network::NetworkId& net, std::uint32_t id) {
-  return execute(replica_.store().database(), "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
-                 net, static_cast<std::int64_t>(id));
+  auto& db = replica_.store().database();
+  if (auto r = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0", net,
+                       static_cast<std::int64_t>(id));
+      !r) {
+    return r;
+  }
+  // Its copies elsewhere on disk go too (the log is emptied when the
+  // caller's transaction commits, or now outside one).
+  return db.purge_old_copies("dm_prekey");
 }
 
 }  // namespace tumar::direct

@@ -42,8 +42,14 @@ core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSessi
   const crypto::SecretBuffer state = ratchet::encode_session(s.session);
   const auto now = static_cast<std::int64_t>(now_ms);
   if (s.row) {
-    return store::execute(db_, "UPDATE dm_session SET state = ?2, last_used_at = ?3 WHERE id = ?1", *s.row,
-                          state.span(), now);
+    if (auto r = store::execute(db_, "UPDATE dm_session SET state = ?2, last_used_at = ?3 WHERE id = ?1", *s.row,
+                                state.span(), now);
+        !r) {
+      return r;
+    }
+    // The state it replaced (with the chain keys of messages already read)
+    // must not survive in the table's pages or in WAL frames.
+    return db_.purge_old_copies("dm_session");
   }
   if (auto r = store::execute(db_,
                               "INSERT INTO dm_session (network_id, peer, state, last_used_at) VALUES (?1, ?2, ?3, ?4)",

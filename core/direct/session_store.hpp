@@ -2,9 +2,11 @@
 // Ratchet sessions in the encrypted store, one row per session (a peer may
 // have two for a while, when both started one at once). A state is a
 // secret: it goes through ratchet::encode_session into a SecretBuffer and
-// straight into the database; an updated state overwrites its row, and
-// secure_delete zeroes the old bytes (forward secrecy against a seized
-// laptop depends on it).
+// straight into the database; an updated state overwrites its row,
+// secure_delete zeroes the old bytes, and Database::purge_old_copies clears
+// the copies SQLite left elsewhere (unused page space, WAL frames) when the
+// transaction commits. Forward secrecy against a seized laptop depends on
+// it.
 
 #include <cstdint>
 #include <optional>

@@ -27,12 +27,6 @@ namespace {
 constexpr std::uint64_t kPageKeySubkeyId = 1;
 constexpr char kPageKeyContext[crypto_kdf_CONTEXTBYTES + 1] = "tumardb1";
 
-crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master) {
-  crypto::Secret<32> key;
-  crypto_kdf_derive_from_key(key.data(), key.kSize, kPageKeySubkeyId, kPageKeyContext, master.data());
-  return key;
-}
-
 core::Result<void> make_home(const fs::path& home) {
   std::error_code ec;
   // An existing directory is someone's choice (--home may point anywhere,
@@ -125,6 +119,12 @@ core::Result<void> build_profile(const ProfilePaths& paths, const std::string& d
 }
 
 }  // namespace
+
+crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master) {
+  crypto::Secret<32> key;
+  crypto_kdf_derive_from_key(key.data(), key.kSize, kPageKeySubkeyId, kPageKeyContext, master.data());
+  return key;
+}
 
 core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
   if (flag && !flag->empty()) return fs::absolute(*flag);

@@ -21,6 +21,11 @@ namespace tumar::profile {
 
 inline constexpr std::size_t kMaxDisplayNameBytes = 78;  // fits the key file's decoy-name field
 
+// The database's page key, derived from the master key in the key file.
+// Only the profile opens its database with it; tests use it to decrypt
+// every file of a profile and show what is, and is not, left on disk.
+crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master);
+
 // --home, else $TUMAR_HOME, else ~/.local/share/tumar ($XDG_DATA_HOME/tumar if set).
 core::Result<std::filesystem::path> resolve_home(const std::optional<std::string>& flag);
 

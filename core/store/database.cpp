@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/store/memory_lock.hpp"
 #include "core/store/sqlite_memory.hpp"
 
 namespace tumar::store {
@@ -17,9 +18,19 @@ constexpr int kApplicationId = 0x74756d72;
 
 // prepare_for_bulk_writes(): page cache per connection and WAL frames
 // between automatic checkpoints.
+constexpr int kDefaultCacheKiB = 2000;  // SQLite's default (SQLITE_DEFAULT_CACHE_SIZE=-2000)
 constexpr int kBulkCacheKiB = 32 * 1024;
 constexpr int kBulkWalCheckpointPages = 8192;
 static_assert(kBulkWalCheckpointPages * 4096 <= 32 * 1024 * 1024, "the WAL stays below 32 MiB between checkpoints");
+
+// A table name of tumar's schema: lower case letters and underscores.
+bool is_schema_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || c == '_')) return false;
+  }
+  return true;
+}
 
 bool file_is_empty(const std::filesystem::path& path) {
   std::error_code ec;
@@ -58,6 +69,7 @@ core::Result<Database> Database::open_with(const std::filesystem::path& path, st
   const bool is_new = file_is_empty(path);
   Database db;
   db.vfs_ = std::move(vfs);
+  db.mode_ = mode;
   // No URI filenames: a path like "file:x?psow=0&vfs=unix" must not be able
   // to change the VFS or its settings.
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
@@ -100,6 +112,8 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
       !ok) {
     return ok;
   }
+  // Only as much page cache as fits in locked memory (memory_lock.hpp).
+  if (auto ok = exec("PRAGMA cache_size=-" + std::to_string(cache_kib(kDefaultCacheKiB))); !ok) return ok;
   // Read the schema now: a wrong key or a tampered page 1 fails here,
   // before anything is written.
   if (auto ok = exec("SELECT count(*) FROM sqlite_master"); !ok) return ok;
@@ -129,6 +143,8 @@ Database::~Database() { (void)close(); }
 
 Database::Database(Database&& other) noexcept
     : db_(std::exchange(other.db_, nullptr)),
+      mode_(other.mode_),
+      purge_owed_(std::exchange(other.purge_owed_, false)),
       vfs_(std::move(other.vfs_)),
       cache_(std::exchange(other.cache_, std::make_shared<StatementCache>())) {}
 
@@ -136,6 +152,8 @@ Database& Database::operator=(Database&& other) noexcept {
   if (this != &other) {
     (void)close();
     db_ = std::exchange(other.db_, nullptr);
+    mode_ = other.mode_;
+    purge_owed_ = std::exchange(other.purge_owed_, false);
     vfs_ = std::move(other.vfs_);
     cache_ = std::exchange(other.cache_, std::make_shared<StatementCache>());
   }
@@ -148,6 +166,10 @@ core::Result<void> Database::close() {
     return {};
   }
   cache_->clear();  // idle statements go; a live one still makes close fail below
+  // An owed purge gets one more try. If another process still keeps the
+  // database busy, the last connection to close checkpoints the WAL and
+  // deletes it anyway (overwritten first by the VFS).
+  if (purge_owed_) (void)empty_log();
   const int rc = sqlite3_close(db_);
   if (rc == SQLITE_BUSY) {
     // A Statement outlived its Database: programmer misuse. Closing anyway
@@ -211,8 +233,61 @@ core::Result<void> Database::prepare_for_bulk_writes() {
   // both). The cache grows only as pages are used and is wiped when freed
   // (sqlite_memory.cpp); WAL frames stay sealed, and the WAL is
   // checkpointed on close as before.
-  return exec("PRAGMA cache_size=-" + std::to_string(kBulkCacheKiB) +
+  // Where the page cache must stay in a small locked region, it stays
+  // small: slower, but decrypted pages do not spill into unlocked memory.
+  return exec("PRAGMA cache_size=-" + std::to_string(cache_kib(kBulkCacheKiB)) +
               "; PRAGMA wal_autocheckpoint=" + std::to_string(kBulkWalCheckpointPages) + ";");
+}
+
+core::Result<void> Database::purge_old_copies(std::string_view table) {
+  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (!is_schema_name(table)) {
+    std::fputs("tumar: purge_old_copies was given something that is not a table name\n", stderr);
+    std::abort();
+  }
+  if (auto r = rewrite_table(table); !r) return r;
+  purge_owed_ = true;
+  if (!sqlite3_get_autocommit(db_)) return {};  // Transaction::commit empties the log
+  return empty_log();
+}
+
+core::Result<void> Database::finish_owed_purge() {
+  if (!purge_owed_ || db_ == nullptr || !sqlite3_get_autocommit(db_)) return {};
+  return empty_log();
+}
+
+core::Result<void> Database::rewrite_table(std::string_view table) {
+  // temp_store=MEMORY: the copy lives in SQLite's heap (wiped when freed),
+  // never in a file. DELETE without WHERE frees every page of the table and
+  // its indexes (SQLite's truncate optimisation), which secure_delete
+  // zeroes; the rows go back into pages that hold nothing else.
+  const std::string t(table);
+  const std::string sql = "CREATE TEMP TABLE tumar_rewrite AS SELECT * FROM main." + t + "; DELETE FROM main." + t +
+                          "; INSERT INTO main." + t + " SELECT * FROM temp.tumar_rewrite; DROP TABLE temp.tumar_rewrite;";
+  if (!sqlite3_get_autocommit(db_)) return exec(sql);  // part of the caller's transaction
+  auto tx = Transaction::begin(*this);
+  if (!tx) return tl::unexpected(tx.error());
+  if (auto r = exec(sql); !r) return r;
+  return tx->commit();
+}
+
+core::Result<void> Database::empty_log() {
+  if (mode_ != JournalMode::kWal) {
+    purge_owed_ = false;  // the journal was overwritten and deleted at commit
+    return {};
+  }
+  const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+      return core::fail(core::Errc::kStorage,
+                        "The change is saved, but another tumar process kept the profile busy, so older encrypted "
+                        "copies of what it removed are still in the database's log. They are cleared the next time "
+                        "tumar removes something, or when the last tumar process using the profile stops.");
+    }
+    return tl::unexpected(error(rc, "Clearing the database's log"));
+  }
+  purge_owed_ = false;
+  return {};
 }
 
 core::Result<void> Database::checkpoint() {

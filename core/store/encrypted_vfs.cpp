@@ -1,6 +1,11 @@
 #include "core/store/encrypted_vfs.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <new>
 #include <string_view>
@@ -66,6 +71,35 @@ struct ScratchFrame {
 };
 
 enum class Kind : std::uint8_t { kMainDb, kJournal, kWal };
+
+// What a truncation cuts off, and a WAL or journal about to be deleted, is
+// overwritten with zeros in chunks of this size and synced first.
+constexpr std::size_t kZeroChunk = 64 * 1024;
+const std::array<std::uint8_t, kZeroChunk> kZeros{};
+
+// Overwrites the whole file at `path` with zeros and syncs it, so that its
+// blocks no longer hold sealed pages once it is unlinked (on a file system
+// that overwrites in place; see SECURITY.md for flash and copy-on-write).
+// The sync matters: the dirty pages of an unlinked file are dropped, never
+// written. Best effort: SQLite must still be able to delete the file, so
+// failures here are not reported (the pages are sealed either way).
+void overwrite_with_zeros(const char* path) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    off_t off = 0;
+    while (off < st.st_size) {
+      const auto n = static_cast<std::size_t>(std::min<off_t>(st.st_size - off, static_cast<off_t>(kZeroChunk)));
+      const ssize_t w = ::pwrite(fd, kZeros.data(), n, off);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      off += w;
+    }
+    (void)::fdatasync(fd);
+  }
+  ::close(fd);
+}
 
 std::atomic<std::uint64_t> g_instance_counter{0};
 
@@ -390,10 +424,26 @@ struct EncryptedVfs::Glue {
     return SQLITE_IOERR_WRITE;
   }
 
+  // SQLite truncates the WAL after a TRUNCATE checkpoint (which
+  // Database::purge_old_copies runs after a deletion), and the database
+  // file after a VACUUM. The part cut off is overwritten with zeros and
+  // synced first, so its blocks do not keep the old sealed pages (whose key
+  // a coerced passphrase would give up). Best effort, like the delete below:
+  // the truncation itself always happens.
   static int x_truncate(sqlite3_file* sf, sqlite3_int64 size) {
     File* f = file(sf);
     if (cipher(f) == nullptr) return SQLITE_IOERR_TRUNCATE;
     if (f->pgno_at >= size) f->pgno_at = -1;
+    sqlite3_int64 current = 0;
+    if (rm(f)->xFileSize(real(f), &current) == SQLITE_OK && current > size) {
+      bool written = true;
+      for (sqlite3_int64 off = size; off < current && written;) {
+        const int n = static_cast<int>(std::min<sqlite3_int64>(current - off, kZeroChunk));
+        written = rm(f)->xWrite(real(f), kZeros.data(), n, off) == SQLITE_OK;
+        off += n;
+      }
+      if (written) (void)rm(f)->xSync(real(f), SQLITE_SYNC_NORMAL);
+    }
     return rm(f)->xTruncate(real(f), size);
   }
   static int x_sync(sqlite3_file* sf, int flags) {
@@ -505,9 +555,24 @@ struct EncryptedVfs::Glue {
     return SQLITE_OK;
   }
 
+  // SQLite deletes the WAL when the last connection closes (after a
+  // checkpoint) and the rollback journal at every commit: both still hold
+  // sealed images of pages as they were before, deleted rows included.
+  // They are overwritten with zeros first. SQLite deletes either file only
+  // once its content is in the database file and synced, so a crash after
+  // the overwrite leaves a file with a zeroed header, which SQLite reads as
+  // empty, exactly like a deleted one.
   static int x_delete(sqlite3_vfs* v, const char* name, int sync_dir) {
     EncryptedVfs* o = owner(v);
     if (o->abandoned_.load()) return SQLITE_IOERR_DELETE;
+    bool ours = false;  // our database's WAL or journal
+    if (name != nullptr) {
+      const std::string_view path(name);
+      std::lock_guard lock(o->mutex_);
+      ours = !o->bound_path_.empty() &&
+             (has_suffix_of(path, o->bound_path_, "-wal") || has_suffix_of(path, o->bound_path_, "-journal"));
+    }
+    if (ours) overwrite_with_zeros(name);
     return o->root_->xDelete(o->root_, name, sync_dir);
   }
   static int x_access(sqlite3_vfs* v, const char* name, int flags, int* out) {

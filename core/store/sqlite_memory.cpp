@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/store/memory_lock.hpp"
 
 namespace tumar::store {
 namespace {
@@ -80,8 +81,9 @@ bool install_wiping_allocator() {
     crypto::ensure_sodium();
     // SQLITE_MISUSE here means sqlite3_initialize already ran with another
     // allocator; we report it instead of pretending.
-    g_installed = sqlite3_config(SQLITE_CONFIG_MALLOC, &kMethods) == SQLITE_OK &&
-                  sqlite3_initialize() == SQLITE_OK;
+    if (sqlite3_config(SQLITE_CONFIG_MALLOC, &kMethods) != SQLITE_OK) return;
+    lock_sqlite_memory();  // locked memory for the page cache, or all of it
+    g_installed = sqlite3_initialize() == SQLITE_OK;
   });
   return g_installed;
 }

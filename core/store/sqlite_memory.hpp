@@ -7,13 +7,15 @@
 //
 // Page-cache slots that SQLite keeps for reuse are not freed until the
 // connection closes: plaintext of recently used pages lives in memory while
-// a database is open. That is inherent in using it.
+// a database is open. That is inherent in using it; the memory they live in
+// is locked against swapping (memory_lock.hpp, set up here too).
 
 #include <cstdint>
 
 namespace tumar::store {
 
-// Idempotent (std::call_once). Returns false if SQLite had already been
+// Idempotent (std::call_once). Also decides how SQLite's memory is locked
+// (lock_sqlite_memory). Returns false if SQLite had already been
 // initialised by someone else, in which case the allocator could not be
 // replaced; callers refuse to open a database then rather than run without.
 [[nodiscard]] bool install_wiping_allocator();

@@ -141,7 +141,12 @@ core::Result<void> Transaction::commit() {
   if (db == nullptr) return core::fail(core::Errc::kInvalidArgument, "The transaction has already ended.");
   auto done = commit_.step();
   commit_.reset();
-  if (done) return {};
+  if (done) {
+    // The commit stands whatever happens here; a purge that cannot run now
+    // stays owed (Database::purge_old_copies).
+    (void)db->finish_owed_purge();
+    return {};
+  }
   // A failed COMMIT (SQLITE_BUSY, I/O error, no memory) may leave the
   // transaction open: roll it back so nothing half-done remains and the
   // connection stays usable.
