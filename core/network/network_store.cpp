@@ -401,4 +401,28 @@ core::Result<bool> NetworkStore::use_invite(std::span<const std::uint8_t> invite
   return sqlite3_changes(db_.handle()) == 1;
 }
 
+core::Result<std::vector<ObjectId>> NetworkStore::delete_direct_stamped_before(const NetworkId& net,
+                                                                               std::uint64_t stamped_at_or_before_ms) {
+  // A direct message's subject is its recipient tag, never its own id, so
+  // `subject IS NOT id` holds and lets object_by_subject serve the search:
+  // it then reads the network's DIRECT rows (at most a lifetime's worth),
+  // not every object older than the cutoff.
+  auto removed = collect<ObjectId>(
+      prepare_bound(db_,
+                    "DELETE FROM object WHERE network_id = ?1 AND kind = ?2 AND subject IS NOT id AND timestamp <= ?3 "
+                    "RETURNING id",
+                    net, static_cast<int>(Kind::kDirect),
+                    static_cast<std::int64_t>(std::min<std::uint64_t>(stamped_at_or_before_ms, INT64_MAX))),
+      [](const store::Statement& st) -> core::Result<ObjectId> {
+        ObjectId id{};
+        if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object id"));
+        return id;
+      });
+  if (!removed) return tl::unexpected(removed.error());
+  for (const auto& id : *removed) {
+    if (auto r = execute(db_, "DELETE FROM dm_inbox WHERE object_id = ?1", id); !r) return tl::unexpected(r.error());
+  }
+  return removed;
+}
+
 }  // namespace tumar::network

@@ -129,6 +129,13 @@ class NetworkStore {
 
   store::Database& database() { return db_; }
 
+  // Direct messages past their lifetime (direct_expiry.hpp): deletes every
+  // DIRECT object of `net` stamped at or before `stamped_at_or_before_ms`,
+  // and the recipient's record of having handled it (dm_inbox); returns
+  // their ids.
+  core::Result<std::vector<ObjectId>> delete_direct_stamped_before(const NetworkId& net,
+                                                                   std::uint64_t stamped_at_or_before_ms);
+
  private:
   store::Database& db_;
 };
