@@ -9,7 +9,9 @@
 // can encrypt without aborting.
 // The sessions are deterministic (fixed seeds), so seeds made by
 //   TUMAR_RATCHET_WRITE_SEEDS=dir ./ratchet_decrypt_fuzz -runs=0
-// are valid messages for them: tests/fuzz/corpus/ratchet_decrypt/.
+// are valid messages for them: tests/fuzz/corpus/ratchet_decrypt/. There,
+// seed6 and seed7 are the stored states as version 1 wrote them (kept for
+// the upgrade path), seed8 and seed9 the same states as version 2.
 
 #include <cstdint>
 #include <cstdio>
