@@ -25,8 +25,9 @@ namespace {
 
 // Direct messages and skipped keys past their lifetime (core/direct/expiry.hpp).
 // A failure (the database busy with another command) is retried next time.
-void expire_direct(network::NetworkReplica& replica) {
-  if (auto r = direct::expire_direct_metadata(replica.store(), wall_clock_ms()); !r) log::debug(r.error().message());
+void expire_direct(network::NetworkReplica& replica, const identity::LocalIdentity& me) {
+  auto r = direct::expire_direct_metadata(replica.store(), me.public_identity().identity_key, wall_clock_ms());
+  if (!r) log::debug(r.error().message());
 }
 
 struct ServeOptions {
@@ -77,7 +78,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       // handshake, so a change made by another command applies at once.
       network::NetworkReplica replica(prof->database(), prof->identity());
       refresh_prekeys(replica, prof->identity(), rng);
-      expire_direct(replica);  // direct messages past their lifetime; again every minute below
+      expire_direct(replica, prof->identity());  // direct messages past their lifetime; again every minute below
       network::NodeAdmission gate(replica, prof->identity(), rng);
       session::Admission admission = [&gate](const identity::VerifiedIdentity& peer,
                                              const std::optional<noise::PresentedInvite>& invite) {
@@ -128,7 +129,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
               }
               auto bundles = serve_prekey_tick(prekey_schedule, replica, prof->identity(), rng, wall_clock_ms());
               if (!bundles.empty()) service.flood(bundles);
-              if (ticks % 600 == 0) expire_direct(replica);  // every minute
+              if (ticks % 600 == 0) expire_direct(replica, prof->identity());  // every minute
             }
           }, flush_admitted);
         });

@@ -109,7 +109,10 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       network::NetworkReplica replica(prof->database(), prof->identity());
       refresh_prekeys(replica, prof->identity(), rng);  // before: this sync then carries them
       // Direct messages past their lifetime are dropped before we offer ours (core/direct/expiry.hpp).
-      if (auto r = direct::expire_direct_metadata(replica.store(), wall_clock_ms()); !r) log::debug(r.error().message());
+      const auto& me = prof->identity().public_identity().identity_key;
+      if (auto r = direct::expire_direct_metadata(replica.store(), me, wall_clock_ms()); !r) {
+        log::debug(r.error().message());
+      }
       // Likewise a new epoch after two concurrent removals (cli/rekey_check.hpp).
       for (const auto& name : rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms()).networks) {
         if (!args->json) {

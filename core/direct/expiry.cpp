@@ -6,11 +6,12 @@
 
 namespace tumar::direct {
 
-core::Result<ExpiryReport> expire_direct_metadata(network::NetworkStore& store, std::uint64_t now_ms) {
+core::Result<ExpiryReport> expire_direct_metadata(network::NetworkStore& store, const identity::IdentityKey& me,
+                                                  std::uint64_t now_ms) {
   auto txn = store::Transaction::begin(store.database());
   if (!txn) return tl::unexpected(txn.error());
   ExpiryReport report;
-  auto objects = network::sweep_expired_direct(store, now_ms);
+  auto objects = network::sweep_expired_direct(store, me, now_ms);
   if (!objects) return tl::unexpected(objects.error());
   report.objects = std::move(*objects);
   auto keys = SessionStore(store.database()).expire_skipped_keys(now_ms);

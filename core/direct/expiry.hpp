@@ -3,7 +3,8 @@
 // (SECURITY.md, "Direct messages"):
 //
 //   * DIRECT objects 30 days after they were written, on every replica
-//     (network/direct_expiry.hpp), with the recipient's dm_inbox record;
+//     (network/direct_expiry.hpp), with the recipient's dm_inbox record
+//     (a message for us that `msg list` has not read yet waits for it);
 //   * skipped message keys 31 days after they were skipped, in every
 //     stored session (ratchet/skipped_keys.hpp).
 //
@@ -23,7 +24,8 @@ struct ExpiryReport {
   std::size_t skipped_keys = 0;            // skipped message keys deleted
 };
 
-// One transaction: all of it or nothing.
-[[nodiscard]] core::Result<ExpiryReport> expire_direct_metadata(network::NetworkStore& store, std::uint64_t now_ms);
+// One transaction: all of it or nothing. `me`: this node's identity key.
+[[nodiscard]] core::Result<ExpiryReport> expire_direct_metadata(network::NetworkStore& store,
+                                                                const identity::IdentityKey& me, std::uint64_t now_ms);
 
 }  // namespace tumar::direct

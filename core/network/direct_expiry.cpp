@@ -4,11 +4,13 @@
 
 #include <optional>
 
+#include "core/network/recipient_tag.hpp"
 #include "core/store/statement.hpp"
 
 namespace tumar::network {
 
-core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store, std::uint64_t now_ms) {
+core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store, const identity::IdentityKey& me,
+                                                         std::uint64_t now_ms) {
   std::vector<ObjectId> removed;
   if (now_ms < kDirectLifetimeMs) return removed;  // nothing can be that old
   const std::uint64_t cutoff = now_ms - kDirectLifetimeMs;  // direct_expired(t) iff t <= cutoff
@@ -21,7 +23,12 @@ core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store, st
   auto networks = store.networks();
   if (!networks) return tl::unexpected(networks.error());
   for (const auto& n : *networks) {
-    auto gone = store.delete_direct_stamped_before(n.id, cutoff);
+    // Our tags, one per epoch key we hold (as Messenger::receive finds them).
+    auto keys = store.all_epoch_keys(n.id);
+    if (!keys) return tl::unexpected(keys.error());
+    std::vector<identity::IdentityKey> ours;
+    for (const auto& [epoch, key] : *keys) ours.push_back(recipient_tag(key, me));
+    auto gone = store.delete_direct_stamped_before(n.id, cutoff, ours);
     if (!gone) return tl::unexpected(gone.error());
     removed.insert(removed.end(), gone->begin(), gone->end());
   }

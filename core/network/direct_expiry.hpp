@@ -11,7 +11,10 @@
 //     through reconciliation;
 //   * every replica deletes it (sweep_expired_direct, run by `tumar sync`,
 //     `tumar serve` at start and every minute while it runs), with the
-//     recipient's record of having handled it (dm_inbox).
+//     recipient's record of having handled it (dm_inbox). One exception:
+//     the recipient's own node keeps a message for them that `msg list` has
+//     not read yet, until it has (a member who reads messages once a month
+//     must not find them gone); it is then deleted at the next sweep.
 //
 // The timestamp is the sender's clock. Replicas refuse one more than
 // kMaxClockSkewMs in their future, so a message lives at most
@@ -43,8 +46,11 @@ constexpr bool direct_expired(std::uint64_t stamped_ms, std::uint64_t now_ms) no
   return now_ms >= kDirectLifetimeMs && stamped_ms <= now_ms - kDirectLifetimeMs;
 }
 
-// Deletes, in every network, the DIRECT objects expired at now_ms (one
-// transaction, unless the caller holds one). Returns the ids removed.
-[[nodiscard]] core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store, std::uint64_t now_ms);
+// Deletes, in every network, the DIRECT objects expired at now_ms, except
+// those for `me` not yet read (one transaction, unless the caller holds
+// one). Returns the ids removed.
+[[nodiscard]] core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store,
+                                                                       const identity::IdentityKey& me,
+                                                                       std::uint64_t now_ms);
 
 }  // namespace tumar::network

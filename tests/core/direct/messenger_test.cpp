@@ -540,14 +540,14 @@ TEST_F(MessengerTest, ASkippedKeyIsDeletedAfterItsLifetimeEvenInASessionNoMessag
   };
   ASSERT_EQ(skipped(), 1u);
 
-  auto early = expire_direct_metadata(b_->store(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs - 1);
+  auto early = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs - 1);
   ASSERT_TRUE(early) << early.error().message();
   EXPECT_EQ(early->skipped_keys, 0u);
   EXPECT_EQ(skipped(), 1u);
   // The DIRECT objects went at 30 days; the key waits a day longer.
   EXPECT_EQ(early->objects.size(), 2u);
   EXPECT_FALSE(*b_->store().has_object(first.id));
-  auto late = expire_direct_metadata(b_->store(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs);
+  auto late = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs);
   ASSERT_TRUE(late) << late.error().message();
   EXPECT_EQ(late->skipped_keys, 1u);
   EXPECT_EQ(skipped(), 0u);

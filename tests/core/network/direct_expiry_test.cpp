@@ -1,8 +1,9 @@
 // Direct messages have a lifetime (core/network/direct_expiry.hpp): 30 days
 // after the time in their header every replica refuses them and deletes
-// them, so a device does not keep the network's record of who was written
-// to when, and a replica that still holds an old message cannot bring it
-// back to one that dropped it, through a real sync round either.
+// them (the recipient's own node once it has read them), so a device does
+// not keep the network's record of who was written to when, and a replica
+// that still holds an old message cannot bring it back to one that
+// dropped it, through a real sync round either.
 
 #include "core/network/direct_expiry.hpp"
 
@@ -114,7 +115,7 @@ TEST_F(DirectExpiryTest, TheSweepRemovesOldDirectMessagesAndLeavesYoungOnesAndEv
 
   const std::uint64_t now = kT1 + kDirectLifetimeMs;
   for (Node* n : {a_.get(), b_.get()}) {
-    auto swept = sweep_expired_direct(n->store(), now);
+    auto swept = sweep_expired_direct(n->store(), n->key(), now);
     ASSERT_TRUE(swept) << swept.error().message();
     EXPECT_EQ(*swept, std::vector<ObjectId>{old_one.id});
     EXPECT_FALSE(holds(*n, old_one.id));
@@ -128,17 +129,19 @@ TEST_F(DirectExpiryTest, TheSweepRemovesOldDirectMessagesAndLeavesYoungOnesAndEv
   ASSERT_TRUE(inbox && *inbox->step());
   EXPECT_EQ(inbox->column_int64(0), 0);
   // Nothing left to do a moment later; the young one goes when its time comes.
-  EXPECT_TRUE(sweep_expired_direct(a_->store(), now + 1)->empty());
-  EXPECT_EQ(*sweep_expired_direct(a_->store(), kT1 + 2 * kDay + kDirectLifetimeMs), std::vector<ObjectId>{young.id});
+  EXPECT_TRUE(sweep_expired_direct(a_->store(), a_->key(), now + 1)->empty());
+  EXPECT_EQ(*sweep_expired_direct(a_->store(), a_->key(), kT1 + 2 * kDay + kDirectLifetimeMs),
+            std::vector<ObjectId>{young.id});
 }
 
 TEST_F(DirectExpiryTest, AReplicaThatStillHoldsAnOldMessageDoesNotBringItBackThroughASyncRound) {
   const Written w = send_direct(kT1);
   feed(*b_, missing(*a_, *b_), kT1 + 1);
   ASSERT_TRUE(holds(*b_, w.id));
+  ASSERT_TRUE(store::execute(b_->db(), "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, 1)", w.id));  // read
   const std::uint64_t now = kT1 + kDirectLifetimeMs + kMinute;
   // B's node swept (its `serve` timer ran); A's has not yet.
-  auto swept = direct::expire_direct_metadata(b_->store(), now);
+  auto swept = direct::expire_direct_metadata(b_->store(), b_->key(), now);
   ASSERT_TRUE(swept) << swept.error().message();
   EXPECT_EQ(swept->objects, std::vector<ObjectId>{w.id});
   ASSERT_TRUE(holds(*a_, w.id));
@@ -148,8 +151,23 @@ TEST_F(DirectExpiryTest, AReplicaThatStillHoldsAnOldMessageDoesNotBringItBackThr
   sync_round(*a_, *b_, now);  // A dials B
   EXPECT_FALSE(holds(*b_, w.id));
   // A drops it at its own next sweep.
-  EXPECT_EQ(*sweep_expired_direct(a_->store(), now), std::vector<ObjectId>{w.id});
+  EXPECT_EQ(*sweep_expired_direct(a_->store(), a_->key(), now), std::vector<ObjectId>{w.id});
   EXPECT_EQ(snapshot(*a_, net_), snapshot(*b_, net_));
+}
+
+TEST_F(DirectExpiryTest, TheRecipientsNodeKeepsAnOldMessageUntilItHasBeenRead) {
+  const Written w = send_direct(kT1);
+  feed(*b_, missing(*a_, *b_), kT1 + 1);
+  const std::uint64_t now = kT1 + kDirectLifetimeMs + kDay;
+  // Bota has not run `msg list` for a month: her node keeps it for her...
+  EXPECT_TRUE(sweep_expired_direct(b_->store(), b_->key(), now)->empty());
+  EXPECT_TRUE(holds(*b_, w.id));
+  // ...while every carrier drops it,
+  EXPECT_EQ(*sweep_expired_direct(a_->store(), a_->key(), now), std::vector<ObjectId>{w.id});
+  // and once read it goes from her node too.
+  ASSERT_TRUE(store::execute(b_->db(), "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, 1)", w.id));
+  EXPECT_EQ(*sweep_expired_direct(b_->store(), b_->key(), now), std::vector<ObjectId>{w.id});
+  EXPECT_FALSE(holds(*b_, w.id));
 }
 
 }  // namespace
