@@ -10,6 +10,7 @@
 #include "cli/text_format.hpp"
 #include "cli/timer_tick.hpp"
 #include "cli/urgent_banner.hpp"
+#include "core/direct/expiry.hpp"
 #include "core/log/log.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/network/node_admission.hpp"
@@ -21,6 +22,13 @@
 namespace tumar::cli {
 
 namespace {
+
+// Direct messages and skipped keys past their lifetime (core/direct/expiry.hpp).
+// A failure (the database busy with another command) is retried next time.
+void expire_direct(network::NetworkReplica& replica, const identity::LocalIdentity& me) {
+  auto r = direct::expire_direct_metadata(replica.store(), me.public_identity().identity_key, wall_clock_ms());
+  if (!r) log::debug(r.error().message());
+}
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:7420";
@@ -70,6 +78,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       // handshake, so a change made by another command applies at once.
       network::NetworkReplica replica(prof->database(), prof->identity());
       refresh_prekeys(replica, prof->identity(), rng);
+      expire_direct(replica, prof->identity());  // direct messages past their lifetime; again every minute below
       network::NodeAdmission gate(replica, prof->identity(), rng);
       session::Admission admission = [&gate](const identity::VerifiedIdentity& peer,
                                              const std::optional<noise::PresentedInvite>& invite) {
@@ -93,7 +102,8 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       // Every 2 s, as a lead, close the gap two concurrent removals leave
       // (cli/rekey_check.hpp) and hand the new epoch's key out at once; and
       // every kServePrekeyRefresh, rotate and prune our direct-message
-      // prekeys (cli/prekey_refresh.hpp) and push the new bundle at once.
+      // prekeys (cli/prekey_refresh.hpp) and push the new bundle at once;
+      // every minute, drop direct messages past their lifetime.
       unsigned ticks = 0;
       PrekeyRefreshSchedule prekey_schedule(wall_clock_ms());  // refreshed just above
       std::function<void()> flush_admitted = [&] {
@@ -119,6 +129,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
               }
               auto bundles = serve_prekey_tick(prekey_schedule, replica, prof->identity(), rng, wall_clock_ms());
               if (!bundles.empty()) service.flood(bundles);
+              if (ticks % 600 == 0) expire_direct(replica, prof->identity());  // every minute
             }
           }, flush_admitted);
         });

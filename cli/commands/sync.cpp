@@ -11,7 +11,9 @@
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
 #include "cli/urgent_banner.hpp"
+#include "core/direct/expiry.hpp"
 #include "core/encoding/hex.hpp"
+#include "core/log/log.hpp"
 #include "core/peers/peer_store.hpp"
 #include <unistd.h>
 
@@ -106,6 +108,11 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       }
       network::NetworkReplica replica(prof->database(), prof->identity());
       refresh_prekeys(replica, prof->identity(), rng);  // before: this sync then carries them
+      // Direct messages past their lifetime are dropped before we offer ours (core/direct/expiry.hpp).
+      const auto& me = prof->identity().public_identity().identity_key;
+      if (auto r = direct::expire_direct_metadata(replica.store(), me, wall_clock_ms()); !r) {
+        log::debug(r.error().message());
+      }
       // Likewise a new epoch after two concurrent removals (cli/rekey_check.hpp).
       for (const auto& name : rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms()).networks) {
         if (!args->json) {

@@ -225,7 +225,7 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
     auto allowed = may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key);
     if (!allowed) return tl::unexpected(allowed.error());
     if (!*allowed) return Handled::kUnreadable;
-    auto plain = s.session.decrypt(message, ad_of(net));
+    auto plain = s.session.decrypt(message, ad_of(net), now_ms);
     if (!plain) return Handled::kUnreadable;  // the session is unchanged (ratchet: decrypt on a copy)
     auto taken = take_content(net, s.peer, *plain, now_ms, report);
     if (!taken || *taken != Handled::kRead) return taken;
@@ -244,7 +244,7 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
     if (!found) store_failure = found.error();
     return found;
   };
-  auto accepted = ratchet::accept_initial(me_, *signed_prekeys, one_time, message, ad_of(net));
+  auto accepted = ratchet::accept_initial(me_, *signed_prekeys, one_time, message, ad_of(net), now_ms);
   if (store_failure) return tl::unexpected(*store_failure);
   if (!accepted) return Handled::kUnreadable;
   // X3DH proved who holds the keys; the directory says whether that person

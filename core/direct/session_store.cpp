@@ -39,6 +39,7 @@ core::Result<std::optional<StoredSession>> SessionStore::newest(const network::N
 }
 
 core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSession& s, std::uint64_t now_ms) {
+  (void)s.session.expire_skipped_keys(now_ms);
   const crypto::SecretBuffer state = ratchet::encode_session(s.session);
   const auto now = static_cast<std::int64_t>(now_ms);
   if (s.row) {
@@ -63,6 +64,25 @@ core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSessi
   if (!row) return tl::unexpected(row.error());
   s.row = st->column_int64(0);
   return {};
+}
+
+core::Result<std::size_t> SessionStore::expire_skipped_keys(std::uint64_t now_ms) {
+  auto rows = store::collect<StoredSession>(db_.prepare("SELECT id, peer, state FROM dm_session ORDER BY id"),
+                                            read_session);
+  if (!rows) return tl::unexpected(rows.error());
+  std::size_t erased = 0;
+  for (auto& s : *rows) {
+    const auto expiry = s.session.expire_skipped_keys(now_ms);
+    // Keys stamped just now (read from version 1, or from a fast clock) are
+    // written back too, so the time they were given is kept.
+    if (!expiry.changed()) continue;
+    erased += expiry.erased;
+    const crypto::SecretBuffer state = ratchet::encode_session(s.session);
+    if (auto r = store::execute(db_, "UPDATE dm_session SET state = ?2 WHERE id = ?1", *s.row, state.span()); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
+  return erased;
 }
 
 }  // namespace tumar::direct

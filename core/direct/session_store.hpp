@@ -33,8 +33,14 @@ class SessionStore {
   core::Result<std::vector<StoredSession>> all(const network::NetworkId& net);
   // The one to send with: the most recently used with this peer.
   core::Result<std::optional<StoredSession>> newest(const network::NetworkId& net, const identity::IdentityKey& peer);
-  // Inserts or overwrites; sets s.row.
+  // Inserts or overwrites; sets s.row. First deletes the session's skipped
+  // keys that are past their lifetime at now_ms (ratchet::SkippedKeys::expire).
   core::Result<void> save(const network::NetworkId& net, StoredSession& s, std::uint64_t now_ms);
+
+  // The same deletion in every stored session, for sessions no message
+  // touches (serve's timer, `tumar sync`): rewrites only those that held
+  // an expired key, keeping their last use. Returns how many keys went.
+  core::Result<std::size_t> expire_skipped_keys(std::uint64_t now_ms);
 
  private:
   store::Database& db_;

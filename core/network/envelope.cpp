@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/network/epoch_subkeys.hpp"
 #include "core/network/object_limits.hpp"
 
 namespace tumar::network {
@@ -173,11 +174,12 @@ std::optional<std::string> VerifiedEnvelope::open(const crypto::Secret<32>& epoc
   if (parsed_.header_.kind == Kind::kEpochGrant || ct.size() < kNonceLen + kTagLen) return std::nullopt;
   std::string plain(ct.size() - kNonceLen - kTagLen, '\0');
   unsigned long long plain_len = 0;
+  const crypto::Secret<32> key = envelope_key(epoch_key);  // epoch_subkeys.hpp: one key per purpose
   const auto* c = reinterpret_cast<const unsigned char*>(ct.data());
   if (crypto_aead_xchacha20poly1305_ietf_decrypt(reinterpret_cast<unsigned char*>(plain.data()), &plain_len, nullptr,
                                                  c + kNonceLen, ct.size() - kNonceLen,
                                                  reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), c,
-                                                 epoch_key.data()) != 0) {
+                                                 key.data()) != 0) {
     return std::nullopt;
   }
   plain.resize(plain_len);
@@ -204,9 +206,10 @@ std::vector<std::uint8_t> seal_envelope(const Header& header, std::span<const st
   auto* c = reinterpret_cast<unsigned char*>(ct.data());
   rng.fill(std::span<std::uint8_t>(c, kNonceLen));
   unsigned long long ct_len = 0;
+  const crypto::Secret<32> key = envelope_key(epoch_key);  // epoch_subkeys.hpp: one key per purpose
   crypto_aead_xchacha20poly1305_ietf_encrypt(c + kNonceLen, &ct_len, payload.data(), payload.size(),
                                              reinterpret_cast<const unsigned char*>(h.data()), h.size(), nullptr, c,
-                                             epoch_key.data());
+                                             key.data());
   return finish(h, std::move(ct), author);
 }
 

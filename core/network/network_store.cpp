@@ -389,4 +389,44 @@ core::Result<bool> NetworkStore::use_invite(std::span<const std::uint8_t> invite
   return sqlite3_changes(db_.handle()) == 1;
 }
 
+core::Result<std::vector<ObjectId>> NetworkStore::delete_direct_stamped_before(
+    const NetworkId& net, std::uint64_t stamped_at_or_before_ms, std::span<const identity::IdentityKey> unread_tags) {
+  // A direct message's subject is its recipient tag, never its own id, so
+  // `subject IS NOT id` holds and lets object_by_subject serve the search:
+  // it then reads the network's DIRECT rows (at most a lifetime's worth),
+  // not every object older than the cutoff. The `+` keeps the planner from
+  // preferring object_by_network_time's range on the timestamp, which it
+  // does without statistics (checked with EXPLAIN QUERY PLAN, SQLite 3.40).
+  struct Row {
+    ObjectId id{};
+    identity::IdentityKey tag{};
+  };
+  auto expired = collect<Row>(
+      prepare_bound(db_,
+                    "SELECT id, subject FROM object WHERE network_id = ?1 AND kind = ?2 AND subject IS NOT id AND "
+                    "+timestamp <= ?3",
+                    net, static_cast<int>(Kind::kDirect),
+                    static_cast<std::int64_t>(std::min<std::uint64_t>(stamped_at_or_before_ms, INT64_MAX))),
+      [](const store::Statement& st) -> core::Result<Row> {
+        Row r;
+        if (!column_array(st, 0, r.id) || !column_array(st, 1, r.tag)) return tl::unexpected(corrupt("object row"));
+        return r;
+      });
+  if (!expired) return tl::unexpected(expired.error());
+  std::vector<ObjectId> removed;
+  for (const auto& row : *expired) {
+    if (std::find(unread_tags.begin(), unread_tags.end(), row.tag) != unread_tags.end()) {
+      auto st = prepare_bound(db_, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", row.id);
+      if (!st) return tl::unexpected(st.error());
+      auto handled = st->step();
+      if (!handled) return tl::unexpected(handled.error());
+      if (!*handled) continue;  // ours and not read yet: kept until `msg list` has read it
+    }
+    if (auto r = delete_object(row.id); !r) return tl::unexpected(r.error());
+    if (auto r = execute(db_, "DELETE FROM dm_inbox WHERE object_id = ?1", row.id); !r) return tl::unexpected(r.error());
+    removed.push_back(row.id);
+  }
+  return removed;
+}
+
 }  // namespace tumar::network

@@ -164,6 +164,15 @@ class NetworkStore {
 
   store::Database& database() { return db_; }
 
+  // Direct messages past their lifetime (direct_expiry.hpp): deletes every
+  // DIRECT object of `net` stamped at or before `stamped_at_or_before_ms`,
+  // and the recipient's record of having handled it (dm_inbox), except those
+  // whose tag is in `unread_tags` (ours) that have not been handled yet;
+  // returns the ids deleted.
+  core::Result<std::vector<ObjectId>> delete_direct_stamped_before(const NetworkId& net,
+                                                                   std::uint64_t stamped_at_or_before_ms,
+                                                                   std::span<const identity::IdentityKey> unread_tags);
+
  private:
   store::Database& db_;
 };

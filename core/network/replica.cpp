@@ -5,6 +5,7 @@
 #include "core/encoding/hex.hpp"
 #include "core/log/log.hpp"
 #include "core/network/counter.hpp"
+#include "core/network/direct_expiry.hpp"
 #include "core/network/epoch_key_id.hpp"
 #include "core/network/payload_codec.hpp"
 #include "core/network/replica_internal.hpp"
@@ -472,6 +473,9 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
 // noise — the ratchet inside authenticates the sender to the recipient.
 core::Result<Decision> NetworkReplica::apply_direct(const VerifiedEnvelope& env, std::uint64_t now_ms) {
   const Header& h = env.header();
+  // Past its lifetime every replica has dropped it or is about to
+  // (direct_expiry.hpp): a peer that still holds it must not bring it back.
+  if (direct_expired(h.timestamp_ms, now_ms)) return Decision::reject("a direct message past its lifetime");
   auto current = store_.current_epoch_key(env.network());
   if (!current) return tl::unexpected(current.error());
   if (!*current) return Decision::pending("we hold no key for the network yet");

@@ -23,7 +23,8 @@ core::Result<RatchetSession> start_session(const identity::LocalIdentity& me, co
 core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                              std::span<const SignedPrekeyPair> signed_prekeys,
                                              const OneTimePrekeyLookup& one_time_prekey,
-                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad) {
+                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad,
+                                             std::uint64_t now_ms) {
   const auto parsed = parse_message(message);
   if (!parsed || parsed->type != MessageType::kInitial) return undecryptable();
   auto opened = open_x3dh_header(parsed->x3dh_sealed, signed_prekeys);
@@ -41,7 +42,7 @@ core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
   auto secrets = x3dh_respond(me, spk, opk ? &*opk : nullptr, opened->header);
   if (!secrets) return tl::unexpected(secrets.error());
   auto session = RatchetSession::init_bob(std::move(*secrets), spk);
-  auto plaintext = session.decrypt(message, ad);
+  auto plaintext = session.decrypt(message, ad, now_ms);
   if (!plaintext) return tl::unexpected(plaintext.error());
   return AcceptedSession{std::move(session), opened->sender, std::move(*plaintext), spk.pub.id,
                          opk ? std::optional<std::uint32_t>(opk->pub.id) : std::nullopt};
@@ -50,7 +51,8 @@ core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
 core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                              std::span<const SignedPrekeyPair> signed_prekeys,
                                              std::span<const OneTimePrekeyPair> one_time_prekeys,
-                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad) {
+                                             std::span<const std::uint8_t> message, std::span<const std::uint8_t> ad,
+                                             std::uint64_t now_ms) {
   const OneTimePrekeyLookup in_hand =
       [one_time_prekeys](std::uint32_t id) -> core::Result<std::optional<OneTimePrekeyPair>> {
     for (const auto& candidate : one_time_prekeys) {
@@ -60,7 +62,7 @@ core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
     }
     return std::optional<OneTimePrekeyPair>{};
   };
-  return accept_initial(me, signed_prekeys, in_hand, message, ad);
+  return accept_initial(me, signed_prekeys, in_hand, message, ad, now_ms);
 }
 
 core::Result<Routing> route_message(std::span<const RatchetSession* const> sessions,

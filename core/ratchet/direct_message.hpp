@@ -5,8 +5,8 @@
 //   Alice:  verify_bundle(bundle) -> start_session(me, verified, rng)
 //           -> session.encrypt(...)  (initial messages until Bob replies)
 //   Bob:    route_message(sessions, message)
-//             kSession    -> sessions[index]->decrypt(message, ad)
-//             kNewSession -> accept_initial(me, signed prekeys, one-time prekeys, message, ad)
+//             kSession    -> sessions[index]->decrypt(message, ad, now)
+//             kNewSession -> accept_initial(me, signed prekeys, one-time prekeys, message, ad, now)
 //           then store the session, delete the used one-time prekey, and
 //           check that the sender is a current member before showing
 //           anything (on every message: membership can end mid-session).
@@ -55,19 +55,20 @@ using OneTimePrekeyLookup = std::function<core::Result<std::optional<OneTimePrek
 // decrypts the message. Errc::kRefused if it does not open, names a one-time
 // prekey the lookup does not find (used already: a replayed initial
 // message), or does not decrypt; Errc::kLimit as RatchetSession::decrypt.
+// now_ms stamps the keys the first message skips (it need not be number 0).
 // The lookup is asked for at most one id, so what it costs does not grow
 // with how many one-time prekeys Bob keeps.
 [[nodiscard]] core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                                            std::span<const SignedPrekeyPair> signed_prekeys,
                                                            const OneTimePrekeyLookup& one_time_prekey,
                                                            std::span<const std::uint8_t> message,
-                                                           std::span<const std::uint8_t> ad);
+                                                           std::span<const std::uint8_t> ad, std::uint64_t now_ms);
 // The same with every one-time prekey in hand (tests, fuzzing).
 [[nodiscard]] core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                                            std::span<const SignedPrekeyPair> signed_prekeys,
                                                            std::span<const OneTimePrekeyPair> one_time_prekeys,
                                                            std::span<const std::uint8_t> message,
-                                                           std::span<const std::uint8_t> ad);
+                                                           std::span<const std::uint8_t> ad, std::uint64_t now_ms);
 
 enum class Route {
   kSession,     // sessions[index] holds a header key that opens it: decrypt there

@@ -166,7 +166,7 @@ bool RatchetSession::recognizes(std::span<const std::uint8_t> message) const {
 }
 
 core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::uint8_t> message,
-                                                          std::span<const std::uint8_t> ad) {
+                                                          std::span<const std::uint8_t> ad, std::uint64_t now_ms) {
   const auto parsed = parse_message(message);
   if (!parsed) return undecryptable();
   crypto::SecretBuffer plaintext(parsed->body.size() - kAeadTagLen);
@@ -200,7 +200,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
     }
     *state_.chain_recv = std::move(ck);
     state_.nr = nr;
-    state_.skipped.commit(staged);
+    state_.skipped.commit(staged, now_ms);
     return plaintext;
   }
   if (!open_header(state_.next_header_recv, parsed->header, h)) return undecryptable();
@@ -241,7 +241,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
   // Commit. Hearing from Bob ends Alice's initial messages.
   next.pending_x3dh.reset();
   next.skipped = std::move(state_.skipped);
-  next.skipped.commit(staged);
+  next.skipped.commit(staged, now_ms);
   state_ = std::move(next);
   return plaintext;
 }

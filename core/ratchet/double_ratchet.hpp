@@ -1,7 +1,7 @@
 #pragma once
 // The Double Ratchet with header encryption (Signal, "The Double Ratchet
-// Algorithm", rev. 1, §4), sans-I/O: bytes in, bytes out, randomness passed
-// in, no clock. KDFs and AEADs in kdf.hpp; the wire format in
+// Algorithm", rev. 1, §4), sans-I/O: bytes in, bytes out, randomness and
+// the time passed in. KDFs and AEADs in kdf.hpp; the wire format in
 // message_format.hpp; docs/PROTOCOL.md, "Direct messages", says it all in one
 // place.
 //
@@ -79,8 +79,13 @@ class RatchetSession {
   // RatchetDecryptHE. On any failure the state is unchanged. Errc::kRefused
   // for a message that does not decrypt, is malformed or was already
   // received; Errc::kLimit when it would skip more than kMaxSkip keys.
+  // Keys it skips are stamped now_ms (Unix ms), for expire_skipped_keys.
   [[nodiscard]] core::Result<crypto::SecretBuffer> decrypt(std::span<const std::uint8_t> message,
-                                                           std::span<const std::uint8_t> ad);
+                                                           std::span<const std::uint8_t> ad, std::uint64_t now_ms);
+
+  // Deletes the skipped keys kSkippedKeyLifetimeMs old at now_ms and
+  // stamps those without a time (SkippedKeys::expire).
+  SkippedKeys::Expiry expire_skipped_keys(std::uint64_t now_ms) { return state_.skipped.expire(now_ms); }
 
   // Whether one of this session's header keys opens the message's header,
   // i.e. whether decrypt() is the place to take it. Changes nothing.

@@ -72,7 +72,10 @@ bool same(const std::string& a, const std::string& b) {
 // Everything the RatchetSession relies on, so no stored state can make it
 // abort or misbehave: see the comments in ratchet.proto.
 bool valid(const State& m) {
-  if (m.version() != kSessionStateVersion || m.associated_data().size() != kAssociatedDataLen) return false;
+  const bool stamped = m.version() == kSessionStateVersion;
+  if ((!stamped && m.version() != kUnstampedSessionStateVersion) || m.associated_data().size() != kAssociatedDataLen) {
+    return false;
+  }
   if (!is_key(m.root_key()) || !is_key(m.dh_remote()) || !is_key(m.header_send()) ||
       !is_key(m.next_header_send()) || !is_key(m.next_header_recv())) {
     return false;
@@ -101,6 +104,7 @@ bool valid(const State& m) {
     for (int k = 0; k < chain.keys_size(); ++k) {
       const auto& key = chain.keys(k);
       if (!is_key(key.message_key()) || key.seq() >= m.skipped_next_seq()) return false;
+      if (!stamped && key.skipped_at_ms() != 0) return false;  // version 1 had no times
       if (k > 0 && (key.n() <= chain.keys(k - 1).n() || key.seq() <= chain.keys(k - 1).seq())) return false;
       if (current && key.n() >= m.nr()) return false;  // skipped keys lie behind Nr
     }
@@ -144,6 +148,7 @@ crypto::SecretBuffer encode_session(const RatchetSession& session) {
       k->set_n(e.n);
       put(k->mutable_message_key(), e.message_key.span());
       k->set_seq(e.seq);
+      k->set_skipped_at_ms(e.skipped_at_ms);  // 0: read from version 1 and not yet through expire()
     }
   }
   m.set_skipped_next_seq(s.skipped.next_seq());
@@ -204,7 +209,9 @@ core::Result<RatchetSession> decode_session(std::span<const std::uint8_t> bytes)
   for (const auto& c : m.skipped()) {
     SkippedKeys::Chain chain{key_of(c.header_key()), {}};
     chain.entries.reserve(static_cast<std::size_t>(c.keys_size()));
-    for (const auto& k : c.keys()) chain.entries.push_back({k.n(), key_of(k.message_key()), k.seq()});
+    for (const auto& k : c.keys()) {
+      chain.entries.push_back({k.n(), key_of(k.message_key()), k.seq(), k.skipped_at_ms()});
+    }
     chains.push_back(std::move(chain));
   }
   s.skipped = SkippedKeys::restore(std::move(chains), m.skipped_next_seq());

@@ -19,12 +19,18 @@
 
 namespace tumar::ratchet {
 
-inline constexpr std::uint32_t kSessionStateVersion = 1;
+// Version 2 stamps each skipped key with when it was skipped. A version-1
+// state (written before) still decodes, its skipped keys with no time
+// (skipped_at_ms 0), which the next SkippedKeys::expire() replaces with its
+// now; it is written back as version 2.
+inline constexpr std::uint32_t kSessionStateVersion = 2;
+inline constexpr std::uint32_t kUnstampedSessionStateVersion = 1;
 // Larger than any valid encoding: at worst every skipped key sits in a chain
-// of its own, under 96 bytes each (header key 34, key entry 55, framing), plus
-// under 1 KiB for the rest. Longer input is refused before protobuf parses it.
+// of its own, under 104 bytes each (header key 34, key entry 64 with its
+// time, framing), plus under 1 KiB for the rest. Longer input is refused
+// before protobuf parses it.
 inline constexpr std::size_t kMaxEncodedSessionSize = 256 * 1024;
-static_assert(kMaxEncodedSessionSize >= kMaxSkippedKeys * 96 + 1024);
+static_assert(kMaxEncodedSessionSize >= kMaxSkippedKeys * 104 + 1024);
 
 [[nodiscard]] crypto::SecretBuffer encode_session(const RatchetSession& session);
 [[nodiscard]] core::Result<RatchetSession> decode_session(std::span<const std::uint8_t> bytes);

@@ -30,7 +30,7 @@ void SkippedKeys::erase(const Hit& hit) {
   if (entries.empty()) chains_.erase(chains_.begin() + static_cast<std::ptrdiff_t>(hit.chain));
 }
 
-void SkippedKeys::commit(std::vector<Staged>& staged) {
+void SkippedKeys::commit(std::vector<Staged>& staged, std::uint64_t now_ms) {
   for (auto& s : staged) {
     auto chain = std::find_if(chains_.begin(), chains_.end(), [&](const Chain& c) {
       return crypto::constant_time_equal(c.header_key.span(), s.header_key.span());
@@ -49,13 +49,32 @@ void SkippedKeys::commit(std::vector<Staged>& staged) {
     if (at != entries.end() && at->n == s.n) {
       at->message_key = std::move(s.message_key);
       at->seq = next_seq_++;
+      at->skipped_at_ms = now_ms;
       continue;
     }
-    entries.insert(at, Entry{s.n, std::move(s.message_key), next_seq_++});
+    entries.insert(at, Entry{s.n, std::move(s.message_key), next_seq_++, now_ms});
     ++total_;
   }
   staged.clear();
   while (total_ > kMaxSkippedKeys) evict_oldest();
+}
+
+SkippedKeys::Expiry SkippedKeys::expire(std::uint64_t now_ms) {
+  Expiry out;
+  for (std::size_t c = chains_.size(); c-- > 0;) {
+    auto& entries = chains_[c].entries;
+    for (std::size_t e = entries.size(); e-- > 0;) {
+      Entry& entry = entries[e];
+      if (entry.skipped_at_ms == 0 || entry.skipped_at_ms > now_ms) {
+        entry.skipped_at_ms = now_ms;
+        ++out.stamped;
+      } else if (now_ms - entry.skipped_at_ms >= kSkippedKeyLifetimeMs) {
+        erase(Hit{c, e, {}});  // drops the chain with its last key; indices below c and e stay valid
+        ++out.erased;
+      }
+    }
+  }
+  return out;
 }
 
 void SkippedKeys::evict_oldest() {

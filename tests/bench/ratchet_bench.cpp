@@ -36,6 +36,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr double kMinSeconds = 2.0;
 constexpr std::size_t kMessageLen = 200;
+constexpr std::uint64_t kNow = 1'700'000'000'000;  // the time sessions decrypt at
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
@@ -92,8 +93,8 @@ Pair make_pair(crypto::RandomSource& rng) {
   auto alice = *ratchet::start_session(a_id, *ratchet::verify_bundle(bundle), rng);
   const Bytes ad = {'n'};
   auto first = *alice.encrypt(Bytes(kMessageLen, 'x'), ad, rng);
-  auto bob = std::move(ratchet::accept_initial(b_id, spks, opks, first, ad)->session);
-  if (!alice.decrypt(*bob.encrypt(Bytes(kMessageLen, 'y'), ad, rng), ad)) std::abort();
+  auto bob = std::move(ratchet::accept_initial(b_id, spks, opks, first, ad, kNow)->session);
+  if (!alice.decrypt(*bob.encrypt(Bytes(kMessageLen, 'y'), ad, rng), ad, kNow)) std::abort();
   return {std::move(alice), std::move(bob)};
 }
 
@@ -110,7 +111,7 @@ double ratchet_per_s(int mode) {
       auto& from = reverse ? p.bob : p.alice;
       auto& to = reverse ? p.alice : p.bob;
       auto m = from.encrypt(pt, ad, rng);
-      auto back = to.decrypt(*m, ad);
+      auto back = to.decrypt(*m, ad, kNow);
       if (!back || back->size() != kMessageLen) std::abort();
       if (mode == 2) {
         from = *ratchet::decode_session(ratchet::encode_session(from).span());

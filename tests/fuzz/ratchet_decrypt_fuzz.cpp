@@ -5,10 +5,13 @@
 //   2: accept_initial (Bob's prekeys)   3: decode_session, then use the result
 // Invariants: nothing crashes; a refused message leaves the session's stored
 // bytes unchanged; route_message agrees with recognizes(); a decoded state
-// re-encodes to the input and can encrypt without aborting.
+// re-encodes to the input (a version-1 state to the same as version 2) and
+// can encrypt without aborting.
 // The sessions are deterministic (fixed seeds), so seeds made by
 //   TUMAR_RATCHET_WRITE_SEEDS=dir ./ratchet_decrypt_fuzz -runs=0
-// are valid messages for them: tests/fuzz/corpus/ratchet_decrypt/.
+// are valid messages for them: tests/fuzz/corpus/ratchet_decrypt/. There,
+// seed6 and seed7 are the stored states as version 1 wrote them (kept for
+// the upgrade path), seed8 and seed9 the same states as version 2.
 
 #include <cstdint>
 #include <cstdio>
@@ -23,6 +26,7 @@
 #include "core/ratchet/direct_message.hpp"
 #include "core/ratchet/padding.hpp"
 #include "core/ratchet/session_codec.hpp"
+#include "tumar/ratchet.pb.h"
 
 namespace {
 
@@ -30,6 +34,7 @@ using namespace tumar;
 using Bytes = std::vector<std::uint8_t>;
 
 const Bytes kAd = {'n', 'e', 't'};
+const std::uint64_t kNow = 1'700'000'000'000;  // skipped keys are stamped with it
 
 Bytes snapshot(const ratchet::RatchetSession& s) {
   const auto b = ratchet::encode_session(s);
@@ -52,13 +57,13 @@ struct World {
     };
     auto m0 = enc(a, "hello");
     seeds.push_back({2, m0});
-    auto b = std::move(ratchet::accept_initial(bob, spks, opks, m0, kAd)->session);
+    auto b = std::move(ratchet::accept_initial(bob, spks, opks, m0, kAd, kNow)->session);
     seeds.push_back({0, enc(a, "initial again")});  // Alice has not heard back: another initial message
     auto r = enc(b, "reply");
-    (void)*a.decrypt(r, kAd);
-    (void)*b.decrypt(enc(a, "ack"), kAd);
+    (void)*a.decrypt(r, kAd, kNow);
+    (void)*b.decrypt(enc(a, "ack"), kAd, kNow);
     auto skipped = enc(a, "skipped");
-    (void)*b.decrypt(enc(a, "later"), kAd);
+    (void)*b.decrypt(enc(a, "later"), kAd, kNow);
     alice_state = snapshot(a);
     bob_state = snapshot(b);
     seeds.push_back({0, skipped});                     // a stored skipped key
@@ -88,7 +93,7 @@ void receive(const Bytes& stored, std::span<const std::uint8_t> message) {
   const bool recognized = session.recognizes(message);
   if (route && route->route == ratchet::Route::kSession && !recognized) std::abort();
   if (recognized && (!route || route->route != ratchet::Route::kSession)) std::abort();
-  const auto result = session.decrypt(message, kAd);
+  const auto result = session.decrypt(message, kAd, kNow);
   if (!result && snapshot(session) != stored) std::abort();  // refused must mean unchanged
   if (result && !recognized) std::abort();
 }
@@ -118,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 0: receive(w.bob_state, rest); break;
     case 1: receive(w.alice_state, rest); break;
     case 2: {
-      auto accepted = ratchet::accept_initial(w.bob, w.spks, w.opks, rest, kAd);
+      auto accepted = ratchet::accept_initial(w.bob, w.spks, w.opks, rest, kAd, kNow);
       if (accepted && accepted->plaintext.size() > ratchet::kMaxPlaintextSize) std::abort();
       break;
     }
@@ -126,7 +131,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       auto session = ratchet::decode_session(rest);
       if (!session) break;
       const Bytes again = snapshot(*session);
-      if (again.size() != rest.size() || !std::equal(again.begin(), again.end(), rest.begin())) std::abort();
+      // Exactly the bytes read, except that a version-1 state (skipped keys
+      // without times) is written back as version 2; that is then exact.
+      const bool same = again.size() == rest.size() && std::equal(again.begin(), again.end(), rest.begin());
+      if (!same) {
+        proto::RatchetSessionState m;
+        if (!m.ParseFromArray(rest.data(), static_cast<int>(rest.size())) ||
+            m.version() != ratchet::kUnstampedSessionStateVersion) {
+          std::abort();
+        }
+        auto upgraded = ratchet::decode_session(again);
+        if (!upgraded || snapshot(*upgraded) != again) std::abort();
+      }
       crypto::DeterministicRandom rng(size);
       const Bytes pt = {'p'};
       (void)session->encrypt(pt, kAd, rng);  // may refuse a damaged state; must not abort

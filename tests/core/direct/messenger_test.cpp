@@ -10,6 +10,7 @@
 #include <map>
 
 #include "../network/network_fixture.hpp"
+#include "core/direct/expiry.hpp"
 #include "core/direct/messenger.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/payload_codec.hpp"
@@ -519,6 +520,39 @@ TEST_F(PrekeysInHistoryTest, ANewcomerWhoseHistoryStartsWithPrekeysStillJoins) {
     ASSERT_TRUE(c->replica().directory().member(*net, c->key())->has_value()) << "still admitted";
     EXPECT_EQ(*c->store().object_count(*net), *a->store().object_count(*net) + 1);
   }
+}
+
+// Skipped keys are bounded in time (core/ratchet/skipped_keys.hpp): the
+// periodic sweep deletes them from stored sessions that no message touches
+// again, together with the DIRECT objects past their own lifetime.
+TEST_F(MessengerTest, ASkippedKeyIsDeletedAfterItsLifetimeEvenInASessionNoMessageTouches) {
+  const Written first = send(*a_, *b_, "one", kT1);
+  (void)send(*a_, *b_, "two, delayed", kT1 + 1);
+  const Written third = send(*a_, *b_, "three", kT1 + 2);
+  Log arrived = first.envelopes;
+  append(arrived, third.envelopes);
+  feed(*b_, arrived, kT1 + 3);
+  ASSERT_EQ(receive(*b_, kT1 + 4).received, 2u);  // the second's key is skipped now, at kT1 + 4
+  const auto skipped = [&] {
+    auto all = SessionStore(b_->db()).all(net_);
+    EXPECT_TRUE(all && all->size() == 1);
+    return all && all->size() == 1 ? all->front().session.state().skipped.size() : 0;
+  };
+  ASSERT_EQ(skipped(), 1u);
+
+  auto early = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs - 1);
+  ASSERT_TRUE(early) << early.error().message();
+  EXPECT_EQ(early->skipped_keys, 0u);
+  EXPECT_EQ(skipped(), 1u);
+  // The DIRECT objects went at 30 days; the key waits a day longer.
+  EXPECT_EQ(early->objects.size(), 2u);
+  EXPECT_FALSE(*b_->store().has_object(first.id));
+  auto late = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs);
+  ASSERT_TRUE(late) << late.error().message();
+  EXPECT_EQ(late->skipped_keys, 1u);
+  EXPECT_EQ(skipped(), 0u);
+  // The history Bota kept is hers to delete: the lifetime is the carried envelope's.
+  EXPECT_EQ(history(*b_).size(), 2u);
 }
 
 }  // namespace

@@ -7,7 +7,11 @@
 #     || u64le(call counter), nonce "LibsodiumDRG" (randombytes_buf_deterministic);
 #   * LocalIdentity::generate draws the Ed25519 seed, then the Noise secret;
 #     seal_envelope then draws the 24-byte nonce;
-#   * XChaCha20-Poly1305 = HChaCha20 (below) + ChaCha20-Poly1305-IETF;
+#   * XChaCha20-Poly1305 = HChaCha20 (below) + ChaCha20-Poly1305-IETF, keyed by
+#     the envelope key derived from the epoch key (epoch_subkeys.hpp):
+#     crypto_kdf_derive_from_key = BLAKE2b(key = epoch key, salt = u64le(id) || 0^8,
+#     personal = context || 0^8), no message;
+#   * the recipient tag: BLAKE2b-256 keyed by the recipient-tag subkey;
 #   * protobuf encoding written out field by field.
 import hashlib, struct
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
@@ -45,6 +49,11 @@ def varint(v):
 def field_varint(n, v): return varint(n << 3) + varint(v) if v else b''
 def field_bytes(n, b): return varint((n << 3) | 2) + varint(len(b)) + b if b else b''
 
+def kdf(key, subkey_id, context):
+    assert len(context) == 8
+    return hashlib.blake2b(b'', digest_size=32, key=key, salt=struct.pack('<Q', subkey_id) + b'\0' * 8,
+                           person=context + b'\0' * 8).digest()
+
 seed = drg(7, 0, 32)                      # identity seed
 sk = Ed25519PrivateKey.from_private_bytes(seed)
 author = sk.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -54,7 +63,7 @@ network = b'\x11' * 32
 # version 2, network, author, kind NOTE, epoch 3, timestamp, seq 5 (field 8)
 header = (field_varint(1, 2) + field_bytes(2, network) + field_bytes(3, author) + field_varint(4, 6) +
           field_varint(5, 3) + field_varint(6, 1700000000000) + field_varint(8, 5))
-ct = nonce + xchacha_seal(epoch_key, nonce, b'hello tumar', header)
+ct = nonce + xchacha_seal(kdf(epoch_key, 1, b'tumarenv'), nonce, b'hello tumar', header)
 signed = b'tumar/envelope/v1' + struct.pack('>I', len(header)) + header + ct
 sig = sk.sign(signed)
 envelope = field_bytes(1, header) + field_bytes(2, ct) + field_bytes(3, sig)
@@ -70,3 +79,12 @@ print('id      ', hashlib.blake2b(envelope, digest_size=32).hexdigest())
 key_id = hashlib.blake2b(b'', digest_size=16, key=epoch_key, salt=struct.pack('<Q', 1) + bytes(8),
                          person=b'tmkeyid1' + bytes(8)).hexdigest()
 print('key_id  ', key_id)
+
+# EpochSubkeys.*: the two subkeys of epoch keys 0x00..0x1f and 0x01..0x20, and a recipient tag.
+for first in (0, 1):
+    k = bytes((first + i) & 0xff for i in range(32))
+    print('epoch key %02x.. envelope key     ' % first, kdf(k, 1, b'tumarenv').hex())
+    print('epoch key %02x.. recipient-tag key' % first, kdf(k, 1, b'tumartag').hex())
+recipient = bytes([0x33]) * 32
+tag = hashlib.blake2b(b'tumar/dm-tag/v1' + recipient, digest_size=32, key=kdf(epoch_key, 1, b'tumartag')).hexdigest()
+print('tag(epoch key 00.., recipient 33..)', tag)

@@ -59,18 +59,18 @@ TEST(DoubleRatchet, ForwardSecrecyCurrentStateCannotDecryptEarlierMessages) {
   for (int round = 0; round < 4; ++round) {
     for (int i = 0; i < 3; ++i) {
       all.push_back(c.send(c.alice, "a" + std::to_string(round) + std::to_string(i)));
-      ASSERT_TRUE(c.bob.decrypt(all.back(), kAd));
+      ASSERT_TRUE(c.bob.decrypt(all.back(), kAd, kNow));
     }
     for (int i = 0; i < 2; ++i) {
       all.push_back(c.send(c.bob, "b" + std::to_string(round) + std::to_string(i)));
-      ASSERT_TRUE(c.alice.decrypt(all.back(), kAd));
+      ASSERT_TRUE(c.alice.decrypt(all.back(), kAd, kNow));
     }
   }
   for (auto* party : {&c.alice, &c.bob}) {
     // Through the API: a copy of the current state decrypts none of them.
     for (const auto& m : all) {
       auto stolen = copy_of(*party);
-      EXPECT_FALSE(stolen.decrypt(m, kAd)) << "an earlier message decrypted with the current state";
+      EXPECT_FALSE(stolen.decrypt(m, kAd, kNow)) << "an earlier message decrypted with the current state";
     }
     // Below the API: no key the state holds opens any earlier body, whether
     // used as a message key or as a chain key ratcheted forward.
@@ -90,23 +90,23 @@ TEST(DoubleRatchet, PostCompromiseSecurityThiefReadsNothingAfterOneRoundTrip) {
 
   // Before healing the thief can read (the test would prove nothing otherwise).
   auto a1 = c.send(c.alice, "a1");
-  ASSERT_TRUE(c.bob.decrypt(a1, kAd));
+  ASSERT_TRUE(c.bob.decrypt(a1, kAd, kNow));
   auto b1 = c.send(c.bob, "b1");
-  ASSERT_EQ(text(*c.alice.decrypt(b1, kAd)), "b1");
-  ASSERT_EQ(text(*thief_following.decrypt(b1, kAd)), "b1");
+  ASSERT_EQ(text(*c.alice.decrypt(b1, kAd, kNow)), "b1");
+  ASSERT_EQ(text(*thief_following.decrypt(b1, kAd, kNow)), "b1");
 
   // One round trip of new messages: Alice's next send uses a fresh ratchet key.
   auto a2 = c.send(c.alice, "a2");
-  ASSERT_TRUE(c.bob.decrypt(a2, kAd));
+  ASSERT_TRUE(c.bob.decrypt(a2, kAd, kNow));
   for (int i = 0; i < 3; ++i) {
     auto b = c.send(c.bob, "secret" + std::to_string(i));
-    ASSERT_TRUE(c.alice.decrypt(b, kAd));
-    EXPECT_FALSE(thief.decrypt(b, kAd));
-    EXPECT_FALSE(thief_following.decrypt(b, kAd));
+    ASSERT_TRUE(c.alice.decrypt(b, kAd, kNow));
+    EXPECT_FALSE(thief.decrypt(b, kAd, kNow));
+    EXPECT_FALSE(thief_following.decrypt(b, kAd, kNow));
     for (const auto& k : secrets_in(thief_following)) EXPECT_FALSE(key_opens(k, c.alice.state().ad, b));
   }
   auto a3 = c.send(c.alice, "a3");
-  ASSERT_TRUE(c.bob.decrypt(a3, kAd));
+  ASSERT_TRUE(c.bob.decrypt(a3, kAd, kNow));
   for (const auto& k : secrets_in(thief_following)) EXPECT_FALSE(key_opens(k, c.alice.state().ad, a3));
 }
 
@@ -124,7 +124,7 @@ TEST(DoubleRatchet, ThousandShuffledWithTenPercentDuplicatesDecryptExactlyOnce) 
   std::map<std::size_t, int> decrypted;
   int refused = 0;
   for (std::size_t i : order) {
-    auto pt = c.bob.decrypt(sent[i], kAd);
+    auto pt = c.bob.decrypt(sent[i], kAd, kNow);
     if (pt) {
       EXPECT_EQ(text(*pt), "m" + std::to_string(i));
       ++decrypted[i];
@@ -141,7 +141,7 @@ TEST(DoubleRatchet, ThousandShuffledWithTenPercentDuplicatesDecryptExactlyOnce) 
 
 void expect_rejected_unchanged(RatchetSession& s, const Bytes& m, const Bytes& ad = kAd) {
   const auto before = snapshot(s);
-  EXPECT_FALSE(s.decrypt(m, ad));
+  EXPECT_FALSE(s.decrypt(m, ad, kNow));
   EXPECT_EQ(snapshot(s), before);
 }
 
@@ -165,17 +165,17 @@ TEST(DoubleRatchet, TamperedOrTruncatedRejectedAndStateUnchanged) {
   // A message in the current receiving chain.
   auto same_chain = c.send(c.alice, "same chain");
   tamper_all_ways(c.bob, same_chain);
-  EXPECT_EQ(text(*c.bob.decrypt(same_chain, kAd)), "same chain");
+  EXPECT_EQ(text(*c.bob.decrypt(same_chain, kAd, kNow)), "same chain");
   // A message whose key waits in the skipped store.
   auto skipped = c.send(c.alice, "skipped");
   auto later = c.send(c.alice, "later");
-  ASSERT_TRUE(c.bob.decrypt(later, kAd));
+  ASSERT_TRUE(c.bob.decrypt(later, kAd, kNow));
   tamper_all_ways(c.bob, skipped);
-  EXPECT_EQ(text(*c.bob.decrypt(skipped, kAd)), "skipped");
+  EXPECT_EQ(text(*c.bob.decrypt(skipped, kAd, kNow)), "skipped");
   // A message that starts a new DH ratchet step.
   auto step = c.send(c.bob, "new ratchet key");
   tamper_all_ways(c.alice, step);
-  EXPECT_EQ(text(*c.alice.decrypt(step, kAd)), "new ratchet key");
+  EXPECT_EQ(text(*c.alice.decrypt(step, kAd, kNow)), "new ratchet key");
   // Replays of all three: rejected, state unchanged.
   expect_rejected_unchanged(c.bob, same_chain);
   expect_rejected_unchanged(c.bob, skipped);
@@ -209,20 +209,20 @@ TEST(DoubleRatchet, TamperedInitialMessagesRefusedOnceTheSessionExists) {
   auto alice = *start_session(m.alice, *verify_bundle(m.bundle), m.rng);
   std::vector<Bytes> sent;
   for (int i = 0; i < 4; ++i) sent.push_back(*alice.encrypt(bytes("i" + std::to_string(i)), kAd, m.rng));
-  auto accepted = accept_initial(m.bob, m.spks, m.opks, sent[0], kAd);
+  auto accepted = accept_initial(m.bob, m.spks, m.opks, sent[0], kAd, kNow);
   ASSERT_TRUE(accepted);
   RatchetSession bob = std::move(accepted->session);
   // Current receiving chain (i1), a later one that leaves i2's key skipped (i3), then the skipped key.
   tamper_initial_all_ways(bob, sent[1]);
-  EXPECT_EQ(text(*bob.decrypt(sent[1], kAd)), "i1");
-  ASSERT_EQ(text(*bob.decrypt(sent[3], kAd)), "i3");
+  EXPECT_EQ(text(*bob.decrypt(sent[1], kAd, kNow)), "i1");
+  ASSERT_EQ(text(*bob.decrypt(sent[3], kAd, kNow)), "i3");
   tamper_initial_all_ways(bob, sent[2]);
   // An X3DH header swapped in from another of Alice's initial messages.
   Bytes swapped = sent[2];
   std::copy(sent[0].begin() + kTypeLen, sent[0].begin() + kTypeLen + kX3dhSealedLen, swapped.begin() + kTypeLen);
   ASSERT_NE(swapped, sent[2]);
   expect_rejected_unchanged(bob, swapped);
-  EXPECT_EQ(text(*bob.decrypt(sent[2], kAd)), "i2");
+  EXPECT_EQ(text(*bob.decrypt(sent[2], kAd, kNow)), "i2");
   // A normal message cannot be passed off as an initial one either: Bob's
   // reply retyped 0x01 with Alice's sealed header put in front of it.
   auto reply = *bob.encrypt(bytes("hi"), kAd, m.rng);
@@ -231,7 +231,7 @@ TEST(DoubleRatchet, TamperedInitialMessagesRefusedOnceTheSessionExists) {
   dressed.insert(dressed.end(), reply.begin() + kTypeLen, reply.end());
   ASSERT_TRUE(parse_message(dressed));
   expect_rejected_unchanged(alice, dressed);
-  const auto back = alice.decrypt(reply, kAd);
+  const auto back = alice.decrypt(reply, kAd, kNow);
   ASSERT_TRUE(back);
   EXPECT_EQ(text(*back), "hi");
 }
@@ -245,13 +245,13 @@ TEST(DoubleRatchet, OutOfOrderAcrossDhRatchetSteps) {
       to_bob.emplace_back(c.send(c.alice, s), s);
     }
     // Bob answers the one message of the step he got; Alice's next step ratchets.
-    ASSERT_TRUE(c.bob.decrypt(to_bob.back().first, kAd));
+    ASSERT_TRUE(c.bob.decrypt(to_bob.back().first, kAd, kNow));
     to_bob.pop_back();
-    ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "ok"), kAd));
+    ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "ok"), kAd, kNow));
   }
   std::mt19937 prng(7);
   std::shuffle(to_bob.begin(), to_bob.end(), prng);
-  for (const auto& [m, s] : to_bob) EXPECT_EQ(text(*c.bob.decrypt(m, kAd)), s);
+  for (const auto& [m, s] : to_bob) EXPECT_EQ(text(*c.bob.decrypt(m, kAd, kNow)), s);
   EXPECT_EQ(c.bob.state().skipped.size(), 0u);
 }
 
@@ -261,7 +261,7 @@ TEST(DoubleRatchet, InitialMessagesOutOfOrderAndDuplicated) {
   std::vector<Bytes> sent;
   for (int i = 0; i < 4; ++i) sent.push_back(*alice.encrypt(bytes("i" + std::to_string(i)), kAd, m.rng));
   for (const auto& s : sent) EXPECT_EQ(s[0], static_cast<std::uint8_t>(MessageType::kInitial));
-  auto accepted = accept_initial(m.bob, m.spks, m.opks, sent[2], kAd);  // the third arrives first
+  auto accepted = accept_initial(m.bob, m.spks, m.opks, sent[2], kAd, kNow);  // the third arrives first
   ASSERT_TRUE(accepted);
   EXPECT_EQ(text(accepted->plaintext), "i2");
   EXPECT_EQ(accepted->used_one_time_prekey, std::optional<std::uint32_t>(101));
@@ -273,7 +273,7 @@ TEST(DoubleRatchet, InitialMessagesOutOfOrderAndDuplicated) {
     auto route = route_message(ptrs, sent[i]);
     ASSERT_TRUE(route);
     ASSERT_EQ(route->route, Route::kSession);
-    EXPECT_EQ(text(*sessions[0].decrypt(sent[i], kAd)), "i" + std::to_string(i));
+    EXPECT_EQ(text(*sessions[0].decrypt(sent[i], kAd, kNow)), "i" + std::to_string(i));
   }
   // A duplicate is routed to the session, which refuses it unchanged.
   ASSERT_EQ(route_message(ptrs, sent[2])->route, Route::kSession);
@@ -282,7 +282,7 @@ TEST(DoubleRatchet, InitialMessagesOutOfOrderAndDuplicated) {
   auto reply = *sessions[0].encrypt(bytes("hi"), kAd, m.rng);
   EXPECT_EQ(reply[0], static_cast<std::uint8_t>(MessageType::kNormal));
   EXPECT_TRUE(alice.awaiting_reply());
-  ASSERT_TRUE(alice.decrypt(reply, kAd));
+  ASSERT_TRUE(alice.decrypt(reply, kAd, kNow));
   EXPECT_FALSE(alice.awaiting_reply());
   EXPECT_EQ((*alice.encrypt(bytes("x"), kAd, m.rng))[0], static_cast<std::uint8_t>(MessageType::kNormal));
 }
@@ -294,11 +294,11 @@ TEST(DoubleRatchet, MaxSkipExceededRejectedStateUnchanged) {
   for (std::uint32_t i = 0; i <= kMaxSkip + 1; ++i) sent.push_back(c.send(c.alice, "m"));
   // sent[k] has N = k + 1; Bob would skip N - Nr = k keys.
   const auto before = snapshot(c.bob);
-  auto too_far = c.bob.decrypt(sent[kMaxSkip + 1], kAd);
+  auto too_far = c.bob.decrypt(sent[kMaxSkip + 1], kAd, kNow);
   ASSERT_FALSE(too_far);
   EXPECT_EQ(too_far.error().code(), core::Errc::kLimit);
   EXPECT_EQ(snapshot(c.bob), before);
-  ASSERT_TRUE(c.bob.decrypt(sent[kMaxSkip], kAd));  // exactly kMaxSkip skipped: allowed
+  ASSERT_TRUE(c.bob.decrypt(sent[kMaxSkip], kAd, kNow));  // exactly kMaxSkip skipped: allowed
   EXPECT_EQ(c.bob.state().skipped.size(), kMaxSkip);
 }
 
@@ -306,10 +306,10 @@ TEST(DoubleRatchet, MaxSkipAppliesToThePreviousChainToo) {
   Conversation c(8);
   c.round_trip();
   for (std::uint32_t i = 0; i <= kMaxSkip + 1; ++i) (void)c.send(c.alice, "lost");
-  ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd));
+  ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd, kNow));
   auto next_chain = c.send(c.alice, "new chain");  // PN = kMaxSkip + 3, Bob's Nr = 1
   const auto before = snapshot(c.bob);
-  auto r = c.bob.decrypt(next_chain, kAd);
+  auto r = c.bob.decrypt(next_chain, kAd, kNow);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), core::Errc::kLimit);
   EXPECT_EQ(snapshot(c.bob), before);
@@ -323,15 +323,15 @@ TEST(DoubleRatchet, TotalSkippedKeysCappedOldestDeletedFirst) {
     const std::uint32_t n = chain < 2 ? kMaxSkip : 10;
     std::vector<Bytes> sent;
     for (std::uint32_t i = 0; i <= n; ++i) sent.push_back(c.send(c.alice, "c" + std::to_string(chain)));
-    ASSERT_TRUE(c.bob.decrypt(sent.back(), kAd));  // skips n keys
-    ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd));
+    ASSERT_TRUE(c.bob.decrypt(sent.back(), kAd, kNow));  // skips n keys
+    ASSERT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd, kNow));
     chains.push_back(std::move(sent));
   }
   EXPECT_EQ(c.bob.state().skipped.size(), kMaxSkippedKeys);
-  for (int i = 0; i < 10; ++i) EXPECT_FALSE(c.bob.decrypt(chains[0][i], kAd)) << i;  // the 10 oldest are gone
-  EXPECT_TRUE(c.bob.decrypt(chains[0][10], kAd));
-  EXPECT_TRUE(c.bob.decrypt(chains[1][0], kAd));
-  EXPECT_TRUE(c.bob.decrypt(chains[2][0], kAd));
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(c.bob.decrypt(chains[0][i], kAd, kNow)) << i;  // the 10 oldest are gone
+  EXPECT_TRUE(c.bob.decrypt(chains[0][10], kAd, kNow));
+  EXPECT_TRUE(c.bob.decrypt(chains[1][0], kAd, kNow));
+  EXPECT_TRUE(c.bob.decrypt(chains[2][0], kAd, kNow));
 }
 
 TEST(DoubleRatchet, RouteMessageFindsTheSessionOrRefuses) {

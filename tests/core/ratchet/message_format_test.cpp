@@ -49,7 +49,7 @@ TEST(MessageFormat, CarrierSeesOnlyTheBucket) {
     auto m = *c.alice.encrypt(pt, kAd, c.m.rng);
     EXPECT_EQ(m.size(), bucket + 97) << size;  // type 1 + header 80 + bucket + tag 16
     EXPECT_EQ(m.size(), message_size(MessageType::kNormal, bucket));
-    auto back = c.bob.decrypt(m, kAd);
+    auto back = c.bob.decrypt(m, kAd, kNow);
     ASSERT_TRUE(back) << size;
     EXPECT_EQ(back->size(), size);
   }
@@ -82,7 +82,7 @@ TEST(MessageFormat, KnownAnswer) {
   Members m(0x7475);
   auto alice = *start_session(m.alice, *verify_bundle(m.bundle), m.rng);
   auto initial = *alice.encrypt(bytes("hello"), bytes("ad"), m.rng);
-  auto accepted = accept_initial(m.bob, m.spks, m.opks, initial, bytes("ad"));
+  auto accepted = accept_initial(m.bob, m.spks, m.opks, initial, bytes("ad"), kNow);
   ASSERT_TRUE(accepted);
   auto reply = *accepted->session.encrypt(bytes("hi"), bytes("ad"), m.rng);
   const std::string initial_hex = encoding::to_hex(initial), reply_hex = encoding::to_hex(reply);

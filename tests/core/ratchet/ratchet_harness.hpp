@@ -28,6 +28,8 @@ inline Bytes snapshot(const RatchetSession& s) {
 inline RatchetSession copy_of(const RatchetSession& s) { return *decode_session(snapshot(s)); }
 
 inline const Bytes kAd = bytes("network-id");
+// The time the tests' sessions decrypt at (Unix ms): skipped keys are stamped with it.
+inline constexpr std::uint64_t kNow = 1'700'000'000'000;
 
 struct Members {
   explicit Members(std::uint64_t seed, bool with_one_time_prekey = true)
@@ -55,7 +57,7 @@ struct Conversation {
   RatchetSession start() { return *start_session(m.alice, *verify_bundle(m.bundle), m.rng); }
   RatchetSession accept() {
     auto first = *alice.encrypt(bytes("hello"), kAd, m.rng);
-    auto accepted = accept_initial(m.bob, m.spks, m.opks, first, kAd);
+    auto accepted = accept_initial(m.bob, m.spks, m.opks, first, kAd, kNow);
     EXPECT_TRUE(accepted.has_value());
     EXPECT_EQ(text(accepted->plaintext), "hello");
     return std::move(accepted->session);
@@ -64,9 +66,9 @@ struct Conversation {
   // One round trip, so Alice's later messages are normal (not initial) ones.
   void round_trip() {
     auto b = send(bob, "reply");
-    ASSERT_EQ(text(*alice.decrypt(b, kAd)), "reply");
+    ASSERT_EQ(text(*alice.decrypt(b, kAd, kNow)), "reply");
     auto a = send(alice, "ack");
-    ASSERT_EQ(text(*bob.decrypt(a, kAd)), "ack");
+    ASSERT_EQ(text(*bob.decrypt(a, kAd, kNow)), "ack");
   }
 
   Members m;

@@ -28,10 +28,10 @@ struct Fixture {
   Fixture() : c(40) {
     c.round_trip();
     auto lost = c.send(c.alice, "lost");
-    EXPECT_TRUE(c.bob.decrypt(c.send(c.alice, "after"), kAd));
-    EXPECT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd));
+    EXPECT_TRUE(c.bob.decrypt(c.send(c.alice, "after"), kAd, kNow));
+    EXPECT_TRUE(c.alice.decrypt(c.send(c.bob, "b"), kAd, kNow));
     (void)c.send(c.alice, "lost 2");
-    EXPECT_TRUE(c.bob.decrypt(c.send(c.alice, "after 2"), kAd));
+    EXPECT_TRUE(c.bob.decrypt(c.send(c.alice, "after 2"), kAd, kNow));
     pending = std::move(lost);
   }
   Conversation c;
@@ -47,7 +47,7 @@ TEST(SessionCodec, RoundTripContinuesTheConversation) {
     EXPECT_EQ(snapshot(*copy), snapshot(*s));
     *s = std::move(*copy);
   }
-  EXPECT_EQ(text(*f.c.bob.decrypt(f.pending, kAd)), "lost");  // a skipped key survived
+  EXPECT_EQ(text(*f.c.bob.decrypt(f.pending, kAd, kNow)), "lost");  // a skipped key survived
   f.c.round_trip();
   // Alice before Bob's reply (pending X3DH header) round-trips too.
   Members m(41);
@@ -56,7 +56,7 @@ TEST(SessionCodec, RoundTripContinuesTheConversation) {
   ASSERT_TRUE(copy);
   EXPECT_TRUE(copy->awaiting_reply());
   auto first = *copy->encrypt(bytes("hello"), kAd, m.rng);
-  EXPECT_TRUE(accept_initial(m.bob, m.spks, m.opks, first, kAd));
+  EXPECT_TRUE(accept_initial(m.bob, m.spks, m.opks, first, kAd, kNow));
 }
 
 TEST(SessionCodec, GarbageAndTruncationsRefused) {
@@ -84,7 +84,9 @@ TEST(SessionCodec, InconsistentStatesRefused) {
   const auto alice = as_proto(f.c.alice), bob = as_proto(f.c.bob);
   ASSERT_TRUE(decode_session(encode(bob)));
   const std::vector<std::pair<const char*, std::function<void(proto::RatchetSessionState&)>>> breaks = {
-      {"version", [](auto& m) { m.set_version(2); }},
+      {"version 3", [](auto& m) { m.set_version(3); }},
+      {"version 0", [](auto& m) { m.set_version(0); }},
+      {"version 1 with a skipped key's time", [](auto& m) { m.set_version(1); }},
       {"short root key", [](auto& m) { m.mutable_root_key()->pop_back(); }},
       {"no root key", [](auto& m) { m.clear_root_key(); }},
       {"short AD", [](auto& m) { m.mutable_associated_data()->pop_back(); }},

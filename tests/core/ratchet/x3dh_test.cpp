@@ -126,19 +126,19 @@ TEST(X3dh, ReplayedInitialMessageWithUsedOneTimePrekeyRefused) {
   Members m(28);
   auto alice = *start_session(m.alice, *verify_bundle(m.bundle), m.rng);
   auto first = *alice.encrypt(bytes("hello"), kAd, m.rng);
-  auto accepted = accept_initial(m.bob, m.spks, m.opks, first, kAd);
+  auto accepted = accept_initial(m.bob, m.spks, m.opks, first, kAd, kNow);
   ASSERT_TRUE(accepted);
   ASSERT_EQ(accepted->used_one_time_prekey, std::optional<std::uint32_t>(101));
   // The caller deletes prekey 101; the same message again cannot start a second session.
   std::erase_if(m.opks, [](const OneTimePrekeyPair& p) { return p.pub.id == 101; });
-  EXPECT_FALSE(accept_initial(m.bob, m.spks, m.opks, first, kAd));
+  EXPECT_FALSE(accept_initial(m.bob, m.spks, m.opks, first, kAd, kNow));
   // Tampered, truncated, normal-typed or wrongly bound initial messages are refused.
   auto tampered = first;
   tampered[300] ^= 1;
   auto fresh = generate_one_time_prekeys(101, 1, m.rng);
-  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, tampered, kAd));
-  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, Bytes(first.begin(), first.end() - 1), kAd));
-  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, first, bytes("other")));
+  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, tampered, kAd, kNow));
+  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, Bytes(first.begin(), first.end() - 1), kAd, kNow));
+  EXPECT_FALSE(accept_initial(m.bob, m.spks, fresh, first, bytes("other"), kNow));
 }
 
 }  // namespace
