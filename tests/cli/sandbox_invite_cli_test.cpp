@@ -117,7 +117,7 @@ TEST_F(SandboxInviteCli, ARealProfileRefusesADemoNetworksInviteAndTheRightfulTra
   init("trainee", true);
   const std::string code = lead_invites("trainer");
   // A person can tell a training invite from a real one.
-  ASSERT_TRUE(code.starts_with("tumar-demo-invite-")) << code;
+  EXPECT_TRUE(code.starts_with("tumar-demo-invite-")) << code;
   const auto before = members("trainer");
   ASSERT_EQ(before.size(), 1u);
 
