@@ -47,7 +47,7 @@ StopReason Node::run(const std::function<void()>& on_ready) {
   }
   if (acceptor_) {
     ResponderFactory make = [this](session::Instant now) {
-      return session::PeerSession::responder(me_, admission_, options_.limits, now);
+      return session::PeerSession::responder(me_, admission_, options_.limits, now, options_.profile_kind);
     };
     asio::co_spawn(io_, accept_loop(*acceptor_, peers_, std::move(make), make_events_),
                    [](std::exception_ptr e) { log_coroutine_exit("listener", e); });

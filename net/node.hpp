@@ -31,6 +31,9 @@ struct NodeOptions {
   // On a signal, how long peers get to receive our Goodbye.
   std::chrono::milliseconds shutdown_grace{500};
   bool handle_signals = true;
+  // The profile's kind, announced to every dialler in message 2 (a joiner
+  // of the other kind closes before showing who it is).
+  noise::ProfileKind profile_kind = noise::ProfileKind::kReal;
 };
 
 class Node {

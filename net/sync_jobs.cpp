@@ -22,6 +22,9 @@ Error explain(const SyncJob& job, const session::Closure& closure, bool was_open
       " What it acknowledged is stored on both sides; run `tumar sync` again to send the rest.";
   switch (closure.reason) {
     case session::CloseReason::kNotAdmitted:
+      // A joiner also closes before message 3 when the node runs a profile
+      // of the other kind (demo or real); the handshake's sentence says which.
+      if (job.invite) return Error(Errc::kRefused, who + ": " + closure.detail);
       return Error(Errc::kRefused, who + " proved a different identity than the one recorded for it; nothing was "
                                          "sent. If its key really changed, remove and re-add the peer.");
     case session::CloseReason::kPeerGoodbye:

@@ -30,7 +30,7 @@ const std::string kBroadcast = "Office closed today, meet at the library at 15:0
 const std::string kMessage = "Can you take a woman and her two children tonight? They can travel by 20:00.";
 
 std::string invite_in(const std::string& out) {
-  const auto at = out.find("tumar-invite-");
+  const auto at = out.find("tumar-demo-invite-");  // a demo network's code says so
   if (at == std::string::npos) throw StepFailed{"`tumar invite create` printed no invite code.", 5};
   return out.substr(at, out.find_first_of(" \n", at) - at);
 }
@@ -114,8 +114,9 @@ void script(DemoRun& d) {
 
   n.step("The sandbox: a real profile refuses the training network");
   n.say("A training must never leak into a real network. The demo mark is signed into the network's\n"
-        "first object, so every copy knows it; a real profile refuses such a network, and a demo profile\n"
-        "refuses real ones.");
+        "first object and written into every invite code (tumar-demo-invite-...): a real profile refuses\n"
+        "such a code before it dials, a lead's node refuses a joiner of the other kind before the invite\n"
+        "is spent, and a demo profile refuses real ones the same way.");
   Person& zarina = d.add_person("zarina", "Zarina (a real profile)");
   d.run(zarina, {"init", "--kdf", "interactive", "--name", zarina.display});
   auto invite = d.run(aigerim, {"invite", "create", "--network", kNetwork, "--address",

@@ -95,6 +95,9 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   code.address = *address;
   code.secret = crypto::Secret<32>::random();
   code.expires_at = static_cast<std::uint64_t>(now_s + *validity);
+  // The network's kind goes into the code (its prefix shows it): a profile
+  // of the other kind refuses it before dialling.
+  code.kind = net->is_demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
 
   network::InviteRecord record;
   record.invite_id = invite::invite_id(code.secret);
@@ -141,8 +144,9 @@ void add_invite_command(CLI::App& app, AppContext& ctx) {
       ->type_name("HOST:PORT");
   cmd->add_flag("--json", args->json, "Print {\"code\": ...} only");
   cmd->footer(
-      "The code holds the network id, your identity key and address, and a one-time secret. Whoever\n"
-      "holds it can join once, before it expires, while your node runs. Treat it like a key.\n"
+      "The code holds the network id, your identity key and address, whether the network is a training\n"
+      "(demo) one, and a one-time secret. Whoever holds it can join once, before it expires, while your\n"
+      "node runs. Treat it like a key.\n"
       "Example:\n  tumar invite create --network \"Almaty shelters\" --expires 24h");
   cmd->callback([&ctx, args] { ctx.action = [&ctx, args] { return create_invite(ctx, *args); }; });
 }

@@ -71,6 +71,20 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
   auto demo = replica.store().profile_is_demo();
   if (!demo) return tl::unexpected(demo.error());
   const bool prof_is_demo = *demo;
+  const auto kind = prof_is_demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
+  // The sandbox (SECURITY.md, "The trainer's demo"): the code says the
+  // network's kind, so a profile of the other kind refuses it here, before
+  // dialling: nothing is sent, and the invite stays unused for its
+  // rightful holder. (The inviter's node and the handshake check it again.)
+  if (code->kind != kind) {
+    return core::fail(core::Errc::kRefused,
+                      prof_is_demo ? "This invite is for a real network, and this is a demo (training) profile: a "
+                                     "demo profile never joins a real network. Nothing was sent, and the invite is "
+                                     "still unused; join from your real profile."
+                                   : "This invite is for a training (demo) network, and a real profile never joins "
+                                     "one. Nothing was sent, and the invite is still unused; use a profile made "
+                                     "with `tumar init --demo` to practise.");
+  }
   auto existing = replica.directory().member(code->network_id, me.public_identity().identity_key);
   if (!existing) return tl::unexpected(existing.error());
   if (*existing && !(*existing)->removed()) {
@@ -94,7 +108,8 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
   net::SyncJob job;
   job.address = code->address;
   job.identity_key = code->inviter;
-  job.invite = noise::InviteCredential{invite::invite_id(code->secret), crypto::Secret<32>::copy_of(code->secret.span())};
+  job.invite = noise::InviteCredential{invite::invite_id(code->secret),
+                                       crypto::Secret<32>::copy_of(code->secret.span()), kind};
   job.network = code->network_id;
   net::SyncJobOptions options;
   options.dial_timeout = std::chrono::seconds(args.timeout_s);
@@ -128,6 +143,8 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
     ctx.exit_code = exit_code_for(outcome.result.error().code());
     return {};
   }
+  // Only a node that lied about its kind gets here: the genesis says the
+  // network's kind again, signed by its founder.
   if (replica.sandbox_refused()) {
     undo(replica, code->network_id, code->address, added_peer);
     return core::fail(core::Errc::kRefused, prof_is_demo

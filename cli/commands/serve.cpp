@@ -88,6 +88,9 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       options.limits.idle_timeout = std::chrono::seconds(opts->idle_timeout_s);
       options.connection_limits.max_connections = static_cast<std::size_t>(opts->max_connections);
       options.connection_limits.max_per_address = static_cast<std::size_t>(opts->max_per_address);
+      auto demo = replica.store().profile_is_demo();
+      if (!demo) return tl::unexpected(demo.error());
+      options.profile_kind = *demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
       net::Node node(prof->identity(), admission, options, rng, &prof->wipe_watch());
       auto bound = node.listen(*address);
       if (!bound) return tl::unexpected(to_core_error(bound.error()));

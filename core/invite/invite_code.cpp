@@ -18,11 +18,17 @@ namespace {
 constexpr std::string_view kAlphabet = "0123456789abcdefghjkmnpqrstvwxyz";
 static_assert(kAlphabet.size() == 32);
 constexpr std::string_view kIdContext = "tumar/invite-id/v1";
-// The prefix once dashes are dropped (normalize() drops them everywhere).
+// The prefixes once dashes are dropped (normalize() drops them everywhere).
 constexpr std::string_view kBarePrefix = "tumarinvite";
-// Address spellings: "a:1" is the shortest parse_peer_address accepts.
+constexpr std::string_view kBareDemoPrefix = "tumardemoinvite";
+static_assert(!kBareDemoPrefix.starts_with(kBarePrefix), "neither prefix may be read as the other");
+// The kind byte (offset 1).
+constexpr std::uint8_t kRealByte = 0x00;
+constexpr std::uint8_t kDemoByte = 0x01;
+// Address spellings: "a:1" is the shortest parse_peer_address accepts. The
+// shortest binary is a version-1 one, which must reach the version check.
 constexpr std::size_t kMinInviteAddressLen = 3;
-constexpr std::size_t kMinInviteBinaryLen = kInviteFixedLen + kMinInviteAddressLen + kInviteChecksumLen;
+constexpr std::size_t kMinInviteBinaryLen = kInviteV1FixedLen + kMinInviteAddressLen + kInviteChecksumLen;
 constexpr std::size_t kMinInviteBodyLen = (kMinInviteBinaryLen * 8 + 4) / 5;
 
 [[noreturn]] void misuse(const char* what) {
@@ -45,6 +51,11 @@ core::Result<InviteCode> malformed() {
 }
 core::Result<InviteCode> newer_version() {
   return refuse("This invite was made by a newer version of tumar; update tumar, then join again.");
+}
+core::Result<InviteCode> older_version() {
+  return refuse(
+      "This invite was made by an older version of tumar, which does not say whether it is for a training "
+      "network; ask for a new invite.");
 }
 core::Result<InviteCode> bad_address() {
   return refuse("This invite names an address tumar cannot use for the inviter's node; ask for a new invite.");
@@ -175,6 +186,8 @@ std::string encode_invite(const InviteCode& code) {
   crypto::SecretBuffer binary(kInviteFixedLen + address.size() + kInviteChecksumLen);
   std::uint8_t* p = binary.data();
   *p++ = kInviteVersion;
+  const bool demo = code.kind == noise::ProfileKind::kDemo;
+  *p++ = demo ? kDemoByte : kRealByte;
   p = std::copy(code.network_id.begin(), code.network_id.end(), p);
   p = std::copy(code.inviter.begin(), code.inviter.end(), p);
   put_be(address.size(), 2, p);
@@ -185,9 +198,10 @@ std::string encode_invite(const InviteCode& code) {
   p += 8;
   const auto sum = checksum(std::span(binary.data(), static_cast<std::size_t>(p - binary.data())));
   std::copy(sum.begin(), sum.end(), p);
+  const std::string_view prefix = demo ? kDemoInvitePrefix : kInvitePrefix;
   std::string text;
-  text.reserve(kInvitePrefix.size() + (binary.size() * 8 + 4) / 5);
-  text.append(kInvitePrefix);
+  text.reserve(prefix.size() + (binary.size() * 8 + 4) / 5);
+  text.append(prefix);
   base32_encode(binary.span(), text);
   return text;
 }
@@ -201,8 +215,9 @@ core::Result<InviteCode> decode_invite(std::string_view text) {
     ~Wipe() { wipe_string(s); }
   } wipe_bare{bare};
 
-  if (!std::string_view(bare).starts_with(kBarePrefix)) return not_an_invite();
-  const std::string_view body = std::string_view(bare).substr(kBarePrefix.size());
+  const bool demo_prefix = std::string_view(bare).starts_with(kBareDemoPrefix);
+  if (!demo_prefix && !std::string_view(bare).starts_with(kBarePrefix)) return not_an_invite();
+  const std::string_view body = std::string_view(bare).substr((demo_prefix ? kBareDemoPrefix : kBarePrefix).size());
   if (body.size() < kMinInviteBodyLen || body.size() > kMaxInviteBodyLen) return damaged();
   crypto::SecretBuffer binary;
   if (!base32_decode(body, binary)) return damaged();
@@ -215,9 +230,14 @@ core::Result<InviteCode> decode_invite(std::string_view text) {
 
   const std::uint8_t* p = binary.data();
   if (p[0] > kInviteVersion) return newer_version();
+  if (p[0] == 1) return older_version();
   if (p[0] != kInviteVersion) return malformed();
   ++p;
+  // The kind must be one of the two, and the one the prefix shows.
+  if (*p != (demo_prefix ? kDemoByte : kRealByte)) return malformed();
+  ++p;
   InviteCode code;
+  code.kind = demo_prefix ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
   std::copy_n(p, kNetworkIdLen, code.network_id.begin());
   p += kNetworkIdLen;
   std::copy_n(p, identity::kIdentityKeySize, code.inviter.begin());

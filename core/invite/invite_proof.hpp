@@ -21,16 +21,17 @@
 
 namespace tumar::invite {
 
-inline constexpr std::string_view kInviteProofContext = "tumar/invite-proof/v1";
+inline constexpr std::string_view kInviteProofContext = "tumar/invite-proof/v2";
 using InviteMac = std::array<std::uint8_t, noise::kInviteMacLen>;
 
-// The mac above, for the handshake whose hash is `handshake_hash`.
+// The mac above, for a joining profile of `kind` in the handshake whose
+// hash is `handshake_hash`.
 InviteMac invite_proof_mac(const crypto::Secret<noise::kInviteSecretLen>& secret,
-                           std::span<const std::uint8_t, noise::kHashLen> handshake_hash);
+                           std::span<const std::uint8_t, noise::kHashLen> handshake_hash, noise::ProfileKind kind);
 
 // True if `presented` was made with `secret` in the handshake it came from:
 // its invite_id is the secret's (invite_code.hpp, invite_id) and its mac is
-// invite_proof_mac(secret, presented.handshake_hash). Both comparisons are
+// invite_proof_mac(secret, presented.handshake_hash, presented.kind). Both comparisons are
 // constant time (crypto_verify_16/32), and both are always made.
 [[nodiscard]] bool verify_invite_proof(const crypto::Secret<noise::kInviteSecretLen>& secret,
                                        const noise::PresentedInvite& presented);

@@ -37,6 +37,20 @@ core::Result<void> NodeAdmission::redeem(const identity::VerifiedIdentity& peer,
   if (!invite::verify_invite_proof((*record)->secret, invite)) {
     return core::fail(core::Errc::kRefused, "An invite proof did not verify (wrong secret, or replayed).");
   }
+  // The sandbox (SECURITY.md, "The trainer's demo"): a demo profile never
+  // enters a real network, nor a real profile a demo one. Checked before the
+  // invite is spent, so the rightful joiner can still use it.
+  auto net = replica_.store().network((*record)->network);
+  if (!net) return tl::unexpected(net.error());
+  if (!*net) return core::fail(core::Errc::kRefused, "An invite to a network this node no longer holds was presented.");
+  const noise::ProfileKind network_kind = (*net)->is_demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
+  if (invite.kind != network_kind) {
+    return core::fail(core::Errc::kRefused, invite.kind == noise::ProfileKind::kDemo
+                                                ? "A demo profile presented an invite to a real network; it was "
+                                                  "refused and the invite is still unused."
+                                                : "A real profile presented an invite to a demo network; it was "
+                                                  "refused and the invite is still unused.");
+  }
   if ((*record)->used_at) return core::fail(core::Errc::kRefused, "An invite that was already used was presented.");
   if (static_cast<std::int64_t>(now_ms / 1000) >= (*record)->expires_at) {
     return core::fail(core::Errc::kRefused, "An expired invite was presented.");

@@ -6,6 +6,9 @@
 // this node, which must be a lead there, admits them into the network on
 // the spot: it signs their admission and grants them the epoch keys, so the
 // sync that follows on the same connection brings them the whole network.
+// An invitee whose invite proof says another kind of profile than the
+// network's (a demo profile at a real network, or the reverse) is refused
+// before the invite is marked used.
 
 #include <cstdint>
 #include <optional>

@@ -2,8 +2,8 @@
 //
 //   Noise_XX_25519_ChaChaPoly_BLAKE2b, prologue "tumar/1"
 //     -> e
-//     <- e, ee, s, es     payload: responder's HandshakePayload
-//     -> s, se            payload: initiator's HandshakePayload [+ invite proof bound to h]
+//     <- e, ee, s, es     payload: responder's HandshakePayload [+ demo mark]
+//     -> s, se            payload: initiator's HandshakePayload [+ invite proof bound to h and the joiner's kind]
 //
 // The token work itself (// e, // ee, // s, // es, // se) is done by
 // HandshakeState::write_message/read_message, driven by the XX entry of the
@@ -46,6 +46,8 @@ core::Error unexpected_size(const char* expected, std::size_t min, std::size_t m
                                                 ": " + contents + "), " + got(size) + ".");
 }
 
+const char* kind_name(ProfileKind kind) { return kind == ProfileKind::kDemo ? "a demo (training)" : "a real"; }
+
 core::Error rejected(const char* which) {
   return core::Error(core::Errc::kProtocol,
                      std::string("Handshake failed: ") + which + " from the peer was rejected (not authentic or malformed).");
@@ -67,21 +69,22 @@ Transport Established::into_transport() && { return Transport(std::move(send_), 
 
 // ---- TumarHandshake ---------------------------------------------------------
 
-TumarHandshake::TumarHandshake(State state, const identity::PublicIdentity& me)
-    : state_(std::move(state)), me_(me), own_payload_(encode_handshake_payload(me)) {}
+TumarHandshake::TumarHandshake(State state, const identity::PublicIdentity& me, ProfileKind announced)
+    : state_(std::move(state)), me_(me), own_payload_(encode_handshake_payload(me, std::nullopt, announced)) {}
 
 TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me,
                                          std::optional<identity::IdentityKey> expected_responder,
                                          std::optional<InviteCredential> invite) {
   if (invite && !expected_responder) misuse("an invite must go only to the inviter: pin its identity key");
-  TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, me.public_identity());
+  // An initiator announces no kind in its payload; a joiner's is in its invite proof.
+  TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, me.public_identity(), ProfileKind::kReal);
   hs.expected_responder_ = expected_responder;
   hs.invite_ = std::move(invite);
   return hs;
 }
 
-TumarHandshake TumarHandshake::responder(const identity::LocalIdentity& me) {
-  return TumarHandshake(state::AwaitingMessage1{make_noise(me, Role::kResponder)}, me.public_identity());
+TumarHandshake TumarHandshake::responder(const identity::LocalIdentity& me, ProfileKind kind) {
+  return TumarHandshake(state::AwaitingMessage1{make_noise(me, Role::kResponder)}, me.public_identity(), kind);
 }
 
 std::string_view TumarHandshake::state_name() const noexcept {
@@ -175,12 +178,21 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
                             "The peer answered with a different identity than the one dialled; the connection "
                             "was closed before revealing who we are."));
   }
+  // A joiner shows itself only to a network of its own kind (the sandbox,
+  // SECURITY.md "The trainer's demo"). The inviter's node checks the same
+  // again, from our proof, before it spends the invite.
+  if (invite_ && peer->kind() != invite_->kind) {
+    return fail(core::Error(core::Errc::kRefused,
+                            std::string("The inviter's node runs ") + kind_name(peer->kind()) +
+                                " profile and this is " + kind_name(invite_->kind) +
+                                " profile; the connection was closed before revealing who we are."));
+  }
   std::vector<std::uint8_t> payload3;
   if (invite_) {
     // Bound to h as it stands now, before message 3: the responder has the
     // same h before it reads message 3, and no other handshake has it.
-    auto mac = invite::invite_proof_mac(invite_->secret, s.noise.handshake_hash());
-    payload3 = encode_handshake_payload(me_, InviteProof{invite_->invite_id, mac});
+    auto mac = invite::invite_proof_mac(invite_->secret, s.noise.handshake_hash(), invite_->kind);
+    payload3 = encode_handshake_payload(me_, InviteProof{invite_->invite_id, mac, invite_->kind});
     crypto::wipe(mac);
     invite_.reset();  // one proof per handshake; the secret is wiped now
   }
@@ -211,7 +223,9 @@ core::Result<HandshakeStep> TumarHandshake::read_message3(state::AwaitingMessage
   auto peer = authenticate_peer(*s.noise.remote_static(), *payload, PayloadFrom::kInitiator);
   if (!peer) return fail(peer.error());
   std::optional<PresentedInvite> presented;
-  if (const auto& proof = peer->invite()) presented = PresentedInvite{proof->invite_id, proof->mac, h_before};
+  if (const auto& proof = peer->invite()) {
+    presented = PresentedInvite{proof->invite_id, proof->mac, proof->kind, h_before};
+  }
   HandshakeStep step;
   step.established.emplace(Established(std::move(*peer), std::move(s.noise).finish(), presented));
   state_ = state::Complete{};

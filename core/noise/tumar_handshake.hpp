@@ -3,9 +3,11 @@
 //
 //   Noise_XX_25519_ChaChaPoly_BLAKE2b, prologue "tumar/1"
 //     -> e                      message 1: no payload
-//     <- e, ee, s, es           message 2: payload = HandshakePayload(responder's identity proof)
+//     <- e, ee, s, es           message 2: payload = HandshakePayload(responder's identity proof
+//                                                                     [, demo mark])
 //     -> s, se                  message 3: payload = HandshakePayload(initiator's identity proof
-//                                                                     [, invite proof bound to h])
+//                                                                     [, invite proof bound to h
+//                                                                        and to the joiner's kind])
 //
 // A sans-I/O state machine: bytes in, bytes out, randomness passed in. Each
 // state is a type; a transition consumes the old state. On receiving message
@@ -81,11 +83,13 @@ class Established {
 };
 
 // What a joining initiator presents in message 3: the invite's public id and
-// its one-time secret, from which the proof for this handshake is computed.
-// The secret never crosses the wire.
+// its one-time secret, from which the proof for this handshake is computed,
+// and the kind of the joining profile, which the proof states. The secret
+// never crosses the wire.
 struct InviteCredential {
   std::array<std::uint8_t, kInviteIdLen> invite_id{};
   crypto::Secret<kInviteSecretLen> secret;
+  ProfileKind kind = ProfileKind::kReal;
 };
 
 // What one call produced: a Noise message to frame and send, and/or the
@@ -123,10 +127,15 @@ class TumarHandshake {
   // (docs/PROTOCOL.md, "Invites"). It needs expected_responder (the
   // inviter's key from the code), so that only the inviter ever sees it or
   // learns who is joining; an invite without one aborts (a caller bug).
+  // A responder whose message 2 announces another kind of profile than
+  // invite->kind (a demo node to a real joiner, or the reverse) is refused
+  // (kRefused) before message 3 too: a joiner never shows who it is to a
+  // network of the other kind.
   static TumarHandshake initiator(const identity::LocalIdentity& me,
                                   std::optional<identity::IdentityKey> expected_responder = std::nullopt,
                                   std::optional<InviteCredential> invite = std::nullopt);
-  static TumarHandshake responder(const identity::LocalIdentity& me);
+  // kind: the kind of profile this node runs, announced in message 2.
+  static TumarHandshake responder(const identity::LocalIdentity& me, ProfileKind kind = ProfileKind::kReal);
 
   // Initiator only: writes message 1 (-> e).
   [[nodiscard]] core::Result<HandshakeStep> start(crypto::RandomSource& rng);
@@ -141,7 +150,7 @@ class TumarHandshake {
  private:
   using State = std::variant<state::Start, state::AwaitingMessage1, state::AwaitingMessage2,
                              state::AwaitingMessage3, state::Complete, state::Failed>;
-  TumarHandshake(State state, const identity::PublicIdentity& me);
+  TumarHandshake(State state, const identity::PublicIdentity& me, ProfileKind announced);
   core::Result<HandshakeStep> fail(core::Error error);
 
   core::Result<HandshakeStep> write_message1(state::Start&& s, crypto::RandomSource& rng);
@@ -153,7 +162,7 @@ class TumarHandshake {
 
   State state_;
   identity::PublicIdentity me_;
-  std::vector<std::uint8_t> own_payload_;  // our HandshakePayload without an invite (public)
+  std::vector<std::uint8_t> own_payload_;  // our HandshakePayload without an invite, with a responder's kind (public)
   std::optional<identity::IdentityKey> expected_responder_;
   std::optional<InviteCredential> invite_;  // initiator only
 };

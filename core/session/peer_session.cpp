@@ -49,8 +49,8 @@ PeerSession PeerSession::initiator(const identity::LocalIdentity& me,
 }
 
 PeerSession PeerSession::responder(const identity::LocalIdentity& me, Admission admission,
-                                   const SessionLimits& limits, Instant now) {
-  return PeerSession(Role::kResponder, Handshaking{noise::TumarHandshake::responder(me)}, std::move(admission),
+                                   const SessionLimits& limits, Instant now, noise::ProfileKind kind) {
+  return PeerSession(Role::kResponder, Handshaking{noise::TumarHandshake::responder(me, kind)}, std::move(admission),
                      limits, now);
 }
 

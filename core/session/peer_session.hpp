@@ -91,8 +91,10 @@ class PeerSession {
   static PeerSession initiator(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected_responder,
                                std::optional<noise::InviteCredential> invite, Admission admission,
                                const SessionLimits& limits, Instant now);
+  // kind: the kind of profile this node runs, announced in message 2 so
+  // that a joiner of the other kind closes before it shows who it is.
   static PeerSession responder(const identity::LocalIdentity& me, Admission admission, const SessionLimits& limits,
-                               Instant now);
+                               Instant now, noise::ProfileKind kind = noise::ProfileKind::kReal);
 
   PeerSession(PeerSession&&) noexcept = default;
   PeerSession& operator=(PeerSession&&) noexcept = default;

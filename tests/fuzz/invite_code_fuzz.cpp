@@ -1,13 +1,14 @@
 // Fuzz target: decode_invite, the first thing `tumar join` does with text a
 // stranger may have sent. Input: one mode byte, then
 //   mode 0x00:  the content of a code (everything but the checksum), which
-//               this target checksums and base32-encodes first, so the
+//               this target checksums and base32-encodes first, behind the
+//               demo prefix if its kind byte (the second) is odd, so the
 //               fuzzer reaches the structure checks behind the checksum;
 //   otherwise:  the bytes as pasted text (the mode byte included).
-// Invariants: no crash; a refusal is kInvalidArgument with one of the five
+// Invariants: no crash; a refusal is kInvalidArgument with one of the six
 // fixed sentences (so nothing from the input is ever echoed); an accepted
-// code re-encodes to a canonical text that decodes to the same fields and
-// encodes to itself.
+// code re-encodes to a canonical text that decodes to the same fields
+// (kind included) and encodes to itself.
 // Seeds: tests/fuzz/corpus/invite_code/.
 
 #include <sodium.h>
@@ -29,7 +30,8 @@ std::string as_code_text(const std::uint8_t* content, std::size_t size) {
   crypto_generichash(sum.data(), sum.size(), content, size, nullptr, 0);
   binary.append(reinterpret_cast<const char*>(sum.data()), 4);
   static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
-  std::string text(tumar::invite::kInvitePrefix);
+  const bool demo = size >= 2 && (content[1] & 1) != 0;
+  std::string text(demo ? tumar::invite::kDemoInvitePrefix : tumar::invite::kInvitePrefix);
   unsigned buffer = 0;
   int bits = 0;
   for (unsigned char b : binary) {
@@ -45,7 +47,7 @@ std::string as_code_text(const std::uint8_t* content, std::size_t size) {
 }
 
 bool same(const tumar::invite::InviteCode& a, const tumar::invite::InviteCode& b) {
-  return a.network_id == b.network_id && a.inviter == b.inviter && a.address == b.address &&
+  return a.kind == b.kind && a.network_id == b.network_id && a.inviter == b.inviter && a.address == b.address &&
          a.expires_at == b.expires_at && sodium_memcmp(a.secret.data(), b.secret.data(), 32) == 0;
 }
 
@@ -61,7 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!code) {
     if (code.error().code() != core::Errc::kInvalidArgument) std::abort();
     sentences.insert(code.error().message());
-    if (sentences.size() > 5) std::abort();  // a sentence built from the input
+    if (sentences.size() > 6) std::abort();  // a sentence built from the input
     return 0;
   }
   const std::string canonical = invite::encode_invite(*code);

@@ -22,26 +22,42 @@ using Bytes = std::vector<std::uint8_t>;
 
 // From invite_vectors.py.
 constexpr const char* kCodeV4 =
+    "tumar-invite-080000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq408afsja4";
+constexpr const char* kCodeV6 =
+    "tumar-invite-080000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w012psj60r32ek4c8w3mehhbmx38d1k810m4gt48n34ej29995mrkae9x852mjkahancntrb5d5pq2xbsfg000000000000weps450";
+constexpr const char* kCodeName =
+    "tumar-invite-0800000000000000000000000000000000000000000000000000007zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+    "zzzzzw01av35c5j2wsbrc5pq0v355sqq4sst6wt34c7zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzr3mvkkw";
+constexpr const char* kCodeDemo =
+    "tumar-demo-invite-080g00820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1"
+    "s78xkrf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq409ww3kg4";
+// Version 1 (no kind byte): the known answer PROTOCOL.md showed before the demo mark.
+constexpr const char* kCodeVersion1 =
     "tumar-invite-040020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
     "tfhz00732chq5rr2wc1e64x3ed1j61042gj38h2mcht89554pk2d9s7n0majada5anjqb1cnmptwbnf5y0000006jnds014my9yf";
-constexpr const char* kCodeV6 =
-    "tumar-invite-040020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
-    "tfhz008npchg60rkms3270x3mcax78t38ct085146h258s3mgjaa9d64tkjfa18n4mtmanb5ep2sb9dnrqaybw000000000000619wyne";
-constexpr const char* kCodeName =
-    "tumar-invite-04000000000000000000000000000000000000000000000000001zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
-    "zzzz00aprsb1cgq6ay31dnr6rs9edxs6eehq6gs31zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzgv54e2g";
-constexpr const char* kCodeVersion2 =
-    "tumar-invite-080020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
-    "tfhz00732chq5rr2wc1e64x3ed1j61042gj38h2mcht89554pk2d9s7n0majada5anjqb1cnmptwbnf5y0000006jnds02t7jpnr";
+constexpr const char* kCodeVersion3 =
+    "tumar-invite-0c0000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq40fgvwpnm";
 constexpr const char* kCodeVersion0 =
-    "tumar-invite-000020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
-    "tfhz00732chq5rr2wc1e64x3ed1j61042gj38h2mcht89554pk2d9s7n0majada5anjqb1cnmptwbnf5y0000006jnds01ymk7sr";
+    "tumar-invite-000000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq4022n51mg";
+constexpr const char* kCodeDemoByteRealPrefix =
+    "tumar-invite-080g00820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq409ww3kg4";
+constexpr const char* kCodeRealByteDemoPrefix =
+    "tumar-demo-invite-080000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1"
+    "s78xkrf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq408afsja4";
+constexpr const char* kCodeKindByte2 =
+    "tumar-invite-081000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00wc9j6wq30bhg5rrkmdsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq40dawwadg";
 constexpr const char* kCodeNonCanonicalPort =
-    "tumar-invite-040020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
-    "tfhz007k2chq5rr2wc1e64x30dsm68r40ga28d24ahj7914mmjtc9n74ym2ha99n8napaxc5jpjvbhenwqr000000tanq401r3fwc4";
+    "tumar-invite-080000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00yc9j6wq30bhg5rrkmc1q6gs30g21891m8ha68x44jjjb9h6mwktga5956n2nasbngpatbde5tqjz00000039apwg1s9edvn0";
 constexpr const char* kCodePortZero =
-    "tumar-invite-040020g30g2gc1r81450p30d1r7h048j2ca1a5gq30chm6rw3mf1y81148hj89964wm2jahb5gpjwbsg64s36d1n6rvkge9t7cy3"
-    "tfhz005k2chq5rr2wc1e64x30g21891m8ha68x44jjjb9h6mwktga5956n2nasbngpatbde5tqjz00000039apwg0jnnv3yg";
+    "tumar-invite-080000820c20a1g7104gm2rc1m70y40h289h858p2wc1j6gv3gehw7s044h269154rkjga9a5cp2tbhf60rk4csm6mv3ee1s78xk"
+    "rf9y7w00pc9j6wq30bhg5rrkmc2085146h258s3mgjaa9d64tkjfa18n4mtmanb5ep2sb9dnrqaybw000000d5avj0393vkv6";
 constexpr std::uint64_t kExpires = 1767225600;  // 2026-01-01T00:00:00Z
 
 std::array<std::uint8_t, 32> counting(std::uint8_t first) {
@@ -50,8 +66,10 @@ std::array<std::uint8_t, 32> counting(std::uint8_t first) {
   return out;
 }
 
-InviteCode make_code(const std::string& address, std::uint64_t expires = kExpires) {
+InviteCode make_code(const std::string& address, std::uint64_t expires = kExpires,
+                     noise::ProfileKind kind = noise::ProfileKind::kReal) {
   InviteCode code;
+  code.kind = kind;
   code.network_id = counting(0x00);
   code.inviter = counting(0x20);
   code.address = *peers::parse_peer_address(address);
@@ -65,12 +83,12 @@ std::string secret_hex(const InviteCode& code) { return encoding::to_hex(code.se
 
 // A test-side encoder for codes whose content no real encoder writes; the
 // known answers above pin the real encoding.
-std::string text_for(Bytes binary) {
+std::string text_for(Bytes binary, std::string_view prefix = kInvitePrefix) {
   std::array<std::uint8_t, 32> full{};
   crypto_generichash(full.data(), full.size(), binary.data(), binary.size(), nullptr, 0);
   binary.insert(binary.end(), full.begin(), full.begin() + 4);
   static const char* alphabet = "0123456789abcdefghjkmnpqrstvwxyz";
-  std::string out = "tumar-invite-";
+  std::string out(prefix);
   unsigned buffer = 0;
   int bits = 0;
   for (std::uint8_t b : binary) {
@@ -85,9 +103,11 @@ std::string text_for(Bytes binary) {
   return out;
 }
 
+// Version 1 had no kind byte; every later version has one (00 here).
 Bytes binary_for(std::uint8_t version, std::uint16_t address_len_field, const std::string& address,
                  std::size_t extra = 0) {
   Bytes b{version};
+  if (version != 1) b.push_back(0x00);
   const auto net = counting(0x00), inviter = counting(0x20), secret = counting(0x40);
   b.insert(b.end(), net.begin(), net.end());
   b.insert(b.end(), inviter.begin(), inviter.end());
@@ -122,6 +142,45 @@ TEST(InviteCode, KnownAnswers) {
   named.secret = crypto::Secret<kInviteSecretLen>::copy_of(ff);
   named.expires_at = ~std::uint64_t{0};
   EXPECT_EQ(encode_invite(named), kCodeName);
+
+  EXPECT_EQ(encode_invite(make_code("127.0.0.1:7420", kExpires, noise::ProfileKind::kDemo)), kCodeDemo);
+}
+
+TEST(InviteCode, ADemoNetworksCodeSaysSoInItsPrefixAndARealOneDoesNot) {
+  const std::string demo = kCodeDemo, real = kCodeV4;
+  EXPECT_TRUE(demo.starts_with(kDemoInvitePrefix));
+  EXPECT_TRUE(real.starts_with(kInvitePrefix));
+  EXPECT_FALSE(real.starts_with(kDemoInvitePrefix));
+  auto d = decode_invite(demo);
+  ASSERT_TRUE(d) << d.error().message();
+  EXPECT_EQ(d->kind, noise::ProfileKind::kDemo);
+  auto r = decode_invite(real);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->kind, noise::ProfileKind::kReal);
+  // Everything else is the same code.
+  EXPECT_EQ(d->network_id, r->network_id);
+  EXPECT_EQ(d->inviter, r->inviter);
+  EXPECT_EQ(d->address, r->address);
+  EXPECT_EQ(secret_hex(*d), secret_hex(*r));
+  // Copying does to a demo code what it does to a real one.
+  std::string grouped;
+  for (char c : demo) grouped += std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(c)))) + "-";
+  auto g = decode_invite(grouped);
+  ASSERT_TRUE(g) << g.error().message();
+  EXPECT_EQ(encode_invite(*g), demo);
+}
+
+TEST(InviteCode, AKindThePrefixDoesNotShowIsMalformed) {
+  // Taking "demo-" out of a demo code's text (or putting it into a real
+  // one's) keeps the checksum, which covers only the bytes: the kind byte
+  // must agree with the prefix.
+  expect_refused(kCodeDemoByteRealPrefix, "malformed", "demo byte, real prefix");
+  expect_refused(kCodeRealByteDemoPrefix, "malformed", "real byte, demo prefix");
+  std::string edited = kCodeDemo;
+  edited.erase(6, 5);  // "tumar-demo-invite-" -> "tumar-invite-"
+  expect_refused(edited, "malformed", "demo- deleted by hand");
+  expect_refused(kCodeKindByte2, "malformed", "kind byte 2");
+  expect_refused(text_for(binary_for(2, 14, "127.0.0.1:7420"), kDemoInvitePrefix), "malformed", "real byte, demo prefix");
 }
 
 TEST(InviteCode, KnownAnswersDecodeToTheirFields) {
@@ -163,9 +222,11 @@ TEST(InviteCode, RandomCodesRoundTrip) {
     code.address = *peers::parse_peer_address(addresses[i % 5]);
     rng.fill(code.secret.span());
     rng.fill(std::span(reinterpret_cast<std::uint8_t*>(&code.expires_at), sizeof code.expires_at));
+    code.kind = i % 3 == 0 ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
     const std::string text = encode_invite(code);
-    ASSERT_TRUE(text.starts_with(kInvitePrefix));
-    ASSERT_EQ(text.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz", kInvitePrefix.size()), std::string::npos);
+    const std::string_view prefix = i % 3 == 0 ? kDemoInvitePrefix : kInvitePrefix;
+    ASSERT_TRUE(text.starts_with(prefix));
+    ASSERT_EQ(text.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz", prefix.size()), std::string::npos);
     auto back = decode_invite(text);
     ASSERT_TRUE(back) << back.error().message();
     EXPECT_EQ(back->network_id, code.network_id);
@@ -173,6 +234,7 @@ TEST(InviteCode, RandomCodesRoundTrip) {
     EXPECT_EQ(back->address, code.address);
     EXPECT_EQ(secret_hex(*back), secret_hex(code));
     EXPECT_EQ(back->expires_at, code.expires_at);
+    EXPECT_EQ(back->kind, code.kind);
     EXPECT_EQ(encode_invite(*back), text);
   }
 }
@@ -258,28 +320,36 @@ TEST(InviteCode, CharactersOutsideTheAlphabetAreDamaged) {
 }
 
 TEST(InviteCode, PaddingBitsMustBeZero) {
-  // kCodeV6's binary is 128 bytes: 205 characters, the last carrying one
-  // padding bit. Setting it changes no byte (the checksum still matches)
+  // kCodeV6's binary is 129 bytes: 207 characters, the last carrying three
+  // padding bits. Setting one changes no byte (the checksum still matches)
   // but would give a second spelling of the same code.
   std::string text = kCodeV6;
-  ASSERT_EQ(text.back(), 'e');
-  text.back() = 'f';
+  ASSERT_EQ(text.back(), '0');
+  text.back() = '1';
   expect_refused(text, "damaged", "padding bit set");
 }
 
 TEST(InviteCode, NewerVersionSaysSo) {
-  expect_refused(kCodeVersion2, "newer version of tumar", "version 2");
+  expect_refused(kCodeVersion3, "newer version of tumar", "version 3");
   expect_refused(text_for(binary_for(0xFF, 3, "a:1")), "newer version of tumar", "version 255");
   expect_refused(kCodeVersion0, "malformed", "version 0");
 }
 
+TEST(InviteCode, AVersionOneCodeSaysNoKindAndIsRefusedAsOlder) {
+  // It cannot say whether its network is a demo one, so neither side could
+  // refuse a join of the other kind before the invite is spent.
+  expect_refused(kCodeVersion1, "older version of tumar", "version 1");
+  // Also the shortest version-1 code reads as older, not as damaged.
+  expect_refused(text_for(binary_for(1, 3, "a:1")), "older version of tumar", "shortest version 1");
+}
+
 TEST(InviteCode, LengthsThatDoNotAddUpAreMalformed) {
-  expect_refused(text_for(binary_for(1, 14, "127.0.0.1:7420", 1)), "malformed", "a byte after the expiry");
-  expect_refused(text_for(binary_for(1, 15, "127.0.0.1:7420")), "malformed", "length one too long");
-  expect_refused(text_for(binary_for(1, 13, "127.0.0.1:7420")), "malformed", "length one too short");
-  expect_refused(text_for(binary_for(1, 0xFFFF, "127.0.0.1:7420")), "malformed", "length 65535");
+  expect_refused(text_for(binary_for(2, 14, "127.0.0.1:7420", 1)), "malformed", "a byte after the expiry");
+  expect_refused(text_for(binary_for(2, 15, "127.0.0.1:7420")), "malformed", "length one too long");
+  expect_refused(text_for(binary_for(2, 13, "127.0.0.1:7420")), "malformed", "length one too short");
+  expect_refused(text_for(binary_for(2, 0xFFFF, "127.0.0.1:7420")), "malformed", "length 65535");
   // A well-formed binary with exactly the right length still needs a sane address.
-  ASSERT_TRUE(decode_invite(text_for(binary_for(1, 14, "127.0.0.1:7420"))));
+  ASSERT_TRUE(decode_invite(text_for(binary_for(2, 14, "127.0.0.1:7420"))));
 }
 
 TEST(InviteCode, BadAddressesSaySo) {
@@ -290,7 +360,7 @@ TEST(InviteCode, BadAddressesSaySo) {
   for (const std::string& address : {std::string("no-port"), std::string("a b:1"), std::string("[::1]7000"),
                                      std::string("host:\x1b[31m"), std::string("\x00\x01:1", 4), too_long,
                                      std::string("[::1]:7000 "), std::string("[]:1")}) {
-    expect_refused(text_for(binary_for(1, static_cast<std::uint16_t>(address.size()), address)), "address",
+    expect_refused(text_for(binary_for(2, static_cast<std::uint16_t>(address.size()), address)), "address",
                    "address " + address);
   }
 }

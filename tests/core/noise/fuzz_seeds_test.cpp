@@ -38,7 +38,9 @@ struct Messages {
 // message is valid input for the party the target drives. With an invite,
 // message 3 carries a proof (docs/PROTOCOL.md, "Invites"), so the responder
 // target also starts from the invite path.
-Messages record(bool with_invite = false) {
+// A demo responder announces its kind in message 2, which a member (no
+// invite) accepts: the initiator target starts from that path too.
+Messages record(bool with_invite = false, ProfileKind responder_kind = ProfileKind::kReal) {
   const auto p = fuzz::parties();
   crypto::DeterministicRandom ir(fuzz::kInitiatorRandomSeed), rr(fuzz::kResponderRandomSeed);
   std::optional<InviteCredential> invite;
@@ -51,7 +53,7 @@ Messages record(bool with_invite = false) {
   auto init = with_invite ? TumarHandshake::initiator(p.initiator, p.responder.public_identity().identity_key,
                                                       std::move(invite))
                           : TumarHandshake::initiator(p.initiator);
-  auto resp = TumarHandshake::responder(p.responder);
+  auto resp = TumarHandshake::responder(p.responder, responder_kind);
   auto s1 = init.start(ir);
   auto s2 = resp.receive(*s1->send, rr);
   auto s3 = init.receive(*s2->send, ir);
@@ -80,6 +82,8 @@ TEST(FuzzSeeds, InitiatorSeedsAreCurrent) {
   flipped[100] ^= 1;
   check_or_write("noise_initiator", "flipped_message2", flipped);
   check_or_write("noise_initiator", "reflected_message1", m.m1);
+  check_or_write("noise_initiator", "valid_message2_from_a_demo_node",
+                 record(/*with_invite=*/false, ProfileKind::kDemo).m2);
 }
 
 TEST(FuzzSeeds, ResponderSeedsAreCurrent) {

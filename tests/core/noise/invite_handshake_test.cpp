@@ -1,8 +1,10 @@
 // An invite presented inside the handshake (docs/PROTOCOL.md, "Invites"):
 // the proof travels in message 3, bound to h, reaches the responder's
 // Established unverified, and verifies only with the right secret in the
-// handshake it was made for. Rogue peers are driven through the generic
-// HandshakeState, as in tumar_handshake_test.cpp.
+// handshake it was made for. The sandbox: a joiner closes before message 3
+// when the responder announces the other kind of profile, and its proof
+// states its own kind under the mac. Rogue peers are driven through the
+// generic HandshakeState, as in tumar_handshake_test.cpp.
 
 #include <gtest/gtest.h>
 
@@ -31,8 +33,8 @@ Secret32 secret_from(std::uint8_t first) {
   return Secret32::copy_of(bytes);
 }
 
-InviteCredential credential(const Secret32& secret) {
-  return InviteCredential{invite::invite_id(secret), Secret32::copy_of(secret.span())};
+InviteCredential credential(const Secret32& secret, ProfileKind kind = ProfileKind::kReal) {
+  return InviteCredential{invite::invite_id(secret), Secret32::copy_of(secret.span()), kind};
 }
 
 std::string str(std::span<const std::uint8_t> b) { return std::string(b.begin(), b.end()); }
@@ -51,10 +53,10 @@ class InviteHandshakeTest : public ::testing::Test {
     Bytes m3;
   };
 
-  // Alice dials Bob (pinned) presenting `invite`.
-  Run join(std::optional<InviteCredential> invite) {
+  // Alice dials Bob (pinned) presenting `invite`; Bob's node runs a profile of `bob_kind`.
+  Run join(std::optional<InviteCredential> invite, ProfileKind bob_kind = ProfileKind::kReal) {
     auto init = TumarHandshake::initiator(alice, bob.public_identity().identity_key, std::move(invite));
-    auto resp = TumarHandshake::responder(bob);
+    auto resp = TumarHandshake::responder(bob, bob_kind);
     auto s1 = init.start(rng);
     auto s2 = resp.receive(*s1->send, rng);
     auto s3 = init.receive(*s2->send, rng);
@@ -121,7 +123,8 @@ TEST_F(InviteHandshakeTest, ValidProofReachesTheResponderAndVerifiesWithTheSecre
   EXPECT_TRUE(invite::verify_invite_proof(secret, *presented));
   // Bound to h before message 3, which is not the final handshake hash.
   EXPECT_NE(presented->handshake_hash, lead_side.handshake_hash());
-  EXPECT_EQ(presented->mac, invite::invite_proof_mac(secret, presented->handshake_hash));
+  EXPECT_EQ(presented->mac, invite::invite_proof_mac(secret, presented->handshake_hash, ProfileKind::kReal));
+  EXPECT_EQ(presented->kind, ProfileKind::kReal);
   // The joiner's side has nothing presented to it, and both sides agree on h.
   EXPECT_FALSE(r.initiator_end->established->presented_invite());
   EXPECT_EQ(r.initiator_end->established->handshake_hash(), lead_side.handshake_hash());
@@ -176,7 +179,8 @@ TEST_F(InviteHandshakeTest, ProofReplayedInAnotherHandshakeDoesNotVerify) {
   // Control: the same rogue path with a proof made for this h verifies.
   auto fresh = responder_meets_rogue(mallory, [&](std::span<const std::uint8_t, kHashLen> h) {
     return encode_handshake_payload(mallory.public_identity(),
-                                    InviteProof{invite::invite_id(secret), invite::invite_proof_mac(secret, h)});
+                                    InviteProof{invite::invite_id(secret),
+                                                invite::invite_proof_mac(secret, h, ProfileKind::kReal)});
   });
   ASSERT_TRUE(fresh) << fresh.error().message();
   EXPECT_TRUE(invite::verify_invite_proof(secret, *fresh->established->presented_invite()));
@@ -279,6 +283,98 @@ TEST_F(InviteHandshakeTest, ImpostorAtTheInvitersAddressLearnsNothing) {
   auto s3 = init.receive(*s2->send, rng);
   ASSERT_FALSE(s3);  // no message 3: neither Alice's identity nor any proof leaves
   EXPECT_EQ(s3.error().code(), core::Errc::kRefused);
+}
+
+TEST_F(InviteHandshakeTest, ADemoJoinersProofSaysSoAndVerifiesAtADemoNode) {
+  Run r = join(credential(secret, ProfileKind::kDemo), ProfileKind::kDemo);
+  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().message();
+  ASSERT_TRUE(r.responder_end) << r.responder_end.error().message();
+  // The demo mark adds two bytes to the proof: 48 + 193 + 16.
+  EXPECT_EQ(r.m3.size(), 257u);
+  const auto& presented = r.responder_end->established->presented_invite();
+  ASSERT_TRUE(presented);
+  EXPECT_EQ(presented->kind, ProfileKind::kDemo);
+  EXPECT_TRUE(invite::verify_invite_proof(secret, *presented));
+  // The kind is under the mac: relabelled, the same proof does not verify.
+  PresentedInvite relabelled = *presented;
+  relabelled.kind = ProfileKind::kReal;
+  EXPECT_FALSE(invite::verify_invite_proof(secret, relabelled));
+}
+
+TEST_F(InviteHandshakeTest, ARealJoinerClosesBeforeMessage3WhenTheNodeIsADemoOne) {
+  // A real profile with an invite, answered by a node that runs a demo
+  // profile: no message 3, so the demo network never learns who dialled,
+  // and no proof is presented, so nothing can be spent.
+  Run r = join(credential(secret, ProfileKind::kReal), ProfileKind::kDemo);
+  ASSERT_FALSE(r.initiator_end);
+  EXPECT_EQ(r.initiator_end.error().code(), core::Errc::kRefused);
+  EXPECT_NE(r.initiator_end.error().message().find("runs a demo (training) profile and this is a real profile"),
+            std::string::npos)
+      << r.initiator_end.error().message();
+  EXPECT_NE(r.initiator_end.error().message().find("before revealing who we are"), std::string::npos);
+  EXPECT_TRUE(r.m3.empty());
+}
+
+TEST_F(InviteHandshakeTest, ADemoJoinerClosesBeforeMessage3WhenTheNodeIsARealOne) {
+  Run r = join(credential(secret, ProfileKind::kDemo), ProfileKind::kReal);
+  ASSERT_FALSE(r.initiator_end);
+  EXPECT_EQ(r.initiator_end.error().code(), core::Errc::kRefused);
+  EXPECT_NE(r.initiator_end.error().message().find("runs a real profile and this is a demo (training) profile"),
+            std::string::npos)
+      << r.initiator_end.error().message();
+  EXPECT_TRUE(r.m3.empty());
+}
+
+TEST_F(InviteHandshakeTest, AMemberWithoutAnInviteIsNotJudgedByTheNodesKind) {
+  // Only a joiner says its kind; a member's connection is judged by
+  // membership (a demo profile is a member only of demo networks).
+  Run r = join(std::nullopt, ProfileKind::kDemo);
+  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().message();
+  ASSERT_TRUE(r.responder_end) << r.responder_end.error().message();
+  EXPECT_EQ(r.initiator_end->established->peer().identity().identity_key, bob.public_identity().identity_key);
+}
+
+TEST_F(InviteHandshakeTest, TheDemoMarkHasOneEncodingAndOnlyItsOwnSenderMayUseIt) {
+  const Bytes real = encode_handshake_payload(bob.public_identity());
+  const Bytes demo = encode_handshake_payload(bob.public_identity(), std::nullopt, ProfileKind::kDemo);
+  // A real node's message 2 is byte for byte what it was before the mark.
+  ASSERT_EQ(real.size(), kHandshakePayloadV1Len);
+  ASSERT_EQ(demo.size(), kHandshakePayloadV1Len + kDemoMarkLen);
+  EXPECT_TRUE(std::equal(real.begin(), real.end(), demo.begin()));
+  EXPECT_EQ(Bytes(demo.end() - 2, demo.end()), (Bytes{0x18, 0x01}));  // field 3, varint 1
+  const auto& bob_key = bob.public_identity().noise_key;
+  auto as_responder = authenticate_peer(bob_key, demo, PayloadFrom::kResponder);
+  ASSERT_TRUE(as_responder) << as_responder.error().message();
+  EXPECT_EQ(as_responder->kind(), ProfileKind::kDemo);
+  EXPECT_EQ(authenticate_peer(bob_key, real, PayloadFrom::kResponder)->kind(), ProfileKind::kReal);
+  // An initiator states its kind only in its invite proof.
+  auto as_initiator = authenticate_peer(bob_key, demo, PayloadFrom::kInitiator);
+  ASSERT_FALSE(as_initiator);
+  EXPECT_EQ(as_initiator.error().code(), core::Errc::kProtocol);
+  // `demo = false` written out, or a value other than 1, is not canonical.
+  for (int value : {0, 2}) {
+    Bytes odd = real;
+    odd.insert(odd.end(), {0x18, static_cast<std::uint8_t>(value)});
+    auto r = authenticate_peer(bob_key, odd, PayloadFrom::kResponder);
+    ASSERT_FALSE(r) << value;
+    EXPECT_EQ(r.error().code(), core::Errc::kProtocol);
+  }
+
+  // A demo joiner's proof: `12 36 | 0a 10 <id> | 12 20 <mac> | 18 01`.
+  InviteProof proof;
+  proof.invite_id.fill(0xA0);
+  proof.mac.fill(0xC0);
+  proof.kind = ProfileKind::kDemo;
+  const Bytes with = encode_handshake_payload(alice.public_identity(), proof);
+  ASSERT_EQ(with.size(), kHandshakePayloadWithInviteLen + kDemoMarkLen);
+  EXPECT_EQ(with[kHandshakePayloadV1Len], 0x12);
+  EXPECT_EQ(with[kHandshakePayloadV1Len + 1], kDemoInviteProofLen);
+  EXPECT_EQ(Bytes(with.end() - 2, with.end()), (Bytes{0x18, 0x01}));
+  auto joiner = authenticate_peer(alice.public_identity().noise_key, with, PayloadFrom::kInitiator);
+  ASSERT_TRUE(joiner) << joiner.error().message();
+  ASSERT_TRUE(joiner->invite());
+  EXPECT_EQ(joiner->invite()->kind, ProfileKind::kDemo);
+  EXPECT_EQ(joiner->kind(), ProfileKind::kReal);  // the payload itself says nothing
 }
 
 TEST_F(InviteHandshakeTest, AnInviteForAnUnpinnedResponderIsAProgrammingError) {

@@ -193,7 +193,7 @@ TEST_F(TumarHandshakeTest, MalformedPayloadsAreRefused) {
   const std::string invite = with_invite.SerializeAsString();
   Bytes valid = proof_payload(m.identity_key, m.noise_key, m.binding_signature);
   Bytes unknown_field = valid;
-  unknown_field.insert(unknown_field.end(), {0x18, 0x01});  // field 3, varint 1
+  unknown_field.insert(unknown_field.end(), {0x20, 0x01});  // field 4, varint 1 (field 3 is the demo mark)
   Bytes repeated = valid;
   repeated.insert(repeated.end(), valid.begin(), valid.end());  // identity twice (merges in protobuf)
   Bytes short_key = proof_payload(m.identity_key, m.noise_key, m.binding_signature);
