@@ -262,6 +262,11 @@ core::Result<std::optional<Decision>> NetworkReplica::settle_equivocation(const 
   auto holder = store_.slot_holder(net, h.author, h.seq);
   if (!holder) return tl::unexpected(holder.error());
   if (!*holder) return std::optional<Decision>{};
+  // The genesis is never voided: its id is the network's, known to every
+  // replica before anything else, so the founder's seq 1 is settled.
+  if ((*holder)->kind == Kind::kGenesis) {
+    return std::optional<Decision>(Decision::reject("it reuses the seq of the network's genesis"));
+  }
   auto bytes = store_.envelope((*holder)->id);
   if (!bytes) return tl::unexpected(bytes.error());
   if (!*bytes) return std::optional<Decision>{};

@@ -33,7 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if ((h.kind == Kind::kEpochGrant || h.kind == Kind::kDirect) != h.recipient.has_value()) std::abort();
   if ((h.kind == Kind::kGenesis) == h.network_id.has_value()) std::abort();
   if (h.kind == Kind::kGenesis && (h.epoch != 0 || parsed->network() != parsed->id())) std::abort();
-  if (h.epoch > INT64_MAX || h.timestamp_ms > INT64_MAX) std::abort();
+  if (h.epoch > INT64_MAX || h.timestamp_ms > INT64_MAX || h.seq > INT64_MAX) std::abort();
+  // Only a direct message has no seq; a genesis is its founder's first.
+  if ((h.kind == Kind::kDirect) != (h.seq == 0)) std::abort();
+  if (h.kind == Kind::kGenesis && h.seq != 1) std::abort();
+  if (carries_key_id(h.kind) != h.key_id.has_value()) std::abort();
   // Canonical: the envelope re-encodes to the input.
   tumar::proto::Envelope env;
   if (!env.ParseFromArray(data, static_cast<int>(size)) || env.SerializeAsString() != std::string(data, data + size)) {

@@ -3,7 +3,7 @@
 // and how an input is laid out). Each input runs in a transaction that is
 // rolled back, against a fresh replica, so inputs do not affect each other.
 // Invariants: no crash and no storage error; an accepted object is stored
-// and a second copy is a duplicate; a rejected or pending one is not
+// (or kept as evidence of an equivocation) and a second copy is a duplicate; a rejected or pending one is not
 // stored; afterwards the founder is still an unremoved lead, and every
 // projection (directory, notes, broadcasts) still reads back.
 // Seeds: tests/fuzz/corpus/network_object/ (written by NetworkFuzzSeeds.*).
@@ -24,9 +24,13 @@ using namespace tumar::network;
 void check(NetworkReplica& replica, std::span<const std::uint8_t> env, const sync::IngestResult& r) {
   auto stored = replica.store().has_object(object_id(env));
   if (!stored) std::abort();
+  // An object that shares its author's seq with a stored one is accepted as
+  // evidence of the equivocation, and kept as that instead (replica.cpp).
+  auto evidence = replica.store().has_evidence(object_id(env));
+  if (!evidence) std::abort();
   switch (r.outcome) {
     case sync::IngestOutcome::kAccepted: {
-      if (!*stored) std::abort();
+      if (*stored == *evidence) std::abort();
       auto again = replica.ingest_in_transaction(std::vector<std::vector<std::uint8_t>>{{env.begin(), env.end()}},
                                                  fuzz::kNow);
       if (!again || again->front().outcome != sync::IngestOutcome::kDuplicate) std::abort();
@@ -34,7 +38,7 @@ void check(NetworkReplica& replica, std::span<const std::uint8_t> env, const syn
     }
     case sync::IngestOutcome::kRejected:
     case sync::IngestOutcome::kPending:
-      if (*stored) std::abort();
+      if (*stored || *evidence) std::abort();
       break;
     case sync::IngestOutcome::kDuplicate:
       break;

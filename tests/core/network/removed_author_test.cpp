@@ -194,3 +194,24 @@ TEST_F(RemovedAuthorTest, TwoLeadsRemovingEachOtherAreBothRemovedOnEveryReplica)
 
 }  // namespace
 }  // namespace tumar::network
+
+namespace tumar::network {
+namespace {
+
+using namespace test;
+
+// The founder's seq 1 is the genesis, which every replica holds first: an
+// object reusing it is refused, and the network (whose id is the genesis's)
+// stays whole.
+TEST_F(RemovedAuthorTest, TheGenesisIsNeverVoidedByAnObjectReusingItsSeq) {
+  auto [epoch, key] = current_key(*a_, net_);
+  const Bytes reuse = craft(a_->me(), net_, Kind::kNote, epoch, kNow, bytes_of(note_payload("x", "y")), key,
+                            a_->rng(), 1);
+  EXPECT_EQ(feed(*c_, {reuse}, kNow).front(), sync::IngestOutcome::kRejected);
+  EXPECT_TRUE(*c_->store().has_object(net_));
+  EXPECT_FALSE(*c_->store().has_evidence(object_id(reuse)));
+  EXPECT_EQ(snapshot(*c_, net_), snapshot(*a_, net_));
+}
+
+}  // namespace
+}  // namespace tumar::network
