@@ -285,6 +285,8 @@ int main(int argc, char** argv) {
   auto key = founder.replica->store().current_epoch_key(*net);
   if (!key || !*key) std::abort();
   const std::string body(300, 'x');
+  auto first_seq = founder.replica->store().max_seq(*net, founder.me.public_identity().identity_key);
+  if (!first_seq) die("seq", first_seq.error());
   std::vector<std::vector<std::uint8_t>> batch;
   for (std::size_t i = 0; i < objects; ++i) {
     proto::ResourceNote n;
@@ -300,12 +302,20 @@ int main(int argc, char** argv) {
     h.kind = network::Kind::kNote;
     h.epoch = (*key)->first;
     h.timestamp_ms = t0_ms + 10 + i;
+    h.seq = *first_seq + 1 + i;
     batch.push_back(network::seal_envelope(
         h, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
         (*key)->second, founder.me, founder.rng));
     if (batch.size() == 2000 || i + 1 == objects) {
       auto r = founder.replica->ingest_batch(batch, t0_ms + objects + 100);
       if (!r) die("store", r.error());
+      // A library the founder refused would make the sync measure nothing.
+      for (const auto& one : *r) {
+        if (one.outcome != sync::IngestOutcome::kAccepted) {
+          std::fprintf(stderr, "the founder refused a prepared note: %s\n", one.reason.c_str());
+          return 1;
+        }
+      }
       batch.clear();
     }
   }
