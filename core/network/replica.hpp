@@ -117,6 +117,9 @@ class NetworkReplica final : public sync::Replica {
   // Opens every grant to us in the network again and adopts what a start
   // now names (a start arrived after the grant).
   core::Result<void> adopt_granted_keys(const NetworkId& net);
+  // Every key in every stored grant to us in the network that opens and
+  // matches its header (adopted or not).
+  core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> keys_granted_to_us(const NetworkId& net);
   // The id of the key (held or offered) that opens the object; nullopt if none.
   core::Result<std::optional<KeyId>> opening_key_id(const VerifiedEnvelope& env);
   // What a key from a pending grant to us may open before the grant is

@@ -108,6 +108,14 @@ core::Result<void> NetworkReplica::adopt_keys(const NetworkId& net,
 }
 
 core::Result<void> NetworkReplica::adopt_granted_keys(const NetworkId& net) {
+  auto keys = keys_granted_to_us(net);
+  if (!keys) return tl::unexpected(keys.error());
+  return adopt_keys(net, *keys);
+}
+
+core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkReplica::keys_granted_to_us(
+    const NetworkId& net) {
+  std::vector<std::pair<std::uint64_t, crypto::Secret<32>>> out;
   auto grants = store_.objects_about(net, Kind::kEpochGrant, me_.public_identity().identity_key);
   if (!grants) return tl::unexpected(grants.error());
   for (const auto& o : *grants) {
@@ -117,10 +125,10 @@ core::Result<void> NetworkReplica::adopt_granted_keys(const NetworkId& net) {
     auto env = verify_envelope_bytes(**bytes);
     if (!env) continue;
     if (auto keys = open_grant(*env)) {
-      if (auto r = adopt_keys(net, *keys); !r) return r;
+      for (auto& k : *keys) out.push_back(std::move(k));
     }
   }
-  return {};
+  return out;
 }
 
 core::Result<std::optional<KeyId>> NetworkReplica::opening_key_id(const VerifiedEnvelope& env) {

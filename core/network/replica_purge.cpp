@@ -261,19 +261,9 @@ core::Result<void> NetworkReplica::drop_granted_keys(const NetworkId& net,
   // What still vouches for a key: a grant to us that remains, or an object
   // of ours sealed under it (the genesis, for the founder's first key; a
   // lead's new epoch key once used).
-  std::vector<std::pair<std::uint64_t, crypto::Secret<32>>> vouched;
-  auto remaining = store_.objects_about(net, Kind::kEpochGrant, me_.public_identity().identity_key);
+  auto remaining = keys_granted_to_us(net);
   if (!remaining) return tl::unexpected(remaining.error());
-  for (const auto& o : *remaining) {
-    auto bytes = store_.envelope(o.id);
-    if (!bytes) return tl::unexpected(bytes.error());
-    if (!*bytes) continue;
-    auto env = verify_envelope_bytes(**bytes);
-    if (!env) continue;
-    if (auto keys = open_grant(*env)) {
-      for (auto& k : *keys) vouched.push_back(std::move(k));
-    }
-  }
+  const auto& vouched = *remaining;
   auto ours = store_.objects_by_author(net, me_.public_identity().identity_key);
   if (!ours) return tl::unexpected(ours.error());
   auto used_by_us = [&](std::uint64_t epoch, const crypto::Secret<32>& key) -> core::Result<bool> {

@@ -46,14 +46,21 @@ class RemovedAuthorTest : public NetworkFixture {
     return n;
   }
 
+  // A fresh replica of C's that received `log` in this order (twice: the
+  // second pass catches what waited for something later in it).
+  std::unique_ptr<Node> replica_of(const Log& log, std::uint64_t now) {
+    auto fresh = fresh_c();
+    feed(*fresh, log, now);
+    feed(*fresh, log, now);
+    return fresh;
+  }
+
   // Every replica that receives `log` in any order ends the same (and can
   // read it: the same notes as C).
   void expect_every_order_converges(const Log& log, std::uint64_t now) {
     std::optional<Snapshot> first;
     for (const Log& order : orders(log)) {
-      auto fresh = fresh_c();
-      feed(*fresh, order, now);
-      feed(*fresh, order, now);  // what waited for something later in this order
+      auto fresh = replica_of(order, now);
       const Snapshot s = snapshot(*fresh, net_);
       EXPECT_FALSE(s.notes.empty());
       if (!first) first = s;
@@ -163,9 +170,7 @@ TEST_F(RemovedAuthorTest, ConcurrentRemovalsAndTheRemovedMembersLastObjectsConve
   append(all, n3->envelopes);
   append(all, n4->envelopes);
   expect_every_order_converges(all, kNow);
-  auto check = fresh_c();
-  feed(*check, all, kNow);
-  feed(*check, all, kNow);
+  auto check = replica_of(all, kNow);
   // The stricter removal counts: n3 (seen by B only) and n4 are gone.
   EXPECT_TRUE(*check->store().has_object(n2->id));
   EXPECT_EQ((*check->replica().directory().member(net_, r_->key()))->removed_seq, std::optional<std::uint64_t>(2));
@@ -185,9 +190,7 @@ TEST_F(RemovedAuthorTest, TwoLeadsRemovingEachOtherAreBothRemovedOnEveryReplica)
   append(all, r_removes_b->envelopes);
   append(all, b_removes_r->envelopes);
   expect_every_order_converges(all, kNow);
-  auto check = fresh_c();
-  feed(*check, all, kNow);
-  feed(*check, all, kNow);
+  auto check = replica_of(all, kNow);
   EXPECT_TRUE((*check->replica().directory().member(net_, r_->key()))->removed());
   EXPECT_TRUE((*check->replica().directory().member(net_, b->key()))->removed());
 }
