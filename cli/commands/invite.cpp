@@ -12,7 +12,7 @@
 #include "core/network/replica.hpp"
 #include "core/network/serve_address.hpp"
 #include "core/peers/peer_address.hpp"
-#include "net/sync_service.hpp"
+#include "cli/dates.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -88,7 +88,7 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
                           "); give --address with the HOST:PORT the newcomer can reach.");
   }
 
-  const std::int64_t now_s = static_cast<std::int64_t>(net::unix_now_ms() / 1000);
+  const std::int64_t now_s = static_cast<std::int64_t>(wall_clock_ms() / 1000);
   invite::InviteCode code;
   code.network_id = net->id;
   code.inviter = prof->identity().public_identity().identity_key;

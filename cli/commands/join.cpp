@@ -7,18 +7,19 @@
 #include <cstdio>
 
 #include "cli/app_context.hpp"
-#include "cli/commands/net_errors.hpp"
+#include "cli/commands/job_words.hpp"
 #include "cli/commands/profile_commands.hpp"
-#include "cli/prekey_refresh.hpp"
+#include "cli/dates.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/invite/invite_code.hpp"
 #include "core/network/local_author.hpp"
 #include "core/network/replica.hpp"
 #include "core/peers/peer_store.hpp"
+#include "core/node/engine.hpp"
 #include "core/store/bind.hpp"
-#include "net/sync_jobs.hpp"
-#include "net/sync_service.hpp"
+#include "net/node_runner.hpp"
+#include "net/tcp_transport.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -54,7 +55,7 @@ void undo(network::NetworkReplica& replica, const network::NetworkId& net, const
 core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
   auto code = invite::decode_invite(args.code);
   if (!code) return tl::unexpected(code.error());
-  const std::uint64_t now_ms = net::unix_now_ms();
+  const std::uint64_t now_ms = wall_clock_ms();
   if (code->expires_at <= now_ms / 1000) {
     return core::fail(core::Errc::kRefused, "This invite expired on " + day_of(code->expires_at) +
                                                 ". Ask whoever sent it for a new one.");
@@ -105,42 +106,41 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
   }
   const bool added_peer = *added == peers::AddOutcome::kAdded;
 
-  net::SyncJob job;
+  // The engine dials, proves the invite in the handshake, runs the round
+  // and, once the network has arrived, publishes our directory entry (our
+  // display name) and pushes it to the inviter before saying goodbye; then
+  // it makes our first prekey bundle (the next sync or `serve` carries it).
+  node::SyncJob job;
   job.address = code->address;
   job.identity_key = code->inviter;
   job.invite = noise::InviteCredential{invite::invite_id(code->secret),
                                        crypto::Secret<32>::copy_of(code->secret.span()), kind};
   job.network = code->network_id;
-  net::SyncJobOptions options;
+  job.publish_name = prof->display_name();
+  node::EngineOptions options;
   options.dial_timeout = std::chrono::seconds(args.timeout_s);
+  options.jobs.push_back(std::move(job));
+  node::Engine engine(replica, me, rng, std::move(options));
   const bool tty = isatty(STDERR_FILENO) != 0;
-  if (tty) {
-    options.on_progress = [](const sync::SyncProgress& p) {
+  {
+    net::asio::io_context io(1);
+    net::TcpTransport transport(io);
+    net::NodeRunner runner(io, engine, transport);
+    runner.run({}, [&](const node::Notice& n) {
+      if (n.kind != node::Notice::Kind::kProgress || !tty) return;
+      const auto p = engine.progress();
       std::fprintf(stderr, "\r  receiving: %llu objects, %.1f KB ", static_cast<unsigned long long>(p.objects_received),
                    static_cast<double>(p.bytes_received) / 1000.0);
-    };
+    });
   }
-  // Once the network has arrived, publish our directory entry (our display
-  // name) and push it to the inviter before saying goodbye.
-  options.after_round = [&](const net::SyncJobOutcome&) {
-    std::vector<std::vector<std::uint8_t>> out;
-    network::LocalAuthor author(replica, me, rng);
-    network::ProfileFields fields;
-    fields.display_name = prof->display_name();
-    auto written = author.set_profile(code->network_id, fields, net::unix_now_ms());
-    if (written) out = std::move(written->envelopes);
-    return out;
-  };
-  std::vector<net::SyncJob> jobs;
-  jobs.push_back(std::move(job));
-  auto outcomes = net::run_sync_jobs(me, replica, std::move(jobs), options, rng);
   if (tty) std::fprintf(stderr, "\n");
-  auto& outcome = outcomes.front();
-  if (!outcome.result) {
+  const auto& outcome = engine.outcome(0);
+  if (!outcome.ok()) {
     undo(replica, code->network_id, code->address, added_peer);
     // Unreachable (3), refused (4) or protocol (2): the same codes as sync.
-    std::fprintf(stderr, "tumar: %s\n", outcome.result.error().message().c_str());
-    ctx.exit_code = exit_code_for(outcome.result.error().code());
+    const JobWords words = job_words(outcome);
+    std::fprintf(stderr, "tumar: %s\n", words.sentence.c_str());
+    ctx.exit_code = words.exit_code;
     return {};
   }
   // Only a node that lied about its kind gets here: the genesis says the
@@ -154,7 +154,6 @@ core::Result<void> join(AppContext& ctx, const JoinArgs& args) {
                                                   "never joins one: nothing was kept. Use a profile made with "
                                                   "`tumar init --demo` to practise.");
   }
-  refresh_prekeys(replica, me, rng);  // our first bundle; the next sync or `serve` carries it
   auto net = replica.store().network(code->network_id);
   auto members = replica.directory().entries(code->network_id);
   auto notes = replica.library().notes(code->network_id);

@@ -16,7 +16,7 @@
 #include "cli/json_writer.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"
-#include "cli/prekey_refresh.hpp"
+#include "core/node/prekey_schedule.hpp"
 #include "cli/text_format.hpp"
 #include "core/direct/messenger.hpp"
 #include "core/encoding/hex.hpp"
@@ -110,7 +110,7 @@ void add_send(CLI::App& msg, AppContext& ctx) {
       auto sent = m.send(to->net.id, to->member.member.identity.identity_key, text, wall_clock_ms());
       if (!sent) return tl::unexpected(sent.error());
       // Only after a message went: refused input writes nothing at all.
-      refresh_prekeys(s.replica(), s.profile().identity(), s.rng());
+      (void)node::refresh_prekeys(s.replica(), s.profile().identity(), s.rng(), wall_clock_ms());
       auto name = s.member_name(to->net.id, to->member.member.identity.identity_key);
       if (!name) return tl::unexpected(name.error());
       print(concat({"Sent to ", one_line(*name), " in \"", network_label(to->net), "\".\n",
@@ -143,7 +143,7 @@ void add_list(CLI::App& msg, AppContext& ctx) {
       direct::Messenger m(s.replica(), s.profile().identity(), s.rng());
       auto inbox = m.receive(wall_clock_ms());
       if (!inbox) return tl::unexpected(inbox.error());
-      refresh_prekeys(s.replica(), s.profile().identity(), s.rng());
+      (void)node::refresh_prekeys(s.replica(), s.profile().identity(), s.rng(), wall_clock_ms());
       std::optional<network::NetworkId> net;
       std::optional<identity::IdentityKey> peer;
       if (args->with) {

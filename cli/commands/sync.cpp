@@ -1,24 +1,21 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <ctime>
 
 #include "cli/app_context.hpp"
-#include "cli/commands/net_errors.hpp"
+#include "cli/commands/job_words.hpp"
 #include "cli/commands/profile_commands.hpp"
 #include "cli/dates.hpp"
-#include "cli/prekey_refresh.hpp"
-#include "cli/rekey_check.hpp"
-#include "cli/text_format.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/json.hpp"
+#include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
-#include "core/direct/expiry.hpp"
-#include "core/encoding/hex.hpp"
-#include "core/log/log.hpp"
-#include "core/peers/peer_store.hpp"
-#include <unistd.h>
-
 #include "core/network/replica.hpp"
-#include "net/sync_jobs.hpp"
+#include "core/node/engine.hpp"
+#include "core/peers/peer_store.hpp"
+#include "net/node_runner.hpp"
+#include "net/tcp_transport.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -31,12 +28,12 @@ struct SyncArgs {
 
 // Named addresses must be on the allow list: dialling an unknown address
 // would hand our identity (message 3) to whoever answers there.
-core::Result<std::vector<net::SyncJob>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
-  std::vector<net::SyncJob> targets;
+core::Result<std::vector<node::SyncJob>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
+  std::vector<node::SyncJob> targets;
   if (args.addresses.empty()) {
     auto all = store.list();
     if (!all) return tl::unexpected(all.error());
-    for (const auto& p : *all) targets.push_back({p.address, p.identity_key, std::nullopt, std::nullopt});
+    for (const auto& p : *all) targets.push_back({p.address, p.identity_key, std::nullopt, std::nullopt, std::nullopt});
     if (targets.empty()) {
       return core::fail(core::Errc::kInvalidArgument,
                         "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY");
@@ -53,7 +50,7 @@ core::Result<std::vector<net::SyncJob>> choose_targets(const SyncArgs& args, pee
                         address->to_string() + " is not on your allow list. Add it first: tumar peer add " +
                             address->to_string() + " --key KEY");
     }
-    targets.push_back({(*known)->address, (*known)->identity_key, std::nullopt, std::nullopt});
+    targets.push_back({(*known)->address, (*known)->identity_key, std::nullopt, std::nullopt, std::nullopt});
   }
   return targets;
 }
@@ -83,56 +80,61 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       auto targets = choose_targets(*args, store);
       if (!targets) return tl::unexpected(targets.error());
 
-      net::SyncJobOptions options;
-      options.dial_timeout = std::chrono::seconds(args->timeout_s);
-      options.limits.idle_timeout = std::chrono::seconds(args->timeout_s);
-      options.limits.handshake_timeout = std::min(options.limits.handshake_timeout, options.limits.idle_timeout);
       if (!args->json) {
         std::printf("Syncing with %zu peer%s...\n", targets->size(), targets->size() == 1 ? "" : "s");
         std::fflush(stdout);
       }
+      // The engine runs the rounds (core/node/engine.hpp): before dialling it
+      // refreshes our prekeys, drops direct messages past their lifetime and,
+      // as a lead, starts a new epoch after two concurrent removals, so this
+      // round carries all of it.
+      node::EngineOptions options;
+      options.duties_before_jobs = true;
+      options.dial_timeout = std::chrono::seconds(args->timeout_s);
+      options.session_limits.idle_timeout = std::chrono::seconds(args->timeout_s);
+      options.session_limits.handshake_timeout =
+          std::min(options.session_limits.handshake_timeout, options.session_limits.idle_timeout);
+      std::vector<std::optional<identity::IdentityKey>> pinned;
+      for (const auto& t : *targets) pinned.push_back(t.identity_key);
+      options.jobs = std::move(*targets);
+      network::NetworkReplica replica(prof->database(), prof->identity());
+      node::Engine engine(replica, prof->identity(), rng, std::move(options));
       // Progress on a terminal only (stderr, so stdout stays parseable),
       // at most ten times a second.
       const bool tty = !args->json && isatty(STDERR_FILENO) != 0;
       auto last_draw = std::chrono::steady_clock::time_point{};
-      if (tty) {
-        options.on_progress = [&last_draw](const sync::SyncProgress& p) {
+      const auto started = std::chrono::steady_clock::now();
+      {
+        net::asio::io_context io(1);
+        net::TcpTransport transport(io);
+        net::NodeRunner runner(io, engine, transport);
+        runner.run({}, [&](const node::Notice& n) {
+          if (n.kind == node::Notice::Kind::kNewEpoch && !args->json) {
+            std::printf("Started a new epoch in \"%s\": two members were removed at once; this sync hands the new "
+                        "key to those who remain.\n",
+                        one_line(n.text).c_str());
+          }
+          if (n.kind != node::Notice::Kind::kProgress || !tty) return;
           const auto now = std::chrono::steady_clock::now();
           if (now - last_draw < std::chrono::milliseconds(100)) return;
           last_draw = now;
+          const auto p = engine.progress();
           std::fprintf(stderr, "\r  objects: %llu received, %llu sent; %.1f KB in, %.1f KB out ",
                        static_cast<unsigned long long>(p.objects_received),
                        static_cast<unsigned long long>(p.objects_sent), static_cast<double>(p.bytes_received) / 1e3,
                        static_cast<double>(p.bytes_sent) / 1e3);
-        };
+        });
       }
-      network::NetworkReplica replica(prof->database(), prof->identity());
-      refresh_prekeys(replica, prof->identity(), rng);  // before: this sync then carries them
-      // Direct messages past their lifetime are dropped before we offer ours (core/direct/expiry.hpp).
-      const auto& me = prof->identity().public_identity().identity_key;
-      if (auto r = direct::expire_direct_metadata(replica.store(), me, wall_clock_ms()); !r) {
-        log::debug(r.error().message());
-      }
-      // Likewise a new epoch after two concurrent removals (cli/rekey_check.hpp).
-      for (const auto& name : rekey_exposed_networks(replica, prof->identity(), rng, wall_clock_ms()).networks) {
-        if (!args->json) {
-          std::printf("Started a new epoch in \"%s\": two members were removed at once; this sync hands the new "
-                      "key to those who remain.\n",
-                      one_line(name).c_str());
-        }
-      }
-      const auto started = std::chrono::steady_clock::now();
-      std::vector<std::optional<identity::IdentityKey>> pinned;
-      for (const auto& t : *targets) pinned.push_back(t.identity_key);
-      auto outcomes = net::run_sync_jobs(prof->identity(), replica, std::move(*targets), options, rng);
       if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
       sync::SyncProgress total;
       std::size_t ok = 0;
       std::optional<int> first_failure;
       std::string json = "[";
       const auto now = static_cast<std::int64_t>(std::time(nullptr));
-      for (std::size_t i = 0; i < outcomes.size(); ++i) {
-        const auto& o = outcomes[i];
+      const std::size_t n_jobs = engine.job_count();
+      for (std::size_t i = 0; i < n_jobs; ++i) {
+        const auto& o = engine.outcome(i);
+        const JobWords words = job_words(o);
         const std::string where = o.address.to_string();
 
         bool newly_pinned = false;
@@ -141,34 +143,34 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           if (auto r = store.record_key(o.address, o.peer->identity_key); !r) return r;
           newly_pinned = true;
         }
-        if (o.result) {
+        if (o.ok()) {
           ++ok;
-          total.objects_received += o.result->objects_received;
-          total.objects_sent += o.result->objects_sent;
-          total.bytes_received += o.result->bytes_received;
-          total.bytes_sent += o.result->bytes_sent;
-          total.accepted += o.result->accepted;
-          total.rejected += o.result->rejected;
+          total.objects_received += o.progress.objects_received;
+          total.objects_sent += o.progress.objects_sent;
+          total.bytes_received += o.progress.bytes_received;
+          total.bytes_sent += o.progress.bytes_sent;
+          total.accepted += o.progress.accepted;
+          total.rejected += o.progress.rejected;
           if (auto r = store.mark_synced(o.address, now); !r) return r;
         } else if (!first_failure) {
-          first_failure = exit_code_for(o.result.error().code());
+          first_failure = words.exit_code;
         }
         const std::string fp = o.peer ? identity::fingerprint(o.peer->identity_key) : "";
         if (args->json) {
           json += i ? "," : "";
-          json += "{\"address\":" + json_string(where) + ",\"ok\":" + (o.result ? "true" : "false");
+          json += "{\"address\":" + json_string(where) + ",\"ok\":" + std::string(o.ok() ? "true" : "false");
           json += ",\"fingerprint\":" + (o.peer ? json_string(fp) : "null");
           json += ",\"key_recorded\":" + std::string(newly_pinned ? "true" : "false");
-          if (o.result) {
+          if (o.ok()) {
             json += ",\"elapsed_ms\":" + std::to_string(o.elapsed.count());
-            json += ",\"objects_sent\":" + std::to_string(o.result->objects_sent);
-            json += ",\"objects_received\":" + std::to_string(o.result->objects_received);
-            json += ",\"objects_new\":" + std::to_string(o.result->accepted);
-            json += ",\"objects_rejected\":" + std::to_string(o.result->rejected);
-            json += ",\"bytes_sent\":" + std::to_string(o.result->bytes_sent);
-            json += ",\"bytes_received\":" + std::to_string(o.result->bytes_received);
+            json += ",\"objects_sent\":" + std::to_string(o.progress.objects_sent);
+            json += ",\"objects_received\":" + std::to_string(o.progress.objects_received);
+            json += ",\"objects_new\":" + std::to_string(o.progress.accepted);
+            json += ",\"objects_rejected\":" + std::to_string(o.progress.rejected);
+            json += ",\"bytes_sent\":" + std::to_string(o.progress.bytes_sent);
+            json += ",\"bytes_received\":" + std::to_string(o.progress.bytes_received);
           } else {
-            json += ",\"error\":" + json_string(o.result.error().message());
+            json += ",\"error\":" + json_string(words.sentence);
             json += ",\"objects_sent\":" + std::to_string(o.progress.objects_sent);
             json += ",\"objects_new\":" + std::to_string(o.progress.accepted);
           }
@@ -176,13 +178,13 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           json += "}";
           continue;
         }
-        if (o.result) {
+        if (o.ok()) {
           std::printf("%s: synced (objects sent: %llu, received: %llu, new: %llu; %lld ms)\n", where.c_str(),
-                      static_cast<unsigned long long>(o.result->objects_sent),
-                      static_cast<unsigned long long>(o.result->objects_received),
-                      static_cast<unsigned long long>(o.result->accepted), static_cast<long long>(o.elapsed.count()));
+                      static_cast<unsigned long long>(o.progress.objects_sent),
+                      static_cast<unsigned long long>(o.progress.objects_received),
+                      static_cast<unsigned long long>(o.progress.accepted), static_cast<long long>(o.elapsed.count()));
         } else {
-          std::printf("%s: failed: %s\n", where.c_str(), o.result.error().message().c_str());
+          std::printf("%s: failed: %s\n", where.c_str(), words.sentence.c_str());
         }
         if (newly_pinned) {
           std::printf("  first contact: recorded its key, fingerprint %s\n"
@@ -197,7 +199,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         std::printf("Synced with %zu of %zu peer%s in %.1f s. Objects in: %llu (%llu new, %llu refused), out: %llu; "
                     "%.1f KB in, %.1f KB out.\n",
-                    ok, outcomes.size(), outcomes.size() == 1 ? "" : "s", secs,
+                    ok, n_jobs, n_jobs == 1 ? "" : "s", secs,
                     static_cast<unsigned long long>(total.objects_received),
                     static_cast<unsigned long long>(total.accepted), static_cast<unsigned long long>(total.rejected),
                     static_cast<unsigned long long>(total.objects_sent), static_cast<double>(total.bytes_received) / 1e3,

@@ -7,8 +7,10 @@
 
 namespace tumar::network {
 
-core::Result<void> NodeAdmission::admit(const identity::VerifiedIdentity& peer,
-                                        const std::optional<noise::PresentedInvite>& invite, std::uint64_t now_ms) {
+core::Result<std::vector<std::vector<std::uint8_t>>> NodeAdmission::admit(
+    const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>& invite,
+    std::uint64_t now_ms) {
+  using Envelopes = std::vector<std::vector<std::uint8_t>>;
   const auto& key = peer.identity().identity_key;
   if (invite) {
     // A joiner's proof is checked even if they are already known: a used
@@ -17,18 +19,20 @@ core::Result<void> NodeAdmission::admit(const identity::VerifiedIdentity& peer,
   }
   auto member = replica_.shares_a_network(key);
   if (!member) return tl::unexpected(member.error());
-  if (*member) return {};
+  if (*member) return Envelopes{};
   peers::PeerStore allow(replica_.store().database());
   auto allowed = allow.is_allowed(key);
   if (!allowed) return tl::unexpected(allowed.error());
-  if (*allowed) return {};
+  if (*allowed) return Envelopes{};
   return core::fail(core::Errc::kRefused, "Identity " + identity::fingerprint(key) +
                                               " is not a member of any network this node is in, and not on its "
                                               "allow list.");
 }
 
-core::Result<void> NodeAdmission::redeem(const identity::VerifiedIdentity& peer, const noise::PresentedInvite& invite,
-                                         std::uint64_t now_ms) {
+core::Result<std::vector<std::vector<std::uint8_t>>> NodeAdmission::redeem(const identity::VerifiedIdentity& peer,
+                                                                           const noise::PresentedInvite& invite,
+                                                                           std::uint64_t now_ms) {
+  std::vector<std::vector<std::uint8_t>> written;
   auto record = replica_.store().invite(invite.invite_id);
   if (!record) return tl::unexpected(record.error());
   // Unknown, forged, used and expired all look the same to the joiner: the
@@ -65,18 +69,13 @@ core::Result<void> NodeAdmission::redeem(const identity::VerifiedIdentity& peer,
   auto existing = replica_.directory().member((*record)->network, peer.identity().identity_key);
   if (!existing) return tl::unexpected(existing.error());
   if (!*existing) {
-    auto written = author.admit((*record)->network, peer.identity(), (*record)->role, now_ms);
-    if (!written) return tl::unexpected(written.error());
-    for (auto& e : written->envelopes) written_.push_back(std::move(e));
+    auto written_objects = author.admit((*record)->network, peer.identity(), (*record)->role, now_ms);
+    if (!written_objects) return tl::unexpected(written_objects.error());
+    written = std::move(written_objects->envelopes);
   }
   if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
-  return {};
+  return written;
 }
 
-std::vector<std::vector<std::uint8_t>> NodeAdmission::take_written() {
-  std::vector<std::vector<std::uint8_t>> out;
-  out.swap(written_);
-  return out;
-}
 
 }  // namespace tumar::network

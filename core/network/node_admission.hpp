@@ -29,22 +29,22 @@ class NodeAdmission {
   NodeAdmission(NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng)
       : replica_(replica), me_(me), rng_(rng) {}
 
-  // kRefused (with the reason, for the debug log only) to turn the peer away.
-  [[nodiscard]] core::Result<void> admit(const identity::VerifiedIdentity& peer,
-                                         const std::optional<noise::PresentedInvite>& invite, std::uint64_t now_ms);
-
-  // Envelopes written by invite admissions since the last call: the node
-  // floods them to its other peers.
-  std::vector<std::vector<std::uint8_t>> take_written();
+  // The peer may come in: the envelopes an invite admission wrote (its
+  // admission and grants, for the node to flood to its other peers; empty
+  // otherwise). kRefused, with the reason for the debug log only, to turn
+  // it away.
+  [[nodiscard]] core::Result<std::vector<std::vector<std::uint8_t>>> admit(
+      const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>& invite,
+      std::uint64_t now_ms);
 
  private:
-  core::Result<void> redeem(const identity::VerifiedIdentity& peer, const noise::PresentedInvite& invite,
-                            std::uint64_t now_ms);
+  core::Result<std::vector<std::vector<std::uint8_t>>> redeem(const identity::VerifiedIdentity& peer,
+                                                              const noise::PresentedInvite& invite,
+                                                              std::uint64_t now_ms);
 
   NetworkReplica& replica_;
   const identity::LocalIdentity& me_;
   crypto::RandomSource& rng_;
-  std::vector<std::vector<std::uint8_t>> written_;
 };
 
 }  // namespace tumar::network

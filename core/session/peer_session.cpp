@@ -28,43 +28,42 @@ void check_limits(const SessionLimits& limits) {
   if (!ok) std::abort();  // a configuration bug, not peer input
 }
 
-PeerSession::PeerSession(Role role, State state, Admission admission, const SessionLimits& limits, Instant now)
+PeerSession::PeerSession(Role role, State state, const SessionLimits& limits, Instant now)
     : role_(role),
       state_(std::move(state)),
-      admission_(std::move(admission)),
       limits_(limits),
       handshake_deadline_(now + limits.handshake_timeout),
       last_heard_(now) {
   check_limits(limits_);
-  if (!admission_) std::abort();  // admitting everyone must be a decision, not a default
 }
 
 PeerSession PeerSession::initiator(const identity::LocalIdentity& me,
                                    std::optional<identity::IdentityKey> expected_responder,
-                                   std::optional<noise::InviteCredential> invite, Admission admission,
-                                   const SessionLimits& limits, Instant now) {
+                                   std::optional<noise::InviteCredential> invite, const SessionLimits& limits,
+                                   Instant now) {
   return PeerSession(Role::kInitiator,
-                     Handshaking{noise::TumarHandshake::initiator(me, expected_responder, std::move(invite))},
-                     std::move(admission), limits, now);
+                     Handshaking{noise::TumarHandshake::initiator(me, expected_responder, std::move(invite))}, limits,
+                     now);
 }
 
-PeerSession PeerSession::responder(const identity::LocalIdentity& me, Admission admission,
-                                   const SessionLimits& limits, Instant now, noise::ProfileKind kind) {
-  return PeerSession(Role::kResponder, Handshaking{noise::TumarHandshake::responder(me, kind)}, std::move(admission),
-                     limits, now);
+PeerSession PeerSession::responder(const identity::LocalIdentity& me, const SessionLimits& limits, Instant now,
+                                   noise::ProfileKind kind) {
+  return PeerSession(Role::kResponder, Handshaking{noise::TumarHandshake::responder(me, kind)}, limits, now);
 }
 
 bool PeerSession::is_open() const noexcept { return std::holds_alternative<Open>(state_); }
 bool PeerSession::is_closed() const noexcept { return std::holds_alternative<Closed>(state_); }
 
+bool PeerSession::awaiting_admission() const noexcept { return std::holds_alternative<AwaitingAdmission>(state_); }
+
 const char* PeerSession::state_name() const noexcept {
-  if (std::holds_alternative<Handshaking>(state_)) return "handshaking";
+  if (std::holds_alternative<Handshaking>(state_) || awaiting_admission()) return "handshaking";
   if (is_open()) return "open";
   return "closed";
 }
 
 std::optional<Instant> PeerSession::deadline() const noexcept {
-  if (std::holds_alternative<Handshaking>(state_)) return handshake_deadline_;
+  if (std::holds_alternative<Handshaking>(state_) || awaiting_admission()) return handshake_deadline_;
   if (is_open()) return last_heard_ + limits_.idle_timeout;
   return std::nullopt;
 }
@@ -104,6 +103,15 @@ SessionOutput PeerSession::on_bytes(Instant now, std::span<const std::uint8_t> b
   while (!bytes.empty() && !out.closed) {
     if (auto* hs = std::get_if<Handshaking>(&state_)) {
       handshake_bytes(*hs, now, bytes, rng, out);
+    } else if (auto* waiting = std::get_if<AwaitingAdmission>(&state_)) {
+      // The owner has not answered yet (it answers before the next read, so
+      // this holds at most one read's worth): keep the bytes for admit().
+      if (waiting->held.size() + bytes.size() > limits_.max_frame_len + 2) {
+        fail(CloseReason::kLimit, "The peer sent more than a frame before it was admitted.", out);
+        break;
+      }
+      waiting->held.insert(waiting->held.end(), bytes.begin(), bytes.end());
+      break;
     } else if (auto* open = std::get_if<Open>(&state_)) {
       const std::uint64_t before = open->transport.received();
       open_bytes(*open, bytes, out);
@@ -131,21 +139,47 @@ void PeerSession::handshake_bytes(Handshaking& hs, Instant now, std::span<const 
     return;
   }
   // The peer has proven its identity. Admission comes before message 3 is
-  // written (initiator) and before any transport byte (both sides).
-  const identity::PublicIdentity who = step->established->peer().identity();
-  // A responder passes on what message 3 carried (unverified: the callback
-  // checks it against the invite's secret); an initiator passes nullopt.
-  if (auto admitted = admission_(step->established->peer(), step->established->presented_invite()); !admitted) {
-    return fail(CloseReason::kNotAdmitted, admitted.error().message(), out);
-  }
-  if (step->send) noise::append_frame(*step->send, out.send);
-  const std::size_t max_frame = limits_.max_frame_len;
-  const std::size_t max_message = limits_.max_message_len;
-  noise::Transport transport = std::move(*step->established).into_transport();
-  state_ = Open{std::move(transport), noise::FrameDecoder(max_frame), Reassembler(max_message), {}};
+  // written (initiator) and before any transport byte (both sides): ask,
+  // and hold whatever else this read brought until the answer.
+  AdmissionRequest question{step->established->peer(), step->established->presented_invite()};
+  AwaitingAdmission waiting{std::move(*step->established), std::move(step->send), {}};
+  waiting.held.assign(bytes.begin(), bytes.end());
+  bytes = {};
+  state_ = std::move(waiting);
+  out.admission = std::move(question);
+  (void)now;
+}
+
+SessionOutput PeerSession::admit(Instant now, crypto::RandomSource& rng) {
+  SessionOutput out;
+  auto* waiting = std::get_if<AwaitingAdmission>(&state_);
+  if (waiting == nullptr) return out;
+  const identity::PublicIdentity who = waiting->established.peer().identity();
+  if (waiting->message3) noise::append_frame(*waiting->message3, out.send);
+  std::vector<std::uint8_t> held = std::move(waiting->held);
+  noise::Transport transport = std::move(waiting->established).into_transport();
+  state_ = Open{std::move(transport), noise::FrameDecoder(limits_.max_frame_len), Reassembler(limits_.max_message_len),
+                {}};
   peer_ = who;
   out.admitted = who;
   last_heard_ = now;
+  if (!held.empty()) {
+    SessionOutput more = on_bytes(now, held, rng);
+    out.send.insert(out.send.end(), more.send.begin(), more.send.end());
+    for (auto& m : more.received) out.received.push_back(std::move(m));
+    if (more.closed) {
+      out.send = std::move(more.send);
+      out.closed = std::move(more.closed);
+    }
+  }
+  return out;
+}
+
+SessionOutput PeerSession::refuse(std::string detail) {
+  SessionOutput out;
+  if (!awaiting_admission()) return out;
+  fail(CloseReason::kNotAdmitted, std::move(detail), out);
+  return out;
 }
 
 void PeerSession::open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out) {
@@ -240,7 +274,7 @@ SessionOutput PeerSession::on_peer_closed(std::string detail) {
 
 SessionOutput PeerSession::on_tick(Instant now) {
   SessionOutput out;
-  if (std::holds_alternative<Handshaking>(state_) && now >= handshake_deadline_) {
+  if ((std::holds_alternative<Handshaking>(state_) || awaiting_admission()) && now >= handshake_deadline_) {
     fail(CloseReason::kHandshakeTimeout,
          "The handshake did not finish within " + std::to_string(limits_.handshake_timeout.count()) + " ms.", out);
   } else if (is_open() && now >= last_heard_ + limits_.idle_timeout) {

@@ -14,10 +14,13 @@
 //     transport frames at most limits.max_frame_len, from the length field
 //     alone (never clamped);
 //   * the handshake finishes within limits.handshake_timeout;
-//   * admission: after the handshake proves who the peer is, the Admission
-//     callback must accept that identity, or the session closes without a
-//     single transport byte sent. The initiator checks before it writes
-//     message 3, so a refused responder never learns who dialled;
+//   * admission: after the handshake proves who the peer is, the session
+//     stops and asks (SessionOutput::admission); its owner answers with
+//     admit() or refuse(). Nothing is decided or written inside the session
+//     (it stays sans-I/O): the owner (core/node's engine) consults the
+//     store. Until admitted, not a single transport byte is sent or read;
+//     the initiator asks before it writes message 3, so a refused responder
+//     never learns who dialled;
 //   * any failed decryption (garbage, bad tag, truncated, replayed or
 //     reordered message) closes the session: the Noise nonce is the message
 //     counter, so a replayed or reordered message fails authentication;
@@ -28,7 +31,6 @@
 // reason is in SessionOutput::closed for the driver's debug log.
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -65,17 +67,18 @@ struct Closure {
   std::string detail;  // a sentence for the debug log; never sent to the peer
 };
 
-// Decides whether a proven identity may use this node. Returns an error
-// (kRefused, with the reason for the log) to turn it away. `invite` is the
-// invite proof the initiator presented in message 3 (responder side only;
-// always nullopt on the initiator). It is unverified: only an Admission that
-// holds the invite's secret can check it (invite::verify_invite_proof), and
-// one that ignores it judges the peer by its identity alone.
-using Admission = std::function<core::Result<void>(const identity::VerifiedIdentity& peer,
-                                                   const std::optional<noise::PresentedInvite>& invite)>;
+// The handshake proved who the peer is; may it use this node? `invite` is
+// the invite proof the initiator presented in message 3 (responder side
+// only; always nullopt on the initiator). It is unverified: only whoever
+// holds the invite's secret can check it (invite::verify_invite_proof).
+struct AdmissionRequest {
+  identity::VerifiedIdentity peer;
+  std::optional<noise::PresentedInvite> invite;
+};
 
 struct SessionOutput {
   std::vector<std::uint8_t> send;                  // write these bytes, in order
+  std::optional<AdmissionRequest> admission;        // answer with admit() or refuse() before anything else
   std::optional<identity::PublicIdentity> admitted;  // the handshake finished and the peer was admitted
   std::vector<proto::WireMessage> received;        // messages for the application (never Ping or Goodbye)
   std::optional<Closure> closed;                   // write `send`, then close the socket
@@ -89,12 +92,12 @@ class PeerSession {
   // invite is presented to it in message 3 (see TumarHandshake::initiator).
   // `me` need not outlive the session.
   static PeerSession initiator(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected_responder,
-                               std::optional<noise::InviteCredential> invite, Admission admission,
-                               const SessionLimits& limits, Instant now);
+                               std::optional<noise::InviteCredential> invite, const SessionLimits& limits,
+                               Instant now);
   // kind: the kind of profile this node runs, announced in message 2 so
   // that a joiner of the other kind closes before it shows who it is.
-  static PeerSession responder(const identity::LocalIdentity& me, Admission admission, const SessionLimits& limits,
-                               Instant now, noise::ProfileKind kind = noise::ProfileKind::kReal);
+  static PeerSession responder(const identity::LocalIdentity& me, const SessionLimits& limits, Instant now,
+                               noise::ProfileKind kind = noise::ProfileKind::kReal);
 
   PeerSession(PeerSession&&) noexcept = default;
   PeerSession& operator=(PeerSession&&) noexcept = default;
@@ -102,8 +105,18 @@ class PeerSession {
   // Initiator: message 1. Responder: nothing. Call once, first.
   SessionOutput start(crypto::RandomSource& rng);
 
-  // Bytes read from the socket, in any chunking.
+  // Bytes read from the socket, in any chunking. While an admission
+  // question is open, bytes are held (at most limits.max_frame_len + 2 of
+  // them: more is a peer that did not wait, kLimit) and read once admitted.
   SessionOutput on_bytes(Instant now, std::span<const std::uint8_t> bytes, crypto::RandomSource& rng);
+
+  // The answer to SessionOutput::admission: let the peer in (writes message
+  // 3 on the initiator, opens the transport, reads any held bytes), or turn
+  // it away (kNotAdmitted; nothing written: the peer sees a plain close).
+  // Ignored when no question is open.
+  SessionOutput admit(Instant now, crypto::RandomSource& rng);
+  SessionOutput refuse(std::string detail);
+  bool awaiting_admission() const noexcept;
 
   // The peer closed its side (EOF) or the socket failed.
   SessionOutput on_peer_closed(std::string detail);
@@ -146,12 +159,17 @@ class PeerSession {
     Reassembler reassembler;
     std::vector<std::uint8_t> plaintext;  // reused: decryption allocates nothing per message
   };
+  struct AwaitingAdmission {
+    noise::Established established;
+    std::optional<std::vector<std::uint8_t>> message3;  // initiator: written only once admitted
+    std::vector<std::uint8_t> held;                     // bytes that arrived meanwhile
+  };
   struct Closed {
     CloseReason reason;
   };
-  using State = std::variant<Handshaking, Open, Closed>;
+  using State = std::variant<Handshaking, AwaitingAdmission, Open, Closed>;
 
-  PeerSession(Role role, State state, Admission admission, const SessionLimits& limits, Instant now);
+  PeerSession(Role role, State state, const SessionLimits& limits, Instant now);
 
   void handshake_bytes(Handshaking& hs, Instant now, std::span<const std::uint8_t>& bytes,
                        crypto::RandomSource& rng, SessionOutput& out);
@@ -162,7 +180,6 @@ class PeerSession {
 
   Role role_;
   State state_;
-  Admission admission_;
   SessionLimits limits_;
   Instant handshake_deadline_;
   Instant last_heard_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/sync/replica.hpp"
+#include "core/sync/sync_progress.hpp"
 #include "tumar/wire.pb.h"
 
 namespace tumar::sync {
@@ -27,20 +28,5 @@ struct SyncOutput {
   std::vector<NewObject> accepted;       // flood these to other peers
 };
 
-struct SyncProgress {
-  std::uint64_t objects_received = 0;  // envelopes that arrived, whatever the replica made of them
-  std::uint64_t bytes_received = 0;    // their envelope bytes
-  std::uint64_t objects_sent = 0;      // envelopes sent (answers, HAVE batches, pushes)
-  std::uint64_t bytes_sent = 0;
-  // Initiator: HAVE envelopes the node acknowledged. The node acknowledges a
-  // batch only after the transaction that ingested it committed, so this is
-  // what the peer holds on disk even if it crashes a moment later.
-  std::uint64_t objects_acknowledged = 0;
-  std::uint64_t accepted = 0;          // stored for the first time, released ones included
-  std::uint64_t duplicates = 0;
-  std::uint64_t pending = 0;
-  std::uint64_t rejected = 0;
-  std::uint64_t rounds_completed = 0;  // initiator: rounds it finished; responder: SyncDone received
-};
 
 }  // namespace tumar::sync

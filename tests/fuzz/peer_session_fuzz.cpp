@@ -18,7 +18,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tumar;
-  using session::fuzz::admit_all;
+  using session::fuzz::admitting;
   using session::fuzz::parties;
   if (size == 0) return 0;
   crypto::DeterministicRandom rng(session::fuzz::kSessionRandomSeed);
@@ -29,13 +29,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   session::PeerSession bob =
       transport ? session::fuzz::open_pair(rng).bob
-                : session::PeerSession::responder(parties().bob, admit_all(), {}, session::Instant{});
+                : session::PeerSession::responder(parties().bob, {}, session::Instant{});
   int closes = 0;
   int admits = 0;
   session::Instant now{};
   while (!input.empty()) {
     const std::size_t take = chunk < input.size() ? chunk : input.size();
-    auto out = bob.on_bytes(now, input.first(take), rng);
+    auto out = admitting(bob, bob.on_bytes(now, input.first(take), rng), now, rng);
     input = input.subspan(take);
     if (out.closed) ++closes;
     if (out.admitted) ++admits;

@@ -8,77 +8,110 @@
 
 #include <future>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
+#include "core/node/engine.hpp"
 #include "core/peers/peer_address.hpp"
 #include "core/session/peer_session.hpp"
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
+#include "core/network/network_test_support.hpp"
 #include "net/asio.hpp"
-#include "net/node.hpp"
+#include "net/node_runner.hpp"
+#include "net/tcp_transport.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tumar::net::test {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline session::Admission admit_all() {
-  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
-    return {};
-  };
+inline node::AdmissionPolicy admit_all() {
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&,
+            std::uint64_t) -> core::Result<std::vector<std::vector<std::uint8_t>>> { return {}; };
 }
 
-inline session::Admission admit_only(identity::IdentityKey key) {
-  return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&)
-             -> core::Result<void> {
-    if (peer.identity().identity_key == key) return {};
+inline node::AdmissionPolicy admit_only(identity::IdentityKey key) {
+  return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&,
+               std::uint64_t) -> core::Result<std::vector<std::vector<std::uint8_t>>> {
+    if (peer.identity().identity_key == key) return std::vector<std::vector<std::uint8_t>>{};
     return core::fail(core::Errc::kRefused, "Not on the allow list.");
   };
 }
 
-inline identity::LocalIdentity fresh_identity() {
+// Someone with an identity and a database of their own (a node needs its
+// store even when it shares no network with anyone).
+class Person {
+ public:
+  Person() : person_(dir_ / "person.db", std::random_device{}()) {}
+  const identity::LocalIdentity& me() const { return person_.me(); }
+  const identity::IdentityKey& key() const { return person_.key(); }
+  network::NetworkReplica& replica() { return person_.replica(); }
+  crypto::RandomSource& rng() { return person_.rng(); }
+
+ private:
+  ::tumar::test::TempDir dir_;
+  network::test::Node person_;
+};
+
+// One sync job over real TCP, as `tumar sync` runs it.
+inline node::JobOutcome sync_once(Person& me, const peers::PeerAddress& to, std::optional<identity::IdentityKey> key,
+                                  node::EngineOptions options = {}) {
+  options.jobs.push_back(node::SyncJob{to, key, std::nullopt, std::nullopt, std::nullopt});
   crypto::SystemRandom rng;
-  return identity::LocalIdentity::generate(rng);
+  node::Engine engine(me.replica(), me.me(), rng, std::move(options));
+  asio::io_context io(1);
+  TcpTransport transport(io);
+  NodeRunner runner(io, engine, transport, RunnerOptions{false, std::chrono::milliseconds(500)});
+  runner.run();
+  return engine.outcome(0);
 }
 
-// A node listening on 127.0.0.1:<free port>, run on its own thread.
+// A serving node on 127.0.0.1:<free port>, run on its own thread.
 class RunningNode {
  public:
-  RunningNode(session::Admission admission, NodeOptions options = {}) : me_(fresh_identity()) {
-    options.handle_signals = false;
-    node_ = std::make_unique<Node>(me_, std::move(admission), options, rng_);
-    auto bound = node_->listen(*peers::parse_listen_address("127.0.0.1:0"));
+  explicit RunningNode(node::AdmissionPolicy admission, node::EngineOptions options = {}) {
+    options.serve = true;
+    engine_ = std::make_unique<node::Engine>(me_.replica(), me_.me(), rng_, std::move(options), nullptr,
+                                             std::move(admission));
+    transport_ = std::make_unique<TcpTransport>(io_);
+    auto bound = transport_->listen(*peers::parse_listen_address("127.0.0.1:0"));
     if (!bound) throw std::runtime_error(bound.error().message());
     address_ = *peers::parse_peer_address(*bound);
-    thread_ = std::thread([this] { node_->run(); });
+    runner_ = std::make_unique<NodeRunner>(io_, *engine_, *transport_, RunnerOptions{false, std::chrono::milliseconds(500)});
+    thread_ = std::thread([this] { runner_->run(); });
   }
   ~RunningNode() {
-    node_->stop();
+    runner_->stop();
     thread_.join();
   }
 
-  const identity::LocalIdentity& identity() const { return me_; }
-  const identity::IdentityKey& key() const { return me_.public_identity().identity_key; }
+  const identity::LocalIdentity& identity() const { return me_.me(); }
+  const identity::IdentityKey& key() const { return me_.key(); }
   const peers::PeerAddress& address() const { return address_; }
 
   // Read on the node's own thread: no data race with its event loop.
-  ConnectionCounts counts() {
-    std::promise<ConnectionCounts> p;
-    asio::post(node_->io(), [&] { p.set_value(node_->peers().counts()); });
+  node::EngineCounts counts() {
+    std::promise<node::EngineCounts> p;
+    asio::post(io_, [&] { p.set_value(engine_->counts()); });
     return p.get_future().get();
   }
   std::size_t live() {
     std::promise<std::size_t> p;
-    asio::post(node_->io(), [&] { p.set_value(node_->peers().live()); });
+    asio::post(io_, [&] { p.set_value(engine_->live_connections()); });
     return p.get_future().get();
   }
 
  private:
   crypto::SystemRandom rng_;
-  identity::LocalIdentity me_;
-  std::unique_ptr<Node> node_;
+  Person me_;
+  asio::io_context io_{1};
+  std::unique_ptr<node::Engine> engine_;
+  std::unique_ptr<TcpTransport> transport_;
+  std::unique_ptr<NodeRunner> runner_;
   peers::PeerAddress address_;
   std::thread thread_;
 };
@@ -111,15 +144,16 @@ class RawClient {
 
   // Runs the XX handshake as initiator. Returns false if the server closed.
   bool handshake(const identity::LocalIdentity& me, session::SessionLimits limits = {}) {
-    session_.emplace(
-        session::PeerSession::initiator(me, std::nullopt, std::nullopt, admit_all(), limits, session::Clock::now()));
+    session_.emplace(session::PeerSession::initiator(me, std::nullopt, std::nullopt, limits, session::Clock::now()));
     write(session_->start(rng_));
     std::uint8_t buf[4096];
     while (!session_->is_open()) {
       error_code ec;
       const std::size_t n = socket_.read_some(asio::buffer(buf), ec);
       if (ec) return false;
-      write(session_->on_bytes(session::Clock::now(), std::span<const std::uint8_t>(buf, n), rng_));
+      auto out = session_->on_bytes(session::Clock::now(), std::span<const std::uint8_t>(buf, n), rng_);
+      write(out);
+      if (out.admission) write(session_->admit(session::Clock::now(), rng_));  // whoever answers
       if (session_->is_closed()) return false;
     }
     return true;

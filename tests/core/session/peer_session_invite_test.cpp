@@ -15,6 +15,7 @@
 namespace tumar::session {
 namespace {
 
+using test::Admission;
 using test::Harness;
 using Secret32 = crypto::Secret<noise::kInviteSecretLen>;
 

@@ -103,6 +103,59 @@ TEST_F(PeerSessionTest, InitiatorThatDoesNotAdmitTheResponderNeverWritesMessage3
   EXPECT_TRUE(h.a->outbox.empty()) << "message 3 would reveal who dialled";
 }
 
+// Admission is a question the session asks its owner, not a callback it
+// runs: until the answer comes nothing is sent or read, and what the peer
+// sent meanwhile (its first message right behind message 3) is held and read
+// once admitted.
+TEST_F(PeerSessionTest, BytesBehindMessage3WaitForTheAdmissionAnswer) {
+  h.begin();
+  h.deliver(*h.a, *h.b, h.now, h.rng);  // message 1
+  h.deliver(*h.b, *h.a, h.now, h.rng);  // message 2; alice admits bob and writes message 3
+  ASSERT_TRUE(h.a->session.is_open());
+  Bytes both = std::move(h.a->outbox);
+  h.a->outbox.clear();
+  ASSERT_TRUE(h.a->session.send(test::ping(5), both));  // the Ping rides in the same read as message 3
+
+  auto asked = h.b->session.on_bytes(h.now, both, h.rng);
+  ASSERT_TRUE(asked.admission.has_value());
+  EXPECT_EQ(asked.admission->peer.identity().identity_key, h.alice.public_identity().identity_key);
+  EXPECT_TRUE(asked.send.empty());
+  EXPECT_TRUE(asked.received.empty()) << "nothing is read before the answer";
+  EXPECT_TRUE(h.b->session.awaiting_admission());
+  EXPECT_FALSE(h.b->session.is_open());
+
+  auto admitted = h.b->session.admit(h.now, h.rng);
+  ASSERT_TRUE(admitted.admitted.has_value());
+  EXPECT_TRUE(h.b->session.is_open());
+  EXPECT_TRUE(admitted.received.empty()) << "the Ping is the session's own: answered, not surfaced";
+  EXPECT_FALSE(admitted.send.empty()) << "the Pong to the held Ping";
+}
+
+TEST_F(PeerSessionTest, RefusingTheQuestionClosesWithoutAByte) {
+  h.begin();
+  h.deliver(*h.a, *h.b, h.now, h.rng);
+  h.deliver(*h.b, *h.a, h.now, h.rng);
+  auto asked = h.b->session.on_bytes(h.now, h.a->outbox, h.rng);
+  ASSERT_TRUE(asked.admission.has_value());
+  auto refused = h.b->session.refuse("not a member");
+  ASSERT_TRUE(refused.closed.has_value());
+  EXPECT_EQ(refused.closed->reason, CloseReason::kNotAdmitted);
+  EXPECT_TRUE(refused.send.empty());
+  EXPECT_TRUE(h.b->session.is_closed());
+  EXPECT_FALSE(h.b->session.admit(h.now, h.rng).admitted.has_value()) << "no second answer";
+}
+
+TEST_F(PeerSessionTest, AnUnansweredQuestionMeetsTheHandshakeTimeout) {
+  h.begin();
+  h.deliver(*h.a, *h.b, h.now, h.rng);
+  h.deliver(*h.b, *h.a, h.now, h.rng);
+  ASSERT_TRUE(h.b->session.on_bytes(h.now, h.a->outbox, h.rng).admission.has_value());
+  h.now += h.limits.handshake_timeout;
+  auto out = h.b->session.on_tick(h.now);
+  ASSERT_TRUE(out.closed.has_value());
+  EXPECT_EQ(out.closed->reason, CloseReason::kHandshakeTimeout);
+}
+
 TEST_F(PeerSessionTest, InitiatorPinningAnotherIdentityRefusesBeforeMessage3) {
   h.begin(test::admit_all(), test::admit_all(), identity::IdentityKey{1, 2, 3});
   h.deliver(*h.a, *h.b, h.now, h.rng);

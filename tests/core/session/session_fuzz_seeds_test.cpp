@@ -47,8 +47,7 @@ TEST(SessionFuzzSeeds, PeerSessionSeedsAreCurrent) {
   // Handshake phase: a real message 1, framed, fed 7 bytes at a time.
   {
     crypto::DeterministicRandom rng(99);
-    auto a = PeerSession::initiator(fuzz::parties().alice, std::nullopt, std::nullopt, fuzz::admit_all(), {},
-                                    Instant{});
+    auto a = PeerSession::initiator(fuzz::parties().alice, std::nullopt, std::nullopt, {}, Instant{});
     Bytes seed{static_cast<std::uint8_t>(2 * 6)};
     auto m1 = a.start(rng).send;
     seed.insert(seed.end(), m1.begin(), m1.end());

@@ -14,10 +14,20 @@ namespace tumar::session::fuzz {
 
 inline constexpr std::uint64_t kSessionRandomSeed = 11;
 
-inline Admission admit_all() {
-  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
-    return {};
-  };
+// The fuzz target's node admits every proven identity: answers an
+// admission question with admit() and merges what that produced.
+inline SessionOutput admitting(PeerSession& session, SessionOutput out, Instant now, crypto::RandomSource& rng) {
+  if (!out.admission) return out;
+  out.admission.reset();
+  SessionOutput more = session.admit(now, rng);
+  out.send.insert(out.send.end(), more.send.begin(), more.send.end());
+  out.admitted = std::move(more.admitted);
+  out.received = std::move(more.received);
+  if (more.closed) {
+    out.send.clear();  // a failure sends nothing
+    out.closed = std::move(more.closed);
+  }
+  return out;
 }
 
 struct Parties {
@@ -39,12 +49,12 @@ struct OpenPair {
 // Alice and bob after a handshake with randomness from `rng`.
 inline OpenPair open_pair(crypto::RandomSource& rng) {
   const Instant t0{};
-  auto a = PeerSession::initiator(parties().alice, std::nullopt, std::nullopt, admit_all(), {}, t0);
-  auto b = PeerSession::responder(parties().bob, admit_all(), {}, t0);
+  auto a = PeerSession::initiator(parties().alice, std::nullopt, std::nullopt, {}, t0);
+  auto b = PeerSession::responder(parties().bob, {}, t0);
   auto m1 = a.start(rng).send;
   auto m2 = b.on_bytes(t0, m1, rng).send;
-  auto m3 = a.on_bytes(t0, m2, rng).send;
-  auto done = b.on_bytes(t0, m3, rng);
+  auto m3 = admitting(a, a.on_bytes(t0, m2, rng), t0, rng).send;
+  auto done = admitting(b, b.on_bytes(t0, m3, rng), t0, rng);
   if (!a.is_open() || !b.is_open() || !done.admitted) std::abort();
   return OpenPair{std::move(a), std::move(b)};
 }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -16,6 +17,11 @@
 namespace tumar::session::test {
 
 using Bytes = std::vector<std::uint8_t>;
+
+// The owner's answer to a session's admission question (core/node's engine
+// in the product; a policy per test here).
+using Admission = std::function<core::Result<void>(const identity::VerifiedIdentity& peer,
+                                                   const std::optional<noise::PresentedInvite>& invite)>;
 
 inline Admission admit_all() {
   return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
@@ -34,13 +40,23 @@ inline Admission admit_only(identity::IdentityKey key) {
 // One side: its session plus everything it has reported.
 struct Side {
   PeerSession session;
+  Admission policy;               // answers the session's admission question
+  const Instant* clock = nullptr;  // the harness's virtual clock
+  crypto::RandomSource* rng = nullptr;
   Bytes outbox;  // written, not yet delivered
   std::optional<identity::PublicIdentity> admitted;
   std::vector<proto::WireMessage> received;
   std::optional<Closure> closed;
+  int questions = 0;  // admission questions the session asked
 
   void absorb(SessionOutput out) {
     outbox.insert(outbox.end(), out.send.begin(), out.send.end());
+    if (out.admission) {
+      ++questions;
+      auto decided = policy(out.admission->peer, out.admission->invite);
+      absorb(decided ? session.admit(*clock, *rng) : session.refuse(decided.error().message()));
+      return;
+    }
     if (out.admitted) admitted = out.admitted;
     for (auto& m : out.received) received.push_back(std::move(m));
     if (out.closed && !closed) closed = out.closed;
@@ -61,11 +77,11 @@ struct Harness {
 
   void begin(Admission alice_admits = admit_all(), Admission bob_admits = admit_all(),
              std::optional<identity::IdentityKey> alice_expects = std::nullopt) {
-    a.emplace(Side{PeerSession::initiator(alice, alice_expects, std::move(alice_invite), std::move(alice_admits),
-                                          limits, now),
-                   {}, {}, {}, {}});
+    a.emplace(Side{PeerSession::initiator(alice, alice_expects, std::move(alice_invite), limits, now),
+                   std::move(alice_admits), &now, &rng, {}, {}, {}, {}, 0});
     alice_invite.reset();
-    b.emplace(Side{PeerSession::responder(bob, std::move(bob_admits), bob_limits.value_or(limits), now), {}, {}, {}, {}});
+    b.emplace(Side{PeerSession::responder(bob, bob_limits.value_or(limits), now), std::move(bob_admits), &now, &rng,
+                   {}, {}, {}, {}, 0});
     a->absorb(a->session.start(rng));
   }
 

@@ -2,9 +2,9 @@
 // Keeps our direct-message prekeys published and fresh in every network we
 // are in (core/direct/prekey_keeper.hpp): a first bundle after joining, a
 // new signed prekey each week, new one-time prekeys when one was used and
-// for each new member. Run where a sync is about to carry the result:
-// `sync` and `serve` before they connect, `join` after its first sync, and
-// `msg send|list`; and while `serve` runs, every kServePrekeyRefresh (a node
+// for each new member. Run where a sync is about to carry the result: the
+// node engine before a sync round and after a join, `msg send|list`; and
+// while a node serves, every kServePrekeyRefresh (a node
 // may serve for weeks: without this its signed prekey would never rotate,
 // and a retired private prekey would outlive its 14-day retention). A
 // failure never fails the command (messages still work with what was
@@ -18,14 +18,14 @@
 #include "core/identity/identity.hpp"
 #include "core/network/replica.hpp"
 
-namespace tumar::cli {
+namespace tumar::node {
 
 // An hour: rotation (7 days) and deletion after retention (14 days) then
 // happen at most an hour late. ensure() writes nothing when nothing is due,
 // so running it this often costs one read of the prekey table per network.
 inline constexpr std::chrono::milliseconds kServePrekeyRefresh = std::chrono::hours(1);
 
-// When `serve` refreshes next. The clock is passed in (sans-I/O), so the
+// When a serving node refreshes next. The clock is passed in (sans-I/O), so the
 // decision is tested without waiting an hour.
 class PrekeyRefreshSchedule {
  public:
@@ -42,15 +42,15 @@ class PrekeyRefreshSchedule {
 };
 
 // Runs PrekeyKeeper::ensure for every network at now_ms and returns the
-// envelopes it wrote, for `serve` to flood. Never throws: every failure,
+// envelopes it wrote, for the node to flood. Never throws: every failure,
 // exceptions included, is logged at debug level and leaves the prekeys as
 // they were (ensure is one transaction per network).
 std::vector<std::vector<std::uint8_t>> refresh_prekeys(network::NetworkReplica& replica,
                                                        const identity::LocalIdentity& me, crypto::RandomSource& rng,
                                                        std::uint64_t now_ms) noexcept;
 
-// serve's timer, at each tick (every 2 s): when `schedule` is due at now_ms,
-// refreshes and returns the envelopes written, for serve to flood. The
+// The serving node's duty tick (every 2 s): when `schedule` is due at now_ms,
+// refreshes and returns the envelopes written, for the node to flood. The
 // refresh is recorded only if every network's worked: one that failed (the
 // database busy with another command, say) is tried again at the next tick,
 // not an hour later. A failure that persists is retried every tick, which
@@ -60,7 +60,4 @@ std::vector<std::vector<std::uint8_t>> serve_prekey_tick(PrekeyRefreshSchedule& 
                                                          const identity::LocalIdentity& me,
                                                          crypto::RandomSource& rng, std::uint64_t now_ms) noexcept;
 
-// The same at the wall clock's now, for commands that sync afterwards.
-void refresh_prekeys(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng);
-
-}  // namespace tumar::cli
+}  // namespace tumar::node

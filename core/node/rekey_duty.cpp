@@ -1,9 +1,9 @@
-#include "cli/rekey_check.hpp"
+#include "core/node/rekey_duty.hpp"
 
 #include "core/log/log.hpp"
 #include "core/network/local_author.hpp"
 
-namespace tumar::cli {
+namespace tumar::node {
 
 Rekeyed rekey_exposed_networks(network::NetworkReplica& replica, const identity::LocalIdentity& me,
                                crypto::RandomSource& rng, std::uint64_t now_ms) {
@@ -27,4 +27,4 @@ Rekeyed rekey_exposed_networks(network::NetworkReplica& replica, const identity:
   return out;
 }
 
-}  // namespace tumar::cli
+}  // namespace tumar::node

@@ -1,21 +1,20 @@
-#include "cli/prekey_refresh.hpp"
+#include "core/node/prekey_schedule.hpp"
 
 #include <exception>
 #include <string>
 #include <string_view>
 
-#include "cli/dates.hpp"
 #include "core/direct/prekey_keeper.hpp"
 #include "core/log/log.hpp"
 
-namespace tumar::cli {
+namespace tumar::node {
 
 namespace {
 
 constexpr std::string_view kFailed = "could not refresh direct-message prekeys: ";
 
 // Building the line and logging it may allocate; a failure there must not
-// escape either (the caller may be serve's timer, inside Asio's event loop).
+// escape either (the caller is the node engine, inside its driver's event loop).
 void debug_noexcept(std::string_view why) noexcept {
   try {
     log::debug(std::string(kFailed) + std::string(why));
@@ -87,8 +86,4 @@ std::vector<std::vector<std::uint8_t>> serve_prekey_tick(PrekeyRefreshSchedule& 
   return std::move(r.envelopes);
 }
 
-void refresh_prekeys(network::NetworkReplica& replica, const identity::LocalIdentity& me, crypto::RandomSource& rng) {
-  (void)refresh_prekeys(replica, me, rng, wall_clock_ms());
-}
-
-}  // namespace tumar::cli
+}  // namespace tumar::node

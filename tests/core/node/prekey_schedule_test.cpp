@@ -1,9 +1,9 @@
-// `serve` refreshes direct-message prekeys while it runs (cli/prekey_refresh):
+// `serve` refreshes direct-message prekeys while it runs (core/node/prekey_schedule):
 // when a refresh is due, and what a node serving for three weeks ends up
 // with when serve's own tick (serve_prekey_tick) drives the refresh (a
 // virtual clock, no waiting), including a refresh that fails.
 
-#include "cli/prekey_refresh.hpp"
+#include "core/node/prekey_schedule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "core/store/statement.hpp"
 #include "tests/core/network/network_fixture.hpp"
 
-namespace tumar::cli {
+namespace tumar::node {
 namespace {
 
 using network::test::kT0;
@@ -82,9 +82,9 @@ TEST_F(ServePrekeyRefreshTest, ServingForWeeksRotatesAndPrunesTheSignedPrekey) {
 }
 
 }  // namespace
-}  // namespace tumar::cli
+}  // namespace tumar::node
 
-namespace tumar::cli {
+namespace tumar::node {
 namespace {
 
 // A refresh that fails (here: the database is in another transaction, as
@@ -116,4 +116,4 @@ TEST_F(ServePrekeyRefreshTest, AFailedRefreshIsRetriedAtTheNextTick) {
 }
 
 }  // namespace
-}  // namespace tumar::cli
+}  // namespace tumar::node

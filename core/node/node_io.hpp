@@ -1,0 +1,89 @@
+#pragma once
+// The vocabulary between the node engine (core/node/engine.hpp) and whoever
+// drives it: a driver that moves bytes (net/ today: TCP; Tor and files
+// next) and a front end that asks and shows (cli/ today; a web interface
+// next). Everything here is plain data: no sockets, no clocks, no protobuf.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/identity/identity.hpp"
+#include "core/peers/peer_address.hpp"
+#include "core/session/session_limits.hpp"
+
+namespace tumar::node {
+
+using Instant = session::Instant;
+
+// Both clocks, read once by the driver per event: `mono` for timeouts
+// (never goes back), `wall_ms` (unix milliseconds) for what is stored and
+// signed. Tests pass a virtual clock for both.
+struct Now {
+  Instant mono{};
+  std::uint64_t wall_ms = 0;
+};
+
+// One connection, for as long as it lives; never reused within a run.
+using ConnId = std::uint64_t;
+
+// Write these bytes to the connection, in order after earlier ones.
+struct Send {
+  ConnId conn = 0;
+  std::vector<std::uint8_t> bytes;
+};
+
+// Open a connection to `address`, giving up after `timeout`. The driver
+// answers with Engine::connected(conn, ...) or Engine::dial_failed(conn, ...).
+struct Dial {
+  ConnId conn = 0;
+  peers::PeerAddress address;
+  std::chrono::milliseconds timeout{0};
+};
+
+// Why a Dial failed, as the transport tells it.
+enum class DialFailure {
+  kAddress,      // the address does not resolve or is malformed
+  kUnreachable,  // refused, timed out, no route
+};
+
+enum class CloseHow {
+  kFlush,  // write what is queued (a Goodbye), then close
+  kAbort,  // close now, drop what is queued (panic: keys must go now)
+};
+
+struct Close {
+  ConnId conn = 0;
+  CloseHow how = CloseHow::kFlush;
+};
+
+// What a front end shows a person. The words are the front end's: a notice
+// carries facts only.
+struct Notice {
+  enum class Kind {
+    kNewEpoch,    // we started a new epoch after two concurrent removals; `text` = the network's name
+    kJobFinished, // a sync job ended; `job` = its index, see Engine::outcome(job)
+    kProgress,    // objects moved in a sync job (Engine::progress() has the totals)
+    kWiped,       // the profile was wiped: every connection dropped, the engine finished
+  };
+  Kind kind;
+  std::string text;
+  std::size_t job = 0;
+};
+
+// Everything one call to the engine asks of its driver, in order.
+struct Actions {
+  std::vector<Dial> dials;
+  std::vector<Send> sends;
+  std::vector<Close> closes;
+  std::vector<Notice> notices;
+  // Call Engine::tick at (or soon after) this instant; nullopt: no timer.
+  std::optional<Instant> deadline;
+  // Nothing is left to do: every job ended, or the node stopped. The driver
+  // flushes what is queued and returns.
+  bool finished = false;
+};
+
+}  // namespace tumar::node
