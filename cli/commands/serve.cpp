@@ -72,7 +72,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       print_urgent_banner(*opened);
       std::optional<profile::Profile> prof(std::move(*opened));
 
-      // Admission (DESIGN.md, "Transport"): a current member of a network
+      // Admission (docs/PROTOCOL.md, "Admission"): a current member of a network
       // we are in, a peer on the allow list, or an invitee with a valid
       // invite — whom this node then admits into the network. Read at each
       // handshake, so a change made by another command applies at once.
