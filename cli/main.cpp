@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
       "            4 input refused, 5 storage (damaged, tampered with, wiped).\n"
       "Run `tumar COMMAND --help` for a command's options and an example.");
 
-  // In the order of DESIGN.md's command list: profile, networks, transport, safety.
+  // Grouped, and so listed by `tumar --help`: profile, networks, transport, safety.
   add_init_command(app, ctx);
   add_whoami_command(app, ctx);
   add_network_command(app, ctx);

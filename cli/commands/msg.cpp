@@ -1,5 +1,5 @@
 // tumar msg send|list|delete: direct messages between two members
-// (docs/PROTOCOL.md, "Direct messages"). The core does the cryptography and
+// (docs/PROTOCOL.md, "Direct messages: in the network"). The core does the cryptography and
 // the store; here: MEMBER and NET as the user writes them, the text from
 // the command line or stdin, and the listing.
 //

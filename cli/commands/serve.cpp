@@ -59,7 +59,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       std::optional<profile::Profile> prof(std::move(*opened));
 
       // The node engine (core/node/engine.hpp) decides everything: who is
-      // admitted (members, the allow list, invitees), what is flooded, the
+      // admitted (docs/PROTOCOL.md, "Admission"), what is flooded, the
       // redials, the duties and the wipe watch. This command only starts it
       // on TCP and says what it reports.
       network::NetworkReplica replica(prof->database(), prof->identity());

@@ -1,5 +1,5 @@
 #pragma once
-// Randomness is passed into protocol state machines (STYLE.md, sans-I/O), so
+// Randomness is passed into protocol state machines (docs/ARCHITECTURE.md, "Conventions"), so
 // tests can replay them. SystemRandom is the real source; DeterministicRandom
 // (tests only) expands a seed with randombytes_buf_deterministic.
 

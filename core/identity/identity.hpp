@@ -2,7 +2,7 @@
 // A member's identity: an Ed25519 signing key (who you are) and a separate
 // X25519 static key for Noise (how you handshake), bound to the identity by an
 // Ed25519 signature so a peer cannot pair someone else's identity with its own
-// Noise key (DESIGN.md, "Identity"; docs/PROTOCOL.md, "Identity proof").
+// Noise key (docs/PROTOCOL.md, "Identity" and "Identity proof").
 
 #include <array>
 #include <cstdint>

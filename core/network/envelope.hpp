@@ -1,5 +1,5 @@
 #pragma once
-// Signed envelopes (docs/PROTOCOL.md, "Envelopes"): every object a network
+// Signed envelopes (docs/NETWORKS.md, "Envelopes"): every object a network
 // syncs is
 //
 //   header      network id, author, kind, epoch, timestamp, the author's seq

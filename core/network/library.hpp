@@ -3,7 +3,7 @@
 // its leads' broadcasts. Projections of the stored objects, plus what is
 // local: which broadcasts this person has read.
 //
-// Freshness (docs/PROTOCOL.md, "Notes"): a note is stale when its
+// Freshness (docs/NETWORKS.md, "Notes and freshness"): a note is stale when its
 // valid_until date has passed, or it has not been verified for
 // kStaleAfterDays, so a closed shelter's old number does not keep
 // circulating as if it were current.

@@ -1,6 +1,6 @@
 #pragma once
 // Who a running node lets in after the Noise handshake has proved a peer's
-// identity (DESIGN.md, "Transport"): a current member of a network we are
+// identity (docs/PROTOCOL.md, "Admission"): a current member of a network we are
 // in, a peer on the allow list (`tumar peer add`), or someone presenting a
 // valid, unused, unexpired invite to one of our networks — in which case
 // this node, which must be a lead there, admits them into the network on

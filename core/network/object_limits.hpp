@@ -1,6 +1,6 @@
 #pragma once
-// Sizes and counts every object must respect (docs/PROTOCOL.md, "Object
-// limits"). Checked on the encoded envelope before anything is decoded or
+// Sizes and counts every object must respect (docs/NETWORKS.md, "Envelopes" and
+// "Kinds and who may write them"). Checked on the encoded envelope before anything is decoded or
 // decrypted, and again field by field after: a peer cannot make a node store
 // or index more than these.
 

@@ -1,5 +1,5 @@
 #pragma once
-// Who may write what, and when (docs/PROTOCOL.md, "Validation"). Pure
+// Who may write what, and when (docs/NETWORKS.md, "Validation"). Pure
 // functions of an object's header and the directory's view of its author,
 // so the rules are tested without a database.
 //

@@ -48,7 +48,7 @@ std::array<std::uint8_t, N> to_array(const std::string& s) {
 }
 const char* role_name(Role role) noexcept;
 
-// Who may author what (docs/PROTOCOL.md, "Who may write what").
+// Who may author what (docs/NETWORKS.md, "Kinds and who may write them").
 bool lead_only(Kind kind) noexcept;
 
 }  // namespace tumar::network

@@ -1,6 +1,6 @@
 #pragma once
 // Strict decoding and field checks for each object's payload
-// (docs/PROTOCOL.md, "Object limits"). A payload must be the canonical
+// (docs/NETWORKS.md, "Kinds and who may write them"). A payload must be the canonical
 // encoding of its message, with no unknown fields, and every string within
 // its limit and valid UTF-8, so what one replica indexes and shows is what
 // every replica does.

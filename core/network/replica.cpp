@@ -416,7 +416,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       if ((*root)->kind != Kind::kNote || (*root)->network != net || (*root)->subject != root_id) {
         return Decision::reject("it revises something that is not a note of this network");
       }
-      // Editable by the note's author or a lead (docs/PROTOCOL.md, "Notes").
+      // Editable by the note's author or a lead (docs/NETWORKS.md, "Kinds and who may write them").
       if ((*root)->author != h.author && author.role != Role::kLead) {
         return Decision::reject("only the note's author or a lead may revise it");
       }

@@ -71,7 +71,7 @@ class NetworkReplica final : public sync::Replica {
       std::span<const std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms);
 
   // Whether `peer` is a current member of any network we are in (the
-  // transport's admission rule, DESIGN.md "Transport").
+  // transport's admission rule, docs/PROTOCOL.md "Admission").
   core::Result<bool> shares_a_network(const identity::IdentityKey& peer);
 
   const ReplicaCounters& counters() const noexcept { return counters_; }

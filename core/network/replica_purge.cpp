@@ -1,5 +1,5 @@
 // The other half of NetworkReplica: taking out what a removal invalidated
-// (docs/PROTOCOL.md, "Removal"). A replica may have stored a removed
+// (docs/NETWORKS.md, "Removal"). A replica may have stored a removed
 // member's later objects before the removal reached it; another replica
 // that saw the removal first refused them. To end with the same set, the
 // first deletes them when the removal arrives — and everything that stood

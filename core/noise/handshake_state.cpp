@@ -207,7 +207,7 @@ HandshakeResult HandshakeState::finish() && {
 }
 
 core::Result<std::vector<std::uint8_t>> HandshakeState::fail_read() {
-  // One error for every way a peer's message can be bad (STYLE.md: every
+  // One error for every way a peer's message can be bad (docs/PROTOCOL.md, "Error behaviour": every
   // consume failure looks the same).
   error_ = core::Error(core::Errc::kProtocol, "The peer's handshake message was rejected.");
   clear();

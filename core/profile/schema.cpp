@@ -37,7 +37,7 @@ CREATE TABLE peer (
 ) STRICT;
 CREATE INDEX peer_by_identity_key ON peer (identity_key);
 )sql",
-    // 3: networks (docs/PROTOCOL.md, "Networks"). `object` holds every
+    // 3: networks (docs/NETWORKS.md). `object` holds every
     // envelope exactly as signed; the other tables are projections of it
     // that a replica can rebuild, plus what is local to this node (epoch
     // keys, invites, which broadcasts were read).

@@ -2,7 +2,7 @@
 // The Double Ratchet with header encryption (Signal, "The Double Ratchet
 // Algorithm", rev. 1, §4), sans-I/O: bytes in, bytes out, randomness and
 // the time passed in. KDFs and AEADs in kdf.hpp; the wire format in
-// message_format.hpp; docs/PROTOCOL.md, "Direct messages", says it all in one
+// message_format.hpp; docs/PROTOCOL.md, "Direct messages: X3DH and the Double Ratchet", says it all in one
 // place.
 //
 // Decrypting works on copies of what it would change (CKr and Nr in the

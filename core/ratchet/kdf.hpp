@@ -1,7 +1,7 @@
 #pragma once
 // The Double Ratchet's cryptographic functions (Signal, "The Double Ratchet
 // Algorithm", rev. 1, §3.1, §4 and §5.2) on libsodium primitives. Every
-// constant here is listed in docs/PROTOCOL.md ("Direct messages", KDFs).
+// constant here is listed in docs/PROTOCOL.md ("Direct messages: X3DH and the Double Ratchet").
 //
 //   DH(dh_pair, dh_pub)      X25519 (crypto_scalarmult); all-zero output refused
 //   KDF_RK_HE(rk, dh_out)    HKDF-SHA-256(salt = rk, IKM = dh_out,

@@ -1,6 +1,6 @@
 #pragma once
-// Size buckets for direct-message plaintexts (docs/PROTOCOL.md, "Direct
-// messages", Padding). A carrier sees the ciphertext length, so the plaintext
+// Size buckets for direct-message plaintexts (docs/PROTOCOL.md,
+// "Padding"). A carrier sees the ciphertext length, so the plaintext
 // is padded to the smallest bucket that holds it plus one byte: ISO/IEC 7816-4
 // padding (0x80 then zeros, libsodium's sodium_pad), which is unambiguous and
 // needs at least one byte. A carrier learns the bucket, not the length.

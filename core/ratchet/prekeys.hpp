@@ -6,7 +6,7 @@
 // lead engineer's code publishes and stores them; this file makes and checks
 // them. Private halves are Secret types; public halves are plain structs.
 //
-// Rotation (docs/PROTOCOL.md, "Direct messages", Prekeys): a new signed
+// Rotation (docs/PROTOCOL.md, "Prekeys (X3DH §3.2)"): a new signed
 // prekey every kSignedPrekeyRotation; the previous one's private half is kept
 // kSignedPrekeyRetention more, so initial messages still in store-and-forward
 // transit can be opened, then wiped (forward secrecy for X3DH, §4.4/4.5).

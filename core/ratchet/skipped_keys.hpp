@@ -1,7 +1,7 @@
 #pragma once
 // Skipped message keys (Double Ratchet §3.2 MKSKIPPED, §4.4 with header
 // encryption: indexed by header key and message number). Bounds
-// (docs/PROTOCOL.md, "Direct messages", Bounds): one receiving chain may be
+// (docs/PROTOCOL.md, "Bounds"): one receiving chain may be
 // skipped ahead by at most kMaxSkip messages per received message (§3.5
 // MAX_SKIP: a peer cannot make us compute and store an unbounded number of
 // keys), and at most kMaxSkippedKeys keys are stored in total; beyond that

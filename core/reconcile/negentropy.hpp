@@ -54,7 +54,7 @@ static_assert(kFrameSizeMargin >= 32 + 2 * (10 + 1 + 32) + 1 + 10 + (1 + 1 + 1 +
 // Whether a client's first message says it holds nothing at all: one range
 // up to infinity, an IdList of no ids (what initiate() sends for an empty
 // set, as the reference does). A server may then send what the client
-// needs first, before it is asked (docs/PROTOCOL.md, "A joining member").
+// needs first, before it is asked (docs/PROTOCOL.md, "A round", a joining member).
 // Malformed input is simply not such a message.
 bool describes_empty_set(std::span<const std::uint8_t> message);
 

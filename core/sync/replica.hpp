@@ -57,8 +57,8 @@ class Replica {
   // everything else as it arrives: the genesis, the admissions and removals
   // (at most kMaxBootstrapObjects of them, oldest first) and the key grants
   // addressed to `peer`, in (timestamp, id) order. A responder sends them
-  // unasked when such a member starts a round (docs/PROTOCOL.md, "A joining
-  // member"): its grant is among the network's newest objects, and
+  // unasked when such a member starts a round (docs/PROTOCOL.md, "A round",
+  // a joining member): its grant is among the network's newest objects, and
   // fetched oldest first, everything before it had to wait in memory.
   virtual core::Result<std::vector<std::vector<std::uint8_t>>> bootstrap_envelopes(
       const NetworkId& /*network*/, const identity::IdentityKey& /*peer*/) {

@@ -67,7 +67,7 @@ TEST(Identity, FingerprintIsSixGroupsOfFiveDigitsAndStable) {
   std::string fp = fingerprint(key);
   EXPECT_TRUE(std::regex_match(fp, std::regex(R"(\d{5}( \d{5}){5})"))) << fp;
   // Known answer, computed independently with python3 hashlib.blake2b
-  // (see docs/PROTOCOL.md, "Fingerprint"); pins the construction.
+  // (see docs/PROTOCOL.md, "Identity", Fingerprint); pins the construction.
   EXPECT_EQ(fp, "92867 50033 35651 20765 27679 42616");
   key[0] ^= 1;
   EXPECT_NE(fingerprint(key), fp);

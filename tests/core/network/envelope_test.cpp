@@ -31,7 +31,7 @@ NetworkId net_of(std::uint8_t b) {
   return n;
 }
 
-// The signed message, written out from docs/PROTOCOL.md "Envelopes":
+// The signed message, written out from docs/NETWORKS.md "Envelopes":
 // "tumar/envelope/v1" || u32be(len(header)) || header || ciphertext.
 Bytes signed_message(const std::string& header, const std::string& ciphertext) {
   Bytes m(kSignatureContext, kSignatureContext + sizeof(kSignatureContext) - 1);

@@ -3,7 +3,7 @@
 // over real replicas. The newcomer's admission and key grant are the
 // network's newest objects, so fetched oldest first everything before them
 // would wait in memory and overflow the queue: the node sends them first,
-// unasked (docs/PROTOCOL.md, "A joining member"), and one round stores the
+// unasked (docs/PROTOCOL.md, "A round", a joining member), and one round stores the
 // whole network.
 
 #include <gtest/gtest.h>
