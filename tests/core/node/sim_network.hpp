@@ -71,7 +71,9 @@ class SimNet {
 
   network::test::Node& person(std::size_t i) { return *nodes_.at(i).person; }
   const peers::PeerAddress& address(std::size_t i) const { return nodes_.at(i).address; }
-  bool up(std::size_t i) const { return nodes_.at(i).engine != nullptr; }
+  // Running: started, not crashed, not finished. A finished engine is kept
+  // (engine(i)) so that a test can read its outcomes.
+  bool up(std::size_t i) const { return nodes_.at(i).engine != nullptr && !nodes_.at(i).finished; }
   Engine& engine(std::size_t i) { return *nodes_.at(i).engine; }
   std::size_t size() const { return nodes_.size(); }
   Now now() const { return Now{t0_ + elapsed_, network::test::kT0 + static_cast<std::uint64_t>(elapsed_.count())}; }
@@ -80,7 +82,9 @@ class SimNet {
   // Starts person i's engine (serving unless options say otherwise).
   void start(std::size_t i, EngineOptions options = serving()) {
     Sim& n = nodes_.at(i);
-    ASSERT_FALSE(n.engine) << "node " << i << " is already up";
+    ASSERT_FALSE(up(i)) << "node " << i << " is already up";
+    n.engine.reset();
+    n.finished = false;
     ++n.incarnation;
     n.rng = std::make_unique<crypto::DeterministicRandom>(seed_ * 7919 + i * 131 + n.incarnation);
     n.engine = std::make_unique<Engine>(n.person->replica(), n.person->me(), *n.rng, std::move(options));
@@ -91,7 +95,7 @@ class SimNet {
   // The engine stops dead: no goodbye, its peers see the connections drop.
   void crash(std::size_t i) {
     Sim& n = nodes_.at(i);
-    if (!n.engine) return;
+    if (!up(i)) return;
     for (auto it = pipes_.begin(); it != pipes_.end();) {
       if (it->first.node == i) {
         schedule_close(it->second, "The peer's process died.");
@@ -138,7 +142,7 @@ class SimNet {
       std::optional<std::size_t> due_node;
       for (std::size_t i = 0; i < nodes_.size(); ++i) {
         const auto& dl = nodes_[i].deadline;
-        if (!dl || !nodes_[i].engine) continue;
+        if (!dl || !up(i)) continue;
         const auto at = std::chrono::ceil<std::chrono::milliseconds>(*dl - t0_);
         if (!next || at < *next) {
           next = at;
@@ -185,6 +189,7 @@ class SimNet {
     peers::PeerAddress address;
     std::optional<Instant> deadline;
     std::uint64_t incarnation = 0;
+    bool finished = false;
   };
 
   enum class Kind { kBytes, kClose, kConnected, kDialFailed };
@@ -229,7 +234,7 @@ class SimNet {
 
   void run(const Event& e) {
     Sim& n = nodes_[e.to.node];
-    if (!n.engine || n.incarnation != e.incarnation) return;  // sent to an engine that died since
+    if (!up(e.to.node) || n.incarnation != e.incarnation) return;  // sent to an engine that died since
     switch (e.kind) {
       case Kind::kBytes:
         note("bytes", e.to.node, e.bytes.size());
@@ -269,7 +274,7 @@ class SimNet {
       pipes_.erase(it);
     }
     if (a.finished) {
-      n.engine.reset();
+      n.finished = true;
       n.deadline.reset();
       note("finished", i);
       return;
@@ -287,7 +292,7 @@ class SimNet {
     e.at = elapsed_ + kLatency;
     e.to = End{from, d.conn};
     e.incarnation = nodes_[from].incarnation;
-    if (!target || !nodes_[*target].engine || across(from, *target) || *target == from) {
+    if (!target || !up(*target) || across(from, *target) || *target == from) {
       e.kind = Kind::kDialFailed;
       e.text = "Cannot reach " + d.address.to_string() + ": Connection refused.";
       return push(std::move(e));
