@@ -75,6 +75,13 @@ void NodeRunner::stop() {
   asio::post(io_, [this] { guarded("stopping", [&] { return engine_.stop(now()); }); });
 }
 
+void NodeRunner::submit(std::function<node::Actions(node::Now)> command) {
+  asio::post(io_, [this, command = std::move(command)] {
+    if (finishing_) return;
+    guarded("a command", [&] { return command(now()); });
+  });
+}
+
 asio::awaitable<void> NodeRunner::accept_loop() {
   while (transport_.listening() && !finishing_) {
     auto inbound = co_await transport_.accept();

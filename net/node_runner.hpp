@@ -44,6 +44,11 @@ class NodeRunner {
   // Thread-safe: the engine's stop command (a second one aborts).
   void stop();
 
+  // Thread-safe: runs a front end's command on the loop (e.g.
+  // `[&](node::Now now) { return engine.published(now, envelopes); }`) and
+  // carries out the Actions it returns.
+  void submit(std::function<node::Actions(node::Now)> command);
+
  private:
   node::Now now() const;
   void apply(node::Actions actions);

@@ -11,6 +11,7 @@
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/job_failure.hpp"
+#include "core/node/prekey_schedule.hpp"
 #include "core/node/rekey_duty.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/profile/wipe_watch.hpp"
@@ -588,7 +589,7 @@ struct Engine::Impl {
     job.outcome.failure = failure;
     job.outcome.detail = std::move(detail);
     job.outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now.mono - job.started);
-    if (failure == JobFailure::kNone && job.job.network) {
+    if (failure == JobFailure::kNone && job.job.publish_name) {
       // A joiner's first prekey bundle; the next sync or serve carries it.
       (void)refresh_prekeys(replica, me, rng, now.wall_ms);
     }
@@ -735,6 +736,12 @@ Actions Engine::closed(Now now, ConnId conn, std::string detail) {
 Actions Engine::tick(Now now) {
   impl_->now = now;
   if (!impl_->finished) impl_->tick();
+  return impl_->take();
+}
+
+Actions Engine::published(Now now, const std::vector<std::vector<std::uint8_t>>& envelopes) {
+  impl_->now = now;
+  if (!impl_->finished) impl_->flood(envelopes);
   return impl_->take();
 }
 

@@ -45,7 +45,6 @@
 #include "core/error.hpp"
 #include "core/identity/identity.hpp"
 #include "core/node/node_io.hpp"
-#include "core/node/prekey_schedule.hpp"
 #include "core/node/sync_job.hpp"
 #include "core/noise/handshake_payload.hpp"
 #include "core/session/connection_budget.hpp"
@@ -138,6 +137,9 @@ class Engine {
   Actions tick(Now now);
 
   // Front-end commands.
+  // The front end stored these objects (a note, a broadcast): send them to
+  // every connected peer now rather than at the next store poll.
+  Actions published(Now now, const std::vector<std::vector<std::uint8_t>>& envelopes);
   // Stop: Goodbye to every peer, finished within shutdown_grace. A second
   // stop aborts every connection at once.
   Actions stop(Now now);

@@ -1,10 +1,10 @@
 // How fast a lead's broadcast floods a network: 30 real nodes on loopback
-// (127.0.0.1 only), each a net::Node with its own encrypted database,
-// replica, admission gate and sync service on its own thread, exactly as
-// `tumar serve` wires them, linked as a random mesh in which every node has
+// (127.0.0.1 only), each a serving node::Engine with its own encrypted
+// database and replica on net::NodeRunner and TCP, on its own thread,
+// exactly as `tumar serve` runs it, linked as a random mesh in which every node has
 // degree 4 (a ring plus two random matchings, so the mesh is connected).
 // Once every link is up and reconciled, node 0 (the founding lead) writes a
-// broadcast and pushes it; we time how long until the last of the 30 nodes
+// broadcast and its engine pushes it; we time how long until the last of the 30 nodes
 // has verified and stored it. Repeated, and the median reported.
 //
 //   tumar_gossip_bench [--quick] [--nodes N] [--rounds R]
@@ -29,19 +29,16 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/post.hpp>
-
 #include "core/crypto/random.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/local_author.hpp"
-#include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
+#include "core/node/engine.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/profile/schema.hpp"
 #include "core/store/database.hpp"
-#include "net/node.hpp"
-#include "net/sync_service.hpp"
+#include "support/run_engine.hpp"
 
 namespace {
 
@@ -53,7 +50,8 @@ using Clock = std::chrono::steady_clock;
   std::exit(1);
 }
 
-// One member's node, wired as cli/commands/serve.cpp wires `tumar serve`.
+// One member's node, run as cli/commands/serve.cpp runs `tumar serve`: a
+// serving engine with its default admission (members, the allow list).
 struct Peer {
   Peer(const std::filesystem::path& path, std::uint8_t index) : me(identity::LocalIdentity::generate(rng)) {
     store::DbId id{};
@@ -63,56 +61,33 @@ struct Peer {
     db.emplace(std::move(*opened));
     if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().message());
     replica.emplace(*db, me);
-    gate.emplace(*replica, me, rng);
   }
 
-  // Binds the listener; the event loop starts in run().
-  void listen() {
-    net::NodeOptions options;
-    options.handle_signals = false;
-    session::Admission admission = [this](const identity::VerifiedIdentity& peer,
-                                          const std::optional<noise::PresentedInvite>& invite) {
-      return gate->admit(peer, invite, net::unix_now_ms());
-    };
-    node = std::make_unique<net::Node>(me, admission, options, rng);
-    auto bound = node->listen(*peers::parse_listen_address("127.0.0.1:0"));
-    if (!bound) die("listen: " + bound.error().message());
-    address = *peers::parse_peer_address(*bound);
-    net::SyncServiceOptions sync_options;
-    sync_options.session_limits = options.limits;
-    service = std::make_unique<net::SyncService>(node->io(), *replica, node->peers(), me, rng, sync_options);
-    node->set_inbound_events([this] { return service->events(sync::Role::kResponder); });
+  // Binds the listener; the event loop starts in run(). `local_poll`: how
+  // soon the engine notices what this bench writes to its store and
+  // floods it (the lead's; the others only flood what they receive, at once).
+  void listen(std::chrono::milliseconds local_poll) {
+    node::EngineOptions options;
+    options.local_poll = local_poll;
+    serving.emplace(*replica, me, rng, std::move(options));
+    address = serving->address();
   }
 
-  void run() {
-    thread = std::thread([this] { node->run([this] { service->start(); }); });
-  }
+  void run() { serving->start(); }
 
   // Runs f on the node's own thread (its database and counters are that
   // thread's) and waits for the answer.
   template <typename F>
   auto on_loop(F f) -> decltype(f()) {
-    std::promise<decltype(f())> p;
-    boost::asio::post(node->io(), [&] { p.set_value(f()); });
-    return p.get_future().get();
-  }
-
-  void stop() {
-    if (!node) return;
-    boost::asio::post(node->io(), [this] { service->stop(); });
-    node->stop();
-    if (thread.joinable()) thread.join();
+    return serving->on_loop(std::move(f));
   }
 
   crypto::SystemRandom rng;
   identity::LocalIdentity me;
   std::optional<store::Database> db;
   std::optional<network::NetworkReplica> replica;
-  std::optional<network::NodeAdmission> gate;
-  std::unique_ptr<net::Node> node;
-  std::unique_ptr<net::SyncService> service;
+  std::optional<test::ServingEngine> serving;  // after what it uses: goes first
   peers::PeerAddress address;
-  std::thread thread;
 };
 
 // Edges of a connected graph on n nodes where every node has degree 4: a
@@ -190,7 +165,7 @@ int main(int argc, char** argv) {
 
   // Node 0 founds the network and admits everyone (with the epoch key
   // granted); each member starts from that history, as after `tumar join`.
-  std::uint64_t now = net::unix_now_ms();
+  std::uint64_t now = test::unix_now_ms();
   network::LocalAuthor lead(*peers[0]->replica, peers[0]->me, peers[0]->rng);
   auto net_id = lead.create_network("Gossip bench network", false, now);
   if (!net_id) die("create: " + net_id.error().message());
@@ -207,12 +182,15 @@ int main(int argc, char** argv) {
     network::NetworkRecord rec;
     rec.id = *net_id;
     if (auto r = peers[i]->replica->store().add_network(rec); !r) die("add network: " + r.error().message());
-    if (auto r = peers[i]->replica->ingest_batch(envelopes, net::unix_now_ms()); !r) {
+    if (auto r = peers[i]->replica->ingest_batch(envelopes, test::unix_now_ms()); !r) {
       die("ingest: " + r.error().message());
     }
   }
 
-  for (auto& p : peers) p->listen();
+  // The lead hands its broadcast to its engine at once (Engine::published,
+  // as a front end does), so the figure is the flood through the mesh, not
+  // the wait for the next store poll.
+  for (std::size_t i = 0; i < n; ++i) peers[i]->listen(node::EngineOptions{}.local_poll);
   std::mt19937 gen(20261204);
   const auto edges = random_mesh(n, gen);
   std::vector<std::size_t> degree(n, 0);
@@ -230,7 +208,7 @@ int main(int argc, char** argv) {
   // Every link up, then time for the first reconciliation rounds to finish.
   const auto setup_start = Clock::now();
   for (std::size_t i = 0; i < n; ++i) {
-    while (peers[i]->on_loop([&] { return peers[i]->node->peers().live(); }) < degree[i]) {
+    while (peers[i]->on_loop([&] { return peers[i]->serving->engine().live_connections(); }) < degree[i]) {
       if (Clock::now() - setup_start > std::chrono::seconds(60)) die("the mesh did not come up within 60 s");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
@@ -241,12 +219,13 @@ int main(int argc, char** argv) {
   for (std::size_t r = 0; r < rounds; ++r) {
     const auto t0 = Clock::now();
     auto written = peers[0]->on_loop([&]() -> core::Result<network::Written> {
-      auto w = lead.broadcast(*net_id, "Round " + std::to_string(r) + ": the Almaty shelter moved; new address inside",
-                              r % 2 == 0, 0, net::unix_now_ms());
-      if (w) peers[0]->service->flood(w->envelopes);
-      return w;
+      return lead.broadcast(*net_id, "Round " + std::to_string(r) + ": the Almaty shelter moved; new address inside",
+                            r % 2 == 0, 0, test::unix_now_ms());
     });
     if (!written) die("broadcast: " + written.error().message());
+    peers[0]->serving->submit([&engine = peers[0]->serving->engine(), envelopes = written->envelopes](node::Now at) {
+      return engine.published(at, envelopes);
+    });
     const network::ObjectId id = written->id;
     std::vector<bool> seen(n, false);
     seen[0] = true;
@@ -265,7 +244,8 @@ int main(int argc, char** argv) {
     }
     times_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
-  for (auto& p : peers) p->stop();
+  for (auto& p : peers) p->serving->request_stop();
+  for (auto& p : peers) p->serving->stop();
 
   const double med = median(times_ms);
   const double worst = *std::max_element(times_ms.begin(), times_ms.end());

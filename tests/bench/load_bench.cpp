@@ -1,6 +1,7 @@
 // How much 50 garbage-sending clients slow 200 honest members syncing with
-// one node (issue 7: by no more than 2x). The node is a net::Node wired as
-// `tumar serve` wires it (NodeAdmission, SyncService) on its own thread;
+// one node (issue 7: by no more than 2x). The node is a node::Engine
+// serving as `tumar serve` runs it (network::NodeAdmission, the engine's
+// defaults) on net::NodeRunner and TCP, on its own thread;
 // every peer is a fresh member with its own identity and database that
 // does a real Noise handshake and a full sync over 127.0.0.1. Each round
 // has a clean phase and a garbage phase, each with 200 new members on a
@@ -29,20 +30,17 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/post.hpp>
-
 #include "core/crypto/random.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/network/local_author.hpp"
-#include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
+#include "core/node/engine.hpp"
 #include "core/profile/schema.hpp"
 #include "core/store/database.hpp"
-#include "net/node.hpp"
-#include "net/sync_service.hpp"
 #include "support/garbage_peers.hpp"
 #include "support/load_peer.hpp"
 #include "support/proc_status.hpp"
+#include "support/run_engine.hpp"
 #include "support/temp_dir.hpp"
 
 namespace {
@@ -55,7 +53,9 @@ using Clock = std::chrono::steady_clock;
   std::exit(1);
 }
 
-// The node under load, wired as cli/commands/serve.cpp wires `tumar serve`.
+// The node under load, run as cli/commands/serve.cpp runs `tumar serve`: a
+// serving engine with its default admission (members, the allow list,
+// invites).
 struct ServedNode {
   explicit ServedNode(const std::filesystem::path& path) : me(identity::LocalIdentity::generate(rng)) {
     auto opened = store::Database::open(path, crypto::Secret<32>::random(), store::DbId{});
@@ -63,64 +63,44 @@ struct ServedNode {
     db.emplace(std::move(*opened));
     if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().message());
     replica.emplace(*db, me);
-    gate.emplace(*replica, me, rng);
     author.emplace(*replica, me, rng);
-    auto id = author->create_network("Load bench network", false, net::unix_now_ms());
+    auto id = author->create_network("Load bench network", false, test::unix_now_ms());
     if (!id) die("create: " + id.error().message());
     net_id = *id;
     for (int b = 0; b < 3; ++b) {
-      if (!author->broadcast(net_id, "Load bench broadcast " + std::to_string(b), false, 0, net::unix_now_ms())) {
+      if (!author->broadcast(net_id, "Load bench broadcast " + std::to_string(b), false, 0, test::unix_now_ms())) {
         die("broadcast");
       }
     }
   }
 
   void listen(std::size_t max_connections) {
-    net::NodeOptions options;
-    options.handle_signals = false;
+    node::EngineOptions options;
     options.connection_limits.max_connections = max_connections;
     options.connection_limits.max_per_address = max_connections;  // every client is 127.0.0.1
-    session::Admission admission = [this](const identity::VerifiedIdentity& peer,
-                                          const std::optional<noise::PresentedInvite>& invite) {
-      return gate->admit(peer, invite, net::unix_now_ms());
-    };
-    node = std::make_unique<net::Node>(me, admission, options, rng);
-    auto bound = node->listen(*peers::parse_listen_address("127.0.0.1:0"));
-    if (!bound) die("listen: " + bound.error().message());
-    address = *peers::parse_peer_address(*bound);
-    port = static_cast<std::uint16_t>(std::stoi(bound->substr(bound->rfind(':') + 1)));
-    net::SyncServiceOptions sync_options;
-    sync_options.session_limits = options.limits;
-    service = std::make_unique<net::SyncService>(node->io(), *replica, node->peers(), me, rng, sync_options);
-    node->set_inbound_events([this] { return service->events(sync::Role::kResponder); });
-    thread = std::thread([this] { node->run([this] { service->start(); }); });
+    serving.emplace(*replica, me, rng, std::move(options));
+    address = serving->address();
+    port = serving->port();
+    serving->start();
   }
 
+  // Runs f on the node's thread (its database belongs to that thread).
   template <typename F>
   auto on_loop(F f) -> decltype(f()) {
-    std::promise<decltype(f())> p;
-    boost::asio::post(node->io(), [&] { p.set_value(f()); });
-    return p.get_future().get();
+    return serving->on_loop(std::move(f));
   }
 
-  void stop() {
-    boost::asio::post(node->io(), [this] { service->stop(); });
-    node->stop();
-    if (thread.joinable()) thread.join();
-  }
+  void stop() { serving.reset(); }
 
   crypto::SystemRandom rng;
   identity::LocalIdentity me;
   std::optional<store::Database> db;
   std::optional<network::NetworkReplica> replica;
-  std::optional<network::NodeAdmission> gate;
   std::optional<network::LocalAuthor> author;
   network::NetworkId net_id{};
-  std::unique_ptr<net::Node> node;
-  std::unique_ptr<net::SyncService> service;
+  std::optional<test::ServingEngine> serving;  // after what it uses: goes first
   peers::PeerAddress address;
   std::uint16_t port = 0;
-  std::thread thread;
 };
 
 double median(std::vector<double> v) {
@@ -140,7 +120,7 @@ std::vector<double> phase(ServedNode& node, const std::filesystem::path& dir, st
   }
   node.on_loop([&] {
     for (auto& p : peers) {
-      if (!node.author->admit(node.net_id, p->me().public_identity(), network::Role::kMember, net::unix_now_ms())) {
+      if (!node.author->admit(node.net_id, p->me().public_identity(), network::Role::kMember, test::unix_now_ms())) {
         die("admit");
       }
     }
@@ -156,7 +136,7 @@ std::vector<double> phase(ServedNode& node, const std::filesystem::path& dir, st
       const auto t0 = Clock::now();
       auto out = peers[i]->sync(node.address, node.me.public_identity().identity_key, node.net_id);
       ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      if (!out.result) errors[i] = out.result.error().message();
+      if (!out.ok()) errors[i] = test::describe(out);
     });
   }
   go = true;

@@ -3,42 +3,47 @@
 //
 //   1. raw libsodium crypto_aead_chacha20poly1305_ietf_encrypt, one core,
 //      64 KiB (65536-byte) messages: the ceiling;
-//   2. tumar over loopback, 64 KiB session messages: a client Connection
-//      sends Pings padded so each WireMessage is 65536 bytes (two Noise
-//      frames: the largest plaintext is 65519), a real node on another
-//      thread decrypts, reassembles, decodes and answers each with a Pong;
-//      up to kWindow messages in flight. Payload bytes / wall time;
+//   2. tumar over loopback, 64 KiB session messages: a client PeerSession
+//      on a net::Connection sends Pings padded so each WireMessage is 65536
+//      bytes (two Noise frames: the largest plaintext is 65519), a real
+//      node (a serving node::Engine on net::NodeRunner and TCP, admitting
+//      everyone) on another thread decrypts, reassembles, decodes and
+//      answers each with a Pong; up to kWindow messages in flight. Payload
+//      bytes / wall time;
 //   3. the same with 100-byte session messages: messages per second;
 //   4. handshakes per second: full XX handshakes with identity proofs and
 //      admission, (a) both sides in one thread, no sockets — the CPU cost —
 //      and (b) over loopback, TCP connect + handshake + one Ping/Pong round
-//      + close, eight at a time (run_sync).
+//      + close, eight at a time (the same client sessions, eight per event
+//      loop).
 //
 // Prints a Markdown table, then key=value lines for scripts.
 
 #include <sodium.h>
 
-#include <boost/asio/post.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/crypto/random.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/identity/identity.hpp"
+#include "core/network/replica.hpp"
+#include "core/node/engine.hpp"
 #include "core/peers/peer_address.hpp"
+#include "core/profile/schema.hpp"
 #include "core/session/peer_session.hpp"
 #include "core/session/wire_codec.hpp"
-#include "net/dialer.hpp"
-#include "net/node.hpp"
-#include "net/peer_manager.hpp"
-#include "net/sync_client.hpp"
+#include "core/store/database.hpp"
+#include "net/connection.hpp"
+#include "net/tcp_transport.hpp"
+#include "support/run_engine.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -51,10 +56,10 @@ constexpr std::size_t kSmallMessageLen = 100;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-session::Admission admit_all() {
-  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&) -> core::Result<void> {
-    return {};
-  };
+// The node's admission: everyone (the transport is under test, not the gate).
+node::AdmissionPolicy admit_all() {
+  return [](const identity::VerifiedIdentity&, const std::optional<noise::PresentedInvite>&,
+            std::uint64_t) -> core::Result<std::vector<std::vector<std::uint8_t>>> { return {}; };
 }
 
 double raw_aead_mb_per_s() {
@@ -96,48 +101,109 @@ struct StreamResult {
   std::uint64_t messages = 0;
 };
 
+// The client side: one PeerSession on one net::Connection, driven directly
+// (what net::Connection did itself before the node engine). It admits the
+// responder it reached, as a dialler does; `admitted` and `message` run on
+// the event loop.
+class Client {
+ public:
+  struct Events {
+    std::function<void(Client&)> admitted;
+    std::function<void(Client&, proto::WireMessage)> message;
+  };
+
+  Client(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected, crypto::RandomSource& rng,
+         Events events)
+      : session_(session::PeerSession::initiator(me, expected, std::nullopt, {}, session::Clock::now())),
+        rng_(rng),
+        events_(std::move(events)) {}
+
+  // Dials `to` and starts the handshake (a coroutine on `transport`'s loop).
+  void dial(net::asio::io_context& io, net::Transport& transport, const peers::PeerAddress& to) {
+    net::asio::co_spawn(
+        io,
+        [this, &transport, to]() -> net::asio::awaitable<void> {
+          auto out = co_await transport.dial(to, std::chrono::seconds(10));
+          if (!out) std::abort();
+          net::Connection::Events events;
+          events.bytes = [this](std::span<const std::uint8_t> bytes) {
+            apply(session_.on_bytes(session::Clock::now(), bytes, rng_));
+          };
+          events.ended = [this](std::string detail) { apply(session_.on_peer_closed(std::move(detail))); };
+          connection_ = std::make_shared<net::Connection>(std::move(out->stream), std::move(events));
+          connection_->start();
+          apply(session_.start(rng_));
+        },
+        net::asio::detached);
+  }
+
+  // By value, as net::Connection::send took it before the node engine: the
+  // client's cost per message stays what it was.
+  void send(proto::WireMessage message) {
+    std::vector<std::uint8_t> bytes;
+    if (!session_.send(message, bytes)) std::abort();
+    connection_->write(std::move(bytes));
+  }
+
+  // Goodbye, then the socket closes once it is written.
+  void close(std::string detail) { apply(session_.close(std::move(detail))); }
+
+  bool closed_cleanly() const noexcept { return clean_; }
+
+ private:
+  void apply(session::SessionOutput out) {
+    if (!out.send.empty()) connection_->write(std::move(out.send));
+    if (out.admission) return apply(session_.admit(session::Clock::now(), rng_));
+    if (out.admitted && events_.admitted) events_.admitted(*this);
+    for (auto& m : out.received) {
+      if (session_.is_closed()) break;
+      if (events_.message) events_.message(*this, std::move(m));
+    }
+    if (out.closed) {
+      clean_ = out.closed->reason == session::CloseReason::kLocal;
+      connection_->close_after_flush();
+    }
+  }
+
+  session::PeerSession session_;
+  crypto::RandomSource& rng_;
+  Events events_;
+  std::shared_ptr<net::Connection> connection_;
+  bool clean_ = false;
+};
+
 // Sends `total` messages of `len` bytes to the node at `to`, keeping
 // `window` in flight, over one real connection. Times from admission to the
 // last Pong.
 StreamResult stream(const identity::LocalIdentity& me, const peers::PeerAddress& to, std::size_t len,
                     std::uint64_t total, std::uint64_t window) {
   crypto::SystemRandom rng;
-  net::PeerManager manager({}, rng);
   StreamResult result;
-  {
-    net::asio::io_context io(1);
-    const proto::WireMessage ping = ping_of_size(len);
-    auto state = std::make_shared<std::pair<std::uint64_t, std::uint64_t>>(0, 0);  // sent, answered
-    Clock::time_point t0;
-    net::asio::co_spawn(
-        io,
-        [&]() -> net::asio::awaitable<void> {
-          auto socket = co_await net::dial(io, to, std::chrono::seconds(10));
-          if (!socket) std::abort();
-          net::Connection::Events events;
-          events.admitted = [&, state](net::Connection& c, const identity::PublicIdentity&) {
-            t0 = Clock::now();
-            for (; state->first < window && state->first < total; ++state->first) c.send(ping);
-          };
-          events.message = [&, state](net::Connection& c, proto::WireMessage) {
-            ++state->second;
-            if (state->first < total) {
-              c.send(ping);
-              ++state->first;
-            }
-            if (state->second == total) {
-              result.seconds = seconds_since(t0);
-              result.messages = total;
-              c.close("done");
-            }
-          };
-          auto session =
-              session::PeerSession::initiator(me, std::nullopt, std::nullopt, admit_all(), {}, session::Clock::now());
-          manager.adopt(std::move(*socket), std::move(session), std::nullopt, std::move(events));
-        },
-        net::asio::detached);
-    io.run();
-  }
+  net::asio::io_context io(1);
+  net::TcpTransport transport(io);
+  const proto::WireMessage ping = ping_of_size(len);
+  std::uint64_t sent = 0, answered = 0;
+  Clock::time_point t0;
+  Client::Events events;
+  events.admitted = [&](Client& c) {
+    t0 = Clock::now();
+    for (; sent < window && sent < total; ++sent) c.send(ping);
+  };
+  events.message = [&](Client& c, proto::WireMessage) {
+    ++answered;
+    if (sent < total) {
+      c.send(ping);
+      ++sent;
+    }
+    if (answered == total) {
+      result.seconds = seconds_since(t0);
+      result.messages = total;
+      c.close("done");
+    }
+  };
+  Client client(me, std::nullopt, rng, std::move(events));
+  client.dial(io, transport, to);
+  io.run();
   return result;
 }
 
@@ -147,28 +213,55 @@ double memory_handshakes_per_s(const identity::LocalIdentity& a, const identity:
   const auto t0 = Clock::now();
   while (seconds_since(t0) < kMinSeconds) {
     const session::Instant now{};
-    auto x = session::PeerSession::initiator(a, b.public_identity().identity_key, std::nullopt, admit_all(), {}, now);
-    auto y = session::PeerSession::responder(b, admit_all(), {}, now);
+    auto x = session::PeerSession::initiator(a, b.public_identity().identity_key, std::nullopt, {}, now);
+    auto y = session::PeerSession::responder(b, {}, now);
     auto m1 = x.start(rng).send;
     auto m2 = y.on_bytes(now, m1, rng).send;
-    auto m3 = x.on_bytes(now, m2, rng).send;
-    if (!y.on_bytes(now, m3, rng).admitted) std::abort();
+    // Each side is asked whether to admit the other, and admits it.
+    if (!x.on_bytes(now, m2, rng).admission) std::abort();
+    auto m3 = x.admit(now, rng).send;
+    if (!y.on_bytes(now, m3, rng).admission) std::abort();
+    if (!y.admit(now, rng).admitted) std::abort();
     ++n;
   }
   return static_cast<double>(n) / seconds_since(t0);
 }
 
+// Eight at a time: dial, handshake (pinned key), one Ping answered by its
+// Pong, Goodbye and close; a new event loop for each eight.
 double loopback_handshakes_per_s(const identity::LocalIdentity& me, const peers::PeerAddress& to,
                                  const identity::IdentityKey& key) {
   crypto::SystemRandom rng;
   std::uint64_t n = 0;
   const auto t0 = Clock::now();
-  std::vector<net::SyncTarget> eight(8, net::SyncTarget{to, key});
   while (seconds_since(t0) < kMinSeconds) {
-    for (const auto& o : net::run_sync(me, eight, {}, rng)) {
-      if (!o.result) std::abort();
-      ++n;
+    net::asio::io_context io(1);
+    net::TcpTransport transport(io);
+    std::vector<std::unique_ptr<Client>> clients;
+    std::vector<std::uint64_t> nonces(8);
+    std::size_t rounds = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      rng.fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&nonces[i]), sizeof nonces[i]));
+      Client::Events events;
+      events.admitted = [&, i](Client& c) {
+        proto::WireMessage ping;
+        ping.mutable_ping()->set_nonce(nonces[i]);
+        c.send(ping);
+      };
+      events.message = [&, i](Client& c, proto::WireMessage m) {
+        if (!m.has_pong() || m.pong().nonce() != nonces[i]) return;
+        ++rounds;
+        c.close("Round complete.");
+      };
+      clients.push_back(std::make_unique<Client>(me, key, rng, std::move(events)));
+      clients.back()->dial(io, transport, to);
     }
+    io.run();
+    if (rounds != clients.size()) std::abort();
+    for (const auto& c : clients) {
+      if (!c->closed_cleanly()) std::abort();
+    }
+    n += rounds;
   }
   return static_cast<double>(n) / seconds_since(t0);
 }
@@ -183,24 +276,33 @@ int main(int argc, char** argv) {
   const auto client = identity::LocalIdentity::generate(rng);
   const auto server = identity::LocalIdentity::generate(rng);
 
-  net::NodeOptions options;
-  options.handle_signals = false;
-  options.connection_limits.max_connections = 256;
-  options.connection_limits.max_per_address = 256;
-  net::Node node(server, admit_all(), options, rng);
-  auto bound = node.listen(*peers::parse_listen_address("127.0.0.1:0"));
-  if (!bound) {
-    std::fprintf(stderr, "%s\n", bound.error().message().c_str());
+  // The node: a serving engine on its own thread, with a store as `tumar
+  // serve` has one (it holds no network: no sync has anything to say).
+  const test::TempDir scratch;
+  auto opened = store::Database::open(scratch / "node.db", crypto::Secret<32>::random(), store::DbId{});
+  if (!opened) {
+    std::fprintf(stderr, "%s\n", opened.error().message().c_str());
     return 1;
   }
-  const auto address = *peers::parse_peer_address(*bound);
-  std::thread node_thread([&] { node.run(); });
+  store::Database db(std::move(*opened));
+  if (auto m = profile::migrate(db); !m) {
+    std::fprintf(stderr, "%s\n", m.error().message().c_str());
+    return 1;
+  }
+  network::NetworkReplica replica(db, server);
+  crypto::SystemRandom node_rng;
+  node::EngineOptions options;
+  options.connection_limits.max_connections = 256;
+  options.connection_limits.max_per_address = 256;
+  std::optional<test::ServingEngine> node;
+  node.emplace(replica, server, node_rng, std::move(options), admit_all());
+  const auto address = node->address();
+  node->start();
 
   if (bulk_only) {
     const auto r = stream(client, address, kBulkMessageLen, 30000, 16);
     std::printf("bulk_mb_s=%.0f\n", static_cast<double>(r.messages * kBulkMessageLen) / r.seconds / 1e6);
-    node.stop();
-    node_thread.join();
+    node.reset();
     return 0;
   }
   const double raw = raw_aead_mb_per_s();
@@ -211,8 +313,7 @@ int main(int argc, char** argv) {
   const double hs_memory = memory_handshakes_per_s(client, server);
   const double hs_loopback = loopback_handshakes_per_s(client, address, server.public_identity().identity_key);
 
-  node.stop();
-  node_thread.join();
+  node.reset();
 
   const double bulk_mb = static_cast<double>(bulk.messages * kBulkMessageLen) / bulk.seconds / 1e6;
   const double small_rate = static_cast<double>(small.messages) / small.seconds;

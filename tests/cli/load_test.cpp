@@ -22,6 +22,7 @@
 #include "support/garbage_peers.hpp"
 #include "support/load_peer.hpp"
 #include "support/proc_status.hpp"
+#include "support/run_engine.hpp"
 
 namespace tumar::test {
 namespace {
@@ -91,7 +92,7 @@ TEST_F(LoadTest, TwoHundredMembersSyncWhileFiftyPeersSendGarbage) {
   garbage.emplace(port, kGarbagePeers);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
-  std::vector<std::optional<net::SyncJobOutcome>> outcomes(kHonestPeers);
+  std::vector<std::optional<node::JobOutcome>> outcomes(kHonestPeers);
   {
     std::atomic<bool> go{false};
     std::vector<std::thread> threads;
@@ -119,7 +120,7 @@ TEST_F(LoadTest, TwoHundredMembersSyncWhileFiftyPeersSendGarbage) {
   // Still up, and still serving a sync after the onslaught.
   EXPECT_FALSE(node.wait_exit(std::chrono::milliseconds(0))) << "the node exited";
   auto again = peers[0]->sync(*address, node_key, net);
-  EXPECT_TRUE(again.result) << again.result.error().message();
+  EXPECT_TRUE(again.ok()) << describe(again);
 
   // The node's object set, read once it has stopped (it adds its own
   // prekeys when it starts, so the count before serving is not the one).
@@ -136,13 +137,13 @@ TEST_F(LoadTest, TwoHundredMembersSyncWhileFiftyPeersSendGarbage) {
   int synced = 0;
   for (int i = 0; i < kHonestPeers; ++i) {
     ASSERT_TRUE(outcomes[i]);
-    EXPECT_TRUE(outcomes[i]->result) << "peer " << i << ": " << outcomes[i]->result.error().message();
+    EXPECT_TRUE(outcomes[i]->ok()) << "peer " << i << ": " << describe(*outcomes[i]);
     EXPECT_EQ(peers[i]->object_count(net), node_objects) << "peer " << i;
     for (const auto& id : broadcasts) {
       auto has = peers[i]->replica().store().has_object(id);
       EXPECT_TRUE(has && *has) << "peer " << i;
     }
-    if (outcomes[i]->result) ++synced;
+    if (outcomes[i]->ok()) ++synced;
   }
   EXPECT_EQ(synced, kHonestPeers);
 }

@@ -1,9 +1,11 @@
 #pragma once
 // An honest member for load tests: its own identity, its own encrypted
 // database (as a fresh `tumar join` leaves it: it knows the network id and
-// nothing else), and one real sync round with a node over 127.0.0.1.
+// nothing else), and one real sync round with a node over 127.0.0.1: one
+// node::SyncJob run by a node::Engine on TCP, as `tumar sync` runs it.
 // Header-only, shared by the load test and the load bench.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -14,9 +16,10 @@
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/replica.hpp"
+#include "core/node/engine.hpp"
 #include "core/profile/schema.hpp"
 #include "core/store/database.hpp"
-#include "net/sync_jobs.hpp"
+#include "support/run_engine.hpp"
 
 namespace tumar::test {
 
@@ -44,18 +47,19 @@ class LoadPeer {
     if (auto r = replica_->store().add_network(rec); !r) throw std::runtime_error("add: " + r.error().message());
   }
 
-  net::SyncJobOutcome sync(const peers::PeerAddress& node, const identity::IdentityKey& node_key,
-                           const network::NetworkId& net) {
-    net::SyncJobOptions options;
+  // One sync round with the node at `node`, which must prove `node_key`.
+  // `net` is synced although our directory does not list us in it yet (the
+  // admission is among what we are about to receive), as `tumar join` does.
+  node::JobOutcome sync(const peers::PeerAddress& node, const identity::IdentityKey& node_key,
+                        const network::NetworkId& net) {
+    node::EngineOptions options;
     options.dial_timeout = std::chrono::seconds(30);
-    options.limits.idle_timeout = std::chrono::seconds(60);
+    options.session_limits.idle_timeout = std::chrono::seconds(60);
     // A client starved of CPU by its 199 siblings must not give up first:
     // the node's own handshake timeout is what is under test.
-    options.limits.handshake_timeout = std::chrono::seconds(60);
-    std::vector<net::SyncJob> jobs;
-    jobs.push_back(net::SyncJob{node, node_key, std::nullopt, net});
-    auto outcomes = net::run_sync_jobs(me_, *replica_, std::move(jobs), options, rng_);
-    return std::move(outcomes.front());
+    options.session_limits.handshake_timeout = std::chrono::seconds(60);
+    options.jobs.push_back(node::SyncJob{node, node_key, std::nullopt, net, std::nullopt});
+    return std::move(run_jobs(*replica_, me_, rng_, std::move(options)).front());
   }
 
   std::uint64_t object_count(const network::NetworkId& net) {
