@@ -13,7 +13,7 @@
 #include "cli/urgent_banner.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/engine.hpp"
-#include "core/peers/peer_store.hpp"
+#include "core/node/sync_targets.hpp"
 #include "net/node_runner.hpp"
 #include "net/tcp_transport.hpp"
 
@@ -25,35 +25,6 @@ struct SyncArgs {
   bool json = false;
   int timeout_s = 10;
 };
-
-// Named addresses must be on the allow list: dialling an unknown address
-// would hand our identity (message 3) to whoever answers there.
-core::Result<std::vector<node::SyncJob>> choose_targets(const SyncArgs& args, peers::PeerStore& store) {
-  std::vector<node::SyncJob> targets;
-  if (args.addresses.empty()) {
-    auto all = store.list();
-    if (!all) return tl::unexpected(all.error());
-    for (const auto& p : *all) targets.push_back({p.address, p.identity_key, std::nullopt, std::nullopt, std::nullopt});
-    if (targets.empty()) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY");
-    }
-    return targets;
-  }
-  for (const auto& text : args.addresses) {
-    auto address = peers::parse_peer_address(text);
-    if (!address) return tl::unexpected(address.error());
-    auto known = store.find(*address);
-    if (!known) return tl::unexpected(known.error());
-    if (!*known) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        address->to_string() + " is not on your allow list. Add it first: tumar peer add " +
-                            address->to_string() + " --key KEY");
-    }
-    targets.push_back({(*known)->address, (*known)->identity_key, std::nullopt, std::nullopt, std::nullopt});
-  }
-  return targets;
-}
 
 }  // namespace
 
@@ -76,8 +47,13 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       auto prof = open_profile(ctx, rng);
       if (!prof) return tl::unexpected(prof.error());
       print_urgent_banner(*prof, args->json);
-      peers::PeerStore store(prof->database());
-      auto targets = choose_targets(*args, store);
+      std::vector<peers::PeerAddress> named;
+      for (const auto& text : args->addresses) {
+        auto address = peers::parse_peer_address(text);
+        if (!address) return tl::unexpected(address.error());
+        named.push_back(*address);
+      }
+      auto targets = node::sync_targets(prof->database(), named);
       if (!targets) return tl::unexpected(targets.error());
 
       if (!args->json) {
@@ -94,8 +70,6 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       options.session_limits.idle_timeout = std::chrono::seconds(args->timeout_s);
       options.session_limits.handshake_timeout =
           std::min(options.session_limits.handshake_timeout, options.session_limits.idle_timeout);
-      std::vector<std::optional<identity::IdentityKey>> pinned;
-      for (const auto& t : *targets) pinned.push_back(t.identity_key);
       options.jobs = std::move(*targets);
       network::NetworkReplica replica(prof->database(), prof->identity());
       node::Engine engine(replica, prof->identity(), rng, std::move(options));
@@ -130,19 +104,13 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       std::size_t ok = 0;
       std::optional<int> first_failure;
       std::string json = "[";
-      const auto now = static_cast<std::int64_t>(std::time(nullptr));
       const std::size_t n_jobs = engine.job_count();
       for (std::size_t i = 0; i < n_jobs; ++i) {
         const auto& o = engine.outcome(i);
         const JobWords words = job_words(o);
         const std::string where = o.address.to_string();
 
-        bool newly_pinned = false;
-        if (o.peer && !pinned[i]) {
-          // Trust on first use: from now on this address must prove this key.
-          if (auto r = store.record_key(o.address, o.peer->identity_key); !r) return r;
-          newly_pinned = true;
-        }
+        const bool newly_pinned = o.key_recorded;  // trust on first use (the engine recorded it)
         if (o.ok()) {
           ++ok;
           total.objects_received += o.progress.objects_received;
@@ -151,7 +119,6 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
           total.bytes_sent += o.progress.bytes_sent;
           total.accepted += o.progress.accepted;
           total.rejected += o.progress.rejected;
-          if (auto r = store.mark_synced(o.address, now); !r) return r;
         } else if (!first_failure) {
           first_failure = words.exit_code;
         }

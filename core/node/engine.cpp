@@ -589,6 +589,7 @@ struct Engine::Impl {
     job.outcome.failure = failure;
     job.outcome.detail = std::move(detail);
     job.outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now.mono - job.started);
+    if (!job.job.network) remember_peer(job);
     if (failure == JobFailure::kNone && job.job.publish_name) {
       // A joiner's first prekey bundle; the next sync or serve carries it.
       (void)refresh_prekeys(replica, me, rng, now.wall_ms);
@@ -598,6 +599,25 @@ struct Engine::Impl {
       if (jobs[index].get() == &job) break;
     }
     out.notices.push_back(Notice{Notice::Kind::kJobFinished, {}, index});
+  }
+
+  // A sync job's peer on the allow list: trust on first use (from now on
+  // this address must prove this key), and when it was last synced. A
+  // failure to write is logged; the sync itself happened.
+  void remember_peer(Job& job) {
+    peers::PeerStore store(replica.store().database());
+    if (!job.job.identity_key && job.outcome.peer) {
+      if (auto r = store.record_key(job.outcome.address, job.outcome.peer->identity_key); r) {
+        job.outcome.key_recorded = true;
+      } else {
+        log::warn("could not record the key of " + job.outcome.address.to_string() + ": " + r.error().message());
+      }
+    }
+    if (job.outcome.ok()) {
+      if (auto r = store.mark_synced(job.outcome.address, static_cast<std::int64_t>(now.wall_ms / 1000)); !r) {
+        log::debug("could not record the sync time: " + r.error().message());
+      }
+    }
   }
 
   // --- serving duties -----------------------------------------------------

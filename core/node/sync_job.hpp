@@ -55,6 +55,10 @@ struct JobOutcome {
   // still tells the user what the peer acknowledged.
   sync::SyncProgress progress;
   std::chrono::milliseconds elapsed{0};
+  // Trust on first use: the job had no pinned key, and the engine recorded
+  // the one proven here on the allow list (the user should compare its
+  // fingerprint over a channel they trust).
+  bool key_recorded = false;
 
   bool ok() const noexcept { return failure == JobFailure::kNone; }
 };

@@ -1,0 +1,125 @@
+#include "core/node/join_plan.hpp"
+
+#include <ctime>
+
+#include "core/network/replica.hpp"
+#include "core/peers/peer_store.hpp"
+#include "core/store/bind.hpp"
+
+namespace tumar::node {
+namespace {
+
+std::string day_of(std::uint64_t unix_s) {
+  std::time_t t = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+}  // namespace
+
+core::Result<void> check_not_expired(const invite::InviteCode& code, std::uint64_t now_ms) {
+  if (code.expires_at <= now_ms / 1000) {
+    return core::fail(core::Errc::kRefused, "This invite expired on " + day_of(code.expires_at) +
+                                                ". Ask whoever sent it for a new one.");
+  }
+  return {};
+}
+
+core::Result<JoinPlan> plan_join(network::NetworkReplica& replica, const identity::LocalIdentity& me,
+                                 const invite::InviteCode& code, std::string display_name, std::uint64_t now_ms) {
+  if (auto fresh = check_not_expired(code, now_ms); !fresh) return tl::unexpected(fresh.error());
+  if (code.inviter == me.public_identity().identity_key) {
+    return core::fail(core::Errc::kInvalidArgument, "This is your own invite; give it to the person you invite.");
+  }
+  auto demo = replica.store().profile_is_demo();
+  if (!demo) return tl::unexpected(demo.error());
+  const auto kind = *demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
+  // The sandbox: the code says the network's kind, so a profile of the other
+  // kind refuses it here, before dialling: nothing is sent, and the invite
+  // stays unused for its rightful holder. (The inviter's node and the
+  // handshake check it again.)
+  if (code.kind != kind) {
+    return core::fail(core::Errc::kRefused,
+                      *demo ? "This invite is for a real network, and this is a demo (training) profile: a "
+                              "demo profile never joins a real network. Nothing was sent, and the invite is "
+                              "still unused; join from your real profile."
+                            : "This invite is for a training (demo) network, and a real profile never joins "
+                              "one. Nothing was sent, and the invite is still unused; use a profile made "
+                              "with `tumar init --demo` to practise.");
+  }
+  auto existing = replica.directory().member(code.network_id, me.public_identity().identity_key);
+  if (!existing) return tl::unexpected(existing.error());
+  if (*existing && !(*existing)->removed()) {
+    return core::fail(core::Errc::kInvalidArgument, "You are already a member of this network.");
+  }
+
+  JoinPlan plan;
+  plan.network = code.network_id;
+  plan.inviter_address = code.address;
+  plan.profile_is_demo = *demo;
+  network::NetworkRecord rec;
+  rec.id = code.network_id;
+  rec.joined_at = static_cast<std::int64_t>(now_ms / 1000);
+  if (auto r = replica.store().add_network(rec); !r) return tl::unexpected(r.error());
+  // The inviter's node is where this profile's node keeps syncing the
+  // network from (serve re-dials it), pinned to the key in the code.
+  peers::PeerStore peers(replica.store().database());
+  auto added = peers.add(code.address, code.inviter, static_cast<std::int64_t>(now_ms / 1000));
+  if (!added) {
+    abandon_join(replica, plan);
+    return tl::unexpected(added.error());
+  }
+  plan.added_peer = *added == peers::AddOutcome::kAdded;
+
+  plan.job.address = code.address;
+  plan.job.identity_key = code.inviter;
+  plan.job.invite = noise::InviteCredential{invite::invite_id(code.secret),
+                                            crypto::Secret<invite::kInviteSecretLen>::copy_of(code.secret.span()),
+                                            kind};
+  plan.job.network = code.network_id;
+  plan.job.publish_name = std::move(display_name);
+  return plan;
+}
+
+void abandon_join(network::NetworkReplica& replica, const JoinPlan& plan) {
+  auto count = replica.store().object_count(plan.network);
+  if (count && *count == 0) {
+    (void)store::execute(replica.store().database(), "DELETE FROM network WHERE id = ?1", plan.network);
+    if (plan.added_peer) {
+      peers::PeerStore peers(replica.store().database());
+      (void)peers.remove(plan.inviter_address);
+    }
+  }
+}
+
+core::Result<Joined> complete_join(network::NetworkReplica& replica, const JoinPlan& plan) {
+  // Only a node that lied about its kind gets here: the genesis says the
+  // network's kind again, signed by its founder.
+  if (replica.sandbox_refused()) {
+    abandon_join(replica, plan);
+    return core::fail(core::Errc::kRefused, plan.profile_is_demo
+                                                ? "This invite is for a real network, and this is a demo profile: "
+                                                  "nothing was kept. Join it from your real profile."
+                                                : "This invite is for a training (demo) network, and a real profile "
+                                                  "never joins one: nothing was kept. Use a profile made with "
+                                                  "`tumar init --demo` to practise.");
+  }
+  auto net = replica.store().network(plan.network);
+  if (!net || !*net || (*net)->name.empty()) {
+    return core::fail(core::Errc::kProtocol,
+                      "Connected and admitted, but the network did not arrive completely; run `tumar sync` to "
+                      "finish.");
+  }
+  Joined joined;
+  joined.name = (*net)->name;
+  auto members = replica.directory().entries(plan.network);
+  auto notes = replica.library().notes(plan.network);
+  joined.members = members ? members->size() : 0;
+  joined.notes = notes ? notes->size() : 0;
+  return joined;
+}
+
+}  // namespace tumar::node
