@@ -16,7 +16,7 @@
 #include <string>
 #include <utility>
 
-#include "core/invite/invite_proof.hpp"
+#include "core/noise/invite_mac.hpp"
 
 namespace tumar::noise {
 
@@ -191,7 +191,7 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
   if (invite_) {
     // Bound to h as it stands now, before message 3: the responder has the
     // same h before it reads message 3, and no other handshake has it.
-    auto mac = invite::invite_proof_mac(invite_->secret, s.noise.handshake_hash(), invite_->kind);
+    auto mac = invite_proof_mac(invite_->secret, s.noise.handshake_hash(), invite_->kind);
     payload3 = encode_handshake_payload(me_, InviteProof{invite_->invite_id, mac, invite_->kind});
     crypto::wipe(mac);
     invite_.reset();  // one proof per handshake; the secret is wiped now

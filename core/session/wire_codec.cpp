@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "core/sync/sync_limits.hpp"
+#include "core/session/wire_limits.hpp"
 
 namespace tumar::session {
 
@@ -16,8 +16,6 @@ std::vector<std::uint8_t> encode_wire(const proto::WireMessage& message) {
 }
 
 namespace {
-
-using sync::kIdLen;
 
 constexpr int kWireTypeVarint = 0;
 constexpr int kWireTypeLen = 2;
@@ -86,8 +84,8 @@ bool repeated_fields_within_limits(std::span<const std::uint8_t> bytes) {
     if (wire_type != kWireTypeLen || (!want && !objects)) return true;
     return walk_fields(payload, [&](std::uint64_t field, int type, std::span<const std::uint8_t> entry) {
       if (field != kRepeatedField || type != kWireTypeLen) return true;
-      if (want) return ++ids <= sync::kMaxWantIds && entry.size() == kIdLen;
-      return ++envelopes <= sync::kMaxEnvelopesPerObjects && entry.size() <= sync::kMaxEnvelopeLen;
+      if (want) return ++ids <= kMaxWantIds && entry.size() == kIdLen;
+      return ++envelopes <= kMaxEnvelopesPerObjects && entry.size() <= kMaxEnvelopeLen;
     });
   });
 }
@@ -95,7 +93,7 @@ bool repeated_fields_within_limits(std::span<const std::uint8_t> bytes) {
 bool is_id(const std::string& bytes) { return bytes.size() == kIdLen; }
 
 bool valid_want(const proto::WantObjects& want) {
-  if (!is_id(want.network_id()) || want.ids().empty() || std::size_t(want.ids_size()) > sync::kMaxWantIds) return false;
+  if (!is_id(want.network_id()) || want.ids().empty() || std::size_t(want.ids_size()) > kMaxWantIds) return false;
   if (!std::all_of(want.ids().begin(), want.ids().end(), is_id)) return false;
   std::vector<std::string> sorted(want.ids().begin(), want.ids().end());
   std::sort(sorted.begin(), sorted.end());
@@ -105,12 +103,12 @@ bool valid_want(const proto::WantObjects& want) {
 bool valid_objects(const proto::Objects& objects) {
   if (!is_id(objects.network_id()) || !proto::Objects_Kind_IsValid(objects.kind())) return false;
   const auto count = static_cast<std::size_t>(objects.envelopes_size());
-  if (count > sync::kMaxEnvelopesPerObjects) return false;
+  if (count > kMaxEnvelopesPerObjects) return false;
   // Only the end of an answer may be empty: the server may hold none of
   // what was asked for.
   if (count == 0 && objects.kind() != proto::Objects::ANSWER_END) return false;
   return std::all_of(objects.envelopes().begin(), objects.envelopes().end(), [](const std::string& e) {
-    return !e.empty() && e.size() <= sync::kMaxEnvelopeLen;
+    return !e.empty() && e.size() <= kMaxEnvelopeLen;
   });
 }
 
@@ -122,7 +120,7 @@ bool valid_body(const proto::WireMessage& message) {
       return true;
     case proto::WireMessage::kReconcile: {
       const auto& r = message.reconcile();
-      return is_id(r.network_id()) && !r.negentropy().empty() && r.negentropy().size() <= sync::kMaxNegentropyLen;
+      return is_id(r.network_id()) && !r.negentropy().empty() && r.negentropy().size() <= kMaxNegentropyLen;
     }
     case proto::WireMessage::kSyncRefused: return is_id(message.sync_refused().network_id());
     case proto::WireMessage::kWantObjects: return valid_want(message.want_objects());

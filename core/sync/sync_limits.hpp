@@ -1,8 +1,8 @@
 #pragma once
-// The limits of a sync session (docs/PROTOCOL.md, "Sync"). The k-constants
-// are the wire format: the strict decoder (core/session/wire_codec.cpp)
-// refuses anything beyond them, whatever the local configuration. SyncLimits
-// holds what one node may choose for itself, always within them.
+// The limits of a sync session (docs/PROTOCOL.md, "Sync"). The wire format's
+// k-constants live beside the strict decoder that refuses anything beyond
+// them (core/session/wire_limits.hpp); SyncLimits holds what one node may
+// choose for itself, always within them.
 
 #include <chrono>
 #include <cstddef>
@@ -10,24 +10,17 @@
 
 #include "core/reconcile/negentropy.hpp"
 #include "core/session/session_limits.hpp"
+#include "core/session/wire_limits.hpp"
 
 namespace tumar::sync {
 
-// Network and object ids are 32 bytes on the wire, nothing else.
-inline constexpr std::size_t kIdLen = 32;
-
-// The largest envelope (one signed, encrypted object) tumar defines.
-inline constexpr std::size_t kMaxEnvelopeLen = std::size_t{64} << 10;
-
-// Ids in one WantObjects: the answer is then at most 64 x 64 KiB = 4 MiB.
-inline constexpr std::size_t kMaxWantIds = 64;
-
-// Envelopes in one Objects message (small objects pack many to a batch).
-inline constexpr std::size_t kMaxEnvelopesPerObjects = 1024;
-
-// A Negentropy message on the wire. Senders stay below their frame limit
-// (SyncLimits::negentropy_frame_limit, at most this).
-inline constexpr std::size_t kMaxNegentropyLen = 64000;
+// The wire format's limits (session/wire_limits.hpp, beside the codec that
+// enforces them): ids, envelopes, WantObjects and Objects sizes, Negentropy.
+using session::kIdLen;
+using session::kMaxEnvelopeLen;
+using session::kMaxEnvelopesPerObjects;
+using session::kMaxNegentropyLen;
+using session::kMaxWantIds;
 
 // Bytes of envelopes a sender puts in one Objects message. With the
 // per-envelope framing (tag + 3-byte length) and the message's own fields
