@@ -38,7 +38,7 @@ class SessionStore {
   core::Result<void> save(const network::NetworkId& net, StoredSession& s, std::uint64_t now_ms);
 
   // The same deletion in every stored session, for sessions no message
-  // touches (serve's timer, `tumar sync`): rewrites only those that held
+  // touches (the node engine's expiry duty, `tumar sync`): rewrites only those that held
   // an expired key, keeping their last use. Returns how many keys went.
   core::Result<std::size_t> expire_skipped_keys(std::uint64_t now_ms);
 

@@ -202,6 +202,13 @@ struct Engine::Impl {
 
   void start() {
     started = true;
+    if (watch != nullptr && watch->wiped()) {
+      // Wiped before the node even started (a panic between unlock and serve).
+      finished = true;
+      stop_reason = StopReason::kWiped;
+      out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0});
+      return;
+    }
     if (options.duties_before_jobs) {
       (void)refresh_prekeys(replica, me, rng, now.wall_ms);
       expire_direct();

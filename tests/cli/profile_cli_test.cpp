@@ -211,7 +211,7 @@ TEST_F(ProfileCli, RunningServeStopsWhenThePanicWipeHappens) {
   ASSERT_TRUE(serve.wait_output("running", std::chrono::seconds(30))) << serve.out();
   ASSERT_EQ(tumar({"panic", "--yes"}).exit_code, 0);
   // The node polls every 250 ms; the promise is 1 s. The slack here is for a
-  // loaded CI machine, not for the design (see net/node.hpp).
+  // loaded CI machine, not for the design (EngineOptions::wipe_poll, core/node/engine.hpp).
   ASSERT_TRUE(serve.wait_exit(std::chrono::seconds(5)));
   EXPECT_EQ(serve.exit_code(), 5);
   EXPECT_TRUE(snapshot().empty());
