@@ -14,7 +14,8 @@
 # links. PROTOBUF: it encodes with generated protobuf code, kept inside its
 # .cpp files and *_internal.hpp headers; the generated headers' directory is
 # linked PRIVATE, so nothing above sees it. PROTOBUF_IN_HEADERS: its public
-# headers still show generated types, so the directory goes PUBLIC.
+# headers still show generated types, so the directory goes PUBLIC (and the
+# check below asks for PROTOBUF once none does).
 #
 # tumar_core_check_modules(), called once after the last declaration, fails
 # the configure step when:
@@ -24,7 +25,8 @@
 #     another module's *_internal.hpp;
 #   - a DEPS entry is never included;
 #   - a file includes a generated header (tumar/*.pb.h) without PROTOBUF, or
-#     a public header of a PROTOBUF module does;
+#     a public header of a PROTOBUF module does, or no public header of a
+#     PROTOBUF_IN_HEADERS module does;
 #   - any file includes Boost, Asio, net/ or cli/ (core/ decides; it moves no bytes).
 # It writes the graph to <build>/core_modules.txt, which docs/ARCHITECTURE.md
 # must show (test architecture_module_graph; scripts/module-graph rewrites it).
@@ -97,6 +99,7 @@ function(_tumar_core_scan module errors_var)
   get_property(proto GLOBAL PROPERTY TUMAR_CORE_PROTO_${module})
   set(errors ${${errors_var}})
   set(used "")
+  set(shows_proto FALSE)
   foreach(f IN LISTS files)
     file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${f})
     file(STRINGS ${f} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
@@ -118,6 +121,9 @@ function(_tumar_core_scan module errors_var)
         endif()
         list(APPEND used ${x})
       elseif(header MATCHES "^tumar/.*\\.pb\\.h$")
+        if(rel MATCHES "\\.hpp$" AND NOT rel MATCHES "_internal\\.hpp$")
+          set(shows_proto TRUE)
+        endif()
         if(proto STREQUAL "none")
           list(APPEND errors "${rel} includes ${header}, but module ${module} is declared without PROTOBUF")
         elseif(proto STREQUAL "inside" AND rel MATCHES "\\.hpp$" AND NOT rel MATCHES "_internal\\.hpp$")
@@ -126,6 +132,9 @@ function(_tumar_core_scan module errors_var)
       endif()
     endforeach()
   endforeach()
+  if(proto STREQUAL "headers" AND NOT shows_proto)
+    list(APPEND errors "module ${module} is declared PROTOBUF_IN_HEADERS, but none of its public headers includes a generated header any more: declare it PROTOBUF")
+  endif()
   foreach(dep IN LISTS deps)
     if(NOT dep IN_LIST used)
       list(APPEND errors "module ${module} declares ${dep} in its DEPS but includes none of its headers, so drop it")

@@ -13,6 +13,7 @@
 #include "core/network/recipient_tag.hpp"
 #include "core/ratchet/direct_message.hpp"
 #include "core/store/bind.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::direct {
 namespace {

@@ -7,6 +7,7 @@
 #include "core/network/envelope.hpp"
 #include "core/network/payload_codec.hpp"
 #include "core/store/bind.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::direct {
 namespace {

@@ -231,30 +231,25 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   // The bundle: the current signed prekey and every dedicated one.
   auto now_rows = rows(db, net);
   if (!now_rows) return tl::unexpected(now_rows.error());
-  proto::PrekeyBundle bundle;
+  network::PrekeyFields bundle;
   bool have_spk = false;
   std::vector<const Row*> dedicated;
   for (const auto& r : *now_rows) {
     if (r.is_signed) {
       if (have_spk) continue;
       have_spk = true;
-      bundle.set_signed_prekey_id(r.id);
-      bundle.set_signed_prekey(r.public_key.data(), r.public_key.size());
-      bundle.set_signed_prekey_signature(r.signature.data(), r.signature.size());
+      bundle.signed_prekey_id = r.id;
+      bundle.signed_prekey = r.public_key;
+      bundle.signed_prekey_signature = r.signature;
     } else if (r.sender) {
       dedicated.push_back(&r);
     }
   }
   // Ordered by member, as decode_prekeys requires (one answer per sender).
   std::sort(dedicated.begin(), dedicated.end(), [](const Row* x, const Row* y) { return *x->sender < *y->sender; });
-  for (const Row* r : dedicated) {
-    auto* k = bundle.add_one_time_prekeys();
-    k->set_sender(r->sender->data(), r->sender->size());
-    k->set_id(r->id);
-    k->set_key(r->public_key.data(), r->public_key.size());
-  }
+  for (const Row* r : dedicated) bundle.one_time_prekeys.push_back({*r->sender, r->id, r->public_key});
   network::LocalAuthor author(replica_, me_, rng_);
-  auto written = author.publish_prekeys(net, std::move(bundle), now_ms);
+  auto written = author.publish_prekeys(net, bundle, now_ms);
   if (!written) return tl::unexpected(written.error());
   if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
   return std::optional<network::Written>(std::move(*written));

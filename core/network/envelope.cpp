@@ -7,6 +7,7 @@
 
 #include "core/network/epoch_subkeys.hpp"
 #include "core/network/object_limits.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

@@ -7,6 +7,7 @@
 #include "core/network/payload_codec.hpp"
 #include "core/network/recipient_tag.hpp"
 #include "core/store/statement.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {
@@ -512,13 +513,23 @@ core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::st
 
 namespace tumar::network {
 
-core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, proto::PrekeyBundle bundle,
+core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, const PrekeyFields& prekeys,
                                                    std::uint64_t now_ms) {
   auto lamport = replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key);
   if (!lamport) return tl::unexpected(lamport.error());
   const auto next = next_counter(*lamport);
   if (!next) return core::fail(core::Errc::kLimit, "Your prekeys' revision clock is at its largest value.");
+  proto::PrekeyBundle bundle;
   bundle.set_lamport(*next);
+  bundle.set_signed_prekey_id(prekeys.signed_prekey_id);
+  bundle.set_signed_prekey(prekeys.signed_prekey.data(), prekeys.signed_prekey.size());
+  bundle.set_signed_prekey_signature(prekeys.signed_prekey_signature.data(), prekeys.signed_prekey_signature.size());
+  for (const auto& d : prekeys.one_time_prekeys) {
+    auto* k = bundle.add_one_time_prekeys();
+    k->set_sender(d.sender.data(), d.sender.size());
+    k->set_id(d.id);
+    k->set_key(d.key.data(), d.key.size());
+  }
   return write_sealed(net, Kind::kPrekeys, bundle.SerializeAsString(), now_ms);
 }
 

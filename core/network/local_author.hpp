@@ -7,6 +7,7 @@
 // Every method returns the envelopes it stored; a running node pushes them
 // to connected peers at once.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,22 @@ struct NoteFields {
 struct ProfileFields {
   std::string display_name, organisation, region, contact;
   std::vector<std::string> languages, services;
+};
+
+// Our X3DH prekeys as a PREKEYS object carries them (docs/PROTOCOL.md): the
+// current signed prekey and one dedicated one-time prekey per other member,
+// ordered by member (the payload decoder requires it). Ids are never 0.
+struct PrekeyFields {
+  using PublicKey = std::array<std::uint8_t, 32>;  // X25519
+  struct Dedicated {
+    identity::IdentityKey sender{};  // the only member who may use it
+    std::uint32_t id = 0;
+    PublicKey key{};
+  };
+  std::uint32_t signed_prekey_id = 0;
+  PublicKey signed_prekey{};
+  identity::Signature signed_prekey_signature{};  // by us (core/ratchet/prekeys.hpp)
+  std::vector<Dedicated> one_time_prekeys;
 };
 
 struct Written {
@@ -66,7 +83,7 @@ class LocalAuthor {
   core::Result<Written> broadcast(const NetworkId& net, const std::string& text, bool urgent,
                                   std::uint64_t expires_ms, std::uint64_t now_ms);
   // Our X3DH prekeys for direct messages (the lamport is set here).
-  core::Result<Written> publish_prekeys(const NetworkId& net, proto::PrekeyBundle bundle, std::uint64_t now_ms);
+  core::Result<Written> publish_prekeys(const NetworkId& net, const PrekeyFields& prekeys, std::uint64_t now_ms);
   // A direct message: `ratchet_message` sealed under the current epoch key
   // and signed by a one-time key, so carriers see neither who sent it nor
   // (beyond a tag only members can match) who it is for.
@@ -91,7 +108,7 @@ class LocalAuthor {
   core::Result<Written> store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms);
   core::Result<void> require_lead(const NetworkId& net);
   // Starts the epoch after the current one with a fresh key (an epoch
-  // start object, `reason` a proto::EpochReason, naming `removal` if
+  // start object, `reason` a tumar.proto.EpochReason, naming `removal` if
   // any) and grants it to every current member; inside the caller's
   // transaction.
   core::Result<Written> start_epoch(const NetworkId& net, int reason, const ObjectId* removal, std::uint64_t now_ms);

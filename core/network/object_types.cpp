@@ -1,6 +1,24 @@
 #include "core/network/object_types.hpp"
 
+#include "tumar/network.pb.h"
+
 namespace tumar::network {
+
+// The header writes the wire's values out; they must be the generated ones.
+static_assert(static_cast<int>(Kind::kGenesis) == proto::GENESIS);
+static_assert(static_cast<int>(Kind::kAdmission) == proto::ADMISSION);
+static_assert(static_cast<int>(Kind::kProfile) == proto::PROFILE);
+static_assert(static_cast<int>(Kind::kRemoval) == proto::REMOVAL);
+static_assert(static_cast<int>(Kind::kEpochGrant) == proto::EPOCH_GRANT);
+static_assert(static_cast<int>(Kind::kNote) == proto::NOTE);
+static_assert(static_cast<int>(Kind::kBroadcast) == proto::BROADCAST);
+static_assert(static_cast<int>(Kind::kPrekeys) == proto::PREKEYS);
+static_assert(static_cast<int>(Kind::kDirect) == proto::DIRECT);
+static_assert(static_cast<int>(Kind::kEpochStart) == proto::EPOCH_START);
+static_assert(proto::ObjectKind_MAX == proto::EPOCH_START, "a new object kind needs its Kind here");
+static_assert(static_cast<int>(Role::kMember) == proto::MEMBER);
+static_assert(static_cast<int>(Role::kLead) == proto::LEAD);
+static_assert(proto::MemberRole_MAX == proto::LEAD, "a new role needs its Role here");
 
 const char* kind_name(Kind kind) noexcept {
   switch (kind) {

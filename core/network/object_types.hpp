@@ -9,7 +9,6 @@
 
 #include "core/encoding/hex.hpp"
 #include "core/identity/identity.hpp"
-#include "tumar/network.pb.h"
 
 namespace tumar::network {
 
@@ -17,20 +16,23 @@ using NetworkId = std::array<std::uint8_t, 32>;  // the id of the network's gene
 using ObjectId = std::array<std::uint8_t, 32>;   // BLAKE2b-256 of an envelope's bytes
 using EpochKeyBytes = std::array<std::uint8_t, 32>;
 
+// The values are the wire's (tumar.proto.ObjectKind and MemberRole in
+// proto/tumar/network.proto; object_types.cpp checks they agree), written
+// out so that this header needs no generated code.
 enum class Kind : int {
-  kGenesis = proto::GENESIS,
-  kAdmission = proto::ADMISSION,
-  kProfile = proto::PROFILE,
-  kRemoval = proto::REMOVAL,
-  kEpochGrant = proto::EPOCH_GRANT,
-  kNote = proto::NOTE,
-  kBroadcast = proto::BROADCAST,
-  kPrekeys = proto::PREKEYS,
-  kDirect = proto::DIRECT,
-  kEpochStart = proto::EPOCH_START,
+  kGenesis = 1,
+  kAdmission = 2,
+  kProfile = 3,
+  kRemoval = 4,
+  kEpochGrant = 5,
+  kNote = 6,
+  kBroadcast = 7,
+  kPrekeys = 8,
+  kDirect = 9,
+  kEpochStart = 10,
 };
 
-enum class Role : int { kMember = proto::MEMBER, kLead = proto::LEAD };
+enum class Role : int { kMember = 1, kLead = 2 };
 
 const char* kind_name(Kind kind) noexcept;
 

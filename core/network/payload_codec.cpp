@@ -4,6 +4,7 @@
 
 #include "core/identity/identity.hpp"
 #include "core/network/object_limits.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

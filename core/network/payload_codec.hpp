@@ -4,12 +4,29 @@
 // encoding of its message, with no unknown fields, and every string within
 // its limit and valid UTF-8, so what one replica indexes and shows is what
 // every replica does.
+//
+// The decoded messages are the generated types, only declared here: a codec
+// that calls these includes tumar/network.pb.h itself, and nothing above
+// core/ can (cmake/TumarCoreModules.cmake).
 
 #include <cstdint>
 #include <string_view>
 
 #include "core/error.hpp"
-#include "tumar/network.pb.h"
+
+namespace tumar::proto {
+class Admission;
+class Broadcast;
+class DirectContent;
+class DirectPayload;
+class EpochGrant;
+class EpochStart;
+class Genesis;
+class MemberProfile;
+class PrekeyBundle;
+class Removal;
+class ResourceNote;
+}  // namespace tumar::proto
 
 namespace tumar::network {
 

@@ -9,6 +9,7 @@
 #include "core/network/replica_internal.hpp"
 #include "core/store/bind.hpp"
 #include "core/store/statement.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 using detail::public_identity;

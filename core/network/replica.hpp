@@ -33,6 +33,10 @@
 #include "core/network/verify_ahead.hpp"
 #include "core/sync/replica.hpp"
 
+namespace tumar::proto {
+class ResourceNote;  // generated; only replica.cpp sees it whole
+}  // namespace tumar::proto
+
 namespace tumar::network {
 
 inline constexpr std::size_t kMaxPendingObjects = 4096;

@@ -11,6 +11,7 @@
 #include "core/network/epoch_key_id.hpp"
 #include "core/network/payload_codec.hpp"
 #include "core/network/replica.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 

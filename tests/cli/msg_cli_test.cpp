@@ -22,10 +22,10 @@ class MsgCli : public NetworkCli {
       auto bota = admit(o, "Bota", network::Role::kMember);
       if (!keys) return;
       auto spk = ratchet::generate_signed_prekey(bota, 1, o.rng);
-      proto::PrekeyBundle b;
-      b.set_signed_prekey_id(spk.pub.id);
-      b.set_signed_prekey(spk.pub.key.data(), spk.pub.key.size());
-      b.set_signed_prekey_signature(spk.pub.signature.data(), spk.pub.signature.size());
+      network::PrekeyFields b;
+      b.signed_prekey_id = spk.pub.id;
+      b.signed_prekey = spk.pub.key;
+      b.signed_prekey_signature = spk.pub.signature;
       network::LocalAuthor as_bota(o.replica, bota, o.rng);
       auto w = as_bota.publish_prekeys(o.net, b, now_ms());
       ASSERT_TRUE(w) << w.error().message();

@@ -29,6 +29,7 @@
 #include "support/profile_probe.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar {
 namespace {

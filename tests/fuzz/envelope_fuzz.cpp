@@ -15,6 +15,7 @@
 
 #include "core/network/envelope.hpp"
 #include "core/network/object_limits.hpp"
+#include "tumar/network.pb.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace tumar::network;

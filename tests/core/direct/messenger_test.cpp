@@ -16,6 +16,7 @@
 #include "core/network/payload_codec.hpp"
 #include "core/network/recipient_tag.hpp"
 #include "core/store/bind.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::direct {
 namespace {

@@ -12,6 +12,7 @@
 #include "core/encoding/hex.hpp"
 #include "core/network/object_limits.hpp"
 #include "network_test_support.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

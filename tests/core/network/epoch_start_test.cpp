@@ -9,6 +9,7 @@
 #include "core/network/epoch_key_id.hpp"
 #include "core/store/bind.hpp"
 #include "network_fixture.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

@@ -13,6 +13,7 @@
 #include "core/network/envelope.hpp"
 #include "core/network/recipient_tag.hpp"
 #include "network_test_support.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

@@ -8,6 +8,7 @@
 #include "core/network/object_limits.hpp"
 #include "core/network/payload_codec.hpp"
 #include "network_fixture.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

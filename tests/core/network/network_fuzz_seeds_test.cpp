@@ -14,6 +14,7 @@
 
 #include "core/store/statement.hpp"
 #include "network_fuzz_setup.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

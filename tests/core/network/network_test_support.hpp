@@ -30,6 +30,7 @@
 #include "core/network/replica.hpp"
 #include "core/profile/schema.hpp"
 #include "core/store/database.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network::test {
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "network_fixture.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {

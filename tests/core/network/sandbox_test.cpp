@@ -7,6 +7,7 @@
 
 #include "core/network/payload_codec.hpp"
 #include "network_fixture.hpp"
+#include "tumar/network.pb.h"
 
 namespace tumar::network {
 namespace {
