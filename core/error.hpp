@@ -47,3 +47,29 @@ inline tl::unexpected<Error> fail(Errc code, std::string message) {
 }
 
 }  // namespace tumar::core
+
+// Propagation without the boilerplate. Both return the error of a failed
+// Result unchanged from the enclosing function (whose Result may hold another
+// value type), and neither changes when anything is destroyed.
+//
+//   TUMAR_TRY(txn.commit());                  // Result<void>, or a value not needed
+//   TUMAR_TRY_ASSIGN(row, statement.step());  // `row` names the value held
+//
+// TUMAR_TRY_ASSIGN declares `row` as a reference to the value inside a hidden
+// Result that lives to the end of the enclosing scope, as `auto r = ...;
+// if (!r) return ...;` kept it; `return row;` moves (C++20 implicit move).
+// The expression is variadic, so commas inside braces need no parentheses.
+#define TUMAR_TRY_CONCAT_INNER(a, b) a##b
+#define TUMAR_TRY_CONCAT(a, b) TUMAR_TRY_CONCAT_INNER(a, b)
+#define TUMAR_TRY_TMP TUMAR_TRY_CONCAT(tumar_try_result_, __LINE__)
+
+#define TUMAR_TRY(...)                                                        \
+  do {                                                                        \
+    auto&& tumar_try_result = (__VA_ARGS__);                                  \
+    if (!tumar_try_result) return ::tl::unexpected(tumar_try_result.error()); \
+  } while (false)
+
+#define TUMAR_TRY_ASSIGN(name, ...)                                    \
+  auto TUMAR_TRY_TMP = (__VA_ARGS__);                                  \
+  if (!TUMAR_TRY_TMP) return ::tl::unexpected(TUMAR_TRY_TMP.error()); \
+  auto&& name = *std::move(TUMAR_TRY_TMP)

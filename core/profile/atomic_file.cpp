@@ -110,10 +110,9 @@ const char* write_step_name(WriteStep step) noexcept {
 }
 
 core::Result<LockedDir> LockedDir::lock(const std::filesystem::path& dir, Mode mode) {
-  auto fd = open_directory(dir);
-  if (!fd) return tl::unexpected(fd.error());
+  TUMAR_TRY_ASSIGN(fd, open_directory(dir));
   const int op = mode == Mode::kExclusive ? LOCK_EX : LOCK_SH;
-  while (::flock(fd->get(), op) != 0) {
+  while (::flock(fd.get(), op) != 0) {
     if (errno == EINTR) continue;
     // File systems without flock on directories (some NFS and FUSE mounts):
     // carry on unlocked. The lock only serialises tumar's own writers; the
@@ -122,7 +121,7 @@ core::Result<LockedDir> LockedDir::lock(const std::filesystem::path& dir, Mode m
     return core::fail(core::Errc::kStorage,
                       "Cannot lock the directory " + dir.string() + ": " + std::strerror(errno) + ".");
   }
-  return LockedDir(std::move(*fd), dir);
+  return LockedDir(std::move(fd), dir);
 }
 
 namespace {
@@ -173,16 +172,14 @@ core::Result<OpenedFile> open_and_read(const LockedDir& dir, const std::string& 
 
 core::Result<std::vector<std::uint8_t>> read_small_file(const LockedDir& dir, const std::string& name,
                                                         std::size_t max_size) {
-  auto f = open_and_read(dir, name, max_size, O_RDONLY);
-  if (!f) return tl::unexpected(f.error());
-  return std::move(f->contents);
+  TUMAR_TRY_ASSIGN(f, open_and_read(dir, name, max_size, O_RDONLY));
+  return std::move(f.contents);
 }
 
 core::Result<ReplaceableFile> ReplaceableFile::open(const LockedDir& dir, const std::string& name,
                                                     std::size_t max_size) {
-  auto f = open_and_read(dir, name, max_size, O_RDWR);
-  if (!f) return tl::unexpected(f.error());
-  return ReplaceableFile(std::move(f->fd), name, std::move(f->contents), f->st.st_dev, f->st.st_ino);
+  TUMAR_TRY_ASSIGN(f, open_and_read(dir, name, max_size, O_RDWR));
+  return ReplaceableFile(std::move(f.fd), name, std::move(f.contents), f.st.st_dev, f.st.st_ino);
 }
 
 core::Result<void> create_file(const LockedDir& dir, const std::string& name, std::span<const std::uint8_t> bytes,

@@ -84,9 +84,8 @@ core::Result<ParsedKeyFile> parse_key_file(std::span<const std::uint8_t> bytes) 
                                   " bytes instead of 384; it is damaged or not a tumar key file."));
   }
   ParsedKeyFile parsed;
-  auto header = parse_header(bytes.first<kHeaderSize>());
-  if (!header) return tl::unexpected(header.error());
-  parsed.header = *header;
+  TUMAR_TRY_ASSIGN(header, parse_header(bytes.first<kHeaderSize>()));
+  parsed.header = header;
   std::copy_n(bytes.begin(), kHeaderSize, parsed.header_bytes.begin());
   for (std::size_t i = 0; i < kSlotCount; ++i) {
     std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + i * kSlotSize), kSlotSize,

@@ -117,11 +117,9 @@ core::Result<Unlocked> open_key_file(const ParsedKeyFile& file, WrappingKey key)
 core::Result<Unlocked> unlock_key_file_bytes(std::span<const std::uint8_t> bytes,
                                              const crypto::SecretBuffer& passphrase) {
   if (passphrase.empty()) return core::fail(core::Errc::kInvalidArgument, "The passphrase is empty.");
-  auto parsed = parse_key_file(bytes);
-  if (!parsed) return tl::unexpected(parsed.error());
-  auto key = derive_wrapping_key(passphrase, parsed->header);
-  if (!key) return tl::unexpected(key.error());
-  return open_key_file(*parsed, std::move(*key));
+  TUMAR_TRY_ASSIGN(parsed, parse_key_file(bytes));
+  TUMAR_TRY_ASSIGN(key, derive_wrapping_key(passphrase, parsed.header));
+  return open_key_file(parsed, std::move(key));
 }
 
 }  // namespace tumar::profile

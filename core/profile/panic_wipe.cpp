@@ -82,9 +82,8 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   if (!S_ISDIR(hs.st_mode)) {
     return core::fail(core::Errc::kInvalidArgument, home.string() + " is not a directory; nothing was wiped.");
   }
-  auto dir = open_directory(home);
-  if (!dir) return tl::unexpected(dir.error());
-  const int dirfd = dir->get();
+  TUMAR_TRY_ASSIGN(dir, open_directory(home));
+  const int dirfd = dir.get();
 
   // 1. The key file, then a temp copy a crashed rewrite may have left: both
   //    wrap the master key. Random fill, so nothing of the old bytes is
@@ -118,7 +117,7 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   }
   failure.note("list", home.string(), list_err);
   failure.note("sync the directory", home.string(), sync_fd(dirfd));
-  dir->reset();
+  dir.reset();
 
   // 3. The directory itself, only if nothing else is in it.
   if (report.left_alone.empty() && !failure.sentence()) {

@@ -60,24 +60,22 @@ void remove_database_files(const ProfilePaths& p) {
 }
 
 core::Result<void> write_identity(store::Database& db, const identity::LocalIdentity& id, const std::string& name) {
-  auto st = db.prepare(
+  TUMAR_TRY_ASSIGN(st, db.prepare(
       "INSERT INTO identity (id, display_name, identity_public, identity_secret, noise_public, noise_secret, "
-      "binding_signature, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return tl::unexpected(st.error());
+      "binding_signature, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)"));
   const auto& pub = id.public_identity();
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::system_clock::now().time_since_epoch()).count();
-  for (auto bound : {st->bind(1, std::string_view(name)),
-                     st->bind(2, std::span<const std::uint8_t>(pub.identity_key)),
-                     st->bind(3, std::span<const std::uint8_t>(id.identity_secret().span())),
-                     st->bind(4, std::span<const std::uint8_t>(pub.noise_key)),
-                     st->bind(5, std::span<const std::uint8_t>(id.noise_secret().span())),
-                     st->bind(6, std::span<const std::uint8_t>(pub.binding_signature)),
-                     st->bind(7, static_cast<std::int64_t>(now))}) {
+  for (auto bound : {st.bind(1, std::string_view(name)),
+                     st.bind(2, std::span<const std::uint8_t>(pub.identity_key)),
+                     st.bind(3, std::span<const std::uint8_t>(id.identity_secret().span())),
+                     st.bind(4, std::span<const std::uint8_t>(pub.noise_key)),
+                     st.bind(5, std::span<const std::uint8_t>(id.noise_secret().span())),
+                     st.bind(6, std::span<const std::uint8_t>(pub.binding_signature)),
+                     st.bind(7, static_cast<std::int64_t>(now))}) {
     if (!bound) return bound;
   }
-  auto done = st->step();
-  if (!done) return tl::unexpected(done.error());
+  TUMAR_TRY(st.step());
   return {};
 }
 
@@ -107,11 +105,10 @@ core::Result<void> build_profile(const ProfilePaths& paths, const std::string& d
   rng.fill(master.span());
   rng.fill(db_id);
   auto built = [&]() -> core::Result<void> {
-    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, mode);
-    if (!db) return tl::unexpected(db.error());
-    if (auto ok = migrate(*db); !ok) return ok;
+    TUMAR_TRY_ASSIGN(db, store::Database::open(paths.database, derive_page_key(master), db_id, mode));
+    if (auto ok = migrate(db); !ok) return ok;
     auto id = identity::LocalIdentity::generate(rng);
-    if (auto ok = write_identity(*db, id, display_name); !ok) return ok;
+    if (auto ok = write_identity(db, id, display_name); !ok) return ok;
     return write_key_file(master, db_id);
   }();
   if (!built) remove_database_files(paths);
@@ -150,21 +147,20 @@ core::Result<Profile> Profile::create(const fs::path& home, const crypto::Secret
                                       const InitOptions& options, crypto::RandomSource& rng) {
   crypto::ensure_sodium();
   ProfilePaths paths = ProfilePaths::in(home);
-  if (auto ok = validate_name(options.display_name); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(validate_name(options.display_name));
   if (key_file_present(paths)) {
     return core::fail(core::Errc::kProfileExists,
                       "A profile already exists at " + home.string() + "; nothing was changed.");
   }
-  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(make_home(home));
   remove_database_files(paths);
 
   crypto::Secret<32> master;
   DbId db_id{};
-  auto built = build_profile(paths, options.display_name, options.journal_mode, rng, master, db_id,
-                             [&](const crypto::Secret<32>& m, const DbId& id) {
-                               return KeyFile::create(paths.key_file, passphrase, options.kdf, m, id);
-                             });
-  if (!built) return tl::unexpected(built.error());
+  TUMAR_TRY(build_profile(paths, options.display_name, options.journal_mode, rng, master, db_id,
+                            [&](const crypto::Secret<32>& m, const DbId& id) {
+                              return KeyFile::create(paths.key_file, passphrase, options.kdf, m, id);
+                            }));
   return open_unlocked(paths, master, db_id);
 }
 
@@ -175,20 +171,16 @@ core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const cr
     return core::fail(core::Errc::kCorrupt,
                       "The profile's key file opened, but its database is missing from " + paths.home.string() + ".");
   }
-  auto watch = WipeWatch::arm(paths);
-  if (!watch) return tl::unexpected(watch.error());
-  auto db = store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal);
-  if (!db) return tl::unexpected(db.error());
-  if (auto ok = migrate(*db); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY_ASSIGN(watch, WipeWatch::arm(paths));
+  TUMAR_TRY_ASSIGN(db, store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal));
+  TUMAR_TRY(migrate(db));
 
-  auto st = db->prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return core::fail(core::Errc::kCorrupt, "The profile database holds no identity.");
-  std::string name = st->column_text(0);
-  auto id_blob = st->column_blob(1);
-  auto noise_blob = st->column_blob(2);
+  TUMAR_TRY_ASSIGN(st, db.prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return core::fail(core::Errc::kCorrupt, "The profile database holds no identity.");
+  std::string name = st.column_text(0);
+  auto id_blob = st.column_blob(1);
+  auto noise_blob = st.column_blob(2);
   if (id_blob.size() != identity::kIdentitySecretSize || noise_blob.size() != identity::kNoiseKeySize) {
     return core::fail(core::Errc::kCorrupt, "The stored identity has the wrong size.");
   }
@@ -196,10 +188,9 @@ core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const cr
       std::span<const std::uint8_t, identity::kIdentitySecretSize>(id_blob.data(), identity::kIdentitySecretSize));
   auto noise_secret = crypto::Secret<identity::kNoiseKeySize>::copy_of(
       std::span<const std::uint8_t, identity::kNoiseKeySize>(noise_blob.data(), identity::kNoiseKeySize));
-  st->reset();
-  auto id = identity::LocalIdentity::from_secrets(id_secret, noise_secret);
-  if (!id) return tl::unexpected(id.error());
-  return Profile(paths, std::move(*db), std::move(*id), std::move(name), std::move(*watch));
+  st.reset();
+  TUMAR_TRY_ASSIGN(id, identity::LocalIdentity::from_secrets(id_secret, noise_secret));
+  return Profile(paths, std::move(db), std::move(id), std::move(name), std::move(watch));
 }
 
 core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::SecretBuffer& passphrase,
@@ -211,9 +202,8 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
     return core::fail(core::Errc::kNoProfile,
                       "There is no tumar profile at " + home.string() + ". Create one with: tumar init");
   }
-  auto unlocked = KeyFile::unlock(paths.key_file, passphrase);
-  if (!unlocked) return tl::unexpected(unlocked.error());
-  if (unlocked->kind == SlotKind::kReal) return open_unlocked(paths, unlocked->master, unlocked->db_id);
+  TUMAR_TRY_ASSIGN(unlocked, KeyFile::unlock(paths.key_file, passphrase));
+  if (unlocked.kind == SlotKind::kReal) return open_unlocked(paths, unlocked.master, unlocked.db_id);
 
   // Duress: destroy the real profile, then stand up a fresh one that the
   // duress passphrase opens, reusing the key it already derived so the
@@ -226,17 +216,16 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   if (key_file_present(paths)) {
     return core::fail(core::Errc::kStorage, "The profile at " + home.string() + " cannot be written; check its permissions.");
   }
-  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(make_home(home));
   remove_database_files(paths);
   crypto::Secret<32> master;
   DbId db_id{};
-  std::string name = unlocked->decoy_name.empty() ? std::string("tumar") : unlocked->decoy_name;
-  auto built = build_profile(paths, name, store::JournalMode::kWal, rng, master, db_id,
-                             [&](const crypto::Secret<32>& m, const DbId& id) {
-                               return KeyFile::create_with_wrapping_key(paths.key_file, unlocked->header,
-                                                                        unlocked->wrapping_key, m, id);
-                             });
-  if (!built) return tl::unexpected(built.error());
+  std::string name = unlocked.decoy_name.empty() ? std::string("tumar") : unlocked.decoy_name;
+  TUMAR_TRY(build_profile(paths, name, store::JournalMode::kWal, rng, master, db_id,
+                            [&](const crypto::Secret<32>& m, const DbId& id) {
+                              return KeyFile::create_with_wrapping_key(paths.key_file, unlocked.header,
+                                                                       unlocked.wrapping_key, m, id);
+                            }));
   return open_unlocked(paths, master, db_id);
 }
 
@@ -244,16 +233,14 @@ core::Result<void> Profile::change_passphrase(const fs::path& home, const crypto
                                               const crypto::SecretBuffer& new_pass, crypto::RandomSource& rng) {
   // Through unlock, so the duress passphrase wipes here too and the change
   // then applies to the fresh profile, exactly as it would on a new one.
-  auto profile = unlock(home, old_pass, rng);
-  if (!profile) return tl::unexpected(profile.error());
-  return KeyFile::change_passphrase(profile->paths().key_file, old_pass, new_pass);
+  TUMAR_TRY_ASSIGN(profile, unlock(home, old_pass, rng));
+  return KeyFile::change_passphrase(profile.paths().key_file, old_pass, new_pass);
 }
 
 core::Result<void> Profile::set_duress(const fs::path& home, const crypto::SecretBuffer& passphrase,
                                        const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng) {
-  auto profile = unlock(home, passphrase, rng);
-  if (!profile) return tl::unexpected(profile.error());
-  return KeyFile::set_duress(profile->paths().key_file, passphrase, duress_pass, profile->display_name());
+  TUMAR_TRY_ASSIGN(profile, unlock(home, passphrase, rng));
+  return KeyFile::set_duress(profile.paths().key_file, passphrase, duress_pass, profile.display_name());
 }
 
 }  // namespace tumar::profile

@@ -57,19 +57,17 @@ template <typename... Args>
 core::Result<Statement> prepare_bound(Database& db, std::string_view sql, const Args&... args) {
   auto st = db.prepare(sql);
   if (!st) return st;
-  if (auto b = bind_all(*st, args...); !b) return tl::unexpected(b.error());
+  TUMAR_TRY(bind_all(*st, args...));
   return st;
 }
 
 // Runs a statement that returns no rows.
 template <typename... Args>
 core::Result<void> execute(Database& db, std::string_view sql, const Args&... args) {
-  auto st = prepare_bound(db, sql, args...);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db, sql, args...));
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return {};
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) return {};
   }
 }
 
@@ -80,12 +78,10 @@ core::Result<std::vector<T>> collect(core::Result<Statement> st, Read read) {
   if (!st) return tl::unexpected(st.error());
   std::vector<T> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto item = read(*st);
-    if (!item) return tl::unexpected(item.error());
-    out.push_back(std::move(*item));
+    TUMAR_TRY_ASSIGN(row, st->step());
+    if (!row) return out;
+    TUMAR_TRY_ASSIGN(item, read(*st));
+    out.push_back(std::move(item));
   }
 }
 

@@ -51,9 +51,8 @@ void close_handle(sqlite3* db) {
 
 core::Result<Database> Database::open(const std::filesystem::path& path, crypto::Secret<kPageKeyBytes> page_key,
                                       DbId db_id, JournalMode mode) {
-  auto vfs = EncryptedVfs::create(std::move(page_key), db_id);
-  if (!vfs) return tl::unexpected(vfs.error());
-  return open_with(path, std::move(*vfs), mode);
+  TUMAR_TRY_ASSIGN(vfs, EncryptedVfs::create(std::move(page_key), db_id));
+  return open_with(path, std::move(vfs), mode);
 }
 
 core::Result<Database> Database::open_plain(const std::filesystem::path& path, JournalMode mode) {
@@ -121,11 +120,9 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
     if (auto ok = exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !ok) return ok;
   }
   const char* wanted = mode == JournalMode::kWal ? "wal" : "delete";
-  auto st = prepare(mode == JournalMode::kWal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row || st->column_text(0) != wanted) {
+  TUMAR_TRY_ASSIGN(st, prepare(mode == JournalMode::kWal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row || st.column_text(0) != wanted) {
     return core::fail(core::Errc::kStorage, std::string("The database could not be switched to journal mode ") +
                                                 wanted + ".");
   }
@@ -265,10 +262,9 @@ core::Result<void> Database::rewrite_table(std::string_view table) {
   const std::string sql = "CREATE TEMP TABLE tumar_rewrite AS SELECT * FROM main." + t + "; DELETE FROM main." + t +
                           "; INSERT INTO main." + t + " SELECT * FROM temp.tumar_rewrite; DROP TABLE temp.tumar_rewrite;";
   if (!sqlite3_get_autocommit(db_)) return exec(sql);  // part of the caller's transaction
-  auto tx = Transaction::begin(*this);
-  if (!tx) return tl::unexpected(tx.error());
+  TUMAR_TRY_ASSIGN(tx, Transaction::begin(*this));
   if (auto r = exec(sql); !r) return r;
-  return tx->commit();
+  return tx.commit();
 }
 
 core::Result<void> Database::empty_log() {

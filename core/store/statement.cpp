@@ -117,14 +117,11 @@ std::span<const std::uint8_t> Statement::column_blob(int index) const {
 }
 
 core::Result<Transaction> Transaction::begin(Database& db) {
-  auto commit = db.prepare("COMMIT");
-  if (!commit) return tl::unexpected(commit.error());
-  auto rollback = db.prepare("ROLLBACK");
-  if (!rollback) return tl::unexpected(rollback.error());
-  auto begin = db.prepare("BEGIN IMMEDIATE");
-  if (!begin) return tl::unexpected(begin.error());
-  if (auto r = begin->step(); !r) return tl::unexpected(r.error());
-  return Transaction(&db, std::move(*commit), std::move(*rollback));
+  TUMAR_TRY_ASSIGN(commit, db.prepare("COMMIT"));
+  TUMAR_TRY_ASSIGN(rollback, db.prepare("ROLLBACK"));
+  TUMAR_TRY_ASSIGN(begin, db.prepare("BEGIN IMMEDIATE"));
+  TUMAR_TRY(begin.step());
+  return Transaction(&db, std::move(commit), std::move(rollback));
 }
 
 Transaction::~Transaction() {
