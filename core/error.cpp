@@ -1,5 +1,8 @@
 #include "core/error.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace tumar::core {
 
 const char* errc_name(Errc code) noexcept {
@@ -17,6 +20,11 @@ const char* errc_name(Errc code) noexcept {
     case Errc::kLimit: return "limit";
   }
   return "unknown";
+}
+
+void misuse(const char* what) noexcept {
+  std::fprintf(stderr, "tumar: misuse (a bug in tumar): %s\n", what);
+  std::abort();
 }
 
 }  // namespace tumar::core

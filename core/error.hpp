@@ -39,6 +39,12 @@ class Error {
   std::string message_;
 };
 
+// Programmer misuse (a wrong buffer size, a call out of turn, a read before
+// a seal) aborts, libsodium style: it is a bug in tumar, never something a
+// peer or a file can cause, so no caller is expected to handle it. `what`
+// names the function or module and the rule broken; it goes to stderr only.
+[[noreturn]] void misuse(const char* what) noexcept;
+
 template <typename T>
 using Result = tl::expected<T, Error>;
 

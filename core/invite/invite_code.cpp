@@ -3,13 +3,12 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <span>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
 
 namespace tumar::invite {
 namespace {
@@ -30,11 +29,6 @@ constexpr std::uint8_t kDemoByte = 0x01;
 constexpr std::size_t kMinInviteAddressLen = 3;
 constexpr std::size_t kMinInviteBinaryLen = kInviteV1FixedLen + kMinInviteAddressLen + kInviteChecksumLen;
 constexpr std::size_t kMinInviteBodyLen = (kMinInviteBinaryLen * 8 + 4) / 5;
-
-[[noreturn]] void misuse(const char* what) {
-  std::fprintf(stderr, "tumar: invite misuse: %s\n", what);
-  std::abort();
-}
 
 core::Result<InviteCode> refuse(const char* sentence) { return core::fail(core::Errc::kInvalidArgument, sentence); }
 
@@ -180,7 +174,7 @@ std::optional<peers::PeerAddress> canonical_address(std::string_view text) {
 std::string encode_invite(const InviteCode& code) {
   crypto::ensure_sodium();
   const std::string address = code.address.to_string();
-  if (!canonical_address(address)) misuse("encode_invite: the address would not decode (port 0, or too long)");
+  if (!canonical_address(address)) core::misuse("encode_invite: the address would not decode (port 0, or too long)");
 
   // Built in protected memory: the binary holds the secret in clear.
   crypto::SecretBuffer binary(kInviteFixedLen + address.size() + kInviteChecksumLen);

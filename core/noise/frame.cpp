@@ -3,17 +3,19 @@
 #include <algorithm>
 #include <string>
 
+#include "core/error.hpp"
+
 namespace tumar::noise {
 
 void append_frame(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out) {
-  if (body.empty() || body.size() > kMaxFrameLen) misuse("append_frame: body size out of range");
+  if (body.empty() || body.size() > kMaxFrameLen) core::misuse("noise: append_frame: body size out of range");
   out.push_back(static_cast<std::uint8_t>(body.size() >> 8));
   out.push_back(static_cast<std::uint8_t>(body.size() & 0xFF));
   out.insert(out.end(), body.begin(), body.end());
 }
 
 FrameDecoder::FrameDecoder(std::size_t max_frame_len) : max_frame_len_(max_frame_len) {
-  if (max_frame_len == 0 || max_frame_len > kMaxFrameLen) misuse("FrameDecoder: limit out of range");
+  if (max_frame_len == 0 || max_frame_len > kMaxFrameLen) core::misuse("noise: FrameDecoder: limit out of range");
 }
 
 core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::span<const std::uint8_t>& input) {

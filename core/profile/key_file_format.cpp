@@ -1,7 +1,6 @@
 #include "core/profile/key_file_format.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -117,7 +116,7 @@ core::Result<void> validate_decoy_name(std::string_view name) {
 crypto::SecretBuffer encode_slot_plaintext(SlotKind kind, const crypto::Secret<kMasterKeySize>& master,
                                            const DatabaseId& db_id, std::string_view decoy_name) {
   // Callers validate the name; a name that does not fit is a programming error.
-  if (decoy_name.size() > kMaxDecoyNameBytes) std::abort();
+  if (decoy_name.size() > kMaxDecoyNameBytes) core::misuse("profile: a decoy name longer than the slot holds");
   crypto::SecretBuffer p(kSlotPlaintextSize);  // zero-filled: the padding
   p.data()[kKindOffset] = static_cast<std::uint8_t>(kind);
   std::memcpy(p.data() + kMasterOffset, master.data(), kMasterKeySize);

@@ -41,7 +41,7 @@ core::Result<WrappingKey> derive_wrapping_key(const crypto::SecretBuffer& passph
 SlotBytes seal_slot(const WrappingKey& key, const HeaderBytes& header, std::uint8_t index,
                     const crypto::SecretBuffer& plaintext, const Nonce& nonce) {
   crypto::ensure_sodium();
-  if (plaintext.size() != kSlotPlaintextSize || index >= kSlotCount) std::abort();  // programmer error
+  if (plaintext.size() != kSlotPlaintextSize || index >= kSlotCount) core::misuse("profile: seal_slot size or index");
   const auto ad = make_ad(header, index);
   SlotBytes slot{};
   std::memcpy(slot.data(), nonce.data(), kNonceSize);
@@ -55,7 +55,7 @@ SlotBytes seal_slot(const WrappingKey& key, const HeaderBytes& header, std::uint
 std::optional<crypto::SecretBuffer> open_slot(const WrappingKey& key, const HeaderBytes& header, std::uint8_t index,
                                               const SlotBytes& slot) {
   crypto::ensure_sodium();
-  if (index >= kSlotCount) std::abort();
+  if (index >= kSlotCount) core::misuse("profile: key slot index out of range");
   const auto ad = make_ad(header, index);
   crypto::SecretBuffer plaintext(kSlotPlaintextSize);
   unsigned long long written = 0;

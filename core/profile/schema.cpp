@@ -1,7 +1,6 @@
 #include "core/profile/schema.hpp"
 
 #include <array>
-#include <cstdlib>
 #include <string>
 
 namespace tumar::profile {
@@ -277,7 +276,7 @@ core::Result<int> schema_version(store::Database& db) {
 }
 
 core::Result<void> migrate(store::Database& db, int target) {
-  if (target < 1 || target > kSchemaVersion) std::abort();  // programmer misuse
+  if (target < 1 || target > kSchemaVersion) core::misuse("profile: migrate to a schema version that does not exist");
   TUMAR_TRY_ASSIGN(version, schema_version(db));
   if (version > kSchemaVersion) {
     return core::fail(core::Errc::kCorrupt,

@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "core/error.hpp"
 #include "core/ratchet/padding.hpp"
 
 namespace tumar::ratchet {
@@ -104,7 +105,9 @@ RatchetSession RatchetSession::init_bob(SharedSecrets secrets, const SignedPreke
 core::Result<std::vector<std::uint8_t>> RatchetSession::encrypt(std::span<const std::uint8_t> plaintext,
                                                                std::span<const std::uint8_t> ad,
                                                                crypto::RandomSource& rng) {
-  if (!state_.chain_send && !state_.chain_recv) misuse("encrypt before the session received its first message");
+  if (!state_.chain_send && !state_.chain_recv) {
+    core::misuse("ratchet: encrypt before the session received its first message");
+  }
   if (state_.ns == std::numeric_limits<std::uint32_t>::max()) {
     return core::fail(core::Errc::kLimit, "This conversation has sent too many messages; start a new one.");
   }

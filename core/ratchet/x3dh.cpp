@@ -5,6 +5,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
 #include "core/ratchet/hkdf.hpp"
 
 namespace tumar::ratchet {
@@ -80,10 +81,12 @@ core::Result<X3dhInitiation> x3dh_initiate(const identity::LocalIdentity& me, co
 
 core::Result<SharedSecrets> x3dh_respond(const identity::LocalIdentity& me, const SignedPrekeyPair& spk,
                                          const OneTimePrekeyPair* opk, const X3dhHeader& header) {
-  if (header.signed_prekey_id != spk.pub.id) misuse("x3dh_respond: signed prekey does not match the header");
+  if (header.signed_prekey_id != spk.pub.id) {
+    core::misuse("ratchet: x3dh_respond: signed prekey does not match the header");
+  }
   if ((header.one_time_prekey_id == kNoPrekeyId) != (opk == nullptr) ||
       (opk != nullptr && opk->pub.id != header.one_time_prekey_id)) {
-    misuse("x3dh_respond: one-time prekey does not match the header");
+    core::misuse("ratchet: x3dh_respond: one-time prekey does not match the header");
   }
   crypto::Secret<kIkmMaxLen> ikm;
   std::memset(ikm.data(), 0xFF, kFLen);

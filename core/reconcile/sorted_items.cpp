@@ -1,19 +1,10 @@
 #include "core/reconcile/sorted_items.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+
+#include "core/error.hpp"
 
 namespace tumar::reconcile {
-namespace {
-
-// Misuse by the caller (not peer input): abort, libsodium style.
-[[noreturn]] void misuse(const char* what) {
-  std::fprintf(stderr, "tumar: SortedItems misuse: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
 
 core::Result<void> SortedItems::insert(std::uint64_t timestamp, const Id& id) {
   if (sealed_) return core::fail(core::Errc::kInvalidArgument, "Items cannot be added once the set is sealed.");
@@ -47,14 +38,14 @@ core::Result<void> SortedItems::seal() {
 }
 
 const Item& SortedItems::item(std::size_t i) const {
-  if (!sealed_) misuse("read before seal()");
-  if (i >= items_.size()) misuse("item index out of range");
+  if (!sealed_) core::misuse("SortedItems: read before seal()");
+  if (i >= items_.size()) core::misuse("SortedItems: item index out of range");
   return items_[i];
 }
 
 void SortedItems::check_range(std::size_t begin, std::size_t end) const {
-  if (!sealed_) misuse("read before seal()");
-  if (begin > end || end > items_.size()) misuse("bad index range");
+  if (!sealed_) core::misuse("SortedItems: read before seal()");
+  if (begin > end || end > items_.size()) core::misuse("SortedItems: bad index range");
 }
 
 std::size_t SortedItems::lower_bound(std::size_t begin, std::size_t end, const Bound& bound) const {

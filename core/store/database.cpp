@@ -1,7 +1,5 @@
 #include "core/store/database.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -171,8 +169,7 @@ core::Result<void> Database::close() {
   if (rc == SQLITE_BUSY) {
     // A Statement outlived its Database: programmer misuse. Closing anyway
     // would leave the Statement with a dangling handle.
-    std::fputs("tumar: a database was closed while statements were still open\n", stderr);
-    std::abort();
+    core::misuse("store: a database was closed while statements were still open");
   }
   db_ = nullptr;
   cache_->kill();
@@ -239,8 +236,7 @@ core::Result<void> Database::prepare_for_bulk_writes() {
 core::Result<void> Database::purge_old_copies(std::string_view table) {
   if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
   if (!is_schema_name(table)) {
-    std::fputs("tumar: purge_old_copies was given something that is not a table name\n", stderr);
-    std::abort();
+    core::misuse("store: purge_old_copies was given something that is not a table name");
   }
   if (auto r = rewrite_table(table); !r) return r;
   purge_owed_ = true;
