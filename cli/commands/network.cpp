@@ -4,6 +4,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/error_text.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
@@ -36,7 +37,7 @@ void add_network_create(CLI::App& parent, AppContext& ctx) {
       network::ProfileFields fields;
       fields.display_name = s.profile().display_name();
       if (auto p = s.author().set_profile(id, fields, now); !p) {
-        print(concat({"Your directory entry could not be written (", p.error().message(),
+        print(concat({"Your directory entry could not be written (", error_text(p.error()),
                       ")\nWrite it with: tumar profile set --network ", shell_word(*name), " --name NAME\n"}));
       } else {
         print(concat({"Members will see you as \"", one_line(fields.display_name),

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 namespace fs = std::filesystem;
@@ -25,7 +26,7 @@ crypto::RandomSource& rng_of(const KeyFileSeams& seams) {
 }
 
 core::Result<void> require_passphrase(const crypto::SecretBuffer& p) {
-  if (p.empty()) return core::fail(core::Errc::kInvalidArgument, "The passphrase is empty.");
+  if (p.empty()) return core::fail<core::ErrorId::kProfileEmptyPassphrase>(core::Errc::kInvalidArgument);
   return {};
 }
 
@@ -38,7 +39,7 @@ core::Result<void> write_new(const fs::path& path, const KeyFileBytes& bytes, co
 core::Result<void> refuse_if_exists(const fs::path& path) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(path, ec))) {
-    return core::fail(core::Errc::kProfileExists, path.string() + " already exists; nothing was overwritten.");
+    return core::fail<core::ErrorId::kProfileFileExists>(core::Errc::kProfileExists, path.string());
   }
   return {};
 }
@@ -47,7 +48,7 @@ core::Result<void> refuse_if_exists(const fs::path& path) {
 // callers below act on the real profile only.
 core::Result<crypto::SecretBuffer> open_real_slot(const ParsedKeyFile& file, const WrappingKey& key) {
   auto plaintext = open_slot(key, file.header_bytes, kRealSlotIndex, file.slots[kRealSlotIndex]);
-  if (!plaintext) return core::fail(core::Errc::kWrongPassphrase, "The passphrase is wrong.");
+  if (!plaintext) return core::fail<core::ErrorId::kProfileWrongPassphrase>(core::Errc::kWrongPassphrase);
   TUMAR_TRY(decode_slot_plaintext(plaintext->span(), kRealSlotIndex));
   return std::move(*plaintext);
 }
@@ -75,7 +76,7 @@ core::Result<void> KeyFile::create(const fs::path& path, const crypto::SecretBuf
   crypto::ensure_sodium();
   if (auto ok = require_passphrase(passphrase); !ok) return ok;
   if (!kdf_limits_in_bounds(limits)) {
-    return core::fail(core::Errc::kInvalidArgument, "The passphrase-hardening settings are outside the safe range.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfRange>(core::Errc::kInvalidArgument);
   }
   // Cheap refusal before a slow derivation; create_file() refuses atomically too.
   if (auto ok = refuse_if_exists(path); !ok) return ok;
@@ -90,7 +91,7 @@ core::Result<void> KeyFile::create_with_wrapping_key(const fs::path& path, const
                                                      const DatabaseId& db_id, const KeyFileSeams& seams) {
   crypto::ensure_sodium();
   if (!kdf_limits_in_bounds(header.limits)) {
-    return core::fail(core::Errc::kInvalidArgument, "The passphrase-hardening settings are outside the safe range.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfRange>(core::Errc::kInvalidArgument);
   }
   if (auto ok = refuse_if_exists(path); !ok) return ok;
   return write_new(path, build_key_file(header, wrapping_key, master, db_id, rng_of(seams)), seams);
@@ -132,7 +133,8 @@ core::Result<void> KeyFile::set_duress(const fs::path& path, const crypto::Secre
   if (auto ok = require_passphrase(passphrase); !ok) return ok;
   if (auto ok = require_passphrase(duress_pass); !ok) return ok;
   if (auto ok = validate_decoy_name(decoy_name); !ok) return ok;
-  const core::Error same(core::Errc::kInvalidArgument, "The duress passphrase must differ from your passphrase.");
+  const core::Error same =
+      core::make_error<core::ErrorId::kProfileDuressSameAsPassphrase>(core::Errc::kInvalidArgument);
   if (crypto::constant_time_equal(passphrase.span(), duress_pass.span())) return tl::unexpected(same);
   return rewrite_slot(path, kDuressSlotIndex, seams, [&](const ParsedKeyFile& file) -> core::Result<SlotBytes> {
     TUMAR_TRY_ASSIGN(real_key, derive_wrapping_key(passphrase, file.header));

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/error_ids.hpp"
 #include "core/profile/posix_file.hpp"
 #include "core/profile/profile_paths.hpp"
 
@@ -77,10 +78,10 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
       report.total_duration = Clock::now() - start;
       return report;  // nothing there: idempotent
     }
-    return core::fail(core::Errc::kStorage, "Cannot inspect " + home.string() + ": " + std::strerror(errno) + ".");
+    return core::fail<core::ErrorId::kProfileCannotInspect>(core::Errc::kStorage, home.string(), std::strerror(errno));
   }
   if (!S_ISDIR(hs.st_mode)) {
-    return core::fail(core::Errc::kInvalidArgument, home.string() + " is not a directory; nothing was wiped.");
+    return core::fail<core::ErrorId::kProfileHomeNotDirectory>(core::Errc::kInvalidArgument, home.string());
   }
   TUMAR_TRY_ASSIGN(dir, open_directory(home));
   const int dirfd = dir.get();

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 #include "core/profile/key_file.hpp"
 #include "core/profile/panic_wipe.hpp"
 #include "core/profile/schema.hpp"
@@ -35,13 +36,12 @@ core::Result<void> make_home(const fs::path& home) {
   if (fs::is_directory(home, ec)) return {};
   fs::create_directories(home, ec);
   if (ec) {
-    return core::fail(core::Errc::kStorage, "Cannot create the profile directory " + home.string() + ": " +
-                                                ec.message() + ".");
+    return core::fail<core::ErrorId::kProfileCannotCreateHome>(core::Errc::kStorage, home.string(), ec.message());
   }
   // Only the owner may list or read the profile.
   if (::chmod(home.c_str(), 0700) != 0) {
-    return core::fail(core::Errc::kStorage, "Cannot restrict the profile directory " + home.string() + ": " +
-                                                std::strerror(errno) + ".");
+    return core::fail<core::ErrorId::kProfileCannotRestrictHome>(core::Errc::kStorage, home.string(),
+                                                                 std::strerror(errno));
   }
   return {};
 }
@@ -80,13 +80,13 @@ core::Result<void> write_identity(store::Database& db, const identity::LocalIden
 }
 
 core::Result<void> validate_name(const std::string& name) {
-  if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "The display name is empty.");
+  if (name.empty()) return core::fail<core::ErrorId::kProfileDisplayNameEmpty>(core::Errc::kInvalidArgument);
   if (name.size() > kMaxDisplayNameBytes) {
-    return core::fail(core::Errc::kInvalidArgument, "The display name is longer than 78 bytes.");
+    return core::fail<core::ErrorId::kProfileDisplayNameTooLong>(core::Errc::kInvalidArgument);
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return core::fail(core::Errc::kInvalidArgument, "The display name contains a control character.");
+      return core::fail<core::ErrorId::kProfileDisplayNameControl>(core::Errc::kInvalidArgument);
     }
   }
   return {};
@@ -130,7 +130,7 @@ core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
     return fs::path(home) / ".local" / "share" / "tumar";
   }
-  return core::fail(core::Errc::kInvalidArgument, "No home directory is known; pass --home DIR.");
+  return core::fail<core::ErrorId::kProfileNoHome>(core::Errc::kInvalidArgument);
 }
 
 Profile::Profile(ProfilePaths paths, store::Database db, identity::LocalIdentity id, std::string name,
@@ -149,8 +149,7 @@ core::Result<Profile> Profile::create(const fs::path& home, const crypto::Secret
   ProfilePaths paths = ProfilePaths::in(home);
   TUMAR_TRY(validate_name(options.display_name));
   if (key_file_present(paths)) {
-    return core::fail(core::Errc::kProfileExists,
-                      "A profile already exists at " + home.string() + "; nothing was changed.");
+    return core::fail<core::ErrorId::kProfileExistsAt>(core::Errc::kProfileExists, home.string());
   }
   TUMAR_TRY(make_home(home));
   remove_database_files(paths);
@@ -168,8 +167,7 @@ core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const cr
                                              const DbId& db_id) {
   std::error_code ec;
   if (!fs::exists(paths.database, ec)) {
-    return core::fail(core::Errc::kCorrupt,
-                      "The profile's key file opened, but its database is missing from " + paths.home.string() + ".");
+    return core::fail<core::ErrorId::kProfileDatabaseMissing>(core::Errc::kCorrupt, paths.home.string());
   }
   TUMAR_TRY_ASSIGN(watch, WipeWatch::arm(paths));
   TUMAR_TRY_ASSIGN(db, store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal));
@@ -177,12 +175,12 @@ core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const cr
 
   TUMAR_TRY_ASSIGN(st, db.prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1"));
   TUMAR_TRY_ASSIGN(row, st.step());
-  if (!row) return core::fail(core::Errc::kCorrupt, "The profile database holds no identity.");
+  if (!row) return core::fail<core::ErrorId::kProfileNoIdentity>(core::Errc::kCorrupt);
   std::string name = st.column_text(0);
   auto id_blob = st.column_blob(1);
   auto noise_blob = st.column_blob(2);
   if (id_blob.size() != identity::kIdentitySecretSize || noise_blob.size() != identity::kNoiseKeySize) {
-    return core::fail(core::Errc::kCorrupt, "The stored identity has the wrong size.");
+    return core::fail<core::ErrorId::kProfileIdentitySize>(core::Errc::kCorrupt);
   }
   auto id_secret = crypto::Secret<identity::kIdentitySecretSize>::copy_of(
       std::span<const std::uint8_t, identity::kIdentitySecretSize>(id_blob.data(), identity::kIdentitySecretSize));
@@ -199,8 +197,7 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   ProfilePaths paths = ProfilePaths::in(home);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(paths.key_file, ec))) {
-    return core::fail(core::Errc::kNoProfile,
-                      "There is no tumar profile at " + home.string() + ". Create one with: tumar init");
+    return core::fail<core::ErrorId::kProfileNone>(core::Errc::kNoProfile, home.string());
   }
   TUMAR_TRY_ASSIGN(unlocked, KeyFile::unlock(paths.key_file, passphrase));
   if (unlocked.kind == SlotKind::kReal) return open_unlocked(paths, unlocked.master, unlocked.db_id);
@@ -214,7 +211,7 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   // remove) is not reported; what matters is that the key file is gone.
   (void)wipe_profile(home);
   if (key_file_present(paths)) {
-    return core::fail(core::Errc::kStorage, "The profile at " + home.string() + " cannot be written; check its permissions.");
+    return core::fail<core::ErrorId::kProfileNotWritable>(core::Errc::kStorage, home.string());
   }
   TUMAR_TRY(make_home(home));
   remove_database_files(paths);

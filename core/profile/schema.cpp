@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::profile {
 namespace {
 
@@ -271,7 +273,7 @@ CREATE INDEX equivocation_by_slot ON equivocation (network_id, author, seq);
 core::Result<int> schema_version(store::Database& db) {
   TUMAR_TRY_ASSIGN(st, db.prepare("PRAGMA user_version"));
   TUMAR_TRY_ASSIGN(row, st.step());
-  if (!row) return core::fail(core::Errc::kCorrupt, "The profile database has no schema version.");
+  if (!row) return core::fail<core::ErrorId::kProfileNoSchemaVersion>(core::Errc::kCorrupt);
   return static_cast<int>(st.column_int64(0));
 }
 
@@ -279,9 +281,7 @@ core::Result<void> migrate(store::Database& db, int target) {
   if (target < 1 || target > kSchemaVersion) core::misuse("profile: migrate to a schema version that does not exist");
   TUMAR_TRY_ASSIGN(version, schema_version(db));
   if (version > kSchemaVersion) {
-    return core::fail(core::Errc::kCorrupt,
-                      "This profile was written by a newer tumar (schema " + std::to_string(version) +
-                          "); update tumar to open it.");
+    return core::fail<core::ErrorId::kProfileNewerSchema>(core::Errc::kCorrupt, version);
   }
   for (int v = version; v < target; ++v) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<std::size_t>(v)] +

@@ -1,0 +1,109 @@
+#include "cli/error_text.hpp"
+
+#include <utility>
+
+#include "core/error_ids.hpp"
+
+namespace tumar::cli {
+namespace {
+
+using core::ErrorId;
+
+// One template per id core/ reports. Fields in braces are filled from the
+// error; core/error_ids.hpp names each id's fields (a test checks the match).
+constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
+    {ErrorId::kUnworded, "{sentence}"},
+
+    // profile/
+    {ErrorId::kProfileSimulatedCrash, "Simulated crash (test) before: {step}."},
+    {ErrorId::kProfileCannotDo, "Cannot {step} {path}: {reason}."},
+    {ErrorId::kProfileInTheWay, "Something that is not a file is in the way at {path}; move it away and retry."},
+    {ErrorId::kProfileCannotLock, "Cannot lock the directory {path}: {reason}."},
+    {ErrorId::kProfileNoSuchFile, "There is no file {path}."},
+    {ErrorId::kProfileSymlink, "{path} is a symbolic link; tumar does not follow links for its files."},
+    {ErrorId::kProfileNotRegularFile, "{path} is not a regular file."},
+    {ErrorId::kProfileFileTooLarge, "{path} is {size} bytes, more than the {limit} expected."},
+    {ErrorId::kProfileFileExists, "{path} already exists; nothing was overwritten."},
+    {ErrorId::kProfileFileReplaced, "{path} was removed or replaced while it was being changed."},
+    {ErrorId::kProfileDiskErrorAfterChange,
+     "The change to {path} was made, but the disk reported an error afterwards ({step}: {reason})."},
+    {ErrorId::kProfileUnknownHardening,
+     "Unknown passphrase hardening level; use interactive, moderate or sensitive."},
+    {ErrorId::kProfileEmptyPassphrase, "The passphrase is empty."},
+    {ErrorId::kProfileWrongPassphrase, "The passphrase is wrong."},
+    {ErrorId::kProfileHardeningOutOfRange, "The passphrase-hardening settings are outside the safe range."},
+    {ErrorId::kProfileNotKeyFile, "This is not a tumar key file."},
+    {ErrorId::kProfileKeyFileVersion,
+     "The key file has format version {version}; this tumar reads version 1 only. A newer tumar may have written "
+     "it."},
+    {ErrorId::kProfileKeyFileAlgorithm, "The key file names a key-derivation algorithm tumar does not use."},
+    {ErrorId::kProfileKeyFileHeaderDamaged, "The key file header is damaged."},
+    {ErrorId::kProfileKeyFileHardeningOutOfRange,
+     "The key file asks for passphrase-hardening settings outside the safe range; it is damaged or was tampered "
+     "with."},
+    {ErrorId::kProfileKeyFileSize,
+     "The key file has {size} bytes instead of 384; it is damaged or not a tumar key file."},
+    {ErrorId::kProfileDecoyNameTooLong, "The decoy display name is longer than 78 bytes."},
+    {ErrorId::kProfileDecoyNameControl, "The decoy display name contains a control character."},
+    {ErrorId::kProfileKeyFileContentsDamaged, "The key file opened but its contents are damaged."},
+    {ErrorId::kProfileHardeningOutOfMemory,
+     "Not enough memory to harden the passphrase (the key file asks for {mib} MiB); close other programs and "
+     "retry."},
+    {ErrorId::kProfileCannotInspect, "Cannot inspect {path}: {reason}."},
+    {ErrorId::kProfileHomeNotDirectory, "{path} is not a directory; nothing was wiped."},
+    {ErrorId::kProfileCannotOpenDirectory, "Cannot open the directory {path}: {reason}."},
+    {ErrorId::kProfileCannotCreateHome, "Cannot create the profile directory {path}: {reason}."},
+    {ErrorId::kProfileCannotRestrictHome, "Cannot restrict the profile directory {path}: {reason}."},
+    {ErrorId::kProfileDisplayNameEmpty, "The display name is empty."},
+    {ErrorId::kProfileDisplayNameTooLong, "The display name is longer than 78 bytes."},
+    {ErrorId::kProfileDisplayNameControl, "The display name contains a control character."},
+    {ErrorId::kProfileNoHome, "No home directory is known; pass --home DIR."},
+    {ErrorId::kProfileExistsAt, "A profile already exists at {path}; nothing was changed."},
+    {ErrorId::kProfileDatabaseMissing, "The profile's key file opened, but its database is missing from {path}."},
+    {ErrorId::kProfileNoIdentity, "The profile database holds no identity."},
+    {ErrorId::kProfileIdentitySize, "The stored identity has the wrong size."},
+    {ErrorId::kProfileNone, "There is no tumar profile at {path}. Create one with: tumar init"},
+    {ErrorId::kProfileNotWritable, "The profile at {path} cannot be written; check its permissions."},
+    {ErrorId::kProfileNoSchemaVersion, "The profile database has no schema version."},
+    {ErrorId::kProfileNewerSchema,
+     "This profile was written by a newer tumar (schema {version}); update tumar to open it."},
+    {ErrorId::kProfileDuressSameAsPassphrase, "The duress passphrase must differ from your passphrase."},
+};
+
+}  // namespace
+
+std::optional<std::string_view> english_template(ErrorId id) {
+  for (const auto& [key, text] : kEnglish) {
+    if (key == id) return text;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> template_fields(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+    const std::size_t close = text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.push_back(text.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+std::string error_text(const core::Error& error) {
+  const auto text = english_template(error.id());
+  if (!text) return error.describe();  // the test keeps this from happening
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t open = text->find('{'); open != std::string_view::npos; open = text->find('{', at)) {
+    const std::size_t close = text->find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(text->substr(at, open - at));
+    const auto value = error.field(text->substr(open + 1, close - open - 1));
+    out.append(value ? *value : text->substr(open, close - open + 1));
+    at = close + 1;
+  }
+  out.append(text->substr(at));
+  return out;
+}
+
+}  // namespace tumar::cli
