@@ -68,6 +68,70 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kProfileNewerSchema,
      "This profile was written by a newer tumar (schema {version}); update tumar to open it."},
     {ErrorId::kProfileDuressSameAsPassphrase, "The duress passphrase must differ from your passphrase."},
+
+    // identity/
+    {ErrorId::kIdentityBindingUnsigned, "The peer's Noise key is not signed by its identity key."},
+    {ErrorId::kIdentityStoredKeyDamaged, "The stored identity key is damaged."},
+    {ErrorId::kIdentityStoredNoiseKeyDamaged, "The stored Noise key is damaged."},
+
+    // peers/
+    {ErrorId::kPeersStoredAddressDamaged, "The allow list holds an address tumar cannot read."},
+    {ErrorId::kPeersStoredKeySize, "The allow list holds a key of the wrong size."},
+    {ErrorId::kPeersOtherKey,
+     "{address} is already recorded with a different key. If the peer really has a new key, run `tumar peer remove {address}` first, then add it again."},
+    {ErrorId::kPeersAddressIpv6Brackets,
+     "\"{text}\" is not a peer address (an IPv6 address needs [brackets] and a port); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressBadIpv6,
+     "\"{text}\" is not a peer address (bad IPv6 address); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressNoPort,
+     "\"{text}\" is not a peer address (no port); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressNoHost,
+     "\"{text}\" is not a peer address (no host); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressHostTooLong,
+     "\"{text}\" is not a peer address (host name too long); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressHostCharacters,
+     "\"{text}\" is not a peer address (the host has characters a host name cannot have); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressPortNotNumber,
+     "\"{text}\" is not a peer address (the port must be a number); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressPortRange,
+     "\"{text}\" is not a peer address (the port must be 1 to 65535); write HOST:PORT, for example 127.0.0.1:7000."},
+
+    // invite/
+    {ErrorId::kInviteNotAnInvite, "This is not a tumar invite: an invite code starts with \"tumar-invite-\"."},
+    {ErrorId::kInviteDamaged,
+     "This invite code is damaged: a character is wrong, missing or extra. Copy it again, or ask for it to be sent again."},
+    {ErrorId::kInviteMalformed, "This invite code is malformed (it is not one tumar makes); ask for a new invite."},
+    {ErrorId::kInviteNewerVersion, "This invite was made by a newer version of tumar; update tumar, then join again."},
+    {ErrorId::kInviteOlderVersion,
+     "This invite was made by an older version of tumar, which does not say whether it is for a training network; ask for a new invite."},
+    {ErrorId::kInviteBadAddress,
+     "This invite names an address tumar cannot use for the inviter's node; ask for a new invite."},
+
+    // session/
+    {ErrorId::kSessionNoFragmentFlag, "The peer sent a transport message with no fragment flag."},
+    {ErrorId::kSessionUnknownFragmentFlag, "The peer sent an unknown fragment flag."},
+    {ErrorId::kSessionShortFragment, "The peer sent a short fragment that was not the last one."},
+    {ErrorId::kSessionMessageTooLong, "The peer sent a message over the limit of {limit} bytes."},
+    {ErrorId::kSessionMalformedMessage, "The peer sent a malformed session message."},
+
+    // sync/
+    {ErrorId::kSyncTooManyRejected, "The peer sent too many objects that were rejected."},
+    {ErrorId::kSyncTooManyRefusedNetworks, "The dialler asked about too many networks it may not sync."},
+    {ErrorId::kSyncRoundsTooFast, "The dialler started rounds of one network faster than the node allows."},
+
+    // direct/
+    {ErrorId::kDirectStoredSessionDamaged, "A stored session is damaged."},
+    {ErrorId::kDirectStoredRatchetDamaged, "A stored direct-message session is damaged."},
+    {ErrorId::kDirectStoredPrekeyDamaged, "A stored prekey is damaged."},
+    {ErrorId::kDirectPrekeyIdsUsedUp, "This profile has used up its prekey ids."},
+    {ErrorId::kDirectEmptyMessage, "The message is empty; write something to send."},
+    {ErrorId::kDirectToSelf, "That is you; choose another member."},
+    {ErrorId::kDirectNotAMember, "You are not a member of this network (any more)."},
+    {ErrorId::kDirectPeerNotAMember, "They are not a member of this network (any more); nothing was sent."},
+    {ErrorId::kDirectNoPeerKeys,
+     "They have not published their keys for direct messages yet (a node publishes them when it next runs `tumar sync` or `tumar serve`). Sync, then try again."},
+    {ErrorId::kDirectNoReceipt, "No receipt to send."},
+    {ErrorId::kDirectStoredMessageDamaged, "A stored message is damaged."},
 };
 
 }  // namespace

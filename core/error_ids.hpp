@@ -71,6 +71,57 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kProfileNewerSchema,
   kProfileDuressSameAsPassphrase,
 
+  // identity/
+  kIdentityBindingUnsigned,
+  kIdentityStoredKeyDamaged,
+  kIdentityStoredNoiseKeyDamaged,
+
+  // peers/
+  kPeersStoredAddressDamaged,
+  kPeersStoredKeySize,
+  kPeersOtherKey,
+  kPeersAddressIpv6Brackets,
+  kPeersAddressBadIpv6,
+  kPeersAddressNoPort,
+  kPeersAddressNoHost,
+  kPeersAddressHostTooLong,
+  kPeersAddressHostCharacters,
+  kPeersAddressPortNotNumber,
+  kPeersAddressPortRange,
+
+  // invite/
+  kInviteNotAnInvite,
+  kInviteDamaged,
+  kInviteMalformed,
+  kInviteNewerVersion,
+  kInviteOlderVersion,
+  kInviteBadAddress,
+
+  // session/
+  kSessionNoFragmentFlag,
+  kSessionUnknownFragmentFlag,
+  kSessionShortFragment,
+  kSessionMessageTooLong,
+  kSessionMalformedMessage,
+
+  // sync/
+  kSyncTooManyRejected,
+  kSyncTooManyRefusedNetworks,
+  kSyncRoundsTooFast,
+
+  // direct/
+  kDirectStoredSessionDamaged,
+  kDirectStoredRatchetDamaged,
+  kDirectStoredPrekeyDamaged,
+  kDirectPrekeyIdsUsedUp,
+  kDirectEmptyMessage,
+  kDirectToSelf,
+  kDirectNotAMember,
+  kDirectPeerNotAMember,
+  kDirectNoPeerKeys,
+  kDirectNoReceipt,
+  kDirectStoredMessageDamaged,
+
   kCount,
 };
 
@@ -135,6 +186,51 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kProfileNoSchemaVersion, "profile.no_schema_version", {}},
     {ErrorId::kProfileNewerSchema, "profile.newer_schema", {"version"}},
     {ErrorId::kProfileDuressSameAsPassphrase, "profile.duress_same_as_passphrase", {}},
+
+    {ErrorId::kIdentityBindingUnsigned, "identity.binding_unsigned", {}},
+    {ErrorId::kIdentityStoredKeyDamaged, "identity.stored_key_damaged", {}},
+    {ErrorId::kIdentityStoredNoiseKeyDamaged, "identity.stored_noise_key_damaged", {}},
+
+    {ErrorId::kPeersStoredAddressDamaged, "peers.stored_address_damaged", {}},
+    {ErrorId::kPeersStoredKeySize, "peers.stored_key_size", {}},
+    {ErrorId::kPeersOtherKey, "peers.other_key", {"address"}},
+    {ErrorId::kPeersAddressIpv6Brackets, "peers.address_ipv6_brackets", {"text"}},
+    {ErrorId::kPeersAddressBadIpv6, "peers.address_bad_ipv6", {"text"}},
+    {ErrorId::kPeersAddressNoPort, "peers.address_no_port", {"text"}},
+    {ErrorId::kPeersAddressNoHost, "peers.address_no_host", {"text"}},
+    {ErrorId::kPeersAddressHostTooLong, "peers.address_host_too_long", {"text"}},
+    {ErrorId::kPeersAddressHostCharacters, "peers.address_host_characters", {"text"}},
+    {ErrorId::kPeersAddressPortNotNumber, "peers.address_port_not_number", {"text"}},
+    {ErrorId::kPeersAddressPortRange, "peers.address_port_range", {"text"}},
+
+    {ErrorId::kInviteNotAnInvite, "invite.not_an_invite", {}},
+    {ErrorId::kInviteDamaged, "invite.damaged", {}},
+    {ErrorId::kInviteMalformed, "invite.malformed", {}},
+    {ErrorId::kInviteNewerVersion, "invite.newer_version", {}},
+    {ErrorId::kInviteOlderVersion, "invite.older_version", {}},
+    {ErrorId::kInviteBadAddress, "invite.bad_address", {}},
+
+    {ErrorId::kSessionNoFragmentFlag, "session.no_fragment_flag", {}},
+    {ErrorId::kSessionUnknownFragmentFlag, "session.unknown_fragment_flag", {}},
+    {ErrorId::kSessionShortFragment, "session.short_fragment", {}},
+    {ErrorId::kSessionMessageTooLong, "session.message_too_long", {"limit"}},
+    {ErrorId::kSessionMalformedMessage, "session.malformed_message", {}},
+
+    {ErrorId::kSyncTooManyRejected, "sync.too_many_rejected", {}},
+    {ErrorId::kSyncTooManyRefusedNetworks, "sync.too_many_refused_networks", {}},
+    {ErrorId::kSyncRoundsTooFast, "sync.rounds_too_fast", {}},
+
+    {ErrorId::kDirectStoredSessionDamaged, "direct.stored_session_damaged", {}},
+    {ErrorId::kDirectStoredRatchetDamaged, "direct.stored_ratchet_damaged", {}},
+    {ErrorId::kDirectStoredPrekeyDamaged, "direct.stored_prekey_damaged", {}},
+    {ErrorId::kDirectPrekeyIdsUsedUp, "direct.prekey_ids_used_up", {}},
+    {ErrorId::kDirectEmptyMessage, "direct.empty_message", {}},
+    {ErrorId::kDirectToSelf, "direct.to_self", {}},
+    {ErrorId::kDirectNotAMember, "direct.not_a_member", {}},
+    {ErrorId::kDirectPeerNotAMember, "direct.peer_not_a_member", {}},
+    {ErrorId::kDirectNoPeerKeys, "direct.no_peer_keys", {}},
+    {ErrorId::kDirectNoReceipt, "direct.no_receipt", {}},
+    {ErrorId::kDirectStoredMessageDamaged, "direct.stored_message_damaged", {}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

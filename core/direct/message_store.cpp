@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "core/error_ids.hpp"
 #include "core/store/bind.hpp"
 
 namespace tumar::direct {
@@ -17,7 +18,7 @@ core::Result<DirectMessage> read_message(store::Statement& st) {
   m.row = st.column_int64(0);
   if (!store::column_array(st, 1, m.network) || !store::column_array(st, 2, m.peer) ||
       !store::column_array(st, 4, m.message_id)) {
-    return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+    return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
   }
   m.outgoing = st.column_int64(3) != 0;
   m.sent_ms = st.column_int64(5);
@@ -65,7 +66,9 @@ core::Result<std::vector<MessageId>> MessageStore::unsent_receipts(const network
                            net, peer, static_cast<std::int64_t>(max)),
       [](store::Statement& st) -> core::Result<MessageId> {
         MessageId id{};
-        if (!store::column_array(st, 0, id)) return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+        if (!store::column_array(st, 0, id)) {
+          return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
+        }
         return id;
       });
 }

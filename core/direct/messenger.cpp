@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/direct/peer_bundle.hpp"
+#include "core/error_ids.hpp"
 #include "core/log/log.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/object_limits.hpp"
@@ -55,11 +56,11 @@ core::Result<bool> handled_before(store::Database& db, const network::ObjectId& 
 core::Result<network::Written> Messenger::send(const network::NetworkId& net, const identity::IdentityKey& peer,
                                                std::string_view text, std::uint64_t now_ms) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return core::fail(core::Errc::kInvalidArgument, "The message is empty; write something to send.");
+    return core::fail<core::ErrorId::kDirectEmptyMessage>(core::Errc::kInvalidArgument);
   }
   if (auto ok = network::check_text("message", text, network::kMaxDirectTextBytes, true); !ok) {
     // The person typing it is told, as for any other bad input of theirs.
-    return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   }
   return send_content(net, peer, text, false, now_ms);
 }
@@ -68,14 +69,14 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
                                                        const identity::IdentityKey& peer, std::string_view text,
                                                        bool receipt_only, std::uint64_t now_ms) {
   const auto& my_key = me_.public_identity().identity_key;
-  if (peer == my_key) return core::fail(core::Errc::kInvalidArgument, "That is you; choose another member.");
+  if (peer == my_key) return core::fail<core::ErrorId::kDirectToSelf>(core::Errc::kInvalidArgument);
   TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, my_key));
   if (!me || me->removed()) {
-    return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
+    return core::fail<core::ErrorId::kDirectNotAMember>(core::Errc::kRefused);
   }
   TUMAR_TRY_ASSIGN(them, replica_.directory().member(net, peer));
   if (!them || them->removed()) {
-    return core::fail(core::Errc::kRefused, "They are not a member of this network (any more); nothing was sent.");
+    return core::fail<core::ErrorId::kDirectPeerNotAMember>(core::Errc::kRefused);
   }
 
   auto& db = replica_.store().database();
@@ -85,9 +86,7 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
   if (!*stored) {
     TUMAR_TRY_ASSIGN(bundle, peer_bundle(replica_, net, *them, my_key));
     if (!bundle) {
-      return core::fail(core::Errc::kRefused,
-                        "They have not published their keys for direct messages yet (a node publishes them when "
-                        "it next runs `tumar sync` or `tumar serve`). Sync, then try again.");
+      return core::fail<core::ErrorId::kDirectNoPeerKeys>(core::Errc::kRefused);
     }
     TUMAR_TRY_ASSIGN(verified, ratchet::verify_bundle(*bundle));
     TUMAR_TRY_ASSIGN(session, ratchet::start_session(me_, verified, rng_));
@@ -112,7 +111,9 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
     content.add_delivered(r.data(), r.size());
     content.add_read(r.data(), r.size());
   }
-  if (receipt_only && receipts.empty()) return core::fail(core::Errc::kInvalidArgument, "No receipt to send.");
+  if (receipt_only && receipts.empty()) {
+    return core::fail<core::ErrorId::kDirectNoReceipt>(core::Errc::kInvalidArgument);
+  }
   std::string plain = content.SerializeAsString();
   content.mutable_text()->assign(text.size(), '\0');
   auto message = s.session.encrypt(bytes_of(plain), ad_of(net), rng_);
@@ -197,7 +198,8 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
   if (route->route == ratchet::Route::kSession) {
     StoredSession& s = sessions[route->index];
     // Before decrypting, so a refused message changes no session.
-    TUMAR_TRY_ASSIGN(allowed, may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key));
+    TUMAR_TRY_ASSIGN(allowed,
+                     may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key));
     if (!allowed) return Handled::kUnreadable;
     auto plain = s.session.decrypt(message, ad_of(net), now_ms);
     if (!plain) return Handled::kUnreadable;  // the session is unchanged (ratchet: decrypt on a copy)
@@ -223,7 +225,8 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
   // X3DH proved who holds the keys; the directory says whether that person
   // belongs here (the X25519 key must be the one a lead admitted).
   const auto& sender = accepted->sender.identity();
-  TUMAR_TRY_ASSIGN(allowed, may_write(replica_, net, sender.identity_key, sender.noise_key, me_.public_identity().identity_key));
+  TUMAR_TRY_ASSIGN(allowed,
+                   may_write(replica_, net, sender.identity_key, sender.noise_key, me_.public_identity().identity_key));
   if (!allowed) return Handled::kUnreadable;
   if (accepted->used_one_time_prekey) {
     TUMAR_TRY(prekeys_.consume_one_time(net, *accepted->used_one_time_prekey));
@@ -278,7 +281,7 @@ core::Result<std::vector<network::Written>> Messenger::send_receipts(std::uint64
       [](store::Statement& st) -> core::Result<Pair> {
         Pair p;
         if (!store::column_array(st, 0, p.net) || !store::column_array(st, 1, p.peer)) {
-          return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+          return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
         }
         return p;
       });

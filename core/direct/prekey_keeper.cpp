@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "core/error_ids.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/store/bind.hpp"
 
@@ -20,7 +21,7 @@ constexpr std::int64_t ms(std::chrono::hours h) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(h).count();
 }
 
-core::Error damaged() { return core::Error(core::Errc::kCorrupt, "A stored prekey is damaged."); }
+core::Error damaged() { return core::make_error<core::ErrorId::kDirectStoredPrekeyDamaged>(core::Errc::kCorrupt); }
 
 // A prekey as stored; the private half is read only by load().
 struct Row {
@@ -88,12 +89,13 @@ core::Result<std::uint32_t> PrekeyKeeper::next_id(const network::NetworkId& net)
   const auto max = st.column_int64(0);
   // Ids only grow, so a peer's "prekey id N" never names a later key. 2^32
   // of them would take millennia of weekly rotations.
-  if (max >= 0xFFFFFFFFLL) return core::fail(core::Errc::kLimit, "This profile has used up its prekey ids.");
+  if (max >= 0xFFFFFFFFLL) return core::fail<core::ErrorId::kDirectPrekeyIdsUsedUp>(core::Errc::kLimit);
   return static_cast<std::uint32_t>(max + 1);
 }
 
 core::Result<bool> PrekeyKeeper::published_before(const network::NetworkId& net) {
-  TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(net, network::Kind::kPrekeys, me_.public_identity().identity_key));
+  TUMAR_TRY_ASSIGN(lamport,
+                   replica_.store().max_lamport(net, network::Kind::kPrekeys, me_.public_identity().identity_key));
   return lamport > 0;
 }
 

@@ -1,5 +1,6 @@
 #include "core/direct/session_store.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/ratchet/session_codec.hpp"
 #include "core/store/bind.hpp"
 
@@ -8,9 +9,11 @@ namespace {
 
 core::Result<StoredSession> read_session(store::Statement& st) {
   identity::IdentityKey peer{};
-  if (!store::column_array(st, 1, peer)) return core::fail(core::Errc::kCorrupt, "A stored session is damaged.");
+  if (!store::column_array(st, 1, peer)) {
+    return core::fail<core::ErrorId::kDirectStoredSessionDamaged>(core::Errc::kCorrupt);
+  }
   auto decoded = ratchet::decode_session(st.column_blob(2));
-  if (!decoded) return core::fail(core::Errc::kCorrupt, "A stored direct-message session is damaged.");
+  if (!decoded) return core::fail<core::ErrorId::kDirectStoredRatchetDamaged>(core::Errc::kCorrupt);
   return StoredSession{st.column_int64(0), peer, std::move(*decoded)};
 }
 

@@ -2,18 +2,20 @@
 
 #include <algorithm>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::peers {
 namespace {
 
 core::Result<PeerRecord> read_row(const store::Statement& st) {
   PeerRecord r;
   auto address = parse_peer_address(st.column_text(0));
-  if (!address) return core::fail(core::Errc::kCorrupt, "The allow list holds an address tumar cannot read.");
+  if (!address) return core::fail<core::ErrorId::kPeersStoredAddressDamaged>(core::Errc::kCorrupt);
   r.address = *address;
   if (!st.column_is_null(1)) {
     auto blob = st.column_blob(1);
     if (blob.size() != identity::kIdentityKeySize) {
-      return core::fail(core::Errc::kCorrupt, "The allow list holds a key of the wrong size.");
+      return core::fail<core::ErrorId::kPeersStoredKeySize>(core::Errc::kCorrupt);
     }
     identity::IdentityKey key{};
     std::copy(blob.begin(), blob.end(), key.begin());
@@ -44,10 +46,7 @@ core::Result<AddOutcome> PeerStore::add(const PeerAddress& address, const std::o
     const auto& have = existing->identity_key;
     if (!key || (have && *have == *key)) return AddOutcome::kUnchanged;
     if (have) {
-      return core::fail(core::Errc::kRefused, address.to_string() +
-                                                  " is already recorded with a different key. If the peer really "
-                                                  "has a new key, run `tumar peer remove " +
-                                                  address.to_string() + "` first, then add it again.");
+      return core::fail<core::ErrorId::kPeersOtherKey>(core::Errc::kRefused, address.to_string());
     }
     TUMAR_TRY(record_key(address, *key));
     return AddOutcome::kKeyRecorded;

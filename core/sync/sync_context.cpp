@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/sync/sync_wire.hpp"
 
 namespace tumar::sync {
@@ -47,7 +48,7 @@ core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, R
       // Not fatal: one bad object must not stop a sync. The reason is for
       // the replica's own debug log; nothing of it goes to the peer.
       if (++ctx.progress.rejected > ctx.limits.max_rejected) {
-        return core::fail(core::Errc::kLimit, "The peer sent too many objects that were rejected.");
+        return core::fail<core::ErrorId::kSyncTooManyRejected>(core::Errc::kLimit);
       }
       continue;
     }

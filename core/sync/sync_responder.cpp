@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/error_ids.hpp"
 #include "core/sync/sync_wire.hpp"
 
 namespace tumar::sync {
@@ -71,7 +72,7 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   TUMAR_TRY_ASSIGN(allowed, ctx.replica->may_sync(id, ctx.peer));
   if (!allowed) {
     if (++refused_ > ctx.limits.max_refused) {
-      return core::fail(core::Errc::kLimit, "The dialler asked about too many networks it may not sync.");
+      return core::fail<core::ErrorId::kSyncTooManyRefusedNetworks>(core::Errc::kLimit);
     }
     if (auto it = networks_.find(id); it != networks_.end()) it->second.open = false;
     out.send.push_back(refused_message(id));
@@ -83,7 +84,7 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
     entry->second.credit_at = now;
   }
   if (!take_round_credit(ctx.limits, entry->second, now)) {
-    return core::fail(core::Errc::kLimit, "The dialler started rounds of one network faster than the node allows.");
+    return core::fail<core::ErrorId::kSyncRoundsTooFast>(core::Errc::kLimit);
   }
   TUMAR_TRY_ASSIGN(items, ctx.replica->items(id));
   auto sorted = std::make_unique<reconcile::SortedItems>();
