@@ -17,6 +17,8 @@
 namespace tumar::store {
 
 namespace detail {
+core::Error counter_past_int64();  // statement.cpp: keeps core/error_ids.hpp out of this header
+
 inline core::Result<void> bind_one(Statement& st, int i, std::int64_t v) { return st.bind(i, v); }
 inline core::Result<void> bind_one(Statement& st, int i, int v) { return st.bind(i, std::int64_t{v}); }
 // SQLite integers are signed: a value past INT64_MAX would be stored as a
@@ -24,7 +26,7 @@ inline core::Result<void> bind_one(Statement& st, int i, int v) { return st.bind
 // there). Refused here, so no caller can store one by accident.
 inline core::Result<void> bind_one(Statement& st, int i, std::uint64_t v) {
   if (v > static_cast<std::uint64_t>(INT64_MAX)) {
-    return core::fail(core::Errc::kLimit, "A counter reached its largest value (2^63-1); nothing was changed.");
+    return tl::unexpected(counter_past_int64());
   }
   return st.bind(i, static_cast<std::int64_t>(v));
 }
