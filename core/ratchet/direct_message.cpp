@@ -1,5 +1,6 @@
 #include "core/ratchet/direct_message.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/ratchet/message_format.hpp"
 #include "core/ratchet/x3dh.hpp"
 
@@ -8,7 +9,7 @@ namespace tumar::ratchet {
 namespace {
 
 tl::unexpected<core::Error> undecryptable() {
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 }  // namespace

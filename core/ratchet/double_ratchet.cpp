@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 #include "core/ratchet/padding.hpp"
 
 namespace tumar::ratchet {
@@ -16,11 +17,11 @@ namespace {
 // error (WireGuard's habit); the reason is the caller's business only for
 // limits, which an honest peer can reach.
 tl::unexpected<core::Error> undecryptable() {
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 tl::unexpected<core::Error> broken_state() {
-  return core::fail(core::Errc::kCorrupt, "This conversation's stored state is damaged; start a new one.");
+  return core::fail<core::ErrorId::kRatchetStateDamaged>(core::Errc::kCorrupt);
 }
 
 Key copy(const Key& k) { return Key::copy_of(k.span()); }
@@ -33,7 +34,7 @@ std::optional<Key> copy(const std::optional<Key>& k) {
 core::Result<void> skip_message_keys(Key& ck, std::uint32_t& nr, const Key& hk, std::uint32_t until,
                                      std::vector<SkippedKeys::Staged>& staged) {
   if (until > nr && until - nr > kMaxSkip) {
-    return core::fail(core::Errc::kLimit, "The message is too far ahead of the conversation to be read.");
+    return core::fail<core::ErrorId::kRatchetTooFarAhead>(core::Errc::kLimit);
   }
   while (nr < until) {
     Key mk;
@@ -109,7 +110,7 @@ core::Result<std::vector<std::uint8_t>> RatchetSession::encrypt(std::span<const 
     core::misuse("ratchet: encrypt before the session received its first message");
   }
   if (state_.ns == std::numeric_limits<std::uint32_t>::max()) {
-    return core::fail(core::Errc::kLimit, "This conversation has sent too many messages; start a new one.");
+    return core::fail<core::ErrorId::kRatchetTooManySent>(core::Errc::kLimit);
   }
   TUMAR_TRY_ASSIGN(padded, pad(plaintext));
   const MessageType type = state_.pending_x3dh ? MessageType::kInitial : MessageType::kNormal;

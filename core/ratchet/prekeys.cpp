@@ -7,6 +7,7 @@
 
 #include "core/crypto/sodium.hpp"
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::ratchet {
 
@@ -70,11 +71,11 @@ core::Result<VerifiedBundle> verify_bundle(const PrekeyBundle& bundle) {
   if (spk.id == kNoPrekeyId || !acceptable_public_key(spk.key) ||
       !identity::verify_signature(bundle.identity.identity_key, signed_prekey_message(spk.id, spk.key),
                                   spk.signature)) {
-    return core::fail(core::Errc::kRefused, "The contact's signed prekey is not signed by their identity key.");
+    return core::fail<core::ErrorId::kRatchetPrekeyUnsigned>(core::Errc::kRefused);
   }
   if (bundle.one_time_prekey &&
       (bundle.one_time_prekey->id == kNoPrekeyId || !acceptable_public_key(bundle.one_time_prekey->key))) {
-    return core::fail(core::Errc::kRefused, "The contact's one-time prekey is malformed.");
+    return core::fail<core::ErrorId::kRatchetOneTimePrekeyMalformed>(core::Errc::kRefused);
   }
   return VerifiedBundle(bundle);
 }

@@ -6,6 +6,7 @@
 
 #include "core/crypto/sodium.hpp"
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 #include "core/ratchet/hkdf.hpp"
 
 namespace tumar::ratchet {
@@ -20,7 +21,7 @@ constexpr std::size_t kFLen = 32;  // §2.2: F = 32 0xFF bytes for X25519
 constexpr std::size_t kIkmMaxLen = kFLen + kMaxDhCount * kKeyLen;
 
 tl::unexpected<core::Error> refused() {
-  return core::fail(core::Errc::kRefused, "The key agreement with this contact failed.");
+  return core::fail<core::ErrorId::kRatchetKeyAgreementFailed>(core::Errc::kRefused);
 }
 
 std::span<const std::uint8_t> info(const char* s, std::size_t n_with_nul) {
@@ -168,7 +169,7 @@ core::Result<OpenedX3dhHeader> open_x3dh_header(std::span<const std::uint8_t> se
     }
     crypto::wipe(plain);
   }
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 }  // namespace tumar::ratchet

@@ -4,12 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/error_ids.hpp"
 #include "core/reconcile/varint.hpp"
 
 namespace tumar::reconcile {
 
 core::Result<std::uint8_t> MessageReader::byte() {
-  if (in_.empty()) return core::fail(core::Errc::kProtocol, "A reconciliation message ends too early.");
+  if (in_.empty()) return core::fail<core::ErrorId::kReconcileTruncated>(core::Errc::kProtocol);
   const std::uint8_t b = in_[0];
   in_ = in_.subspan(1);
   return b;
@@ -18,7 +19,7 @@ core::Result<std::uint8_t> MessageReader::byte() {
 core::Result<std::uint64_t> MessageReader::varint() { return read_varint(in_); }
 
 core::Result<std::span<const std::uint8_t>> MessageReader::bytes(std::size_t n) {
-  if (in_.size() < n) return core::fail(core::Errc::kProtocol, "A reconciliation message ends too early.");
+  if (in_.size() < n) return core::fail<core::ErrorId::kReconcileTruncated>(core::Errc::kProtocol);
   const auto out = in_.first(n);
   in_ = in_.subspan(n);
   return out;
@@ -36,7 +37,7 @@ core::Result<Bound> MessageReader::bound() {
 
   TUMAR_TRY_ASSIGN(len, varint());
   if (len > kIdSize) {
-    return core::fail(core::Errc::kProtocol, "A reconciliation message holds a bound with an id prefix over 32 bytes.");
+    return core::fail<core::ErrorId::kReconcilePrefixTooLong>(core::Errc::kProtocol);
   }
   TUMAR_TRY_ASSIGN(prefix, bytes(static_cast<std::size_t>(len)));
   Bound b;
@@ -54,7 +55,7 @@ core::Result<Mode> MessageReader::mode() {
     case static_cast<std::uint64_t>(Mode::kIdList): return Mode::kIdList;
     default: break;
   }
-  return core::fail(core::Errc::kProtocol, "A reconciliation message holds a range of unknown mode.");
+  return core::fail<core::ErrorId::kReconcileUnknownMode>(core::Errc::kProtocol);
 }
 
 std::uint64_t BoundWriter::encoded_timestamp(std::uint64_t timestamp) const {

@@ -3,28 +3,28 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::reconcile {
 
 core::Result<void> SortedItems::insert(std::uint64_t timestamp, const Id& id) {
-  if (sealed_) return core::fail(core::Errc::kInvalidArgument, "Items cannot be added once the set is sealed.");
+  if (sealed_) return core::fail<core::ErrorId::kReconcileAddAfterSeal>(core::Errc::kInvalidArgument);
   if (timestamp == kInfinity) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "An item cannot have the timestamp 2^64-1: the protocol reserves it for infinity.");
+    return core::fail<core::ErrorId::kReconcileInfiniteTimestamp>(core::Errc::kInvalidArgument);
   }
   items_.push_back(Item{timestamp, id});
   return {};
 }
 
 core::Result<void> SortedItems::insert(std::uint64_t timestamp, std::span<const std::uint8_t> id) {
-  if (id.size() != kIdSize) return core::fail(core::Errc::kInvalidArgument, "An item id must be exactly 32 bytes.");
+  if (id.size() != kIdSize) return core::fail<core::ErrorId::kReconcileIdSize>(core::Errc::kInvalidArgument);
   Id fixed{};
   std::copy(id.begin(), id.end(), fixed.begin());
   return insert(timestamp, fixed);
 }
 
 core::Result<void> SortedItems::seal() {
-  if (sealed_) return core::fail(core::Errc::kInvalidArgument, "The set is already sealed.");
+  if (sealed_) return core::fail<core::ErrorId::kReconcileAlreadySealed>(core::Errc::kInvalidArgument);
   std::sort(items_.begin(), items_.end());
   items_.erase(std::unique(items_.begin(), items_.end()), items_.end());
   items_.shrink_to_fit();
