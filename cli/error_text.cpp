@@ -204,6 +204,27 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kReconcileTruncated, "A reconciliation message ends too early."},
     {ErrorId::kReconcilePrefixTooLong, "A reconciliation message holds a bound with an id prefix over 32 bytes."},
     {ErrorId::kReconcileUnknownMode, "A reconciliation message holds a range of unknown mode."},
+
+    // noise/
+    {ErrorId::kNoiseNonceExhausted, "This connection has used all of its message numbers; reconnect to continue."},
+    {ErrorId::kNoiseNotAuthentic, "A message from the peer was rejected as not authentic."},
+    {ErrorId::kNoiseEmptyFrame, "The peer sent an empty frame; the connection is closed."},
+    {ErrorId::kNoiseFrameTooLong,
+     "The peer announced a frame of {size} bytes, over the limit of {limit} bytes; the connection is closed."},
+    {ErrorId::kNoiseProofMalformed, "The peer's identity proof is malformed."},
+    {ErrorId::kNoiseResponderSentInvite, "The responder sent an invite, which only a joining initiator may do."},
+    {ErrorId::kNoiseInitiatorAnnouncedKind,
+     "The initiator announced a profile kind, which only a responder does in its payload."},
+    {ErrorId::kNoiseProofOtherKey, "The peer's identity proof is for a different handshake key; the peer is refused."},
+    {ErrorId::kNoiseProofBadSignature, "The peer's identity proof has an invalid signature; the peer is refused."},
+    {ErrorId::kNoisePremessageKeyMissing, "A key the handshake pattern needs before it starts is missing."},
+    {ErrorId::kNoiseStaticKeyMissing, "The handshake pattern needs a static key and none was given."},
+    {ErrorId::kNoiseHandshakeTooLong, "A handshake message would exceed the Noise limit of 65535 bytes."},
+    {ErrorId::kNoiseHandshakeRejected, "The peer's handshake message was rejected."},
+    {ErrorId::kNoiseTransportRejected,
+     "A message from the peer was rejected (altered, replayed, out of order or cut short); the connection is closed."},
+    {ErrorId::kNoiseTransportTooLong, "A message is larger than 65519 bytes and cannot be sent in one piece."},
+    {ErrorId::kNoiseClosed, "The connection is closed."},
 };
 
 }  // namespace

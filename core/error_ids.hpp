@@ -185,6 +185,24 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kReconcilePrefixTooLong,
   kReconcileUnknownMode,
 
+  // noise/
+  kNoiseNonceExhausted,
+  kNoiseNotAuthentic,
+  kNoiseEmptyFrame,
+  kNoiseFrameTooLong,
+  kNoiseProofMalformed,
+  kNoiseResponderSentInvite,
+  kNoiseInitiatorAnnouncedKind,
+  kNoiseProofOtherKey,
+  kNoiseProofBadSignature,
+  kNoisePremessageKeyMissing,
+  kNoiseStaticKeyMissing,
+  kNoiseHandshakeTooLong,
+  kNoiseHandshakeRejected,
+  kNoiseTransportRejected,
+  kNoiseTransportTooLong,
+  kNoiseClosed,
+
   kCount,
 };
 
@@ -354,6 +372,23 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kReconcileTruncated, "reconcile.truncated", {}},
     {ErrorId::kReconcilePrefixTooLong, "reconcile.prefix_too_long", {}},
     {ErrorId::kReconcileUnknownMode, "reconcile.unknown_mode", {}},
+
+    {ErrorId::kNoiseNonceExhausted, "noise.nonce_exhausted", {}},
+    {ErrorId::kNoiseNotAuthentic, "noise.not_authentic", {}},
+    {ErrorId::kNoiseEmptyFrame, "noise.empty_frame", {}},
+    {ErrorId::kNoiseFrameTooLong, "noise.frame_too_long", {"size", "limit"}},
+    {ErrorId::kNoiseProofMalformed, "noise.proof_malformed", {}},
+    {ErrorId::kNoiseResponderSentInvite, "noise.responder_sent_invite", {}},
+    {ErrorId::kNoiseInitiatorAnnouncedKind, "noise.initiator_announced_kind", {}},
+    {ErrorId::kNoiseProofOtherKey, "noise.proof_other_key", {}},
+    {ErrorId::kNoiseProofBadSignature, "noise.proof_bad_signature", {}},
+    {ErrorId::kNoisePremessageKeyMissing, "noise.premessage_key_missing", {}},
+    {ErrorId::kNoiseStaticKeyMissing, "noise.static_key_missing", {}},
+    {ErrorId::kNoiseHandshakeTooLong, "noise.handshake_too_long", {}},
+    {ErrorId::kNoiseHandshakeRejected, "noise.handshake_rejected", {}},
+    {ErrorId::kNoiseTransportRejected, "noise.transport_rejected", {}},
+    {ErrorId::kNoiseTransportTooLong, "noise.transport_too_long", {}},
+    {ErrorId::kNoiseClosed, "noise.closed", {}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

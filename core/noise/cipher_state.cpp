@@ -5,18 +5,18 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::noise {
 
 namespace {
 
 core::Result<void> nonce_exhausted() {
-  return core::fail(core::Errc::kLimit,
-                    "This connection has used all of its message numbers; reconnect to continue.");
+  return core::fail<core::ErrorId::kNoiseNonceExhausted>(core::Errc::kLimit);
 }
 
 core::Result<void> rejected() {
-  return core::fail(core::Errc::kProtocol, "A message from the peer was rejected as not authentic.");
+  return core::fail<core::ErrorId::kNoiseNotAuthentic>(core::Errc::kProtocol);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::noise {
 
@@ -43,13 +44,11 @@ core::Result<std::optional<std::span<const std::uint8_t>>> FrameDecoder::next_vi
     // The length is checked here, before any body byte is buffered.
     body_len_ = (std::size_t{header_[0]} << 8) | header_[1];
     if (body_len_ == 0) {
-      error_ = core::Error(core::Errc::kProtocol, "The peer sent an empty frame; the connection is closed.");
+      error_ = core::make_error<core::ErrorId::kNoiseEmptyFrame>(core::Errc::kProtocol);
       return tl::unexpected<core::Error>(*error_);
     }
     if (body_len_ > max_frame_len_) {
-      error_ = core::Error(core::Errc::kLimit, "The peer announced a frame of " + std::to_string(body_len_) +
-                                                   " bytes, over the limit of " + std::to_string(max_frame_len_) +
-                                                   " bytes; the connection is closed.");
+      error_ = core::make_error<core::ErrorId::kNoiseFrameTooLong>(core::Errc::kLimit, body_len_, max_frame_len_);
       return tl::unexpected<core::Error>(*error_);
     }
     // The whole body is already here: hand out a view, copy nothing.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::noise {
 
@@ -71,7 +72,7 @@ core::Result<HandshakeState> HandshakeState::initialize(HandshakeConfig config) 
   };
   if (!mix_premessage(hs.pattern_->initiator_premessage, initiator) ||
       !mix_premessage(hs.pattern_->responder_premessage, !initiator)) {
-    return core::fail(core::Errc::kInvalidArgument, "A key the handshake pattern needs before it starts is missing.");
+    return core::fail<core::ErrorId::kNoisePremessageKeyMissing>(core::Errc::kInvalidArgument);
   }
   // A pattern that sends our static key, or uses it in a DH, needs one.
   for (std::size_t i = 0; i < hs.pattern_->messages.size(); ++i) {
@@ -80,7 +81,7 @@ core::Result<HandshakeState> HandshakeState::initialize(HandshakeConfig config) 
       const bool needs_s = t == Token::kSS || (t == Token::kS && ours) || (t == Token::kSE && initiator) ||
                            (t == Token::kES && !initiator);
       if (needs_s && !hs.s_) {
-        return core::fail(core::Errc::kInvalidArgument, "The handshake pattern needs a static key and none was given.");
+        return core::fail<core::ErrorId::kNoiseStaticKeyMissing>(core::Errc::kInvalidArgument);
       }
     }
   }
@@ -123,7 +124,7 @@ core::Result<std::vector<std::uint8_t>> HandshakeState::write_message(std::span<
   if (!is_my_turn()) core::misuse("noise: write_message out of turn");
   const std::size_t size = message_size(payload.size());
   if (size > kMaxMessageLen) {
-    return core::fail(core::Errc::kLimit, "A handshake message would exceed the Noise limit of 65535 bytes.");
+    return core::fail<core::ErrorId::kNoiseHandshakeTooLong>(core::Errc::kLimit);
   }
   std::vector<std::uint8_t> out(size);
   std::size_t at = 0;
@@ -211,7 +212,7 @@ HandshakeResult HandshakeState::finish() && {
 core::Result<std::vector<std::uint8_t>> HandshakeState::fail_read() {
   // One error for every way a peer's message can be bad (STYLE.md: every
   // consume failure looks the same).
-  error_ = core::Error(core::Errc::kProtocol, "The peer's handshake message was rejected.");
+  error_ = core::make_error<core::ErrorId::kNoiseHandshakeRejected>(core::Errc::kProtocol);
   clear();
   return failed();
 }
