@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "cli/error_text.hpp"
+
 namespace tumar::cli {
 namespace {
 
@@ -42,7 +44,7 @@ std::string_view next_step(core::Errc code) {
 }  // namespace
 
 std::string user_message(const core::Error& error) {
-  std::string out = error.message();
+  std::string out = error_text(error);
   const std::string_view step = next_step(error.code());
   if (step.empty() || gives_a_next_step(out)) return out;
   if (!out.empty() && out.back() != '.' && out.back() != '?' && out.back() != '!') out += '.';

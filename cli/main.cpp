@@ -13,6 +13,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/error_advice.hpp"
+#include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
 #include "core/log/log.hpp"
 
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
   // alone; the profile directory is 0700 as well.
   umask(077);
   using namespace tumar::cli;
+  // Until net/ words its errors at the edge, core::Error::message() asks ours.
+  tumar::core::set_error_words(&error_text);
 
   CLI::App app{
       "tumar: secure peer-to-peer messaging and sync for networks of resource centres, shelters and crisis lines.\n"

@@ -11,9 +11,8 @@ std::string id_prefix(const std::array<std::uint8_t, 32>& id) { return encoding:
 
 core::Result<std::string> member_display_name(network::Directory& directory, const network::NetworkId& net,
                                               const identity::IdentityKey& key) {
-  auto entries = directory.entries(net);
-  if (!entries) return tl::unexpected(entries.error());
-  for (const auto& e : *entries) {
+  TUMAR_TRY_ASSIGN(entries, directory.entries(net));
+  for (const auto& e : entries) {
     if (e.member.identity.identity_key != key) continue;
     if (e.profile && !e.profile->display_name.empty()) return one_line(e.profile->display_name);
     break;
@@ -46,33 +45,30 @@ NetworkSession::NetworkSession(profile::Profile profile)
 
 core::Result<std::unique_ptr<NetworkSession>> NetworkSession::open(const AppContext& ctx, bool json, bool banner) {
   crypto::SystemRandom rng;
-  auto prof = open_profile(ctx, rng);
-  if (!prof) return tl::unexpected(prof.error());
-  std::unique_ptr<NetworkSession> session(new NetworkSession(std::move(*prof)));
+  TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+  std::unique_ptr<NetworkSession> session(new NetworkSession(std::move(prof)));
   if (banner) print_urgent_banner(session->profile_, json);
   return session;
 }
 
 core::Result<network::NetworkRecord> NetworkSession::network(const std::optional<std::string>& flag) {
   if (flag) return replica_.store().resolve(*flag);
-  auto all = replica_.store().networks();
-  if (!all) return tl::unexpected(all.error());
-  if (all->size() == 1) return std::move(all->front());
-  if (all->empty()) {
+  TUMAR_TRY_ASSIGN(all, replica_.store().networks());
+  if (all.size() == 1) return std::move(all.front());
+  if (all.empty()) {
     return core::fail(core::Errc::kInvalidArgument,
                       "You are not in any network yet. Create one with `tumar network create NAME`, or join one "
                       "with the invite a lead gave you (`tumar join`).");
   }
   return core::fail(
       core::Errc::kInvalidArgument,
-      concat({"You are in several networks; say which one with --network: ", network_choices(*all), "."}));
+      concat({"You are in several networks; say which one with --network: ", network_choices(all), "."}));
 }
 
 core::Result<std::vector<network::NetworkRecord>> NetworkSession::networks(const std::optional<std::string>& flag) {
   if (!flag) return replica_.store().networks();
-  auto one = replica_.store().resolve(*flag);
-  if (!one) return tl::unexpected(one.error());
-  return std::vector<network::NetworkRecord>{std::move(*one)};
+  TUMAR_TRY_ASSIGN(one, replica_.store().resolve(*flag));
+  return std::vector<network::NetworkRecord>{std::move(one)};
 }
 
 core::Result<std::string> NetworkSession::member_name(const network::NetworkId& net, const identity::IdentityKey& key) {
@@ -84,17 +80,15 @@ core::Result<std::string> NetworkSession::member_name(const network::NetworkId& 
 }
 
 core::Result<std::optional<network::Role>> NetworkSession::my_role(const network::NetworkId& net) {
-  auto me = replica_.directory().member(net, my_key());
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed()) return std::optional<network::Role>{};
-  return std::optional<network::Role>((*me)->role);
+  TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, my_key()));
+  if (!me || me->removed()) return std::optional<network::Role>{};
+  return std::optional<network::Role>(me->role);
 }
 
 core::Result<std::string> NetworkSession::label(const network::NetworkId& net) {
-  auto rec = replica_.store().network(net);
-  if (!rec) return tl::unexpected(rec.error());
-  if (!*rec) return concat({"network ", id_prefix(net)});
-  return network_label(**rec);
+  TUMAR_TRY_ASSIGN(rec, replica_.store().network(net));
+  if (!rec) return concat({"network ", id_prefix(net)});
+  return network_label(*rec);
 }
 
 }  // namespace tumar::cli

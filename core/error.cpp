@@ -1,6 +1,17 @@
 #include "core/error.hpp"
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+
+#include "core/error_ids.hpp"
+
 namespace tumar::core {
+namespace {
+
+std::atomic<ErrorWords> g_words{nullptr};
+
+}  // namespace
 
 const char* errc_name(Errc code) noexcept {
   switch (code) {
@@ -17,6 +28,60 @@ const char* errc_name(Errc code) noexcept {
     case Errc::kLimit: return "limit";
   }
   return "unknown";
+}
+
+Error::Error(Errc code, std::string sentence) : code_(code), id_(ErrorId::kUnworded) {
+  values_.push_back(std::move(sentence));
+}
+
+Error::Error(Errc code, ErrorId id, std::vector<std::string> values)
+    : code_(code), id_(id), values_(std::move(values)) {
+  if (static_cast<std::size_t>(id) >= kErrorCatalog.size() || values_.size() != error_spec(id).field_count()) {
+    misuse("Error: the values do not match the fields of the id");
+  }
+}
+
+std::string_view Error::key() const noexcept { return error_spec(id_).key; }
+
+std::optional<std::string_view> Error::field(std::string_view name) const noexcept {
+  const ErrorSpec& spec = error_spec(id_);
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    if (spec.fields[i] == name) return std::string_view(values_[i]);
+  }
+  return std::nullopt;
+}
+
+Error Error::with_code(Errc code) const {
+  Error copy = *this;
+  copy.code_ = code;
+  return copy;
+}
+
+std::string Error::describe() const {
+  if (id_ == ErrorId::kUnworded) return values_.front();
+  const ErrorSpec& spec = error_spec(id_);
+  std::string out(spec.key);
+  if (values_.empty()) return out;
+  out += '{';
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    if (i != 0) out += ", ";
+    out.append(spec.fields[i]).append("=").append(values_[i]);
+  }
+  out += '}';
+  return out;
+}
+
+std::string Error::message() const {
+  if (id_ == ErrorId::kUnworded) return values_.front();
+  if (const ErrorWords words = g_words.load(std::memory_order_acquire)) return words(*this);
+  return describe();
+}
+
+void set_error_words(ErrorWords words) noexcept { g_words.store(words, std::memory_order_release); }
+
+void misuse(const char* what) noexcept {
+  std::fprintf(stderr, "tumar: misuse (a bug in tumar): %s\n", what);
+  std::abort();
 }
 
 }  // namespace tumar::core

@@ -1,11 +1,20 @@
 #pragma once
 // The one error type of core/. Every fallible core function returns
-// core::Result<T>; no exception leaves core/. Messages are sentences a
-// non-expert can act on and never contain secret material: build them only
-// from constants and public values.
+// core::Result<T>; no exception leaves core/. An error is a code for the
+// caller's decisions, a stable id (core/error_ids.hpp) and the public values
+// of the id's fields: core/ makes no sentences. The words a person reads are
+// made at the edge from the id and fields (cli/error_text.cpp). Fields never
+// hold secret material: only constants and public values.
+//
+// Transitional: errors not yet given an id carry a sentence made where they
+// are (ErrorId::kUnworded, whose one field is that sentence).
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include <tl/expected.hpp>
 
@@ -27,23 +36,85 @@ enum class Errc {
 
 const char* errc_name(Errc code) noexcept;
 
+// The id of an error: core/error_ids.hpp lists them with their fields. Only
+// declared here, so that adding an id rebuilds only the code that uses ids.
+enum class ErrorId : std::uint16_t;
+
 class Error {
  public:
-  Error(Errc code, std::string message) : code_(code), message_(std::move(message)) {}
+  // Transitional: a sentence made in core/ (ErrorId::kUnworded).
+  Error(Errc code, std::string sentence);
+  // `values` in the order of error_spec(id).fields; make_error() and fail()
+  // check their number at compile time.
+  Error(Errc code, ErrorId id, std::vector<std::string> values);
 
   Errc code() const noexcept { return code_; }
-  const std::string& message() const noexcept { return message_; }
+  ErrorId id() const noexcept { return id_; }
+  std::string_view key() const noexcept;
+  // In the order of error_spec(id()).fields.
+  const std::vector<std::string>& values() const noexcept { return values_; }
+  // The value of a named field, if this id has it.
+  std::optional<std::string_view> field(std::string_view name) const noexcept;
+  // The same error with another code, for a caller that classifies it again.
+  Error with_code(Errc code) const;
+
+  // For debug logs: the key and fields, e.g. `profile.newer_schema{version=7}`;
+  // an unworded error gives its sentence.
+  std::string describe() const;
+
+  // The words a person reads. Transitional, for callers that are not yet at
+  // the edge (net/ composes them into its own errors): it asks the words the
+  // front end registered with set_error_words(); without one (core's tests,
+  // tools) it is describe(). Front ends call their own renderer instead.
+  std::string message() const;
 
  private:
   Errc code_;
-  std::string message_;
+  ErrorId id_;
+  std::vector<std::string> values_;
 };
+
+using ErrorWords = std::string (*)(const Error&);
+// Set once by a front end at start, before any thread runs.
+void set_error_words(ErrorWords words) noexcept;
 
 template <typename T>
 using Result = tl::expected<T, Error>;
 
-inline tl::unexpected<Error> fail(Errc code, std::string message) {
-  return tl::unexpected<Error>(Error(code, std::move(message)));
+inline tl::unexpected<Error> fail(Errc code, std::string sentence) {
+  return tl::unexpected<Error>(Error(code, std::move(sentence)));
 }
 
+// Programmer misuse (a wrong buffer size, a call out of turn, a read before
+// a seal) aborts, libsodium style: it is a bug in tumar, never something a
+// peer or a file can cause, so no caller is expected to handle it. `what`
+// names the function or module and the rule broken; it goes to stderr only.
+[[noreturn]] void misuse(const char* what) noexcept;
+
 }  // namespace tumar::core
+
+// Propagation without the boilerplate. Both return the error of a failed
+// Result unchanged from the enclosing function (whose Result may hold another
+// value type), and neither changes when anything is destroyed.
+//
+//   TUMAR_TRY(txn.commit());                  // Result<void>, or a value not needed
+//   TUMAR_TRY_ASSIGN(row, statement.step());  // `row` names the value held
+//
+// TUMAR_TRY_ASSIGN declares `row` as a reference to the value inside a hidden
+// Result that lives to the end of the enclosing scope, as `auto r = ...;
+// if (!r) return ...;` kept it; `return row;` moves (C++20 implicit move).
+// The expression is variadic, so commas inside braces need no parentheses.
+#define TUMAR_TRY_CONCAT_INNER(a, b) a##b
+#define TUMAR_TRY_CONCAT(a, b) TUMAR_TRY_CONCAT_INNER(a, b)
+#define TUMAR_TRY_TMP TUMAR_TRY_CONCAT(tumar_try_result_, __LINE__)
+
+#define TUMAR_TRY(...)                                                        \
+  do {                                                                        \
+    auto&& tumar_try_result = (__VA_ARGS__);                                  \
+    if (!tumar_try_result) return ::tl::unexpected(tumar_try_result.error()); \
+  } while (false)
+
+#define TUMAR_TRY_ASSIGN(name, ...)                                    \
+  auto TUMAR_TRY_TMP = (__VA_ARGS__);                                  \
+  if (!TUMAR_TRY_TMP) return ::tl::unexpected(TUMAR_TRY_TMP.error()); \
+  auto&& name = *std::move(TUMAR_TRY_TMP)

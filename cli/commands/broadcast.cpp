@@ -55,32 +55,27 @@ void add_broadcast_send(CLI::App& parent, AppContext& ctx) {
       const std::uint64_t now = wall_clock_ms();
       std::uint64_t expires = 0;
       if (args->expires) {
-        auto e = parse_expiry(*args->expires, now, local_utc_offset_ms(now));
-        if (!e) return tl::unexpected(e.error());
-        expires = *e;
+        TUMAR_TRY_ASSIGN(e, parse_expiry(*args->expires, now, local_utc_offset_ms(now)));
+        expires = e;
       }
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto net = s.network(args->network);
-      if (!net) return tl::unexpected(net.error());
-      const std::string label = network_label(*net);
-      auto role = s.my_role(net->id);
-      if (!role) return tl::unexpected(role.error());
-      if (!*role) {
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(net, s.network(args->network));
+      const std::string label = network_label(net);
+      TUMAR_TRY_ASSIGN(role, s.my_role(net.id));
+      if (!role) {
         return core::fail(core::Errc::kRefused, concat({"You are not a member of \"", label, "\" (any more)."}));
       }
-      if (**role != network::Role::kLead) {
-        const std::string flag = shell_word(args->network ? *args->network : net->name);
+      if (*role != network::Role::kLead) {
+        const std::string flag = shell_word(args->network ? *args->network : net.name);
         return core::fail(core::Errc::kRefused,
                           concat({"Only leads of \"", label,
                                   "\" can send broadcasts. Ask a lead to send it (`tumar members --network ", flag,
                                   "` shows who they are), or share it as a note with `tumar note add`."}));
       }
-      auto written = s.author().broadcast(net->id, text, args->urgent, expires, now);
-      if (!written) return tl::unexpected(written.error());
+      TUMAR_TRY_ASSIGN(written, s.author().broadcast(net.id, text, args->urgent, expires, now));
       // We wrote it, so we have read it: our own banner does not repeat it.
-      if (auto r = s.replica().library().mark_read({written->id}, static_cast<std::int64_t>(now / 1000)); !r) {
+      if (auto r = s.replica().library().mark_read({written.id}, static_cast<std::int64_t>(now / 1000)); !r) {
         return r;
       }
       std::string out = concat({"Sent ", args->urgent ? "an urgent broadcast" : "a broadcast", " to \"", label, "\""});
@@ -108,33 +103,28 @@ void add_broadcast_list(CLI::App& parent, AppContext& ctx) {
       "shown on every command.\nExample:\n  tumar broadcast list --network \"Shelters KZ\"");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, args->json, /*banner=*/false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json, /*banner=*/false));
+      auto& s = *session;
       std::optional<network::NetworkId> filter;
       if (args->network) {
-        auto net = s.replica().store().resolve(*args->network);
-        if (!net) return tl::unexpected(net.error());
-        filter = net->id;
+        TUMAR_TRY_ASSIGN(net, s.replica().store().resolve(*args->network));
+        filter = net.id;
       }
-      auto all = s.replica().library().broadcasts(filter);
-      if (!all) return tl::unexpected(all.error());
+      TUMAR_TRY_ASSIGN(all, s.replica().library().broadcasts(filter));
       const std::uint64_t now = wall_clock_ms();
       std::vector<network::ObjectId> unread;
       std::vector<std::string> json;
       std::string text;
-      for (const auto& b : *all) {
-        auto author = s.member_name(b.network, b.author);
-        if (!author) return tl::unexpected(author.error());
-        auto net = s.label(b.network);
-        if (!net) return tl::unexpected(net.error());
+      for (const auto& b : all) {
+        TUMAR_TRY_ASSIGN(author, s.member_name(b.network, b.author));
+        TUMAR_TRY_ASSIGN(net, s.label(b.network));
         const bool is_new = !b.read_at.has_value();
         const bool expired = b.expires_at_ms != 0 && b.expires_at_ms <= now;
         if (is_new) unread.push_back(b.id);
         if (args->json) {
           JsonObject o;
-          o.add("id", encoding::to_hex(b.id)).add("network", encoding::to_hex(b.network)).add("network_name", *net);
-          o.add("author", encoding::to_hex(b.author)).add("author_name", *author);
+          o.add("id", encoding::to_hex(b.id)).add("network", encoding::to_hex(b.network)).add("network_name", net);
+          o.add("author", encoding::to_hex(b.author)).add("author_name", author);
           o.add("urgent", b.urgent).add("text", b.text).add("created_at_ms", b.created_at_ms);
           if (b.expires_at_ms) {
             o.add("expires_at_ms", b.expires_at_ms);
@@ -148,8 +138,8 @@ void add_broadcast_list(CLI::App& parent, AppContext& ctx) {
         if (!text.empty()) text.push_back('\n');
         // The heading is one line, never wrapped mid-name (author and network
         // are already made safe by member_name and label).
-        text.append(concat({b.urgent ? "URGENT · " : "", format_time(b.created_at_ms), " · from ", *author, " · ",
-                            *net, is_new ? " · NEW\n" : "\n"}));
+        text.append(concat({b.urgent ? "URGENT · " : "", format_time(b.created_at_ms), " · from ", author, " · ",
+                            net, is_new ? " · NEW\n" : "\n"}));
         text.append(wrap(b.text, 2));
         if (b.expires_at_ms) {
           text.append(concat({"  (", expired ? "expired " : "expires ", format_time(b.expires_at_ms), ")\n"}));
@@ -157,7 +147,7 @@ void add_broadcast_list(CLI::App& parent, AppContext& ctx) {
       }
       if (args->json) {
         print(concat({json_array(json), "\n"}));
-      } else if (all->empty()) {
+      } else if (all.empty()) {
         print("No broadcasts yet.\n");
       } else {
         print(text);

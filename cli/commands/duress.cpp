@@ -23,14 +23,11 @@ void add_duress_command(CLI::App& app, AppContext& ctx) {
       "Example:\n  tumar duress set");
   cmd->callback([&ctx, duress_file] {
     ctx.action = [&ctx, duress_file]() -> core::Result<void> {
-      auto home = existing_profile_home(ctx);
-      if (!home) return tl::unexpected(home.error());
-      auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
-      if (!pass) return tl::unexpected(pass.error());
-      auto duress = new_passphrase(*duress_file, "duress passphrase", "--duress-passphrase-file");
-      if (!duress) return tl::unexpected(duress.error());
+      TUMAR_TRY_ASSIGN(home, existing_profile_home(ctx));
+      TUMAR_TRY_ASSIGN(pass, existing_passphrase(ctx.passphrase_file, "--passphrase-file"));
+      TUMAR_TRY_ASSIGN(duress, new_passphrase(*duress_file, "duress passphrase", "--duress-passphrase-file"));
       crypto::SystemRandom rng;
-      if (auto ok = profile::Profile::set_duress(*home, *pass, *duress, rng); !ok) return ok;
+      if (auto ok = profile::Profile::set_duress(home, pass, duress, rng); !ok) return ok;
       std::printf("Duress passphrase set. Entering it at any prompt wipes this profile without a word.\n");
       return {};
     };

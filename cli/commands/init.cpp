@@ -29,30 +29,26 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
   cmd->footer("Example:\n  tumar --home ~/tumar-aigerim init --name \"Aigerim (Almaty crisis centre)\"");
   cmd->callback([&ctx, opts] {
     ctx.action = [&ctx, opts]() -> core::Result<void> {
-      auto home = profile::resolve_home(ctx.home);
-      if (!home) return tl::unexpected(home.error());
-      if (profile::Profile::exists(*home)) {
+      TUMAR_TRY_ASSIGN(home, profile::resolve_home(ctx.home));
+      if (profile::Profile::exists(home)) {
         return core::fail(core::Errc::kProfileExists,
-                          "A profile already exists at " + home->string() + "; nothing was changed.");
+                          "A profile already exists at " + home.string() + "; nothing was changed.");
       }
-      auto strength = profile::parse_kdf_strength(opts->kdf);
-      if (!strength) return tl::unexpected(strength.error());
-      auto pass = new_passphrase(ctx.passphrase_file, "passphrase", "--passphrase-file");
-      if (!pass) return tl::unexpected(pass.error());
+      TUMAR_TRY_ASSIGN(strength, profile::parse_kdf_strength(opts->kdf));
+      TUMAR_TRY_ASSIGN(pass, new_passphrase(ctx.passphrase_file, "passphrase", "--passphrase-file"));
       profile::InitOptions init;
       init.display_name = opts->name;
-      init.kdf = profile::kdf_limits(*strength);
+      init.kdf = profile::kdf_limits(strength);
       crypto::SystemRandom rng;
-      auto created = profile::Profile::create(*home, *pass, init, rng);
-      if (!created) return tl::unexpected(created.error());
+      TUMAR_TRY_ASSIGN(created, profile::Profile::create(home, pass, init, rng));
       if (opts->demo) {
-        network::NetworkStore store(created->database());
-        if (auto r = store.mark_profile_demo(); !r) return tl::unexpected(r.error());
+        network::NetworkStore store(created.database());
+        TUMAR_TRY(store.mark_profile_demo());
         std::printf("This is a demo profile: it works only with demo networks, never with real ones.\n");
       }
-      std::printf("Created a profile for %s at %s\n", created->display_name().c_str(), home->c_str());
+      std::printf("Created a profile for %s at %s\n", created.display_name().c_str(), home.c_str());
       std::printf("Fingerprint: %s\n",
-                  identity::fingerprint(created->identity().public_identity().identity_key).c_str());
+                  identity::fingerprint(created.identity().public_identity().identity_key).c_str());
       std::printf("Keep your passphrase safe: without it nobody, you included, can open this profile.\n");
       return {};
     };

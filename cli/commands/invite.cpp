@@ -54,35 +54,30 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   if (args.role != "member" && args.role != "lead") {
     return core::fail(core::Errc::kInvalidArgument, "--role is member or lead.");
   }
-  auto validity = parse_validity(args.expires);
-  if (!validity) return tl::unexpected(validity.error());
+  TUMAR_TRY_ASSIGN(validity, parse_validity(args.expires));
   crypto::SystemRandom rng;
-  auto prof = open_profile(ctx, rng);
-  if (!prof) return tl::unexpected(prof.error());
-  print_urgent_banner(*prof, args.json);
-  network::NetworkReplica replica(prof->database(), prof->identity());
+  TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+  print_urgent_banner(prof, args.json);
+  network::NetworkReplica replica(prof.database(), prof.identity());
   auto net = replica.store().resolve(args.network);
   if (!net) return tl::unexpected(net.error());
-  auto me = replica.directory().member(net->id, prof->identity().public_identity().identity_key);
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed() || (*me)->role != network::Role::kLead) {
+  TUMAR_TRY_ASSIGN(me, replica.directory().member(net->id, prof.identity().public_identity().identity_key));
+  if (!me || me->removed() || me->role != network::Role::kLead) {
     return core::fail(core::Errc::kRefused,
                       "Only a lead of \"" + net->name + "\" can invite; ask one of its leads for an invite.");
   }
   std::string where = args.address;
   if (where.empty()) {
-    auto recorded = network::serve_address(prof->database());
-    if (!recorded) return tl::unexpected(recorded.error());
-    if (!*recorded) {
+    TUMAR_TRY_ASSIGN(recorded, network::serve_address(prof.database()));
+    if (!recorded) {
       return core::fail(core::Errc::kInvalidArgument,
                         "The invite must say where to reach your node: start `tumar serve` first (its address is "
                         "used), or give --address HOST:PORT.");
     }
-    where = **recorded;
+    where = *recorded;
   }
-  auto address = peers::parse_peer_address(where);
-  if (!address) return tl::unexpected(address.error());
-  if (address->host == "0.0.0.0" || address->host == "::" || address->host == "[::]") {
+  TUMAR_TRY_ASSIGN(address, peers::parse_peer_address(where));
+  if (address.host == "0.0.0.0" || address.host == "::" || address.host == "[::]") {
     return core::fail(core::Errc::kInvalidArgument,
                       "Your node listens on every address (" + where +
                           "); give --address with the HOST:PORT the newcomer can reach.");
@@ -91,10 +86,10 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   const std::int64_t now_s = static_cast<std::int64_t>(wall_clock_ms() / 1000);
   invite::InviteCode code;
   code.network_id = net->id;
-  code.inviter = prof->identity().public_identity().identity_key;
-  code.address = *address;
+  code.inviter = prof.identity().public_identity().identity_key;
+  code.address = address;
   code.secret = crypto::Secret<32>::random();
-  code.expires_at = static_cast<std::uint64_t>(now_s + *validity);
+  code.expires_at = static_cast<std::uint64_t>(now_s + validity);
   // The network's kind goes into the code (its prefix shows it): a profile
   // of the other kind refuses it before dialling.
   code.kind = net->is_demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
@@ -105,8 +100,8 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   record.secret = crypto::Secret<32>::copy_of(code.secret.span());
   record.role = args.role == "lead" ? network::Role::kLead : network::Role::kMember;
   record.created_at = now_s;
-  record.expires_at = now_s + *validity;
-  if (auto r = replica.store().add_invite(record); !r) return tl::unexpected(r.error());
+  record.expires_at = now_s + validity;
+  TUMAR_TRY(replica.store().add_invite(record));
 
   const std::string text = invite::encode_invite(code);
   if (args.json) {
@@ -121,7 +116,7 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   std::printf(
       "Send it over a channel you trust. They run: tumar join CODE\n"
       "Keep `tumar serve` running at %s until they have joined.\n",
-      address->to_string().c_str());
+      address.to_string().c_str());
   return {};
 }
 

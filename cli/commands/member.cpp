@@ -44,38 +44,32 @@ void add_member_command(CLI::App& app, AppContext& ctx) {
       "  tumar member remove --network \"Shelters KZ\" 09e467f72d05");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto net = s.network(args->network);
-      if (!net) return tl::unexpected(net.error());
-      const std::string label = network_label(*net);
-      const std::string flag = shell_word(args->network ? *args->network : net->name);
-      auto role = s.my_role(net->id);
-      if (!role) return tl::unexpected(role.error());
-      if (*role != network::Role::kLead) {
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(net, s.network(args->network));
+      const std::string label = network_label(net);
+      const std::string flag = shell_word(args->network ? *args->network : net.name);
+      TUMAR_TRY_ASSIGN(role, s.my_role(net.id));
+      if (role != network::Role::kLead) {
         return core::fail(core::Errc::kRefused,
                           concat({"Only a lead of \"", label,
                                   "\" can remove members; ask one of its leads (`tumar members --network ", flag,
                                   "` shows who they are)."}));
       }
-      auto entries = s.replica().directory().entries(net->id);
-      if (!entries) return tl::unexpected(entries.error());
-      auto target = find_member(std::move(*entries), args->member, label, flag, "remove");
-      if (!target) return tl::unexpected(target.error());
-      if (target->member.identity.identity_key == s.my_key()) {
+      TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net.id));
+      TUMAR_TRY_ASSIGN(target, find_member(std::move(entries), args->member, label, flag, "remove"));
+      if (target.member.identity.identity_key == s.my_key()) {
         return core::fail(core::Errc::kInvalidArgument,
                           "You cannot remove yourself from a network; ask another lead to remove you.");
       }
-      auto written = s.author().remove(net->id, target->member.identity.identity_key, wall_clock_ms());
-      if (!written) return tl::unexpected(written.error());
+      TUMAR_TRY_ASSIGN(written, s.author().remove(net.id, target.member.identity.identity_key, wall_clock_ms()));
       // One grant per remaining member but us (beside the removal and the epoch start).
       const auto rekeyed = static_cast<std::size_t>(
-          std::count_if(written->envelopes.begin(), written->envelopes.end(), [](const auto& e) {
+          std::count_if(written.envelopes.begin(), written.envelopes.end(), [](const auto& e) {
             auto parsed = network::parse_envelope(e);
             return parsed && parsed->header().kind == network::Kind::kEpochGrant;
           }));
-      print(concat({"Removed ", describe(*target), " from \"", label, "\".\n",
+      print(concat({"Removed ", describe(target), " from \"", label, "\".\n",
                     "A new epoch started; its key went to you and ", std::to_string(rekeyed),
                     rekeyed == 1 ? " other member" : " other members",
                     ". The removed member can read nothing written from now on.\n",

@@ -78,22 +78,19 @@ void add_members_command(CLI::App& app, AppContext& ctx) {
       "Example:\n  tumar members --network \"Shelters KZ\"");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, args->json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto nets = s.networks(args->network);
-      if (!nets) return tl::unexpected(nets.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(nets, s.networks(args->network));
       std::vector<std::string> json;
       std::string text;
-      for (const auto& net : *nets) {
-        auto entries = s.replica().directory().entries(net.id);
-        if (!entries) return tl::unexpected(entries.error());
+      for (const auto& net : nets) {
+        TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net.id));
         std::size_t current = 0;
-        for (const auto& e : *entries) current += !e.member.removed();
+        for (const auto& e : entries) current += !e.member.removed();
         if (!text.empty()) text.push_back('\n');
         text.append(concat({"Network \"", network_label(net), "\" (", id_prefix(net.id), "): ", std::to_string(current),
                             current == 1 ? " member\n" : " members\n"}));
-        for (const auto& e : *entries) {
+        for (const auto& e : entries) {
           const bool is_me = e.member.identity.identity_key == s.my_key();
           if (args->json) {
             json.push_back(entry_json(net, e, is_me));
@@ -104,7 +101,7 @@ void add_members_command(CLI::App& app, AppContext& ctx) {
       }
       if (args->json) {
         print(concat({json_array(json), "\n"}));
-      } else if (nets->empty()) {
+      } else if (nets.empty()) {
         print("You are not in any network yet. Create one with: tumar network create NAME\n");
       } else {
         print(text);

@@ -55,14 +55,11 @@ struct Resolved {
 
 core::Result<Resolved> resolve_member(NetworkSession& s, const std::optional<std::string>& net_flag,
                                       const std::string& who, const std::string& verb) {
-  auto net = s.network(net_flag);
-  if (!net) return tl::unexpected(net.error());
-  auto entries = s.replica().directory().entries(net->id);
-  if (!entries) return tl::unexpected(entries.error());
-  const std::string flag = shell_word(net_flag ? *net_flag : net->name);
-  auto member = find_member(std::move(*entries), who, network_label(*net), flag, verb);
-  if (!member) return tl::unexpected(member.error());
-  return Resolved{std::move(*net), std::move(*member)};
+  TUMAR_TRY_ASSIGN(net, s.network(net_flag));
+  TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net.id));
+  const std::string flag = shell_word(net_flag ? *net_flag : net.name);
+  TUMAR_TRY_ASSIGN(member, find_member(std::move(entries), who, network_label(net), flag, verb));
+  return Resolved{std::move(net), std::move(member)};
 }
 
 std::string status_of(const direct::DirectMessage& m) {
@@ -97,23 +94,18 @@ void add_send(CLI::App& msg, AppContext& ctx) {
       if (args->text) {
         text = *args->text;
       } else {
-        auto read = read_message_from_stdin();
-        if (!read) return tl::unexpected(read.error());
-        text = std::move(*read);
+        TUMAR_TRY_ASSIGN(read, read_message_from_stdin());
+        text = std::move(read);
       }
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto to = resolve_member(s, args->network, args->member, "write to");
-      if (!to) return tl::unexpected(to.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(to, resolve_member(s, args->network, args->member, "write to"));
       direct::Messenger m(s.replica(), s.profile().identity(), s.rng());
-      auto sent = m.send(to->net.id, to->member.member.identity.identity_key, text, wall_clock_ms());
-      if (!sent) return tl::unexpected(sent.error());
+      TUMAR_TRY(m.send(to.net.id, to.member.member.identity.identity_key, text, wall_clock_ms()));
       // Only after a message went: refused input writes nothing at all.
       (void)node::refresh_prekeys(s.replica(), s.profile().identity(), s.rng(), wall_clock_ms());
-      auto name = s.member_name(to->net.id, to->member.member.identity.identity_key);
-      if (!name) return tl::unexpected(name.error());
-      print(concat({"Sent to ", one_line(*name), " in \"", network_label(to->net), "\".\n",
+      TUMAR_TRY_ASSIGN(name, s.member_name(to.net.id, to.member.member.identity.identity_key));
+      print(concat({"Sent to ", one_line(name), " in \"", network_label(to.net), "\".\n",
                     "It reaches them through any member at the next sync, or within seconds while "
                     "`tumar serve` runs.\n"}));
       return {};
@@ -137,43 +129,36 @@ void add_list(CLI::App& msg, AppContext& ctx) {
       "Example:\n  tumar msg list --with Bota\n  tumar msg list --json");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, args->json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json));
+      auto& s = *session;
       direct::Messenger m(s.replica(), s.profile().identity(), s.rng());
-      auto inbox = m.receive(wall_clock_ms());
-      if (!inbox) return tl::unexpected(inbox.error());
+      TUMAR_TRY(m.receive(wall_clock_ms()));
       (void)node::refresh_prekeys(s.replica(), s.profile().identity(), s.rng(), wall_clock_ms());
       std::optional<network::NetworkId> net;
       std::optional<identity::IdentityKey> peer;
       if (args->with) {
-        auto who = resolve_member(s, args->network, *args->with, "show");
-        if (!who) return tl::unexpected(who.error());
-        net = who->net.id;
-        peer = who->member.member.identity.identity_key;
+        TUMAR_TRY_ASSIGN(who, resolve_member(s, args->network, *args->with, "show"));
+        net = who.net.id;
+        peer = who.member.member.identity.identity_key;
       } else if (args->network) {
-        auto n = s.network(args->network);
-        if (!n) return tl::unexpected(n.error());
-        net = n->id;
+        TUMAR_TRY_ASSIGN(n, s.network(args->network));
+        net = n.id;
       }
-      auto list = m.messages().list(net, peer);
-      if (!list) return tl::unexpected(list.error());
+      TUMAR_TRY_ASSIGN(list, m.messages().list(net, peer));
 
       std::vector<std::string> json;
       std::string text;
-      for (const auto& dm : *list) {
-        auto name = s.member_name(dm.network, dm.peer);
-        if (!name) return tl::unexpected(name.error());
-        auto label = s.label(dm.network);
-        if (!label) return tl::unexpected(label.error());
+      for (const auto& dm : list) {
+        TUMAR_TRY_ASSIGN(name, s.member_name(dm.network, dm.peer));
+        TUMAR_TRY_ASSIGN(label, s.label(dm.network));
         const auto at = static_cast<std::uint64_t>(dm.outgoing ? dm.sent_ms : dm.received_ms.value_or(dm.sent_ms));
         if (args->json) {
           JsonObject o;
           o.add("id", static_cast<std::uint64_t>(dm.row))
               .add("network", encoding::to_hex(dm.network))
-              .add("network_name", *label)
+              .add("network_name", label)
               .add("peer_key", encoding::to_hex(dm.peer))
-              .add("peer_name", *name)
+              .add("peer_name", name)
               .add("direction", dm.outgoing ? "out" : "in")
               .add("sent_at_ms", static_cast<std::uint64_t>(dm.sent_ms));
           if (dm.received_ms) o.add("received_at_ms", static_cast<std::uint64_t>(*dm.received_ms));
@@ -183,21 +168,19 @@ void add_list(CLI::App& msg, AppContext& ctx) {
           json.push_back(o.str());
         } else {
           const std::string who =
-              dm.outgoing ? concat({"you → ", one_line(*name)}) : concat({one_line(*name), " → you"});
+              dm.outgoing ? concat({"you → ", one_line(name)}) : concat({one_line(name), " → you"});
           const std::string status = status_of(dm);
-          text.append(concat({"#", std::to_string(dm.row), "  ", format_time(at), "  ", who, " · ", one_line(*label),
+          text.append(concat({"#", std::to_string(dm.row), "  ", format_time(at), "  ", who, " · ", one_line(label),
                               status.empty() ? "" : concat({" · ", status}),
                               !dm.outgoing && !dm.read_ms ? " · NEW" : "", "\n", wrap(dm.text, 2)}));
         }
         if (!dm.outgoing && !dm.read_ms) {
-          if (auto r = m.messages().mark_read(dm.row, static_cast<std::int64_t>(wall_clock_ms())); !r) {
-            return tl::unexpected(r.error());
-          }
+          TUMAR_TRY(m.messages().mark_read(dm.row, static_cast<std::int64_t>(wall_clock_ms())));
         }
       }
       if (args->json) {
         std::printf("%s\n", json_array(json).c_str());
-      } else if (list->empty()) {
+      } else if (list.empty()) {
         print("No direct messages yet. Send one with: tumar msg send MEMBER TEXT\n");
       } else {
         print(text);
@@ -222,13 +205,11 @@ void add_delete(CLI::App& msg, AppContext& ctx) {
       "Example:\n  tumar msg delete 12");
   cmd->callback([&ctx, id] {
     ctx.action = [&ctx, id]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
       direct::MessageStore store(s.replica().store().database());
-      auto removed = store.remove(*id);
-      if (!removed) return tl::unexpected(removed.error());
-      if (!*removed) {
+      TUMAR_TRY_ASSIGN(removed, store.remove(*id));
+      if (!removed) {
         return core::fail(core::Errc::kInvalidArgument,
                           concat({"There is no message #", std::to_string(*id), "; `tumar msg list` shows the numbers."}));
       }

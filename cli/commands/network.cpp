@@ -4,6 +4,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/error_text.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
@@ -24,22 +25,19 @@ void add_network_create(CLI::App& parent, AppContext& ctx) {
       "Example:\n  tumar network create \"Shelters KZ\"");
   cmd->callback([&ctx, name] {
     ctx.action = [&ctx, name]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
       const std::uint64_t now = wall_clock_ms();
       // A demo profile's networks are demo networks (the sandbox, SECURITY.md).
-      auto demo = s.replica().store().profile_is_demo();
-      if (!demo) return tl::unexpected(demo.error());
-      auto id = s.author().create_network(*name, *demo, now);
-      if (!id) return tl::unexpected(id.error());
+      TUMAR_TRY_ASSIGN(demo, s.replica().store().profile_is_demo());
+      TUMAR_TRY_ASSIGN(id, s.author().create_network(*name, demo, now));
       const std::string label = one_line(*name);
       print(concat({"Created the network \"", label, "\". You are its first lead.\n",
-                    "Network id: ", encoding::to_hex(*id), "\n"}));
+                    "Network id: ", encoding::to_hex(id), "\n"}));
       network::ProfileFields fields;
       fields.display_name = s.profile().display_name();
-      if (auto p = s.author().set_profile(*id, fields, now); !p) {
-        print(concat({"Your directory entry could not be written (", p.error().message(),
+      if (auto p = s.author().set_profile(id, fields, now); !p) {
+        print(concat({"Your directory entry could not be written (", error_text(p.error()),
                       ")\nWrite it with: tumar profile set --network ", shell_word(*name), " --name NAME\n"}));
       } else {
         print(concat({"Members will see you as \"", one_line(fields.display_name),
@@ -61,17 +59,14 @@ struct NetworkRow {
 
 core::Result<NetworkRow> describe(NetworkSession& s, network::NetworkRecord net) {
   NetworkRow row;
-  auto entries = s.replica().directory().entries(net.id);
-  if (!entries) return tl::unexpected(entries.error());
-  for (const auto& e : *entries) {
+  TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net.id));
+  for (const auto& e : entries) {
     if (!e.member.removed()) ++row.members;
   }
-  auto role = s.my_role(net.id);
-  if (!role) return tl::unexpected(role.error());
-  row.role = *role;
-  auto objects = s.replica().store().object_count(net.id);
-  if (!objects) return tl::unexpected(objects.error());
-  row.objects = *objects;
+  TUMAR_TRY_ASSIGN(role, s.my_role(net.id));
+  row.role = role;
+  TUMAR_TRY_ASSIGN(objects, s.replica().store().object_count(net.id));
+  row.objects = objects;
   row.net = std::move(net);
   return row;
 }
@@ -91,16 +86,13 @@ void add_network_list(CLI::App& parent, AppContext& ctx) {
       "Example:\n  tumar network list --json");
   cmd->callback([&ctx, json] {
     ctx.action = [&ctx, json]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, *json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto nets = s.replica().store().networks();
-      if (!nets) return tl::unexpected(nets.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, *json));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(nets, s.replica().store().networks());
       std::vector<NetworkRow> rows;
-      for (auto& n : *nets) {
-        auto row = describe(s, std::move(n));
-        if (!row) return tl::unexpected(row.error());
-        rows.push_back(std::move(*row));
+      for (auto& n : nets) {
+        TUMAR_TRY_ASSIGN(row, describe(s, std::move(n)));
+        rows.push_back(std::move(row));
       }
       if (*json) {
         std::vector<std::string> out;

@@ -29,18 +29,15 @@ network::NoteFields fields_of(const network::NoteRecord& n) {
 // The replica allows a revision from the note's author or a lead; saying so
 // here names the people to ask.
 core::Result<void> may_revise(NetworkSession& s, const network::NoteRecord& n) {
-  auto role = s.my_role(n.network);
-  if (!role) return tl::unexpected(role.error());
-  auto net = s.label(n.network);
-  if (!net) return tl::unexpected(net.error());
-  if (!*role) {
+  TUMAR_TRY_ASSIGN(role, s.my_role(n.network));
+  TUMAR_TRY_ASSIGN(net, s.label(n.network));
+  if (!role) {
     return core::fail(core::Errc::kRefused,
-                      concat({"You are no longer a member of \"", *net, "\", so you cannot change its notes."}));
+                      concat({"You are no longer a member of \"", net, "\", so you cannot change its notes."}));
   }
-  if (n.author == s.my_key() || **role == network::Role::kLead) return {};
-  auto author = s.member_name(n.network, n.author);
-  if (!author) return tl::unexpected(author.error());
-  return core::fail(core::Errc::kRefused, concat({"Only the note's author (", *author, ") or a lead of \"", *net,
+  if (n.author == s.my_key() || *role == network::Role::kLead) return {};
+  TUMAR_TRY_ASSIGN(author, s.member_name(n.network, n.author));
+  return core::fail(core::Errc::kRefused, concat({"Only the note's author (", author, ") or a lead of \"", net,
                                                   "\" can change this note; ask one of them to update it."}));
 }
 
@@ -78,20 +75,16 @@ void add_note_add(CLI::App& note, AppContext& ctx) {
       if (!args->flags.title) {
         return core::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
       }
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto net = s.network(args->network);
-      if (!net) return tl::unexpected(net.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(net, s.network(args->network));
       if (body_from_stdin(args->flags, false)) {
-        auto body = read_body_from_stdin();
-        if (!body) return tl::unexpected(body.error());
-        fields.body = std::move(*body);
+        TUMAR_TRY_ASSIGN(body, read_body_from_stdin());
+        fields.body = std::move(body);
       }
-      auto written = s.author().add_note(net->id, fields, wall_clock_ms());
-      if (!written) return tl::unexpected(written.error());
-      print(concat({"Added the note ", id_prefix(written->id), " \"", one_line(fields.title), "\" to \"",
-                    network_label(*net), "\".\n", "Members receive it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
+      TUMAR_TRY_ASSIGN(written, s.author().add_note(net.id, fields, wall_clock_ms()));
+      print(concat({"Added the note ", id_prefix(written.id), " \"", one_line(fields.title), "\" to \"",
+                    network_label(net), "\".\n", "Members receive it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       warn_if_stale(fields, today);
       return {};
     };
@@ -125,22 +118,18 @@ void add_note_edit(CLI::App& note, AppContext& ctx) {
       const std::uint32_t today = local_today();
       network::NoteFields check;  // dates and the title, checked before the passphrase is asked for
       if (auto r = apply_note_flags(args->flags, check, today); !r) return r;
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto n = s.replica().library().resolve_note(args->id);
-      if (!n) return tl::unexpected(n.error());
-      if (auto r = may_revise(s, *n); !r) return r;
-      auto fields = fields_of(*n);
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(n, s.replica().library().resolve_note(args->id));
+      if (auto r = may_revise(s, n); !r) return r;
+      auto fields = fields_of(n);
       if (auto r = apply_note_flags(args->flags, fields, today); !r) return r;
       if (body_from_stdin(args->flags, true)) {
-        auto body = read_body_from_stdin();
-        if (!body) return tl::unexpected(body.error());
-        fields.body = std::move(*body);
+        TUMAR_TRY_ASSIGN(body, read_body_from_stdin());
+        fields.body = std::move(body);
       }
-      auto written = s.author().revise_note(n->root, fields, wall_clock_ms());
-      if (!written) return tl::unexpected(written.error());
-      print(concat({"Updated the note ", id_prefix(n->root), " \"", one_line(fields.title), "\".\n",
+      TUMAR_TRY(s.author().revise_note(n.root, fields, wall_clock_ms()));
+      print(concat({"Updated the note ", id_prefix(n.root), " \"", one_line(fields.title), "\".\n",
                     "Members see the new version within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       warn_if_stale(fields, today);
       return {};
@@ -160,22 +149,19 @@ void add_note_verify(CLI::App& note, AppContext& ctx) {
       "Example:\n  tumar note verify 3f2a9c01");
   cmd->callback([&ctx, id] {
     ctx.action = [&ctx, id]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto n = s.replica().library().resolve_note(*id);
-      if (!n) return tl::unexpected(n.error());
-      if (auto r = may_revise(s, *n); !r) return r;
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(n, s.replica().library().resolve_note(*id));
+      if (auto r = may_revise(s, n); !r) return r;
       const std::uint32_t today = local_today();
-      auto fields = fields_of(*n);
+      auto fields = fields_of(n);
       fields.verified_on = today;
-      auto written = s.author().revise_note(n->root, fields, wall_clock_ms());
-      if (!written) return tl::unexpected(written.error());
-      print(concat({"Marked the note ", id_prefix(n->root), " \"", one_line(fields.title), "\" as verified on ",
+      TUMAR_TRY(s.author().revise_note(n.root, fields, wall_clock_ms()));
+      print(concat({"Marked the note ", id_prefix(n.root), " \"", one_line(fields.title), "\" as verified on ",
                     format_date(today), ".\n"}));
       if (fields.valid_until != 0 && fields.valid_until < today) {
         print(concat({"It is still past its valid-until date (", format_date(fields.valid_until),
-                      "); set a new one with: tumar note edit ", id_prefix(n->root), " --valid-until DATE\n"}));
+                      "); set a new one with: tumar note edit ", id_prefix(n.root), " --valid-until DATE\n"}));
       }
       return {};
     };

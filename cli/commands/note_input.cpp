@@ -64,19 +64,17 @@ core::Result<void> apply_note_flags(const NoteFlags& flags, network::NoteFields&
     if (*flags.valid_until == "none") {
       fields.valid_until = 0;
     } else {
-      auto day = parse_date_option("--valid-until", *flags.valid_until);
-      if (!day) return tl::unexpected(day.error());
-      fields.valid_until = *day;
+      TUMAR_TRY_ASSIGN(day, parse_date_option("--valid-until", *flags.valid_until));
+      fields.valid_until = day;
     }
   }
   if (flags.verified_on) {
-    auto day = parse_date_option("--verified-on", *flags.verified_on);
-    if (!day) return tl::unexpected(day.error());
-    if (*day > today) {
+    TUMAR_TRY_ASSIGN(day, parse_date_option("--verified-on", *flags.verified_on));
+    if (day > today) {
       return core::fail(core::Errc::kInvalidArgument,
                         concat({"--verified-on cannot be later than today (", format_date(today), ")."}));
     }
-    fields.verified_on = *day;
+    fields.verified_on = day;
   }
   if (flags.body && *flags.body != "-") fields.body = normalise_body(*flags.body);
   return {};

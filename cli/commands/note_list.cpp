@@ -16,19 +16,17 @@ core::Result<void> print_notes(NetworkSession& s, const std::vector<network::Not
   if (json) {
     std::vector<std::string> out;
     for (const auto& n : notes) {
-      auto o = note_json(s, n, today);
-      if (!o) return tl::unexpected(o.error());
-      out.push_back(std::move(*o));
+      TUMAR_TRY_ASSIGN(o, note_json(s, n, today));
+      out.push_back(std::move(o));
     }
     print(concat({json_array(out), "\n"}));
     return {};
   }
   std::string out;
   for (const auto& n : notes) {
-    auto text = note_summary(s, n, today);
-    if (!text) return tl::unexpected(text.error());
+    TUMAR_TRY_ASSIGN(text, note_summary(s, n, today));
     if (!out.empty()) out.push_back('\n');
-    out.append(*text);
+    out.append(text);
   }
   print(out);
   return {};
@@ -37,9 +35,8 @@ core::Result<void> print_notes(NetworkSession& s, const std::vector<network::Not
 core::Result<std::optional<network::NetworkId>> network_filter(NetworkSession& s,
                                                                const std::optional<std::string>& flag) {
   if (!flag) return std::optional<network::NetworkId>{};
-  auto net = s.replica().store().resolve(*flag);
-  if (!net) return tl::unexpected(net.error());
-  return std::optional<network::NetworkId>(net->id);
+  TUMAR_TRY_ASSIGN(net, s.replica().store().resolve(*flag));
+  return std::optional<network::NetworkId>(net.id);
 }
 
 void add_note_list(CLI::App& note, AppContext& ctx) {
@@ -61,26 +58,23 @@ void add_note_list(CLI::App& note, AppContext& ctx) {
       "Example:\n  tumar note list --network \"Shelters KZ\" --stale");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, args->json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto filter = network_filter(s, args->network);
-      if (!filter) return tl::unexpected(filter.error());
-      auto notes = s.replica().library().notes(*filter);
-      if (!notes) return tl::unexpected(notes.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(filter, network_filter(s, args->network));
+      TUMAR_TRY_ASSIGN(notes, s.replica().library().notes(filter));
       const std::uint32_t today = local_today();
       if (args->stale || args->fresh) {
-        std::erase_if(*notes, [&](const network::NoteRecord& n) {
+        std::erase_if(notes, [&](const network::NoteRecord& n) {
           return network::stale_reason(n, today).has_value() != args->stale;
         });
       }
-      if (notes->empty() && !args->json) {
+      if (notes.empty() && !args->json) {
         print(args->stale   ? "No stale notes.\n"
               : args->fresh ? "No fresh notes.\n"
                             : "No notes yet. Add one with: tumar note add --title TITLE --body TEXT\n");
         return {};
       }
-      return print_notes(s, *notes, args->json, today);
+      return print_notes(s, notes, args->json, today);
     };
   });
 }
@@ -99,15 +93,12 @@ void add_note_show(CLI::App& note, AppContext& ctx) {
   cmd->footer("Example:\n  tumar note show 3f2a9c01");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto session = NetworkSession::open(ctx, args->json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto n = s.replica().library().resolve_note(args->id);
-      if (!n) return tl::unexpected(n.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(n, s.replica().library().resolve_note(args->id));
       const std::uint32_t today = local_today();
-      auto text = args->json ? note_json(s, *n, today) : note_detail(s, *n, today);
-      if (!text) return tl::unexpected(text.error());
-      print(args->json ? concat({*text, "\n"}) : *text);
+      TUMAR_TRY_ASSIGN(text, args->json ? note_json(s, n, today) : note_detail(s, n, today));
+      print(args->json ? concat({text, "\n"}) : text);
       return {};
     };
   });
@@ -134,18 +125,15 @@ void add_note_search(CLI::App& note, AppContext& ctx) {
         if (!query.empty()) query.push_back(' ');
         query.append(w);
       }
-      auto session = NetworkSession::open(ctx, args->json);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto filter = network_filter(s, args->network);
-      if (!filter) return tl::unexpected(filter.error());
-      auto notes = s.replica().library().search(query, *filter);
-      if (!notes) return tl::unexpected(notes.error());
-      if (notes->empty() && !args->json) {
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, args->json));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(filter, network_filter(s, args->network));
+      TUMAR_TRY_ASSIGN(notes, s.replica().library().search(query, filter));
+      if (notes.empty() && !args->json) {
         print(concat({"No note matches \"", one_line(query), "\".\n"}));
         return {};
       }
-      return print_notes(s, *notes, args->json, local_today());
+      return print_notes(s, notes, args->json, local_today());
     };
   });
 }

@@ -50,23 +50,21 @@ void add_panic_command(CLI::App& app, AppContext& ctx) {
       "Example:\n  tumar panic --yes");
   cmd->callback([&ctx, yes] {
     ctx.action = [&ctx, yes]() -> core::Result<void> {
-      auto home = profile::resolve_home(ctx.home);
-      if (!home) return tl::unexpected(home.error());
-      if (!*yes && !confirmed_on_terminal(home->string())) {
+      TUMAR_TRY_ASSIGN(home, profile::resolve_home(ctx.home));
+      if (!*yes && !confirmed_on_terminal(home.string())) {
         return core::fail(core::Errc::kInvalidArgument,
                           "Not confirmed; nothing was wiped. Run `tumar panic --yes` to wipe without a question.");
       }
-      auto report = profile::wipe_profile(*home);
-      if (!report) return tl::unexpected(report.error());
-      if (!report->key_file_destroyed && report->files_wiped == 0) {
-        std::printf("There was no tumar profile at %s; nothing to wipe.\n", home->c_str());
+      TUMAR_TRY_ASSIGN(report, profile::wipe_profile(home));
+      if (!report.key_file_destroyed && report.files_wiped == 0) {
+        std::printf("There was no tumar profile at %s; nothing to wipe.\n", home.c_str());
         return {};
       }
       std::printf("Wiped %s: key file destroyed after %.1f ms, %zu files (%s) overwritten and removed in %.1f ms",
-                  home->c_str(), ms(report->key_gone_after), report->files_wiped,
-                  human_bytes(report->bytes_overwritten).c_str(), ms(report->total_duration));
-      if (!report->left_alone.empty()) {
-        std::printf("; left %zu files that are not tumar's", report->left_alone.size());
+                  home.c_str(), ms(report.key_gone_after), report.files_wiped,
+                  human_bytes(report.bytes_overwritten).c_str(), ms(report.total_duration));
+      if (!report.left_alone.empty()) {
+        std::printf("; left %zu files that are not tumar's", report.left_alone.size());
       }
       std::printf(".\n");
       return {};

@@ -18,14 +18,11 @@ void add_passphrase_command(CLI::App& app, AppContext& ctx) {
   cmd->footer("Example:\n  tumar passphrase change");
   cmd->callback([&ctx, new_file] {
     ctx.action = [&ctx, new_file]() -> core::Result<void> {
-      auto home = existing_profile_home(ctx);
-      if (!home) return tl::unexpected(home.error());
-      auto old_pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
-      if (!old_pass) return tl::unexpected(old_pass.error());
-      auto new_pass = new_passphrase(*new_file, "passphrase", "--new-passphrase-file");
-      if (!new_pass) return tl::unexpected(new_pass.error());
+      TUMAR_TRY_ASSIGN(home, existing_profile_home(ctx));
+      TUMAR_TRY_ASSIGN(old_pass, existing_passphrase(ctx.passphrase_file, "--passphrase-file"));
+      TUMAR_TRY_ASSIGN(new_pass, new_passphrase(*new_file, "passphrase", "--new-passphrase-file"));
       crypto::SystemRandom rng;
-      if (auto ok = profile::Profile::change_passphrase(*home, *old_pass, *new_pass, rng); !ok) return ok;
+      if (auto ok = profile::Profile::change_passphrase(home, old_pass, new_pass, rng); !ok) return ok;
       std::printf("Passphrase changed. The old one no longer opens this profile.\n");
       return {};
     };

@@ -47,26 +47,22 @@ void add_peer_add(CLI::App& peer, AppContext& ctx) {
       "Example:\n  tumar peer add 192.0.2.7:7420 --key 3b6a27bcceb6a42d62a3a8d02a6f0d73653215771de243a63ac048a18b59da29");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
-      auto address = peers::parse_peer_address(args->address);
-      if (!address) return tl::unexpected(address.error());
+      TUMAR_TRY_ASSIGN(address, peers::parse_peer_address(args->address));
       std::optional<identity::IdentityKey> key;
       if (!args->key.empty()) {
-        auto k = parse_key(args->key);
-        if (!k) return tl::unexpected(k.error());
-        key = *k;
+        TUMAR_TRY_ASSIGN(k, parse_key(args->key));
+        key = k;
       }
       crypto::SystemRandom rng;
-      auto prof = open_profile(ctx, rng);
-      if (!prof) return tl::unexpected(prof.error());
-      print_urgent_banner(*prof);
-      if (key && *key == prof->identity().public_identity().identity_key) {
+      TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+      print_urgent_banner(prof);
+      if (key && *key == prof.identity().public_identity().identity_key) {
         return core::fail(core::Errc::kInvalidArgument, "That is your own identity key; add your contact's key instead.");
       }
-      peers::PeerStore store(prof->database());
-      auto outcome = store.add(*address, key, static_cast<std::int64_t>(std::time(nullptr)));
-      if (!outcome) return tl::unexpected(outcome.error());
-      const std::string where = address->to_string();
-      switch (*outcome) {
+      peers::PeerStore store(prof.database());
+      TUMAR_TRY_ASSIGN(outcome, store.add(address, key, static_cast<std::int64_t>(std::time(nullptr))));
+      const std::string where = address.to_string();
+      switch (outcome) {
         case peers::AddOutcome::kAdded:
           std::printf("Added %s%s.\n", where.c_str(), key ? "" : " (no key yet: it is recorded at the first sync)");
           break;
@@ -87,16 +83,14 @@ void add_peer_list(CLI::App& peer, AppContext& ctx) {
   cmd->callback([&ctx, json] {
     ctx.action = [&ctx, json]() -> core::Result<void> {
       crypto::SystemRandom rng;
-      auto prof = open_profile(ctx, rng);
-      if (!prof) return tl::unexpected(prof.error());
-      print_urgent_banner(*prof, *json);
-      peers::PeerStore store(prof->database());
-      auto all = store.list();
-      if (!all) return tl::unexpected(all.error());
+      TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+      print_urgent_banner(prof, *json);
+      peers::PeerStore store(prof.database());
+      TUMAR_TRY_ASSIGN(all, store.list());
       if (*json) {
         std::string out = "[";
-        for (std::size_t i = 0; i < all->size(); ++i) {
-          const auto& p = (*all)[i];
+        for (std::size_t i = 0; i < all.size(); ++i) {
+          const auto& p = all[i];
           out += i ? "," : "";
           out += "{\"address\":" + json_string(p.address.to_string());
           out += ",\"identity_key\":" + (p.identity_key ? json_string(encoding::to_hex(*p.identity_key)) : "null");
@@ -107,11 +101,11 @@ void add_peer_list(CLI::App& peer, AppContext& ctx) {
         std::printf("%s]\n", out.c_str());
         return {};
       }
-      if (all->empty()) {
+      if (all.empty()) {
         std::printf("Your allow list is empty. Add a peer with: tumar peer add HOST:PORT --key KEY\n");
         return {};
       }
-      for (const auto& p : *all) {
+      for (const auto& p : all) {
         std::printf("%s\n  fingerprint: %s\n  last sync:   %s\n", p.address.to_string().c_str(),
                     p.identity_key ? identity::fingerprint(*p.identity_key).c_str() : "(not known yet)",
                     p.last_synced_at ? date(*p.last_synced_at).c_str() : "never");
@@ -130,20 +124,17 @@ void add_peer_remove(CLI::App& peer, AppContext& ctx) {
   cmd->footer("The peer is no longer admitted or dialled.\nExample:\n  tumar peer remove 192.0.2.7:7420");
   cmd->callback([&ctx, address_text] {
     ctx.action = [&ctx, address_text]() -> core::Result<void> {
-      auto address = peers::parse_peer_address(*address_text);
-      if (!address) return tl::unexpected(address.error());
+      TUMAR_TRY_ASSIGN(address, peers::parse_peer_address(*address_text));
       crypto::SystemRandom rng;
-      auto prof = open_profile(ctx, rng);
-      if (!prof) return tl::unexpected(prof.error());
-      print_urgent_banner(*prof);
-      peers::PeerStore store(prof->database());
-      auto removed = store.remove(*address);
-      if (!removed) return tl::unexpected(removed.error());
-      if (!*removed) {
+      TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+      print_urgent_banner(prof);
+      peers::PeerStore store(prof.database());
+      TUMAR_TRY_ASSIGN(removed, store.remove(address));
+      if (!removed) {
         return core::fail(core::Errc::kInvalidArgument,
-                          address->to_string() + " is not on your allow list (see `tumar peer list`).");
+                          address.to_string() + " is not on your allow list (see `tumar peer list`).");
       }
-      std::printf("Removed %s.\n", address->to_string().c_str());
+      std::printf("Removed %s.\n", address.to_string().c_str());
       return {};
     };
   });

@@ -18,11 +18,9 @@ core::Result<std::filesystem::path> existing_profile_home(const AppContext& ctx)
 }
 
 core::Result<profile::Profile> open_profile(const AppContext& ctx, crypto::RandomSource& rng) {
-  auto home = existing_profile_home(ctx);
-  if (!home) return tl::unexpected(home.error());
-  auto pass = existing_passphrase(ctx.passphrase_file, "--passphrase-file");
-  if (!pass) return tl::unexpected(pass.error());
-  auto prof = profile::Profile::unlock(*home, *pass, rng);
+  TUMAR_TRY_ASSIGN(home, existing_profile_home(ctx));
+  TUMAR_TRY_ASSIGN(pass, existing_passphrase(ctx.passphrase_file, "--passphrase-file"));
+  auto prof = profile::Profile::unlock(home, pass, rng);
   if (prof && prof->discarded_wal_frames() > 0) {
     std::fprintf(stderr,
                  "tumar: warning: %llu changes written just before tumar last stopped were incomplete or damaged "

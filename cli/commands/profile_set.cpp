@@ -24,9 +24,8 @@ struct ProfileArgs {
 core::Result<network::ProfileFields> current_fields(NetworkSession& s, const network::NetworkId& net) {
   network::ProfileFields f;
   f.display_name = s.profile().display_name();
-  auto entries = s.replica().directory().entries(net);
-  if (!entries) return tl::unexpected(entries.error());
-  for (const auto& e : *entries) {
+  TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net));
+  for (const auto& e : entries) {
     if (e.member.identity.identity_key != s.my_key() || !e.profile) continue;
     f.display_name = e.profile->display_name;
     f.organisation = e.profile->organisation;
@@ -83,27 +82,23 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
                           "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
                           "--services or --contact.");
       }
-      auto session = NetworkSession::open(ctx, false);
-      if (!session) return tl::unexpected(session.error());
-      auto& s = **session;
-      auto net = s.network(args->network);
-      if (!net) return tl::unexpected(net.error());
-      auto fields = current_fields(s, net->id);
-      if (!fields) return tl::unexpected(fields.error());
+      TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
+      auto& s = *session;
+      TUMAR_TRY_ASSIGN(net, s.network(args->network));
+      TUMAR_TRY_ASSIGN(fields, current_fields(s, net.id));
       if (args->name) {
         if (args->name->empty()) {
           return core::fail(core::Errc::kInvalidArgument, "Your display name cannot be empty; give a name.");
         }
-        fields->display_name = *args->name;
+        fields.display_name = *args->name;
       }
-      if (args->organisation) fields->organisation = *args->organisation;
-      if (args->region) fields->region = *args->region;
-      if (args->contact) fields->contact = *args->contact;
-      if (args->languages) fields->languages = split_commas(*args->languages);
-      if (args->services) fields->services = split_commas(*args->services);
-      auto written = s.author().set_profile(net->id, *fields, wall_clock_ms());
-      if (!written) return tl::unexpected(written.error());
-      print(concat({"Your entry in \"", network_label(*net), "\" is now:\n", show(*fields),
+      if (args->organisation) fields.organisation = *args->organisation;
+      if (args->region) fields.region = *args->region;
+      if (args->contact) fields.contact = *args->contact;
+      if (args->languages) fields.languages = split_commas(*args->languages);
+      if (args->services) fields.services = split_commas(*args->services);
+      TUMAR_TRY(s.author().set_profile(net.id, fields, wall_clock_ms()));
+      print(concat({"Your entry in \"", network_label(net), "\" is now:\n", show(fields),
                     "Members see it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));
       return {};
     };

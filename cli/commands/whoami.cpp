@@ -19,19 +19,18 @@ void add_whoami_command(CLI::App& app, AppContext& ctx) {
   cmd->callback([&ctx, json] {
     ctx.action = [&ctx, json]() -> core::Result<void> {
       crypto::SystemRandom rng;
-      auto prof = open_profile(ctx, rng);
-      if (!prof) return tl::unexpected(prof.error());
-      print_urgent_banner(*prof, *json);
-      const auto& pub = prof->identity().public_identity();
+      TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
+      print_urgent_banner(prof, *json);
+      const auto& pub = prof.identity().public_identity();
       std::string id_hex = encoding::to_hex(pub.identity_key);
       std::string noise_hex = encoding::to_hex(pub.noise_key);
       std::string fp = identity::fingerprint(pub.identity_key);
       if (*json) {
         std::printf("{\"name\":%s,\"identity_key\":%s,\"noise_key\":%s,\"fingerprint\":%s}\n",
-                    json_string(prof->display_name()).c_str(), json_string(id_hex).c_str(),
+                    json_string(prof.display_name()).c_str(), json_string(id_hex).c_str(),
                     json_string(noise_hex).c_str(), json_string(fp).c_str());
       } else {
-        std::printf("Name:         %s\n", prof->display_name().c_str());
+        std::printf("Name:         %s\n", prof.display_name().c_str());
         std::printf("Identity key: %s\n", id_hex.c_str());
         std::printf("Noise key:    %s\n", noise_hex.c_str());
         std::printf("Fingerprint:  %s\n", fp.c_str());

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
 
 // GCC says __SANITIZE_ADDRESS__, clang says __has_feature(address_sanitizer).
 #if defined(__SANITIZE_ADDRESS__)
@@ -72,7 +73,7 @@ SecretArena::SecretArena() {
 }
 
 SecretArena::~SecretArena() {
-  if (live_slots_ != 0) die("misuse: a secret arena was destroyed while secrets still live in it");
+  if (live_slots_ != 0) core::misuse("SecretArena: a secret arena was destroyed while secrets still live in it");
   for (auto& [addr, region] : regions_) {
     // sodium_free wipes the region; ASan must not take that for a use of
     // free slots, nor keep the poison for whatever is mapped here next.
@@ -97,11 +98,11 @@ SecretArena::SizeClass& SecretArena::class_for(std::size_t size) {
   for (SizeClass& cls : classes_) {
     if (size <= cls.slot_size) return cls;
   }
-  die("misuse: no secret arena size class for this size");
+  core::misuse("SecretArena: no secret arena size class for this size");
 }
 
 SecretArena::Block SecretArena::allocate(std::size_t size) {
-  if (size == 0 || size > kMaxSlotSize) die("misuse: secret arena asked for an unsupported size");
+  if (size == 0 || size > kMaxSlotSize) core::misuse("SecretArena: secret arena asked for an unsupported size");
   const std::lock_guard lock(mu_);
   SizeClass& cls = class_for(size);
   if (cls.free.empty()) grow(cls);
@@ -124,7 +125,9 @@ void SecretArena::release(Block block) noexcept {
   const std::lock_guard lock(mu_);
   std::size_t index = 0;
   Region* region = find(block.data, block.slot_size, &index);
-  if (region == nullptr || !region->live[index]) die("misuse: released a secret that is not live in the arena");
+  if (region == nullptr || !region->live[index]) {
+    core::misuse("SecretArena: released a secret that is not live in the arena");
+  }
   unpoison(block.data, block.slot_size);
   sodium_memzero(block.data, block.slot_size);
   poison(block.data, block.slot_size);

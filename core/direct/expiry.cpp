@@ -8,16 +8,13 @@ namespace tumar::direct {
 
 core::Result<ExpiryReport> expire_direct_metadata(network::NetworkStore& store, const identity::IdentityKey& me,
                                                   std::uint64_t now_ms) {
-  auto txn = store::Transaction::begin(store.database());
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(store.database()));
   ExpiryReport report;
-  auto objects = network::sweep_expired_direct(store, me, now_ms);
-  if (!objects) return tl::unexpected(objects.error());
-  report.objects = std::move(*objects);
-  auto keys = SessionStore(store.database()).expire_skipped_keys(now_ms);
-  if (!keys) return tl::unexpected(keys.error());
-  report.skipped_keys = *keys;
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  TUMAR_TRY_ASSIGN(objects, network::sweep_expired_direct(store, me, now_ms));
+  report.objects = std::move(objects);
+  TUMAR_TRY_ASSIGN(keys, SessionStore(store.database()).expire_skipped_keys(now_ms));
+  report.skipped_keys = keys;
+  TUMAR_TRY(txn.commit());
   return report;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "core/error_ids.hpp"
 #include "core/store/bind.hpp"
 
 namespace tumar::direct {
@@ -17,7 +18,7 @@ core::Result<DirectMessage> read_message(store::Statement& st) {
   m.row = st.column_int64(0);
   if (!store::column_array(st, 1, m.network) || !store::column_array(st, 2, m.peer) ||
       !store::column_array(st, 4, m.message_id)) {
-    return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+    return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
   }
   m.outgoing = st.column_int64(3) != 0;
   m.sent_ms = st.column_int64(5);
@@ -31,12 +32,11 @@ core::Result<DirectMessage> read_message(store::Statement& st) {
 }  // namespace
 
 core::Result<bool> MessageStore::insert(const DirectMessage& m) {
-  auto r = store::execute(db_,
-                          "INSERT OR IGNORE INTO dm_message (network_id, peer, outgoing, message_id, sent_at, "
-                          "received_at, text, delivered_at, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                          m.network, m.peer, m.outgoing ? 1 : 0, m.message_id, m.sent_ms, m.received_ms, m.text,
-                          m.delivered_ms, m.read_ms);
-  if (!r) return tl::unexpected(r.error());
+  TUMAR_TRY(store::execute(db_,
+                           "INSERT OR IGNORE INTO dm_message (network_id, peer, outgoing, message_id, sent_at, "
+                           "received_at, text, delivered_at, read_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           m.network, m.peer, m.outgoing ? 1 : 0, m.message_id, m.sent_ms, m.received_ms, m.text,
+                           m.delivered_ms, m.read_ms));
   return sqlite3_changes(db_.handle()) > 0;
 }
 
@@ -66,7 +66,9 @@ core::Result<std::vector<MessageId>> MessageStore::unsent_receipts(const network
                            net, peer, static_cast<std::int64_t>(max)),
       [](store::Statement& st) -> core::Result<MessageId> {
         MessageId id{};
-        if (!store::column_array(st, 0, id)) return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+        if (!store::column_array(st, 0, id)) {
+          return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
+        }
         return id;
       });
 }
@@ -104,18 +106,16 @@ core::Result<void> MessageStore::apply_receipt(const network::NetworkId& net, co
 }
 
 core::Result<bool> MessageStore::remove(std::int64_t row) {
-  auto txn = store::Transaction::begin(db_);
-  if (!txn) return tl::unexpected(txn.error());
-  auto r = store::execute(db_, "DELETE FROM dm_message WHERE id = ?1", row);
-  if (!r) return tl::unexpected(r.error());
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db_));
+  TUMAR_TRY(store::execute(db_, "DELETE FROM dm_message WHERE id = ?1", row));
   if (sqlite3_changes(db_.handle()) == 0) return false;  // rolls back: nothing changed
   // secure_delete zeroed the text in its page; the copies SQLite left in
   // other pages' unused space and in WAL frames go too.
-  if (auto purged = db_.purge_old_copies("dm_message"); !purged) return tl::unexpected(purged.error());
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(db_.purge_old_copies("dm_message"));
+  TUMAR_TRY(txn.commit());
   // The commit emptied the log unless another process held the database;
   // one more try, and the user hears if that fails too.
-  if (auto emptied = db_.finish_owed_purge(); !emptied) return tl::unexpected(emptied.error());
+  TUMAR_TRY(db_.finish_owed_purge());
   return true;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/direct/peer_bundle.hpp"
+#include "core/error_ids.hpp"
 #include "core/log/log.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/object_limits.hpp"
@@ -41,17 +42,14 @@ void wipe(std::string& s) {
 core::Result<bool> may_write(network::NetworkReplica& replica, const network::NetworkId& net,
                              const identity::IdentityKey& identity_key, const identity::NoiseKey& noise_key,
                              const identity::IdentityKey& me) {
-  auto member = replica.directory().member(net, identity_key);
-  if (!member) return tl::unexpected(member.error());
-  return *member && !(*member)->removed() && (*member)->identity.noise_key == noise_key && identity_key != me;
+  TUMAR_TRY_ASSIGN(member, replica.directory().member(net, identity_key));
+  return member && !member->removed() && member->identity.noise_key == noise_key && identity_key != me;
 }
 
 core::Result<bool> handled_before(store::Database& db, const network::ObjectId& id) {
-  auto st = store::prepare_bound(db, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", id);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return *row;
+  TUMAR_TRY_ASSIGN(st, store::prepare_bound(db, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", id));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  return row;
 }
 
 }  // namespace
@@ -59,11 +57,11 @@ core::Result<bool> handled_before(store::Database& db, const network::ObjectId& 
 core::Result<network::Written> Messenger::send(const network::NetworkId& net, const identity::IdentityKey& peer,
                                                std::string_view text, std::uint64_t now_ms) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return core::fail(core::Errc::kInvalidArgument, "The message is empty; write something to send.");
+    return core::fail<core::ErrorId::kDirectEmptyMessage>(core::Errc::kInvalidArgument);
   }
   if (auto ok = network::check_text("message", text, network::kMaxDirectTextBytes, true); !ok) {
     // The person typing it is told, as for any other bad input of theirs.
-    return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   }
   return send_content(net, peer, text, false, now_ms);
 }
@@ -72,45 +70,34 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
                                                        const identity::IdentityKey& peer, std::string_view text,
                                                        bool receipt_only, std::uint64_t now_ms) {
   const auto& my_key = me_.public_identity().identity_key;
-  if (peer == my_key) return core::fail(core::Errc::kInvalidArgument, "That is you; choose another member.");
-  auto me = replica_.directory().member(net, my_key);
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed()) {
-    return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
+  if (peer == my_key) return core::fail<core::ErrorId::kDirectToSelf>(core::Errc::kInvalidArgument);
+  TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, my_key));
+  if (!me || me->removed()) {
+    return core::fail<core::ErrorId::kDirectNotAMember>(core::Errc::kRefused);
   }
-  auto them = replica_.directory().member(net, peer);
-  if (!them) return tl::unexpected(them.error());
-  if (!*them || (*them)->removed()) {
-    return core::fail(core::Errc::kRefused, "They are not a member of this network (any more); nothing was sent.");
+  TUMAR_TRY_ASSIGN(them, replica_.directory().member(net, peer));
+  if (!them || them->removed()) {
+    return core::fail<core::ErrorId::kDirectPeerNotAMember>(core::Errc::kRefused);
   }
 
   auto& db = replica_.store().database();
-  auto txn = store::Transaction::begin(db);
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db));
   auto stored = sessions_.newest(net, peer);
   if (!stored) return tl::unexpected(stored.error());
   if (!*stored) {
-    auto bundle = peer_bundle(replica_, net, **them, my_key);
-    if (!bundle) return tl::unexpected(bundle.error());
-    if (!*bundle) {
-      return core::fail(core::Errc::kRefused,
-                        "They have not published their keys for direct messages yet (a node publishes them when "
-                        "it next runs `tumar sync` or `tumar serve`). Sync, then try again.");
+    TUMAR_TRY_ASSIGN(bundle, peer_bundle(replica_, net, *them, my_key));
+    if (!bundle) {
+      return core::fail<core::ErrorId::kDirectNoPeerKeys>(core::Errc::kRefused);
     }
-    auto verified = ratchet::verify_bundle(**bundle);
-    if (!verified) return tl::unexpected(verified.error());
-    auto session = ratchet::start_session(me_, *verified, rng_);
-    if (!session) return tl::unexpected(session.error());
-    if (const auto& opk = (*bundle)->one_time_prekey) {
+    TUMAR_TRY_ASSIGN(verified, ratchet::verify_bundle(*bundle));
+    TUMAR_TRY_ASSIGN(session, ratchet::start_session(me_, verified, rng_));
+    if (const auto& opk = bundle->one_time_prekey) {
       // Never use a one-time prekey twice: its owner deleted it after the
       // first use, and a second message under it could not be read.
-      if (auto r = store::execute(db, "INSERT OR IGNORE INTO dm_used_prekey VALUES (?1, ?2, ?3)", net, peer,
-                                  static_cast<std::int64_t>(opk->id));
-          !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY(store::execute(db, "INSERT OR IGNORE INTO dm_used_prekey VALUES (?1, ?2, ?3)", net, peer,
+                               static_cast<std::int64_t>(opk->id)));
     }
-    stored = std::optional<StoredSession>(StoredSession{std::nullopt, peer, std::move(*session)});
+    stored = std::optional<StoredSession>(StoredSession{std::nullopt, peer, std::move(session)});
   }
   StoredSession& s = **stored;
 
@@ -120,13 +107,14 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
   content.set_message_id(id.data(), id.size());
   content.set_sent_ms(now_ms);
   content.set_text(std::string(text));
-  auto receipts = messages_.unsent_receipts(net, peer, network::kMaxReceiptIds);
-  if (!receipts) return tl::unexpected(receipts.error());
-  for (const auto& r : *receipts) {
+  TUMAR_TRY_ASSIGN(receipts, messages_.unsent_receipts(net, peer, network::kMaxReceiptIds));
+  for (const auto& r : receipts) {
     content.add_delivered(r.data(), r.size());
     content.add_read(r.data(), r.size());
   }
-  if (receipt_only && receipts->empty()) return core::fail(core::Errc::kInvalidArgument, "No receipt to send.");
+  if (receipt_only && receipts.empty()) {
+    return core::fail<core::ErrorId::kDirectNoReceipt>(core::Errc::kInvalidArgument);
+  }
   std::string plain = content.SerializeAsString();
   content.mutable_text()->assign(text.size(), '\0');
   auto message = s.session.encrypt(bytes_of(plain), ad_of(net), rng_);
@@ -136,7 +124,7 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
   network::LocalAuthor author(replica_, me_, rng_);
   auto written = author.send_direct(net, peer, *message, now_ms);
   if (!written) return tl::unexpected(written.error());
-  if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(sessions_.save(net, s, now_ms));
   if (!receipt_only) {
     DirectMessage m;
     m.network = net;
@@ -145,48 +133,39 @@ core::Result<network::Written> Messenger::send_content(const network::NetworkId&
     m.message_id = id;
     m.sent_ms = static_cast<std::int64_t>(now_ms);
     m.text = std::string(text);
-    if (auto r = messages_.insert(m); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(messages_.insert(m));
   }
-  if (auto r = messages_.mark_receipts_sent(net, peer, *receipts); !r) return tl::unexpected(r.error());
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(messages_.mark_receipts_sent(net, peer, receipts));
+  TUMAR_TRY(txn.commit());
   return written;
 }
 
 core::Result<InboxReport> Messenger::receive(std::uint64_t now_ms) {
   InboxReport report;
   auto& db = replica_.store().database();
-  auto networks = replica_.store().networks();
-  if (!networks) return tl::unexpected(networks.error());
-  for (const auto& n : *networks) {
-    auto keys = replica_.store().all_epoch_keys(n.id);
-    if (!keys) return tl::unexpected(keys.error());
+  TUMAR_TRY_ASSIGN(networks, replica_.store().networks());
+  for (const auto& n : networks) {
+    TUMAR_TRY_ASSIGN(keys, replica_.store().all_epoch_keys(n.id));
     std::set<network::ObjectId> tags;
-    for (const auto& [epoch, key] : *keys) tags.insert(network::recipient_tag(key, me_.public_identity().identity_key));
+    for (const auto& [epoch, key] : keys) tags.insert(network::recipient_tag(key, me_.public_identity().identity_key));
     for (const auto& tag : tags) {
-      auto objects = replica_.store().objects_about(n.id, network::Kind::kDirect, tag);
-      if (!objects) return tl::unexpected(objects.error());
-      for (const auto& o : *objects) {
-        auto seen = handled_before(db, o.id);
-        if (!seen) return tl::unexpected(seen.error());
-        if (*seen) continue;
-        auto txn = store::Transaction::begin(db);
-        if (!txn) return tl::unexpected(txn.error());
-        auto handled = handle(n.id, o, now_ms, report);
-        if (!handled) return tl::unexpected(handled.error());
-        if (*handled == Handled::kWaiting) {
+      TUMAR_TRY_ASSIGN(objects, replica_.store().objects_about(n.id, network::Kind::kDirect, tag));
+      for (const auto& o : objects) {
+        TUMAR_TRY_ASSIGN(seen, handled_before(db, o.id));
+        if (seen) continue;
+        TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db));
+        TUMAR_TRY_ASSIGN(handled, handle(n.id, o, now_ms, report));
+        if (handled == Handled::kWaiting) {
           ++report.waiting;
           continue;  // the transaction rolls back: nothing changed
         }
-        if (*handled == Handled::kUnreadable) {
+        if (handled == Handled::kUnreadable) {
           ++report.unreadable;
           log::debug("direct message " + network::short_id(o.id) + " is unreadable; skipped");
         }
-        if (auto r = store::execute(db, "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, ?2)", o.id,
-                                    *handled == Handled::kRead ? 1 : 2);
-            !r) {
-          return tl::unexpected(r.error());
-        }
-        if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+        TUMAR_TRY(store::execute(db, "INSERT INTO dm_inbox (object_id, outcome) VALUES (?1, ?2)", o.id,
+                                 handled == Handled::kRead ? 1 : 2));
+        TUMAR_TRY(txn.commit());
       }
     }
   }
@@ -195,15 +174,13 @@ core::Result<InboxReport> Messenger::receive(std::uint64_t now_ms) {
 
 core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net, const network::StoredObject& object,
                                                    std::uint64_t now_ms, InboxReport& report) {
-  auto bytes = replica_.store().envelope(object.id);
-  if (!bytes) return tl::unexpected(bytes.error());
-  if (!*bytes) return Handled::kUnreadable;
-  auto env = network::verify_envelope_bytes(**bytes);
+  TUMAR_TRY_ASSIGN(bytes, replica_.store().envelope(object.id));
+  if (!bytes) return Handled::kUnreadable;
+  auto env = network::verify_envelope_bytes(*bytes);
   if (!env) return Handled::kUnreadable;
-  auto keys = replica_.store().epoch_keys(net, env->header().epoch);
-  if (!keys) return tl::unexpected(keys.error());
+  TUMAR_TRY_ASSIGN(keys, replica_.store().epoch_keys(net, env->header().epoch));
   std::optional<std::string> payload;
-  for (const auto& k : *keys) {
+  for (const auto& k : keys) {
     if ((payload = env->open(k))) break;
   }
   if (!payload) return Handled::kUnreadable;
@@ -211,31 +188,29 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
   if (!direct) return Handled::kUnreadable;
   const auto message = bytes_of(direct->ratchet_message());
 
-  auto sessions = sessions_.all(net);
-  if (!sessions) return tl::unexpected(sessions.error());
+  TUMAR_TRY_ASSIGN(sessions, sessions_.all(net));
   std::vector<const ratchet::RatchetSession*> candidates;
-  for (const auto& s : *sessions) candidates.push_back(&s.session);
+  for (const auto& s : sessions) candidates.push_back(&s.session);
   auto route = ratchet::route_message(candidates, message);
   if (!route) {
     // Perhaps its session's first message has not arrived yet.
     return now_ms > object.timestamp_ms + kUnroutableGiveUpMs ? Handled::kUnreadable : Handled::kWaiting;
   }
   if (route->route == ratchet::Route::kSession) {
-    StoredSession& s = (*sessions)[route->index];
+    StoredSession& s = sessions[route->index];
     // Before decrypting, so a refused message changes no session.
-    auto allowed = may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key);
-    if (!allowed) return tl::unexpected(allowed.error());
-    if (!*allowed) return Handled::kUnreadable;
+    TUMAR_TRY_ASSIGN(allowed,
+                     may_write(replica_, net, s.peer, s.session.peer_noise_key(), me_.public_identity().identity_key));
+    if (!allowed) return Handled::kUnreadable;
     auto plain = s.session.decrypt(message, ad_of(net), now_ms);
     if (!plain) return Handled::kUnreadable;  // the session is unchanged (ratchet: decrypt on a copy)
     auto taken = take_content(net, s.peer, *plain, now_ms, report);
     if (!taken || *taken != Handled::kRead) return taken;
-    if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(sessions_.save(net, s, now_ms));
     return Handled::kRead;
   }
 
-  auto signed_prekeys = prekeys_.signed_prekeys(net);
-  if (!signed_prekeys) return tl::unexpected(signed_prekeys.error());
+  TUMAR_TRY_ASSIGN(signed_prekeys, prekeys_.signed_prekeys(net));
   // Only the one-time prekey the header names is read, so the retired ones
   // kept for 14 days cost nothing here. A store failure is kept apart from
   // a bad message: it must not mark a readable message unreadable.
@@ -245,22 +220,22 @@ core::Result<Messenger::Handled> Messenger::handle(const network::NetworkId& net
     if (!found) store_failure = found.error();
     return found;
   };
-  auto accepted = ratchet::accept_initial(me_, *signed_prekeys, one_time, message, ad_of(net), now_ms);
+  auto accepted = ratchet::accept_initial(me_, signed_prekeys, one_time, message, ad_of(net), now_ms);
   if (store_failure) return tl::unexpected(*store_failure);
   if (!accepted) return Handled::kUnreadable;
   // X3DH proved who holds the keys; the directory says whether that person
   // belongs here (the X25519 key must be the one a lead admitted).
   const auto& sender = accepted->sender.identity();
-  auto allowed = may_write(replica_, net, sender.identity_key, sender.noise_key, me_.public_identity().identity_key);
-  if (!allowed) return tl::unexpected(allowed.error());
-  if (!*allowed) return Handled::kUnreadable;
+  TUMAR_TRY_ASSIGN(allowed,
+                   may_write(replica_, net, sender.identity_key, sender.noise_key, me_.public_identity().identity_key));
+  if (!allowed) return Handled::kUnreadable;
   if (accepted->used_one_time_prekey) {
-    if (auto r = prekeys_.consume_one_time(net, *accepted->used_one_time_prekey); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(prekeys_.consume_one_time(net, *accepted->used_one_time_prekey));
   }
   StoredSession s{std::nullopt, sender.identity_key, std::move(accepted->session)};
   auto taken = take_content(net, s.peer, accepted->plaintext, now_ms, report);
   if (!taken || *taken != Handled::kRead) return taken;
-  if (auto r = sessions_.save(net, s, now_ms); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(sessions_.save(net, s, now_ms));
   return Handled::kRead;
 }
 
@@ -273,15 +248,11 @@ core::Result<Messenger::Handled> Messenger::take_content(const network::NetworkI
   if (!content) return Handled::kUnreadable;
   const auto now = static_cast<std::int64_t>(now_ms);
   for (const auto& id : content->delivered()) {
-    if (auto r = messages_.apply_receipt(net, from, network::to_array<16>(id), false, now); !r) {
-      return tl::unexpected(r.error());
-    }
+    TUMAR_TRY(messages_.apply_receipt(net, from, network::to_array<16>(id), false, now));
     ++report.receipts;
   }
   for (const auto& id : content->read()) {
-    if (auto r = messages_.apply_receipt(net, from, network::to_array<16>(id), true, now); !r) {
-      return tl::unexpected(r.error());
-    }
+    TUMAR_TRY(messages_.apply_receipt(net, from, network::to_array<16>(id), true, now));
   }
   if (!content->text().empty()) {
     DirectMessage m;
@@ -292,9 +263,8 @@ core::Result<Messenger::Handled> Messenger::take_content(const network::NetworkI
     m.sent_ms = static_cast<std::int64_t>(content->sent_ms());
     m.received_ms = now;
     m.text = content->text();
-    auto inserted = messages_.insert(m);
-    if (!inserted) return tl::unexpected(inserted.error());
-    if (*inserted) ++report.received;
+    TUMAR_TRY_ASSIGN(inserted, messages_.insert(m));
+    if (inserted) ++report.received;
   }
   wipe(*content->mutable_text());
   return Handled::kRead;
@@ -312,7 +282,7 @@ core::Result<std::vector<network::Written>> Messenger::send_receipts(std::uint64
       [](store::Statement& st) -> core::Result<Pair> {
         Pair p;
         if (!store::column_array(st, 0, p.net) || !store::column_array(st, 1, p.peer)) {
-          return core::fail(core::Errc::kCorrupt, "A stored message is damaged.");
+          return core::fail<core::ErrorId::kDirectStoredMessageDamaged>(core::Errc::kCorrupt);
         }
         return p;
       });

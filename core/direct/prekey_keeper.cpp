@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "core/error_ids.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/store/bind.hpp"
 
@@ -20,7 +21,7 @@ constexpr std::int64_t ms(std::chrono::hours h) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(h).count();
 }
 
-core::Error damaged() { return core::Error(core::Errc::kCorrupt, "A stored prekey is damaged."); }
+core::Error damaged() { return core::make_error<core::ErrorId::kDirectStoredPrekeyDamaged>(core::Errc::kCorrupt); }
 
 // A prekey as stored; the private half is read only by load().
 struct Row {
@@ -82,22 +83,20 @@ core::Result<void> insert(store::Database& db, const network::NetworkId& net, st
 }  // namespace
 
 core::Result<std::uint32_t> PrekeyKeeper::next_id(const network::NetworkId& net) {
-  auto st = prepare_bound(replica_.store().database(),
-                          "SELECT coalesce(max(id), 0) FROM dm_prekey WHERE network_id = ?1", net);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  const auto max = st->column_int64(0);
+  TUMAR_TRY_ASSIGN(st, prepare_bound(replica_.store().database(),
+                                     "SELECT coalesce(max(id), 0) FROM dm_prekey WHERE network_id = ?1", net));
+  TUMAR_TRY(st.step());
+  const auto max = st.column_int64(0);
   // Ids only grow, so a peer's "prekey id N" never names a later key. 2^32
   // of them would take millennia of weekly rotations.
-  if (max >= 0xFFFFFFFFLL) return core::fail(core::Errc::kLimit, "This profile has used up its prekey ids.");
+  if (max >= 0xFFFFFFFFLL) return core::fail<core::ErrorId::kDirectPrekeyIdsUsedUp>(core::Errc::kLimit);
   return static_cast<std::uint32_t>(max + 1);
 }
 
 core::Result<bool> PrekeyKeeper::published_before(const network::NetworkId& net) {
-  auto lamport = replica_.store().max_lamport(net, network::Kind::kPrekeys, me_.public_identity().identity_key);
-  if (!lamport) return tl::unexpected(lamport.error());
-  return *lamport > 0;
+  TUMAR_TRY_ASSIGN(lamport,
+                   replica_.store().max_lamport(net, network::Kind::kPrekeys, me_.public_identity().identity_key));
+  return lamport > 0;
 }
 
 core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network::NetworkId& net,
@@ -105,46 +104,36 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   auto& db = replica_.store().database();
   const auto now = static_cast<std::int64_t>(now_ms);
   const auto& my_key = me_.public_identity().identity_key;
-  auto me = replica_.directory().member(net, my_key);
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed()) return std::optional<network::Written>{};
-  auto entries = replica_.directory().entries(net);
-  if (!entries) return tl::unexpected(entries.error());
+  TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, my_key));
+  if (!me || me->removed()) return std::optional<network::Written>{};
+  TUMAR_TRY_ASSIGN(entries, replica_.directory().entries(net));
 
-  auto txn = store::Transaction::begin(db);
-  if (!txn) return tl::unexpected(txn.error());
-  auto existing = rows(db, net);
-  if (!existing) return tl::unexpected(existing.error());
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db));
+  TUMAR_TRY_ASSIGN(existing, rows(db, net));
   bool changed = false;
   bool deleted = false;  // a private prekey went
 
   // The signed prekey: rotate when due, drop retired ones past retention.
   const Row* current = nullptr;
-  for (const auto& r : *existing) {
+  for (const auto& r : existing) {
     if (r.is_signed) { current = &r; break; }
   }
   std::optional<Row> fresh_spk;
   if (!current || at_least(now, current->created_at, ms(ratchet::kSignedPrekeyRotation))) {
-    auto id = next_id(net);
-    if (!id) return tl::unexpected(id.error());
-    auto spk = ratchet::generate_signed_prekey(me_, *id, rng_);
-    if (auto r = insert(db, net, *id, std::nullopt, spk.pub.key, spk.pub.signature, spk.private_key, now); !r) {
-      return tl::unexpected(r.error());
-    }
-    fresh_spk = Row{*id, true, std::nullopt, spk.pub.key, spk.pub.signature, now};
+    TUMAR_TRY_ASSIGN(id, next_id(net));
+    auto spk = ratchet::generate_signed_prekey(me_, id, rng_);
+    TUMAR_TRY(insert(db, net, id, std::nullopt, spk.pub.key, spk.pub.signature, spk.private_key, now));
+    fresh_spk = Row{id, true, std::nullopt, spk.pub.key, spk.pub.signature, now};
     changed = true;
   }
   // A retired key was current until its successor was made; keep it for
   // the retention period after that (measured from its successor's birth).
   std::int64_t successor_born = fresh_spk ? now : (current ? current->created_at : now);
-  for (const auto& r : *existing) {
+  for (const auto& r : existing) {
     if (!r.is_signed || (!fresh_spk && &r == current)) continue;
     if (at_least(now, successor_born, ms(ratchet::kSignedPrekeyRetention))) {
-      if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
-                           static_cast<std::int64_t>(r.id));
-          !d) {
-        return tl::unexpected(d.error());
-      }
+      TUMAR_TRY(execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
+                        static_cast<std::int64_t>(r.id)));
       deleted = deleted || sqlite3_changes(db.handle()) > 0;
     }
     successor_born = r.created_at;
@@ -153,22 +142,19 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   // One dedicated one-time prekey per other current member (the first
   // kMaxDedicatedPrekeys by key); none for anyone else.
   std::vector<identity::IdentityKey> senders;
-  for (const auto& e : *entries) {
+  for (const auto& e : entries) {
     if (e.member.removed() || e.member.identity.identity_key == my_key) continue;
     senders.push_back(e.member.identity.identity_key);
   }
   std::sort(senders.begin(), senders.end());
   if (senders.size() > network::kMaxDedicatedPrekeys) senders.resize(network::kMaxDedicatedPrekeys);
   std::map<identity::IdentityKey, const Row*> have;
-  for (const auto& r : *existing) {
+  for (const auto& r : existing) {
     if (r.is_signed || !r.sender) continue;
     if (!std::binary_search(senders.begin(), senders.end(), *r.sender)) {
       // A removed member's: their removal is public, so this says nothing new.
-      if (auto d = execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
-                           static_cast<std::int64_t>(r.id));
-          !d) {
-        return tl::unexpected(d.error());
-      }
+      TUMAR_TRY(execute(db, "DELETE FROM dm_prekey WHERE network_id = ?1 AND id = ?2", net,
+                        static_cast<std::int64_t>(r.id)));
       deleted = deleted || sqlite3_changes(db.handle()) > 0;
       changed = true;
       continue;
@@ -184,20 +170,14 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   const bool replace_all =
       std::any_of(senders.begin(), senders.end(), [&](const auto& s) { return !have.contains(s); });
   if (replace_all) {
-    if (auto r = execute(db,
-                         "UPDATE dm_prekey SET sender = NULL, created_at = ?2 "
-                         "WHERE network_id = ?1 AND signed = 0 AND sender IS NOT NULL",
-                         net, now);
-        !r) {
-      return tl::unexpected(r.error());
-    }
+    TUMAR_TRY(execute(db,
+                      "UPDATE dm_prekey SET sender = NULL, created_at = ?2 "
+                      "WHERE network_id = ?1 AND signed = 0 AND sender IS NOT NULL",
+                      net, now));
     for (const auto& s : senders) {
-      auto id = next_id(net);
-      if (!id) return tl::unexpected(id.error());
-      auto opk = ratchet::generate_one_time_prekeys(*id, 1, rng_);
-      if (auto r = insert(db, net, *id, s, opk.front().pub.key, std::nullopt, opk.front().private_key, now); !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY_ASSIGN(id, next_id(net));
+      auto opk = ratchet::generate_one_time_prekeys(id, 1, rng_);
+      TUMAR_TRY(insert(db, net, id, s, opk.front().pub.key, std::nullopt, opk.front().private_key, now));
     }
     changed = true;
   }
@@ -206,35 +186,30 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   // prekey_keeper.hpp for why there is no count limit. Retired at now - 14
   // days exactly is gone; 1 ms younger is kept. One retired in the future
   // (a fast clock) is deleted, as at_least() says.
-  if (auto r = execute(db,
-                       "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND "
-                       "(created_at <= ?2 OR created_at > ?3)",
-                       net, now - ms(ratchet::kSignedPrekeyRetention), now);
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(execute(db,
+                    "DELETE FROM dm_prekey WHERE network_id = ?1 AND signed = 0 AND sender IS NULL AND "
+                    "(created_at <= ?2 OR created_at > ?3)",
+                    net, now - ms(ratchet::kSignedPrekeyRetention), now));
   deleted = deleted || sqlite3_changes(db.handle()) > 0;
 
   // Private prekeys deleted above must not survive anywhere on disk
   // (Database::purge_old_copies; the log is emptied when we commit).
   if (deleted) {
-    if (auto p = db.purge_old_copies("dm_prekey"); !p) return tl::unexpected(p.error());
+    TUMAR_TRY(db.purge_old_copies("dm_prekey"));
   }
 
-  auto before = published_before(net);
-  if (!before) return tl::unexpected(before.error());
-  if (!changed && *before) {
-    if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  TUMAR_TRY_ASSIGN(before, published_before(net));
+  if (!changed && before) {
+    TUMAR_TRY(txn.commit());
     return std::optional<network::Written>{};
   }
 
   // The bundle: the current signed prekey and every dedicated one.
-  auto now_rows = rows(db, net);
-  if (!now_rows) return tl::unexpected(now_rows.error());
+  TUMAR_TRY_ASSIGN(now_rows, rows(db, net));
   network::PrekeyFields bundle;
   bool have_spk = false;
   std::vector<const Row*> dedicated;
-  for (const auto& r : *now_rows) {
+  for (const auto& r : now_rows) {
     if (r.is_signed) {
       if (have_spk) continue;
       have_spk = true;
@@ -249,31 +224,28 @@ core::Result<std::optional<network::Written>> PrekeyKeeper::ensure(const network
   std::sort(dedicated.begin(), dedicated.end(), [](const Row* x, const Row* y) { return *x->sender < *y->sender; });
   for (const Row* r : dedicated) bundle.one_time_prekeys.push_back({*r->sender, r->id, r->public_key});
   network::LocalAuthor author(replica_, me_, rng_);
-  auto written = author.publish_prekeys(net, bundle, now_ms);
-  if (!written) return tl::unexpected(written.error());
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
-  return std::optional<network::Written>(std::move(*written));
+  TUMAR_TRY_ASSIGN(written, author.publish_prekeys(net, bundle, now_ms));
+  TUMAR_TRY(txn.commit());
+  return std::optional<network::Written>(std::move(written));
 }
 
 core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
-  auto st = prepare_bound(replica_.store().database(),
-                          "SELECT id, signed, sender, public_key, signature, private_key FROM dm_prekey "
-                          "WHERE network_id = ?1 ORDER BY signed DESC, id DESC",
-                          net);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(replica_.store().database(),
+                                     "SELECT id, signed, sender, public_key, signature, private_key FROM dm_prekey "
+                                     "WHERE network_id = ?1 ORDER BY signed DESC, id DESC",
+                                     net));
   OurPrekeys out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
-    const auto id = static_cast<std::uint32_t>(st->column_int64(0));
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) break;
+    const auto id = static_cast<std::uint32_t>(st.column_int64(0));
     ratchet::PublicKey pub{};
-    auto secret = st->column_blob(5);
-    if (!store::column_array(*st, 3, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+    auto secret = st.column_blob(5);
+    if (!store::column_array(st, 3, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
     auto key = ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen));
-    if (st->column_int64(1) != 0) {
+    if (st.column_int64(1) != 0) {
       ratchet::SignedPrekeyPair p{ratchet::SignedPrekeyPublic{id, pub, {}}, std::move(key)};
-      if (!store::column_array(*st, 4, p.pub.signature)) return tl::unexpected(damaged());
+      if (!store::column_array(st, 4, p.pub.signature)) return tl::unexpected(damaged());
       out.signed_prekeys.push_back(std::move(p));
     } else {
       out.one_time_prekeys.push_back(ratchet::OneTimePrekeyPair{ratchet::OneTimePrekeyPublic{id, pub}, std::move(key)});
@@ -283,23 +255,21 @@ core::Result<OurPrekeys> PrekeyKeeper::load(const network::NetworkId& net) {
 }
 
 core::Result<std::vector<ratchet::SignedPrekeyPair>> PrekeyKeeper::signed_prekeys(const network::NetworkId& net) {
-  auto st = prepare_bound(replica_.store().database(),
-                          "SELECT id, public_key, signature, private_key FROM dm_prekey "
-                          "WHERE network_id = ?1 AND signed = 1 ORDER BY id DESC",
-                          net);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(replica_.store().database(),
+                                     "SELECT id, public_key, signature, private_key FROM dm_prekey "
+                                     "WHERE network_id = ?1 AND signed = 1 ORDER BY id DESC",
+                                     net));
   std::vector<ratchet::SignedPrekeyPair> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) break;
     ratchet::PublicKey pub{};
-    auto secret = st->column_blob(3);
-    if (!store::column_array(*st, 1, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+    auto secret = st.column_blob(3);
+    if (!store::column_array(st, 1, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
     ratchet::SignedPrekeyPair p{
-        ratchet::SignedPrekeyPublic{static_cast<std::uint32_t>(st->column_int64(0)), pub, {}},
+        ratchet::SignedPrekeyPublic{static_cast<std::uint32_t>(st.column_int64(0)), pub, {}},
         ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))};
-    if (!store::column_array(*st, 2, p.pub.signature)) return tl::unexpected(damaged());
+    if (!store::column_array(st, 2, p.pub.signature)) return tl::unexpected(damaged());
     out.push_back(std::move(p));
   }
   return out;
@@ -308,16 +278,14 @@ core::Result<std::vector<ratchet::SignedPrekeyPair>> PrekeyKeeper::signed_prekey
 core::Result<std::optional<ratchet::OneTimePrekeyPair>> PrekeyKeeper::one_time(const network::NetworkId& net,
                                                                                std::uint32_t id) {
   // By primary key: one row read however many retired keys are kept.
-  auto st = prepare_bound(replica_.store().database(),
-                          "SELECT public_key, private_key FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
-                          net, static_cast<std::int64_t>(id));
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<ratchet::OneTimePrekeyPair>{};
+  TUMAR_TRY_ASSIGN(st, prepare_bound(replica_.store().database(),
+                                     "SELECT public_key, private_key FROM dm_prekey WHERE network_id = ?1 AND id = ?2 AND signed = 0",
+                                     net, static_cast<std::int64_t>(id)));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<ratchet::OneTimePrekeyPair>{};
   ratchet::PublicKey pub{};
-  auto secret = st->column_blob(1);
-  if (!store::column_array(*st, 0, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
+  auto secret = st.column_blob(1);
+  if (!store::column_array(st, 0, pub) || secret.size() != ratchet::kKeyLen) return tl::unexpected(damaged());
   return std::optional<ratchet::OneTimePrekeyPair>(ratchet::OneTimePrekeyPair{
       ratchet::OneTimePrekeyPublic{id, pub},
       ratchet::Key::copy_of(std::span<const std::uint8_t, ratchet::kKeyLen>(secret.data(), ratchet::kKeyLen))});

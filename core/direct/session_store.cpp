@@ -1,5 +1,6 @@
 #include "core/direct/session_store.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/ratchet/session_codec.hpp"
 #include "core/store/bind.hpp"
 
@@ -8,9 +9,11 @@ namespace {
 
 core::Result<StoredSession> read_session(store::Statement& st) {
   identity::IdentityKey peer{};
-  if (!store::column_array(st, 1, peer)) return core::fail(core::Errc::kCorrupt, "A stored session is damaged.");
+  if (!store::column_array(st, 1, peer)) {
+    return core::fail<core::ErrorId::kDirectStoredSessionDamaged>(core::Errc::kCorrupt);
+  }
   auto decoded = ratchet::decode_session(st.column_blob(2));
-  if (!decoded) return core::fail(core::Errc::kCorrupt, "A stored direct-message session is damaged.");
+  if (!decoded) return core::fail<core::ErrorId::kDirectStoredRatchetDamaged>(core::Errc::kCorrupt);
   return StoredSession{st.column_int64(0), peer, std::move(*decoded)};
 }
 
@@ -27,15 +30,14 @@ core::Result<std::vector<StoredSession>> SessionStore::all(const network::Networ
 
 core::Result<std::optional<StoredSession>> SessionStore::newest(const network::NetworkId& net,
                                                                 const identity::IdentityKey& peer) {
-  auto found = store::collect<StoredSession>(
+  TUMAR_TRY_ASSIGN(found, store::collect<StoredSession>(
       store::prepare_bound(db_,
-                           "SELECT id, peer, state FROM dm_session WHERE network_id = ?1 AND peer = ?2 "
-                           "ORDER BY last_used_at DESC, id DESC LIMIT 1",
-                           net, peer),
-      read_session);
-  if (!found) return tl::unexpected(found.error());
-  if (found->empty()) return std::optional<StoredSession>{};
-  return std::optional<StoredSession>(std::move(found->front()));
+                                      "SELECT id, peer, state FROM dm_session WHERE network_id = ?1 AND peer = ?2 "
+                                      "ORDER BY last_used_at DESC, id DESC LIMIT 1",
+                                      net, peer),
+      read_session));
+  if (found.empty()) return std::optional<StoredSession>{};
+  return std::optional<StoredSession>(std::move(found.front()));
 }
 
 core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSession& s, std::uint64_t now_ms) {
@@ -58,29 +60,24 @@ core::Result<void> SessionStore::save(const network::NetworkId& net, StoredSessi
       !r) {
     return r;
   }
-  auto st = db_.prepare("SELECT last_insert_rowid()");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  s.row = st->column_int64(0);
+  TUMAR_TRY_ASSIGN(st, db_.prepare("SELECT last_insert_rowid()"));
+  TUMAR_TRY(st.step());
+  s.row = st.column_int64(0);
   return {};
 }
 
 core::Result<std::size_t> SessionStore::expire_skipped_keys(std::uint64_t now_ms) {
-  auto rows = store::collect<StoredSession>(db_.prepare("SELECT id, peer, state FROM dm_session ORDER BY id"),
-                                            read_session);
-  if (!rows) return tl::unexpected(rows.error());
+  TUMAR_TRY_ASSIGN(rows, store::collect<StoredSession>(db_.prepare("SELECT id, peer, state FROM dm_session ORDER BY id"),
+                                                       read_session));
   std::size_t erased = 0;
-  for (auto& s : *rows) {
+  for (auto& s : rows) {
     const auto expiry = s.session.expire_skipped_keys(now_ms);
     // Keys stamped just now (read from version 1, or from a fast clock) are
     // written back too, so the time they were given is kept.
     if (!expiry.changed()) continue;
     erased += expiry.erased;
     const crypto::SecretBuffer state = ratchet::encode_session(s.session);
-    if (auto r = store::execute(db_, "UPDATE dm_session SET state = ?2 WHERE id = ?1", *s.row, state.span()); !r) {
-      return tl::unexpected(r.error());
-    }
+    TUMAR_TRY(store::execute(db_, "UPDATE dm_session SET state = ?2 WHERE id = ?1", *s.row, state.span()));
   }
   return erased;
 }

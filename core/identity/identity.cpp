@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::identity {
 
@@ -35,8 +36,7 @@ bool verify_signature(const IdentityKey& key, std::span<const std::uint8_t> mess
 
 core::Result<VerifiedIdentity> verify_binding(const PublicIdentity& id) {
   if (!verify_signature(id.identity_key, binding_message(id.noise_key), id.binding_signature)) {
-    return core::fail(core::Errc::kRefused,
-                      "The peer's Noise key is not signed by its identity key.");
+    return core::fail<core::ErrorId::kIdentityBindingUnsigned>(core::Errc::kRefused);
   }
   return VerifiedIdentity(id);
 }
@@ -66,10 +66,10 @@ core::Result<LocalIdentity> LocalIdentity::from_secrets(const crypto::Secret<kId
   crypto_sign_ed25519_sk_to_seed(seed.data(), identity_secret.data());
   crypto_sign_seed_keypair(id.public_.identity_key.data(), recomputed.data(), seed.data());
   if (!crypto::constant_time_equal(recomputed.span(), identity_secret.span())) {
-    return core::fail(core::Errc::kCorrupt, "The stored identity key is damaged.");
+    return core::fail<core::ErrorId::kIdentityStoredKeyDamaged>(core::Errc::kCorrupt);
   }
   if (crypto_scalarmult_base(id.public_.noise_key.data(), id.noise_secret_.data()) != 0) {
-    return core::fail(core::Errc::kCorrupt, "The stored Noise key is damaged.");
+    return core::fail<core::ErrorId::kIdentityStoredNoiseKeyDamaged>(core::Errc::kCorrupt);
   }
   id.public_.binding_signature = id.sign(binding_message(id.public_.noise_key));
   return id;

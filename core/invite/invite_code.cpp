@@ -3,13 +3,13 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <optional>
 #include <span>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::invite {
 namespace {
@@ -31,34 +31,28 @@ constexpr std::size_t kMinInviteAddressLen = 3;
 constexpr std::size_t kMinInviteBinaryLen = kInviteV1FixedLen + kMinInviteAddressLen + kInviteChecksumLen;
 constexpr std::size_t kMinInviteBodyLen = (kMinInviteBinaryLen * 8 + 4) / 5;
 
-[[noreturn]] void misuse(const char* what) {
-  std::fprintf(stderr, "tumar: invite misuse: %s\n", what);
-  std::abort();
+template <core::ErrorId Id>
+core::Result<InviteCode> refuse() {
+  return core::fail<Id>(core::Errc::kInvalidArgument);
 }
-
-core::Result<InviteCode> refuse(const char* sentence) { return core::fail(core::Errc::kInvalidArgument, sentence); }
 
 core::Result<InviteCode> not_an_invite() {
-  return refuse("This is not a tumar invite: an invite code starts with \"tumar-invite-\".");
+  return refuse<core::ErrorId::kInviteNotAnInvite>();
 }
 core::Result<InviteCode> damaged() {
-  return refuse(
-      "This invite code is damaged: a character is wrong, missing or extra. Copy it again, or ask for it to be "
-      "sent again.");
+  return refuse<core::ErrorId::kInviteDamaged>();
 }
 core::Result<InviteCode> malformed() {
-  return refuse("This invite code is malformed (it is not one tumar makes); ask for a new invite.");
+  return refuse<core::ErrorId::kInviteMalformed>();
 }
 core::Result<InviteCode> newer_version() {
-  return refuse("This invite was made by a newer version of tumar; update tumar, then join again.");
+  return refuse<core::ErrorId::kInviteNewerVersion>();
 }
 core::Result<InviteCode> older_version() {
-  return refuse(
-      "This invite was made by an older version of tumar, which does not say whether it is for a training "
-      "network; ask for a new invite.");
+  return refuse<core::ErrorId::kInviteOlderVersion>();
 }
 core::Result<InviteCode> bad_address() {
-  return refuse("This invite names an address tumar cannot use for the inviter's node; ask for a new invite.");
+  return refuse<core::ErrorId::kInviteBadAddress>();
 }
 
 std::array<std::uint8_t, kInviteChecksumLen> checksum(std::span<const std::uint8_t> binary) {
@@ -180,7 +174,7 @@ std::optional<peers::PeerAddress> canonical_address(std::string_view text) {
 std::string encode_invite(const InviteCode& code) {
   crypto::ensure_sodium();
   const std::string address = code.address.to_string();
-  if (!canonical_address(address)) misuse("encode_invite: the address would not decode (port 0, or too long)");
+  if (!canonical_address(address)) core::misuse("encode_invite: the address would not decode (port 0, or too long)");
 
   // Built in protected memory: the binary holds the secret in clear.
   crypto::SecretBuffer binary(kInviteFixedLen + address.size() + kInviteChecksumLen);

@@ -16,24 +16,20 @@ core::Result<std::vector<ObjectId>> sweep_expired_direct(NetworkStore& store, co
   const std::uint64_t cutoff = now_ms - kDirectLifetimeMs;  // direct_expired(t) iff t <= cutoff
   std::optional<store::Transaction> txn;
   if (sqlite3_get_autocommit(store.database().handle()) != 0) {
-    auto begun = store::Transaction::begin(store.database());
-    if (!begun) return tl::unexpected(begun.error());
-    txn.emplace(std::move(*begun));
+    TUMAR_TRY_ASSIGN(begun, store::Transaction::begin(store.database()));
+    txn.emplace(std::move(begun));
   }
-  auto networks = store.networks();
-  if (!networks) return tl::unexpected(networks.error());
-  for (const auto& n : *networks) {
+  TUMAR_TRY_ASSIGN(networks, store.networks());
+  for (const auto& n : networks) {
     // Our tags, one per epoch key we hold (as Messenger::receive finds them).
-    auto keys = store.all_epoch_keys(n.id);
-    if (!keys) return tl::unexpected(keys.error());
+    TUMAR_TRY_ASSIGN(keys, store.all_epoch_keys(n.id));
     std::vector<identity::IdentityKey> ours;
-    for (const auto& [epoch, key] : *keys) ours.push_back(recipient_tag(key, me));
-    auto gone = store.delete_direct_stamped_before(n.id, cutoff, ours);
-    if (!gone) return tl::unexpected(gone.error());
-    removed.insert(removed.end(), gone->begin(), gone->end());
+    for (const auto& [epoch, key] : keys) ours.push_back(recipient_tag(key, me));
+    TUMAR_TRY_ASSIGN(gone, store.delete_direct_stamped_before(n.id, cutoff, ours));
+    removed.insert(removed.end(), gone.begin(), gone.end());
   }
   if (txn) {
-    if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+    TUMAR_TRY(txn->commit());
   }
   return removed;
 }

@@ -65,45 +65,39 @@ std::vector<std::string> split_list(const std::string& joined) {
 }
 
 core::Result<std::optional<MemberRecord>> Directory::member(const NetworkId& net, const identity::IdentityKey& key) {
-  auto st = prepare_bound(db_, std::string(kMemberColumns) + " FROM member m WHERE network_id = ?1 AND identity_key = ?2",
-                          net, key);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<MemberRecord>{};
-  auto m = read_member(*st);
-  if (!m) return tl::unexpected(m.error());
-  return std::optional<MemberRecord>(*m);
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, std::string(kMemberColumns) + " FROM member m WHERE network_id = ?1 AND identity_key = ?2",
+                                     net, key));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<MemberRecord>{};
+  TUMAR_TRY_ASSIGN(m, read_member(st));
+  return std::optional<MemberRecord>(m);
 }
 
 core::Result<std::vector<DirectoryEntry>> Directory::entries(const NetworkId& net) {
-  auto st = prepare_bound(db_,
-                          std::string(kMemberColumns) +
-                              ", p.lamport, p.object_id, p.display_name, p.organisation, p.region, p.languages, "
-                              "p.services, p.contact, p.updated_at FROM member m LEFT JOIN profile p "
-                              "ON p.network_id = m.network_id AND p.identity_key = m.identity_key "
-                              "WHERE m.network_id = ?1 ORDER BY m.admitted_at, m.identity_key",
-                          net);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     std::string(kMemberColumns) +
+                                         ", p.lamport, p.object_id, p.display_name, p.organisation, p.region, p.languages, "
+                                         "p.services, p.contact, p.updated_at FROM member m LEFT JOIN profile p "
+                                         "ON p.network_id = m.network_id AND p.identity_key = m.identity_key "
+                                         "WHERE m.network_id = ?1 ORDER BY m.admitted_at, m.identity_key",
+                                     net));
   std::vector<DirectoryEntry> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto m = read_member(*st);
-    if (!m) return tl::unexpected(m.error());
-    DirectoryEntry e{*m, std::nullopt};
-    if (!st->column_is_null(11)) {
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) return out;
+    TUMAR_TRY_ASSIGN(m, read_member(st));
+    DirectoryEntry e{m, std::nullopt};
+    if (!st.column_is_null(11)) {
       ProfileRecord p;
-      p.lamport = static_cast<std::uint64_t>(st->column_int64(11));
-      if (!column_array(*st, 12, p.object_id)) return tl::unexpected(corrupt());
-      p.display_name = st->column_text(13);
-      p.organisation = st->column_text(14);
-      p.region = st->column_text(15);
-      p.languages = split_list(st->column_text(16));
-      p.services = split_list(st->column_text(17));
-      p.contact = st->column_text(18);
-      p.updated_at_ms = static_cast<std::uint64_t>(st->column_int64(19));
+      p.lamport = static_cast<std::uint64_t>(st.column_int64(11));
+      if (!column_array(st, 12, p.object_id)) return tl::unexpected(corrupt());
+      p.display_name = st.column_text(13);
+      p.organisation = st.column_text(14);
+      p.region = st.column_text(15);
+      p.languages = split_list(st.column_text(16));
+      p.services = split_list(st.column_text(17));
+      p.contact = st.column_text(18);
+      p.updated_at_ms = static_cast<std::uint64_t>(st.column_int64(19));
       e.profile = std::move(p);
     }
     out.push_back(std::move(e));
@@ -111,15 +105,13 @@ core::Result<std::vector<DirectoryEntry>> Directory::entries(const NetworkId& ne
 }
 
 core::Result<std::vector<NetworkId>> Directory::networks_of(const identity::IdentityKey& key) {
-  auto st = prepare_bound(db_, "SELECT network_id FROM member WHERE identity_key = ?1 AND removed_epoch IS NULL", key);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT network_id FROM member WHERE identity_key = ?1 AND removed_epoch IS NULL", key));
   std::vector<NetworkId> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) return out;
     NetworkId n{};
-    if (!column_array(*st, 0, n)) return tl::unexpected(corrupt());
+    if (!column_array(st, 0, n)) return tl::unexpected(corrupt());
     out.push_back(n);
   }
 }

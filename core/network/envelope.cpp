@@ -164,9 +164,8 @@ core::Result<VerifiedEnvelope> verify_envelope(ParsedEnvelope parsed) {
 }
 
 core::Result<VerifiedEnvelope> verify_envelope_bytes(std::span<const std::uint8_t> bytes) {
-  auto parsed = parse_envelope(bytes);
-  if (!parsed) return tl::unexpected(parsed.error());
-  return verify_envelope(std::move(*parsed));
+  TUMAR_TRY_ASSIGN(parsed, parse_envelope(bytes));
+  return verify_envelope(std::move(parsed));
 }
 
 std::optional<std::string> VerifiedEnvelope::open(const crypto::Secret<32>& epoch_key) const {

@@ -90,22 +90,19 @@ std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t to
 }
 
 core::Result<void> Library::apply_note(const NoteRecord& n, bool force) {
-  auto existing = note(key_of(n));
-  if (!existing) return tl::unexpected(existing.error());
-  if (*existing && !force) {
-    const auto& e = **existing;
+  TUMAR_TRY_ASSIGN(existing, note(key_of(n)));
+  if (existing && !force) {
+    const auto& e = *existing;
     if (std::tie(n.lamport, n.revision) <= std::tie(e.lamport, e.revision)) return {};
   }
   if (auto r = drop_note(key_of(n)); !r) return r;
-  auto inserted = insert_note(n, false);
-  if (!inserted) return tl::unexpected(inserted.error());
+  TUMAR_TRY(insert_note(n, false));
   return {};
 }
 
 core::Result<void> Library::apply_first_version(const NoteRecord& n) {
-  auto inserted = insert_note(n, true);
-  if (!inserted) return tl::unexpected(inserted.error());
-  if (!*inserted) return apply_note(n);
+  TUMAR_TRY_ASSIGN(inserted, insert_note(n, true));
+  if (!inserted) return apply_note(n);
   return {};
 }
 
@@ -119,23 +116,17 @@ core::Result<bool> Library::insert_note(const NoteRecord& n, bool if_absent) {
                         : "INSERT INTO note (root_id, network_id, author, created_at, revision_id, lamport, editor, "
                           "updated_at, title, body, tags, region, contact, verified_on, valid_until) "
                           "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)";
-  if (auto r = execute(db_, sql, n.root, n.network, n.author, n.created_at_ms, n.revision, n.lamport, n.editor,
-                       n.updated_at_ms, n.title, n.body, join_list(n.tags), n.region, n.contact,
-                       std::int64_t{n.verified_on}, std::int64_t{n.valid_until});
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(execute(db_, sql, n.root, n.network, n.author, n.created_at_ms, n.revision, n.lamport, n.editor,
+                    n.updated_at_ms, n.title, n.body, join_list(n.tags), n.region, n.contact,
+                    std::int64_t{n.verified_on}, std::int64_t{n.valid_until}));
   if (sqlite3_changes(db_.handle()) == 0) return false;  // only with if_absent
   // The index takes exactly the row's values (tags as stored, joined by
   // U+001F, which unicode61 treats as a separator like a space): an
   // external-content table must be told the same values again when the row
   // goes, and a rebuild reads them from the row.
   const std::int64_t rowid = sqlite3_last_insert_rowid(db_.handle());
-  if (auto r = execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
-                       n.title, n.body, join_list(n.tags), n.region);
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(execute(db_, "INSERT INTO note_fts (rowid, title, body, tags, region) VALUES (?1, ?2, ?3, ?4, ?5)", rowid,
+                    n.title, n.body, join_list(n.tags), n.region));
   return true;
 }
 
@@ -189,16 +180,15 @@ core::Result<NoteRecord> Library::resolve_note(const std::string& prefix) {
                       "A note is named by at least 4 hex digits of its id, as `tumar note list` shows them.");
   }
   // The prefix is hex only, so a GLOB on the hex of the id is safe and exact.
-  auto all = collect<NoteRecord>(
+  TUMAR_TRY_ASSIGN(all, collect<NoteRecord>(
       prepare_bound(db_, std::string(kNoteColumns) + " WHERE lower(hex(n.root_id)) GLOB ?1 || '*' LIMIT 10", lower),
-      read_note);
-  if (!all) return tl::unexpected(all.error());
-  if (all->size() == 1) return std::move(all->front());
-  if (all->empty()) {
+      read_note));
+  if (all.size() == 1) return std::move(all.front());
+  if (all.empty()) {
     return core::fail(core::Errc::kInvalidArgument, "No note has an id starting with " + lower + ".");
   }
   std::string list;
-  for (auto& n : *all) list += "\n  " + encoding::to_hex(n.root).substr(0, 12) + "  " + n.title;
+  for (auto& n : all) list += "\n  " + encoding::to_hex(n.root).substr(0, 12) + "  " + n.title;
   return core::fail(core::Errc::kInvalidArgument, lower + " matches several notes; give more of the id:" + list);
 }
 

@@ -46,9 +46,8 @@ core::Result<void> check_stored(const sync::IngestResult& r) {
 // one transaction): then everything here joins the caller's.
 core::Result<std::optional<store::Transaction>> begin_unless_nested(store::Database& db) {
   if (sqlite3_get_autocommit(db.handle()) == 0) return std::optional<store::Transaction>{};
-  auto txn = store::Transaction::begin(db);
-  if (!txn) return tl::unexpected(txn.error());
-  return std::optional<store::Transaction>(std::move(*txn));
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db));
+  return std::optional<store::Transaction>(std::move(txn));
 }
 
 core::Result<void> commit(std::optional<store::Transaction>& txn) {
@@ -59,33 +58,30 @@ core::Result<void> commit(std::optional<store::Transaction>& txn) {
 }  // namespace
 
 core::Result<Written> LocalAuthor::store(std::vector<std::vector<std::uint8_t>> envelopes, std::uint64_t now_ms) {
-  auto results = replica_.ingest_in_transaction(envelopes, now_ms);
-  if (!results) return tl::unexpected(results.error());
-  for (const auto& r : *results) {
-    if (auto ok = check_stored(r); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY_ASSIGN(results, replica_.ingest_in_transaction(envelopes, now_ms));
+  for (const auto& r : results) {
+    TUMAR_TRY(check_stored(r));
   }
   Written w;
-  w.id = results->front().id;
+  w.id = results.front().id;
   w.envelopes = std::move(envelopes);
   return w;
 }
 
 core::Result<void> LocalAuthor::require_lead(const NetworkId& net) {
-  auto me = replica_.directory().member(net, me_.public_identity().identity_key);
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed()) {
+  TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, me_.public_identity().identity_key));
+  if (!me || me->removed()) {
     return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
   }
-  if ((*me)->role != Role::kLead) {
+  if (me->role != Role::kLead) {
     return core::fail(core::Errc::kRefused, "Only a lead of this network can do that; ask one of its leads.");
   }
   return {};
 }
 
 core::Result<std::uint64_t> LocalAuthor::next_seq(const NetworkId& net, std::uint64_t ahead) {
-  auto last = replica_.store().max_seq(net, me_.public_identity().identity_key);
-  if (!last) return tl::unexpected(last.error());
-  std::optional<std::uint64_t> seq = *last;
+  TUMAR_TRY_ASSIGN(last, replica_.store().max_seq(net, me_.public_identity().identity_key));
+  std::optional<std::uint64_t> seq = last;
   for (std::uint64_t i = 0; i < ahead && seq; ++i) seq = next_counter(*seq);
   if (!seq) {
     return core::fail(core::Errc::kLimit,
@@ -99,17 +95,15 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   if (auto r = check_text("network name", name, kMaxNetworkNameBytes); !r) {
     return core::fail(core::Errc::kInvalidArgument, r.error().message());
   }
-  auto existing = replica_.store().networks();
-  if (!existing) return tl::unexpected(existing.error());
-  for (const auto& n : *existing) {
+  TUMAR_TRY_ASSIGN(existing, replica_.store().networks());
+  for (const auto& n : existing) {
     if (n.name == name) {
       return core::fail(core::Errc::kInvalidArgument,
                         "You already have a network called \"" + name + "\"; choose another name.");
     }
   }
-  auto demo_profile = replica_.store().profile_is_demo();
-  if (!demo_profile) return tl::unexpected(demo_profile.error());
-  if (demo != *demo_profile) {
+  TUMAR_TRY_ASSIGN(demo_profile, replica_.store().profile_is_demo());
+  if (demo != demo_profile) {
     return core::fail(core::Errc::kRefused,
                       demo ? "A demo network can only be created in a demo profile (`tumar init --demo`)."
                            : "This is a demo profile: it can only create demo networks.");
@@ -131,17 +125,15 @@ core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, boo
   auto envelope = seal_envelope(h, bytes_of(payload), key, me_, rng_);
   const NetworkId id = object_id(envelope);
 
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
   NetworkRecord rec;
   rec.id = id;
   rec.joined_at = static_cast<std::int64_t>(now_ms / 1000);
   rec.is_demo = demo;
-  if (auto r = replica_.store().add_network(rec); !r) return tl::unexpected(r.error());
-  if (auto r = replica_.store().add_epoch_key(id, 0, key); !r) return tl::unexpected(r.error());
-  auto stored = store({std::move(envelope)}, now_ms);
-  if (!stored) return tl::unexpected(stored.error());
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(replica_.store().add_network(rec));
+  TUMAR_TRY(replica_.store().add_epoch_key(id, 0, key));
+  TUMAR_TRY(store({std::move(envelope)}, now_ms));
+  TUMAR_TRY(commit(txn));
   return id;
 }
 
@@ -150,17 +142,15 @@ core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const Networ
                                                                     std::uint64_t now_ms, std::uint64_t seq) {
   // Every key we hold, and in the header the current epoch and the id of
   // the key we write under: what every replica checks against the starts.
-  auto current = replica_.store().current_epoch_key(net);
-  if (!current) return tl::unexpected(current.error());
-  if (!*current) return core::fail(core::Errc::kRefused, "This node holds no key for the network's current epoch.");
-  auto keys = replica_.store().all_epoch_keys(net);
-  if (!keys) return tl::unexpected(keys.error());
-  if (keys->empty()) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  TUMAR_TRY_ASSIGN(current, replica_.store().current_epoch_key(net));
+  if (!current) return core::fail(core::Errc::kRefused, "This node holds no key for the network's current epoch.");
+  TUMAR_TRY_ASSIGN(keys, replica_.store().all_epoch_keys(net));
+  if (keys.empty()) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
   proto::EpochGrant grant;
   grant.set_network_id(net.data(), net.size());
   grant.set_recipient(to.identity_key.data(), to.identity_key.size());
-  for (const auto& [epoch, key] : *keys) {
-    if (epoch > (*current)->first) continue;  // not started here: no one could use it
+  for (const auto& [epoch, key] : keys) {
+    if (epoch > current->first) continue;  // not started here: no one could use it
     auto* k = grant.add_keys();
     k->set_epoch(epoch);
     k->set_key(key.data(), 32);
@@ -174,44 +164,40 @@ core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const Networ
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kEpochGrant;
-  h.epoch = (*current)->first;
+  h.epoch = current->first;
   h.timestamp_ms = now_ms;
   h.recipient = to.identity_key;
   h.seq = seq;
-  h.key_id = epoch_key_id((*current)->second);
+  h.key_id = epoch_key_id(current->second);
   return seal_grant_envelope(h, plain.span(), to.noise_key, me_);
 }
 
 core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind, const std::string& payload,
                                                 std::uint64_t now_ms) {
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return no_current_key(net);
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return no_current_key(net);
   Header h;
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = kind;
-  h.epoch = (*key)->first;
+  h.epoch = key->first;
   h.timestamp_ms = now_ms;
-  auto seq = next_seq(net);
-  if (!seq) return tl::unexpected(seq.error());
-  h.seq = *seq;
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
-  auto w = store({seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_)}, now_ms);
+  TUMAR_TRY_ASSIGN(seq, next_seq(net));
+  h.seq = seq;
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
+  auto w = store({seal_envelope(h, bytes_of(payload), key->second, me_, rng_)}, now_ms);
   if (!w) return w;
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(commit(txn));
   return w;
 }
 
 core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::PublicIdentity& member, Role role,
                                          std::uint64_t now_ms) {
-  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(require_lead(net));
   if (!identity::verify_binding(member)) return core::fail(core::Errc::kRefused, "That member's keys do not match.");
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return no_current_key(net);
-  if (auto room = next_seq(net, 2); !room) return tl::unexpected(room.error());
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return no_current_key(net);
+  TUMAR_TRY(next_seq(net, 2));
   proto::Admission a;
   *a.mutable_member() = proof_of(member);
   a.set_role(role == Role::kLead ? proto::LEAD : proto::MEMBER);
@@ -220,63 +206,55 @@ core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::P
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kAdmission;
-  h.epoch = (*key)->first;
+  h.epoch = key->first;
   h.timestamp_ms = now_ms;
-  auto seq = next_seq(net);
-  if (!seq) return tl::unexpected(seq.error());
-  h.seq = *seq;
+  TUMAR_TRY_ASSIGN(seq, next_seq(net));
+  h.seq = seq;
   std::vector<std::vector<std::uint8_t>> envs;
-  envs.push_back(seal_envelope(h, bytes_of(payload), (*key)->second, me_, rng_));
-  auto grant = grant_envelope(net, member, now_ms, *seq + 1);  // next_seq checked one ahead below
-  if (!grant) return tl::unexpected(grant.error());
-  envs.push_back(std::move(*grant));
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
+  envs.push_back(seal_envelope(h, bytes_of(payload), key->second, me_, rng_));
+  TUMAR_TRY_ASSIGN(grant, grant_envelope(net, member, now_ms, seq + 1));  // next_seq checked one ahead below
+  envs.push_back(std::move(grant));
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
   auto w = store(std::move(envs), now_ms);
   if (!w) return w;
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(commit(txn));
   return w;
 }
 
 core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::IdentityKey& member,
                                           std::uint64_t now_ms) {
-  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
-  auto target = replica_.directory().member(net, member);
-  if (!target) return tl::unexpected(target.error());
-  if (!*target) return core::fail(core::Errc::kInvalidArgument, "That person is not a member of this network.");
-  if ((*target)->removed()) return core::fail(core::Errc::kInvalidArgument, "That member was already removed.");
+  TUMAR_TRY(require_lead(net));
+  TUMAR_TRY_ASSIGN(target, replica_.directory().member(net, member));
+  if (!target) return core::fail(core::Errc::kInvalidArgument, "That person is not a member of this network.");
+  if (target->removed()) return core::fail(core::Errc::kInvalidArgument, "That member was already removed.");
   if (member == me_.public_identity().identity_key) {
     return core::fail(core::Errc::kInvalidArgument, "You cannot remove yourself; ask another lead.");
   }
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return no_current_key(net);
-  const std::uint64_t epoch = (*key)->first;
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return no_current_key(net);
+  const std::uint64_t epoch = key->first;
   if (!next_counter(epoch)) {
     return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no removal can start another.");
   }
-  auto seq = next_seq(net);
-  if (!seq) return tl::unexpected(seq.error());
+  TUMAR_TRY_ASSIGN(seq, next_seq(net));
   // What the member wrote that we hold is all of theirs that counts: the
   // seq, not a date they chose, decides (docs/NETWORKS.md, "Removal").
-  auto last_seq = replica_.store().max_seq(net, member);
-  if (!last_seq) return tl::unexpected(last_seq.error());
+  TUMAR_TRY_ASSIGN(last_seq, replica_.store().max_seq(net, member));
 
   proto::Removal rm;
   rm.set_member(member.data(), member.size());
-  rm.set_last_seq(*last_seq);
+  rm.set_last_seq(last_seq);
   Header h;
   h.network_id = net;
   h.author = me_.public_identity().identity_key;
   h.kind = Kind::kRemoval;
   h.epoch = epoch;
   h.timestamp_ms = now_ms;
-  h.seq = *seq;
+  h.seq = seq;
   std::vector<std::vector<std::uint8_t>> envs;
-  envs.push_back(seal_envelope(h, bytes_of(rm.SerializeAsString()), (*key)->second, me_, rng_));
+  envs.push_back(seal_envelope(h, bytes_of(rm.SerializeAsString()), key->second, me_, rng_));
 
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
   auto removal = store(std::move(envs), now_ms);
   if (!removal) return removal;
   // The new epoch, stored with the removal in one transaction.
@@ -284,22 +262,20 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
   if (!grants) return grants;
   Written w = std::move(*removal);
   for (auto& g : grants->envelopes) w.envelopes.push_back(std::move(g));
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(commit(txn));
   return w;
 }
 
 core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, int reason, const ObjectId* removal,
                                               std::uint64_t now_ms) {
-  auto current = replica_.store().current_epoch_key(net);
-  if (!current) return tl::unexpected(current.error());
-  if (!*current) return no_current_key(net);
-  const std::uint64_t epoch = (*current)->first;
+  TUMAR_TRY_ASSIGN(current, replica_.store().current_epoch_key(net));
+  if (!current) return no_current_key(net);
+  const std::uint64_t epoch = current->first;
   const auto next_epoch = next_counter(epoch);
   if (!next_epoch) {
     return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no new key can be started.");
   }
-  auto seq = next_seq(net);
-  if (!seq) return tl::unexpected(seq.error());
+  TUMAR_TRY_ASSIGN(seq, next_seq(net));
   crypto::Secret<32> next;
   rng_.fill(next.span());
   proto::EpochStart start;
@@ -311,23 +287,21 @@ core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, int reason,
   h.kind = Kind::kEpochStart;
   h.epoch = epoch;  // the epoch it follows, whose key seals it
   h.timestamp_ms = now_ms;
-  h.seq = *seq;
+  h.seq = seq;
   h.key_id = epoch_key_id(next);
   // Our own key needs no grant; the start then makes it current.
-  if (auto r = replica_.store().add_epoch_key(net, *next_epoch, next); !r) return tl::unexpected(r.error());
-  auto started = store({seal_envelope(h, bytes_of(start.SerializeAsString()), (*current)->second, me_, rng_)}, now_ms);
+  TUMAR_TRY(replica_.store().add_epoch_key(net, *next_epoch, next));
+  auto started = store({seal_envelope(h, bytes_of(start.SerializeAsString()), current->second, me_, rng_)}, now_ms);
   if (!started) return started;
-  auto entries = replica_.directory().entries(net);
-  if (!entries) return tl::unexpected(entries.error());
+  TUMAR_TRY_ASSIGN(entries, replica_.directory().entries(net));
   // Everyone who remains.
   std::vector<std::vector<std::uint8_t>> grants;
-  for (const auto& e : *entries) {
+  for (const auto& e : entries) {
     if (e.member.removed() || e.member.identity.identity_key == me_.public_identity().identity_key) continue;
-    auto g = grant_envelope(net, e.member.identity, now_ms, *seq + 1 + grants.size());
-    if (!g) return tl::unexpected(g.error());
-    grants.push_back(std::move(*g));
+    TUMAR_TRY_ASSIGN(g, grant_envelope(net, e.member.identity, now_ms, seq + 1 + grants.size()));
+    grants.push_back(std::move(g));
   }
-  if (auto room = next_seq(net, 1 + grants.size()); !room) return tl::unexpected(room.error());
+  TUMAR_TRY(next_seq(net, 1 + grants.size()));
   Written w = std::move(*started);
   if (grants.empty()) return w;
   auto stored = store(grants, now_ms);
@@ -337,40 +311,33 @@ core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, int reason,
 }
 
 core::Result<Written> LocalAuthor::rekey_if_exposed(const NetworkId& net, std::uint64_t now_ms) {
-  auto me = replica_.directory().member(net, me_.public_identity().identity_key);
-  if (!me) return tl::unexpected(me.error());
-  if (!*me || (*me)->removed() || (*me)->role != Role::kLead) return Written{};
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return Written{};
-  const std::uint64_t epoch = (*key)->first;
-  auto exposed = replica_.store().epoch_granted_to_removed(net, epoch);
-  if (!exposed) return tl::unexpected(exposed.error());
+  TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, me_.public_identity().identity_key));
+  if (!me || me->removed() || me->role != Role::kLead) return Written{};
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return Written{};
+  const std::uint64_t epoch = key->first;
+  TUMAR_TRY_ASSIGN(exposed, replica_.store().epoch_granted_to_removed(net, epoch));
   std::vector<identity::PublicIdentity> behind;
-  if (!*exposed) {
-    auto due = catch_up_due(net);
-    if (!due) return tl::unexpected(due.error());
-    if (due->empty()) return Written{};  // the usual case: no write transaction at all
-    behind = std::move(*due);
+  if (!exposed) {
+    TUMAR_TRY_ASSIGN(due, catch_up_due(net));
+    if (due.empty()) return Written{};  // the usual case: no write transaction at all
+    behind = std::move(due);
   }
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
   core::Result<Written> w = Written{};
-  if (*exposed) {
+  if (exposed) {
     w = start_epoch(net, proto::EPOCH_REKEY, nullptr, now_ms);
   } else {
     std::vector<std::vector<std::uint8_t>> grants;
     for (const auto& who : behind) {
-      auto seq = next_seq(net, 1 + grants.size());
-      if (!seq) return tl::unexpected(seq.error());
-      auto g = grant_envelope(net, who, now_ms, *seq);
-      if (!g) return tl::unexpected(g.error());
-      grants.push_back(std::move(*g));
+      TUMAR_TRY_ASSIGN(seq, next_seq(net, 1 + grants.size()));
+      TUMAR_TRY_ASSIGN(g, grant_envelope(net, who, now_ms, seq));
+      grants.push_back(std::move(g));
     }
     w = store(std::move(grants), now_ms);
   }
   if (!w) return w;
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(commit(txn));
   return w;
 }
 
@@ -381,48 +348,40 @@ core::Result<std::vector<identity::PublicIdentity>> LocalAuthor::catch_up_due(co
   // id as the winner; a lead holding the winner's key grants it to every
   // current member who has no grant of it (one admitted meanwhile by the
   // other lead, say), so all end up writing under one key.
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return Due{};
-  const std::uint64_t epoch = (*key)->first;
-  auto ids = replica_.store().started_key_ids(net, epoch);
-  if (!ids) return tl::unexpected(ids.error());
-  const KeyId mine = epoch_key_id((*key)->second);
-  if (ids->empty() || ids->front() != mine) return Due{};
-  auto entries = replica_.directory().entries(net);
-  if (!entries) return tl::unexpected(entries.error());
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return Due{};
+  const std::uint64_t epoch = key->first;
+  TUMAR_TRY_ASSIGN(ids, replica_.store().started_key_ids(net, epoch));
+  const KeyId mine = epoch_key_id(key->second);
+  if (ids.empty() || ids.front() != mine) return Due{};
+  TUMAR_TRY_ASSIGN(entries, replica_.directory().entries(net));
   // Who started the winning key holds it without a grant: the founder at
   // epoch 0, else the winning start's author.
   std::optional<identity::IdentityKey> starter;
   if (epoch == 0) {
-    auto n = replica_.store().network(net);
-    if (!n) return tl::unexpected(n.error());
-    if (*n) starter = (*n)->founder;
+    TUMAR_TRY_ASSIGN(n, replica_.store().network(net));
+    if (n) starter = n->founder;
   } else {
-    auto starts = replica_.store().objects_of_epoch(net, Kind::kEpochStart, epoch - 1);
-    if (!starts) return tl::unexpected(starts.error());
-    for (const auto& s : *starts) {
+    TUMAR_TRY_ASSIGN(starts, replica_.store().objects_of_epoch(net, Kind::kEpochStart, epoch - 1));
+    for (const auto& s : starts) {
       if (s.key_id == mine) starter = s.author;
     }
   }
   Due due;
-  for (const auto& e : *entries) {
+  for (const auto& e : entries) {
     const auto& who = e.member.identity.identity_key;
     if (e.member.removed() || who == me_.public_identity().identity_key || who == starter) continue;
-    auto has = replica_.store().has_grant(net, who, epoch, mine);
-    if (!has) return tl::unexpected(has.error());
-    if (!*has) due.push_back(e.member.identity);
+    TUMAR_TRY_ASSIGN(has, replica_.store().has_grant(net, who, epoch, mine));
+    if (!has) due.push_back(e.member.identity);
   }
   return due;
 }
 
 core::Result<Written> LocalAuthor::no_current_key(const NetworkId& net) {
-  auto epoch = replica_.store().current_epoch(net);
-  if (!epoch) return tl::unexpected(epoch.error());
-  if (*epoch && **epoch > 0) {
-    auto any = replica_.store().all_epoch_keys(net);
-    if (!any) return tl::unexpected(any.error());
-    if (!any->empty()) {
+  TUMAR_TRY_ASSIGN(epoch, replica_.store().current_epoch(net));
+  if (epoch && *epoch > 0) {
+    TUMAR_TRY_ASSIGN(any, replica_.store().all_epoch_keys(net));
+    if (!any.empty()) {
       return core::fail(core::Errc::kRefused,
                         "A lead changed the network's key and the new one has not reached this device yet; "
                         "sync with a member, then try again.");
@@ -433,9 +392,8 @@ core::Result<Written> LocalAuthor::no_current_key(const NetworkId& net) {
 
 core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const ProfileFields& f, std::uint64_t now_ms) {
   const auto& me = me_.public_identity().identity_key;
-  auto lamport = replica_.store().max_lamport(net, Kind::kProfile, me);
-  if (!lamport) return tl::unexpected(lamport.error());
-  const auto next = next_counter(*lamport);
+  TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(net, Kind::kProfile, me));
+  const auto next = next_counter(lamport);
   if (!next) return core::fail(core::Errc::kLimit, "Your profile's revision clock is at its largest value.");
   proto::MemberProfile p;
   p.set_lamport(*next);
@@ -473,14 +431,12 @@ core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFiel
 }
 
 core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms) {
-  auto obj = replica_.store().object(root);
-  if (!obj) return tl::unexpected(obj.error());
-  if (!*obj || (*obj)->kind != Kind::kNote) return core::fail(core::Errc::kInvalidArgument, "No such note.");
-  auto lamport = replica_.store().max_lamport((*obj)->network, Kind::kNote, root);
-  if (!lamport) return tl::unexpected(lamport.error());
+  TUMAR_TRY_ASSIGN(obj, replica_.store().object(root));
+  if (!obj || obj->kind != Kind::kNote) return core::fail(core::Errc::kInvalidArgument, "No such note.");
+  TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(obj->network, Kind::kNote, root));
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
-  const auto next = next_counter(*lamport);
+  const auto next = next_counter(lamport);
   if (!next) return core::fail(core::Errc::kLimit, "The note's revision clock is at its largest value.");
   n.set_lamport(*next);
   if (!check_note_clock(n, now_ms)) {
@@ -494,12 +450,12 @@ core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteF
   if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
   const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
-  return write_sealed((*obj)->network, Kind::kNote, payload, now_ms);
+  return write_sealed(obj->network, Kind::kNote, payload, now_ms);
 }
 
 core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::string& text, bool urgent,
                                              std::uint64_t expires_ms, std::uint64_t now_ms) {
-  if (auto r = require_lead(net); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(require_lead(net));
   proto::Broadcast b;
   b.set_priority(urgent ? proto::URGENT : proto::NORMAL);
   b.set_text(text);
@@ -515,9 +471,8 @@ namespace tumar::network {
 
 core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, const PrekeyFields& prekeys,
                                                    std::uint64_t now_ms) {
-  auto lamport = replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key);
-  if (!lamport) return tl::unexpected(lamport.error());
-  const auto next = next_counter(*lamport);
+  TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key));
+  const auto next = next_counter(lamport);
   if (!next) return core::fail(core::Errc::kLimit, "Your prekeys' revision clock is at its largest value.");
   proto::PrekeyBundle bundle;
   bundle.set_lamport(*next);
@@ -535,9 +490,8 @@ core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, const P
 
 core::Result<Written> LocalAuthor::send_direct(const NetworkId& net, const identity::IdentityKey& recipient,
                                                std::span<const std::uint8_t> ratchet_message, std::uint64_t now_ms) {
-  auto key = replica_.store().current_epoch_key(net);
-  if (!key) return tl::unexpected(key.error());
-  if (!*key) return no_current_key(net);
+  TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
+  if (!key) return no_current_key(net);
   proto::DirectPayload payload;
   payload.set_ratchet_message(ratchet_message.data(), ratchet_message.size());
   // A fresh signing key for this one message: the signature then says
@@ -548,15 +502,14 @@ core::Result<Written> LocalAuthor::send_direct(const NetworkId& net, const ident
   h.network_id = net;
   h.author = one_time.public_identity().identity_key;
   h.kind = Kind::kDirect;
-  h.epoch = (*key)->first;
+  h.epoch = key->first;
   h.timestamp_ms = now_ms;
-  h.recipient = recipient_tag((*key)->second, recipient);
+  h.recipient = recipient_tag(key->second, recipient);
   const std::string bytes = payload.SerializeAsString();
-  auto txn = begin_unless_nested(replica_.store().database());
-  if (!txn) return tl::unexpected(txn.error());
-  auto w = store({seal_envelope(h, bytes_of(bytes), (*key)->second, one_time, rng_)}, now_ms);
+  TUMAR_TRY_ASSIGN(txn, begin_unless_nested(replica_.store().database()));
+  auto w = store({seal_envelope(h, bytes_of(bytes), key->second, one_time, rng_)}, now_ms);
   if (!w) return w;
-  if (auto c = commit(*txn); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(commit(txn));
   return w;
 }
 

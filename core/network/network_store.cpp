@@ -102,11 +102,9 @@ core::Result<void> NetworkStore::set_genesis(const NetworkId& id, const std::str
 }
 
 core::Result<bool> NetworkStore::profile_is_demo() {
-  auto st = db_.prepare("SELECT value FROM setting WHERE name = 'demo'");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return *row && st->column_text(0) == "1";
+  TUMAR_TRY_ASSIGN(st, db_.prepare("SELECT value FROM setting WHERE name = 'demo'"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  return row && st.column_text(0) == "1";
 }
 
 core::Result<void> NetworkStore::mark_profile_demo() {
@@ -118,24 +116,22 @@ core::Result<std::vector<NetworkRecord>> NetworkStore::networks() {
 }
 
 core::Result<std::optional<NetworkRecord>> NetworkStore::network(const NetworkId& id) {
-  auto all = collect<NetworkRecord>(prepare_bound(db_, std::string(kNetworkColumns) + " WHERE id = ?1", id),
-                                    read_network);
-  if (!all) return tl::unexpected(all.error());
-  if (all->empty()) return std::optional<NetworkRecord>{};
-  return std::optional<NetworkRecord>(std::move(all->front()));
+  TUMAR_TRY_ASSIGN(all, collect<NetworkRecord>(prepare_bound(db_, std::string(kNetworkColumns) + " WHERE id = ?1", id),
+                                               read_network));
+  if (all.empty()) return std::optional<NetworkRecord>{};
+  return std::optional<NetworkRecord>(std::move(all.front()));
 }
 
 core::Result<NetworkRecord> NetworkStore::resolve(const std::string& name_or_prefix) {
-  auto all = networks();
-  if (!all) return tl::unexpected(all.error());
+  TUMAR_TRY_ASSIGN(all, networks());
   std::vector<NetworkRecord> matches;
-  for (auto& n : *all) {
+  for (auto& n : all) {
     if (n.name == name_or_prefix) matches.push_back(n);
   }
   if (matches.empty() && name_or_prefix.size() >= 4) {
     std::string lower = name_or_prefix;
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (auto& n : *all) {
+    for (auto& n : all) {
       if (encoding::to_hex(n.id).rfind(lower, 0) == 0) matches.push_back(n);
     }
   }
@@ -179,9 +175,8 @@ core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkS
 }
 
 core::Result<bool> NetworkStore::has_object(const ObjectId& id) {
-  auto st = prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1", id);
-  if (!st) return tl::unexpected(st.error());
-  return st->step();
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1", id));
+  return st.step();
 }
 
 core::Result<bool> NetworkStore::epoch_granted_to_removed(const NetworkId& net, std::uint64_t epoch) {
@@ -209,10 +204,9 @@ core::Result<void> NetworkStore::insert_object(const StoredObject& o, std::span<
 }
 
 core::Result<std::optional<StoredObject>> NetworkStore::object(const ObjectId& id) {
-  auto all = collect<StoredObject>(prepare_bound(db_, std::string(kObjectColumns) + " WHERE id = ?1", id), read_object);
-  if (!all) return tl::unexpected(all.error());
-  if (all->empty()) return std::optional<StoredObject>{};
-  return std::optional<StoredObject>(all->front());
+  TUMAR_TRY_ASSIGN(all, collect<StoredObject>(prepare_bound(db_, std::string(kObjectColumns) + " WHERE id = ?1", id), read_object));
+  if (all.empty()) return std::optional<StoredObject>{};
+  return std::optional<StoredObject>(all.front());
 }
 
 core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& net) {
@@ -233,28 +227,24 @@ core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& 
 
 core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::envelopes(const NetworkId& net,
                                                                              std::span<const ObjectId> ids) {
-  auto st = db_.prepare(
+  TUMAR_TRY_ASSIGN(st, db_.prepare(
       "SELECT envelope FROM object WHERE id = ?1 AND network_id = ?2 UNION ALL "
-      "SELECT envelope FROM equivocation WHERE id = ?1 AND network_id = ?2");
-  if (!st) return tl::unexpected(st.error());
+      "SELECT envelope FROM equivocation WHERE id = ?1 AND network_id = ?2"));
   std::vector<std::vector<std::uint8_t>> out;
   for (const auto& id : ids) {
-    st->reset();
-    if (auto b = store::bind_all(*st, id, net); !b) return tl::unexpected(b.error());
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (*row) out.push_back(blob_vector(*st, 0));
+    st.reset();
+    TUMAR_TRY(store::bind_all(st, id, net));
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (row) out.push_back(blob_vector(st, 0));
   }
   return out;
 }
 
 core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::envelope(const ObjectId& id) {
-  auto st = prepare_bound(db_, "SELECT envelope FROM object WHERE id = ?1", id);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<std::vector<std::uint8_t>>{};
-  return std::optional<std::vector<std::uint8_t>>(blob_vector(*st, 0));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT envelope FROM object WHERE id = ?1", id));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<std::vector<std::uint8_t>>{};
+  return std::optional<std::vector<std::uint8_t>>(blob_vector(st, 0));
 }
 
 core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::bootstrap_envelopes(
@@ -275,19 +265,15 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NetworkStore::bootstrap_env
 }
 
 core::Result<std::uint64_t> NetworkStore::object_count(const NetworkId& net) {
-  auto st = prepare_bound(db_, "SELECT count(*) FROM object WHERE network_id = ?1", net);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return static_cast<std::uint64_t>(st->column_int64(0));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT count(*) FROM object WHERE network_id = ?1", net));
+  TUMAR_TRY(st.step());
+  return static_cast<std::uint64_t>(st.column_int64(0));
 }
 
 core::Result<std::int64_t> NetworkStore::last_rowid() {
-  auto st = db_.prepare("SELECT coalesce(max(rowid), 0) FROM object");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return st->column_int64(0);
+  TUMAR_TRY_ASSIGN(st, db_.prepare("SELECT coalesce(max(rowid), 0) FROM object"));
+  TUMAR_TRY(st.step());
+  return st.column_int64(0);
 }
 
 core::Result<std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>>> NetworkStore::envelopes_after(
@@ -301,12 +287,10 @@ core::Result<std::vector<std::pair<std::int64_t, std::vector<std::uint8_t>>>> Ne
 }
 
 core::Result<std::uint64_t> NetworkStore::max_lamport(const NetworkId& net, Kind kind, const ObjectId& subject) {
-  auto st = prepare_bound(db_, std::string("SELECT coalesce(max(lamport), 0) FROM object WHERE ") + kAbout, net,
-                          static_cast<int>(kind), subject);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return static_cast<std::uint64_t>(st->column_int64(0));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, std::string("SELECT coalesce(max(lamport), 0) FROM object WHERE ") + kAbout, net,
+                                     static_cast<int>(kind), subject));
+  TUMAR_TRY(st.step());
+  return static_cast<std::uint64_t>(st.column_int64(0));
 }
 
 core::Result<void> NetworkStore::delete_object(const ObjectId& id) {
@@ -338,15 +322,13 @@ core::Result<void> NetworkStore::delete_epoch_key(const NetworkId& net, std::uin
 
 core::Result<std::optional<std::vector<std::uint8_t>>> NetworkStore::best_revision(const NetworkId& net,
                                                                                   const ObjectId& root) {
-  auto st = prepare_bound(db_,
-                          std::string("SELECT envelope FROM object WHERE ") + kAbout +
-                              " ORDER BY lamport DESC, id DESC LIMIT 1",
-                          net, static_cast<int>(Kind::kNote), root);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<std::vector<std::uint8_t>>{};
-  return std::optional<std::vector<std::uint8_t>>(blob_vector(*st, 0));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     std::string("SELECT envelope FROM object WHERE ") + kAbout +
+                                         " ORDER BY lamport DESC, id DESC LIMIT 1",
+                                     net, static_cast<int>(Kind::kNote), root));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<std::vector<std::uint8_t>>{};
+  return std::optional<std::vector<std::uint8_t>>(blob_vector(st, 0));
 }
 
 core::Result<void> NetworkStore::add_invite(const InviteRecord& i) {
@@ -358,34 +340,29 @@ core::Result<void> NetworkStore::add_invite(const InviteRecord& i) {
 }
 
 core::Result<std::optional<InviteRecord>> NetworkStore::invite(std::span<const std::uint8_t> invite_id) {
-  auto st = prepare_bound(db_,
-                          "SELECT invite_id, network_id, secret, role, created_at, expires_at, used_at FROM invite "
-                          "WHERE invite_id = ?1",
-                          invite_id);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<InviteRecord>{};
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     "SELECT invite_id, network_id, secret, role, created_at, expires_at, used_at FROM invite "
+                                     "WHERE invite_id = ?1",
+                                     invite_id));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<InviteRecord>{};
   InviteRecord r;
-  auto secret = st->column_blob(2);
-  if (!column_array(*st, 0, r.invite_id) || !column_array(*st, 1, r.network) || secret.size() != 32) {
+  auto secret = st.column_blob(2);
+  if (!column_array(st, 0, r.invite_id) || !column_array(st, 1, r.network) || secret.size() != 32) {
     return tl::unexpected(corrupt("invite"));
   }
   r.secret = crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(secret.data(), 32));
-  r.role = st->column_text(3) == "lead" ? Role::kLead : Role::kMember;
-  r.created_at = st->column_int64(4);
-  r.expires_at = st->column_int64(5);
-  if (!st->column_is_null(6)) r.used_at = st->column_int64(6);
+  r.role = st.column_text(3) == "lead" ? Role::kLead : Role::kMember;
+  r.created_at = st.column_int64(4);
+  r.expires_at = st.column_int64(5);
+  if (!st.column_is_null(6)) r.used_at = st.column_int64(6);
   return std::optional<InviteRecord>(std::move(r));
 }
 
 core::Result<bool> NetworkStore::use_invite(std::span<const std::uint8_t> invite_id, const identity::IdentityKey& by,
                                             std::int64_t now) {
-  if (auto r = execute(db_, "UPDATE invite SET used_at = ?2, used_by = ?3 WHERE invite_id = ?1 AND used_at IS NULL",
-                       invite_id, now, by);
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(execute(db_, "UPDATE invite SET used_at = ?2, used_by = ?3 WHERE invite_id = ?1 AND used_at IS NULL",
+                    invite_id, now, by));
   return sqlite3_changes(db_.handle()) == 1;
 }
 
@@ -416,14 +393,12 @@ core::Result<std::vector<ObjectId>> NetworkStore::delete_direct_stamped_before(
   std::vector<ObjectId> removed;
   for (const auto& row : *expired) {
     if (std::find(unread_tags.begin(), unread_tags.end(), row.tag) != unread_tags.end()) {
-      auto st = prepare_bound(db_, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", row.id);
-      if (!st) return tl::unexpected(st.error());
-      auto handled = st->step();
-      if (!handled) return tl::unexpected(handled.error());
-      if (!*handled) continue;  // ours and not read yet: kept until `msg list` has read it
+      TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT 1 FROM dm_inbox WHERE object_id = ?1", row.id));
+      TUMAR_TRY_ASSIGN(handled, st.step());
+      if (!handled) continue;  // ours and not read yet: kept until `msg list` has read it
     }
-    if (auto r = delete_object(row.id); !r) return tl::unexpected(r.error());
-    if (auto r = execute(db_, "DELETE FROM dm_inbox WHERE object_id = ?1", row.id); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(delete_object(row.id));
+    TUMAR_TRY(execute(db_, "DELETE FROM dm_inbox WHERE object_id = ?1", row.id));
     removed.push_back(row.id);
   }
   return removed;

@@ -28,34 +28,28 @@ core::Result<KeyId> read_key_id(const store::Statement& st) {
 }  // namespace
 
 core::Result<std::optional<std::uint64_t>> NetworkStore::current_epoch(const NetworkId& net) {
-  auto genesis = prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1 AND kind = ?2", net,
-                               static_cast<int>(Kind::kGenesis));
-  if (!genesis) return tl::unexpected(genesis.error());
-  auto has = genesis->step();
-  if (!has) return tl::unexpected(has.error());
-  if (!*has) return std::optional<std::uint64_t>{};
+  TUMAR_TRY_ASSIGN(genesis, prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1 AND kind = ?2", net,
+                                          static_cast<int>(Kind::kGenesis)));
+  TUMAR_TRY_ASSIGN(has, genesis.step());
+  if (!has) return std::optional<std::uint64_t>{};
   // A start's epoch column is the epoch it follows; it was accepted only
   // below kMaxCounter, so + 1 cannot pass it.
-  auto st = prepare_bound(db_, "SELECT max(epoch) FROM object WHERE network_id = ?1 AND kind = ?2", net,
-                          static_cast<int>(Kind::kEpochStart));
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row || st->column_is_null(0)) return std::optional<std::uint64_t>(0);
-  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st->column_int64(0)) + 1);
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT max(epoch) FROM object WHERE network_id = ?1 AND kind = ?2", net,
+                                     static_cast<int>(Kind::kEpochStart)));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row || st.column_is_null(0)) return std::optional<std::uint64_t>(0);
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st.column_int64(0)) + 1);
 }
 
 core::Result<bool> NetworkStore::epoch_started(const NetworkId& net, std::uint64_t epoch) {
   if (epoch == 0) {
-    auto st = prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1 AND kind = ?2", net,
-                            static_cast<int>(Kind::kGenesis));
-    if (!st) return tl::unexpected(st.error());
-    return st->step();
+    TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT 1 FROM object WHERE id = ?1 AND kind = ?2", net,
+                                       static_cast<int>(Kind::kGenesis)));
+    return st.step();
   }
-  auto st = prepare_bound(db_, "SELECT 1 FROM object WHERE network_id = ?1 AND kind = ?2 AND epoch = ?3 LIMIT 1", net,
-                          static_cast<int>(Kind::kEpochStart), epoch - 1);
-  if (!st) return tl::unexpected(st.error());
-  return st->step();
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT 1 FROM object WHERE network_id = ?1 AND kind = ?2 AND epoch = ?3 LIMIT 1", net,
+                                     static_cast<int>(Kind::kEpochStart), epoch - 1));
+  return st.step();
 }
 
 core::Result<std::vector<KeyId>> NetworkStore::started_key_ids(const NetworkId& net, std::uint64_t epoch) {
@@ -73,18 +67,15 @@ core::Result<std::vector<KeyId>> NetworkStore::started_key_ids(const NetworkId& 
 core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkStore::current_epoch_key(
     const NetworkId& net) {
   using Found = std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>;
-  auto epoch = current_epoch(net);
-  if (!epoch) return tl::unexpected(epoch.error());
-  if (!*epoch) return Found{};
-  auto ids = started_key_ids(net, **epoch);
-  if (!ids) return tl::unexpected(ids.error());
-  auto keys = epoch_keys(net, **epoch);
-  if (!keys) return tl::unexpected(keys.error());
+  TUMAR_TRY_ASSIGN(epoch, current_epoch(net));
+  if (!epoch) return Found{};
+  TUMAR_TRY_ASSIGN(ids, started_key_ids(net, *epoch));
+  TUMAR_TRY_ASSIGN(keys, epoch_keys(net, *epoch));
   // The winner's key if we hold it, else another started key of the epoch:
   // never a key only a grant names.
-  for (const auto& id : *ids) {
-    for (auto& key : *keys) {
-      if (epoch_key_id(key) == id) return Found(std::pair{**epoch, std::move(key)});
+  for (const auto& id : ids) {
+    for (auto& key : keys) {
+      if (epoch_key_id(key) == id) return Found(std::pair{*epoch, std::move(key)});
     }
   }
   return Found{};
@@ -92,36 +83,31 @@ core::Result<std::optional<std::pair<std::uint64_t, crypto::Secret<32>>>> Networ
 
 core::Result<bool> NetworkStore::has_grant(const NetworkId& net, const identity::IdentityKey& member,
                                            std::uint64_t epoch, const KeyId& key_id) {
-  auto st = prepare_bound(db_,
-                          "SELECT 1 FROM object WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 AND "
-                          "subject IS NOT id AND epoch = ?4 AND key_id = ?5 LIMIT 1",
-                          net, static_cast<int>(Kind::kEpochGrant), member, epoch, key_id);
-  if (!st) return tl::unexpected(st.error());
-  return st->step();
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     "SELECT 1 FROM object WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 AND "
+                                     "subject IS NOT id AND epoch = ?4 AND key_id = ?5 LIMIT 1",
+                                     net, static_cast<int>(Kind::kEpochGrant), member, epoch, key_id));
+  return st.step();
 }
 
 core::Result<std::uint64_t> NetworkStore::max_seq(const NetworkId& net, const identity::IdentityKey& author) {
-  auto st = prepare_bound(db_,
-                          "SELECT max(coalesce((SELECT max(seq) FROM object WHERE network_id = ?1 AND author = ?2), 0), "
-                          "coalesce((SELECT max(seq) FROM equivocation WHERE network_id = ?1 AND author = ?2), 0))",
-                          net, author);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return static_cast<std::uint64_t>(st->column_int64(0));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     "SELECT max(coalesce((SELECT max(seq) FROM object WHERE network_id = ?1 AND author = ?2), 0), "
+                                     "coalesce((SELECT max(seq) FROM equivocation WHERE network_id = ?1 AND author = ?2), 0))",
+                                     net, author));
+  TUMAR_TRY(st.step());
+  return static_cast<std::uint64_t>(st.column_int64(0));
 }
 
 core::Result<std::optional<StoredObject>> NetworkStore::slot_holder(const NetworkId& net,
                                                                    const identity::IdentityKey& author,
                                                                    std::uint64_t seq) {
-  auto st = prepare_bound(db_, "SELECT id FROM object WHERE network_id = ?1 AND author = ?2 AND seq = ?3 LIMIT 1", net,
-                          author, seq);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<StoredObject>{};
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT id FROM object WHERE network_id = ?1 AND author = ?2 AND seq = ?3 LIMIT 1", net,
+                                     author, seq));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<StoredObject>{};
   ObjectId id{};
-  if (!column_array(*st, 0, id)) return tl::unexpected(corrupt("object row"));
+  if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object row"));
   return object(id);
 }
 
@@ -147,30 +133,26 @@ core::Result<void> NetworkStore::add_equivocation(const VerifiedEnvelope& env) {
 }
 
 core::Result<bool> NetworkStore::has_evidence(const ObjectId& id) {
-  auto st = prepare_bound(db_, "SELECT 1 FROM equivocation WHERE id = ?1", id);
-  if (!st) return tl::unexpected(st.error());
-  return st->step();
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT 1 FROM equivocation WHERE id = ?1", id));
+  return st.step();
 }
 
 core::Result<std::vector<StoredObject>> NetworkStore::objects_of_epoch(const NetworkId& net, Kind kind,
                                                                       std::uint64_t epoch) {
   std::vector<StoredObject> out;
-  auto st = prepare_bound(db_, "SELECT id FROM object WHERE network_id = ?1 AND kind = ?2 AND epoch = ?3 ORDER BY id",
-                          net, static_cast<int>(kind), epoch);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, "SELECT id FROM object WHERE network_id = ?1 AND kind = ?2 AND epoch = ?3 ORDER BY id",
+                                     net, static_cast<int>(kind), epoch));
   std::vector<ObjectId> ids;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) break;
     ObjectId id{};
-    if (!column_array(*st, 0, id)) return tl::unexpected(corrupt("object row"));
+    if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object row"));
     ids.push_back(id);
   }
   for (const auto& id : ids) {
-    auto o = object(id);
-    if (!o) return tl::unexpected(o.error());
-    if (*o) out.push_back(std::move(**o));
+    TUMAR_TRY_ASSIGN(o, object(id));
+    if (o) out.push_back(std::move(*o));
   }
   return out;
 }
@@ -179,15 +161,13 @@ core::Result<std::optional<std::uint64_t>> NetworkStore::removal_cutoff(const Ne
                                                                         const identity::IdentityKey& member,
                                                                         const identity::IdentityKey& except) {
   // A removal's lamport column holds its last_seq.
-  auto st = prepare_bound(db_,
-                          "SELECT min(lamport) FROM object WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 AND "
-                          "subject IS NOT id AND author IS NOT ?4",
-                          net, static_cast<int>(Kind::kRemoval), member, except);
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row || st->column_is_null(0)) return std::optional<std::uint64_t>{};
-  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st->column_int64(0)));
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
+                                     "SELECT min(lamport) FROM object WHERE network_id = ?1 AND kind = ?2 AND subject = ?3 AND "
+                                     "subject IS NOT id AND author IS NOT ?4",
+                                     net, static_cast<int>(Kind::kRemoval), member, except));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row || st.column_is_null(0)) return std::optional<std::uint64_t>{};
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(st.column_int64(0)));
 }
 
 core::Result<void> NetworkStore::delete_equivocation(const ObjectId& id) {

@@ -101,7 +101,7 @@ core::Result<proto::Genesis> decode_genesis(std::string_view payload) {
   auto g = decode_strict<proto::Genesis>(payload, "genesis");
   if (!g) return g;
   if (g->name().empty()) return tl::unexpected(refused("The network has no name."));
-  if (auto r = check_text("network name", g->name(), kMaxNetworkNameBytes); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(check_text("network name", g->name(), kMaxNetworkNameBytes));
   if (!g->has_founder()) return tl::unexpected(refused("The genesis names no founder."));
   return g;
 }
@@ -144,10 +144,10 @@ core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
                                  std::tuple{"organisation", &p->organisation(), kMaxNameBytes},
                                  std::tuple{"region", &p->region(), kMaxNameBytes},
                                  std::tuple{"contact", &p->contact(), kMaxContactBytes}}) {
-    if (auto r = check_text(what, *text, max); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(check_text(what, *text, max));
   }
-  if (auto r = check_list("languages", p->languages()); !r) return tl::unexpected(r.error());
-  if (auto r = check_list("services", p->services()); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(check_list("languages", p->languages()));
+  TUMAR_TRY(check_list("services", p->services()));
   return p;
 }
 
@@ -160,11 +160,11 @@ core::Result<proto::ResourceNote> decode_note(std::string_view payload) {
     return tl::unexpected(refused("A new note has clock 0 and a revision a later one."));
   }
   if (n->title().empty()) return tl::unexpected(refused("The note has no title."));
-  if (auto r = check_text("title", n->title(), kMaxNoteTitleBytes); !r) return tl::unexpected(r.error());
-  if (auto r = check_text("body", n->body(), kMaxNoteBodyBytes, true); !r) return tl::unexpected(r.error());
-  if (auto r = check_text("region", n->region(), kMaxNameBytes); !r) return tl::unexpected(r.error());
-  if (auto r = check_text("contact", n->contact(), kMaxContactBytes); !r) return tl::unexpected(r.error());
-  if (auto r = check_list("tags", n->tags()); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(check_text("title", n->title(), kMaxNoteTitleBytes));
+  TUMAR_TRY(check_text("body", n->body(), kMaxNoteBodyBytes, true));
+  TUMAR_TRY(check_text("region", n->region(), kMaxNameBytes));
+  TUMAR_TRY(check_text("contact", n->contact(), kMaxContactBytes));
+  TUMAR_TRY(check_list("tags", n->tags()));
   return n;
 }
 
@@ -195,7 +195,7 @@ core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
   }
   if (b->expires_ms() > kMaxCounter) return tl::unexpected(refused("The broadcast's expiry is out of range."));
   if (b->text().empty()) return tl::unexpected(refused("The broadcast is empty."));
-  if (auto r = check_text("broadcast", b->text(), kMaxBroadcastBytes, true); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(check_text("broadcast", b->text(), kMaxBroadcastBytes, true));
   return b;
 }
 
@@ -250,7 +250,7 @@ core::Result<proto::DirectContent> decode_direct_content(std::string_view plaint
   if (c->text().empty() && c->delivered().empty() && c->read().empty()) {
     return tl::unexpected(refused("The direct message is empty."));
   }
-  if (auto r = check_text("message", c->text(), kMaxDirectTextBytes, true); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(check_text("message", c->text(), kMaxDirectTextBytes, true));
   return c;
 }
 

@@ -22,27 +22,23 @@ core::Result<std::vector<sync::NetworkId>> NetworkReplica::shared_networks(const
   if (!theirs) return theirs;
   std::vector<sync::NetworkId> out;
   for (const auto& net : *theirs) {
-    auto ok = may_sync(net, peer);
-    if (!ok) return tl::unexpected(ok.error());
-    if (*ok) out.push_back(net);
+    TUMAR_TRY_ASSIGN(ok, may_sync(net, peer));
+    if (ok) out.push_back(net);
   }
   return out;
 }
 
 core::Result<bool> NetworkReplica::may_sync(const sync::NetworkId& network, const identity::IdentityKey& peer) {
-  auto them = directory_.member(network, peer);
-  if (!them) return tl::unexpected(them.error());
-  if (!*them || !network::may_sync(**them)) return false;
-  auto us = directory_.member(network, me_.public_identity().identity_key);
-  if (!us) return tl::unexpected(us.error());
+  TUMAR_TRY_ASSIGN(them, directory_.member(network, peer));
+  if (!them || !network::may_sync(*them)) return false;
+  TUMAR_TRY_ASSIGN(us, directory_.member(network, me_.public_identity().identity_key));
   // We must be a current member too: a removed node serves no one.
-  return *us && network::may_sync(**us);
+  return us && network::may_sync(*us);
 }
 
 core::Result<bool> NetworkReplica::shares_a_network(const identity::IdentityKey& peer) {
-  auto nets = shared_networks(peer);
-  if (!nets) return tl::unexpected(nets.error());
-  return !nets->empty();
+  TUMAR_TRY_ASSIGN(nets, shared_networks(peer));
+  return !nets.empty();
 }
 
 core::Result<std::vector<reconcile::Item>> NetworkReplica::items(const sync::NetworkId& network) {
@@ -61,9 +57,8 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NetworkReplica::bootstrap_e
 
 core::Result<sync::IngestResult> NetworkReplica::ingest(std::span<const std::uint8_t> envelope, std::uint64_t now_ms) {
   std::vector<std::vector<std::uint8_t>> one{std::vector<std::uint8_t>(envelope.begin(), envelope.end())};
-  auto r = ingest_batch(one, now_ms);
-  if (!r) return tl::unexpected(r.error());
-  return std::move(r->front());
+  TUMAR_TRY_ASSIGN(r, ingest_batch(one, now_ms));
+  return std::move(r.front());
 }
 
 core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
@@ -71,7 +66,7 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
   if (!bulk_writes_) {
     // Batches come in a stream during a sync: a bigger page cache and fewer
     // checkpoints for this connection from now on (Database says why).
-    if (auto r = db_.prepare_for_bulk_writes(); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(db_.prepare_for_bulk_writes());
     bulk_writes_ = true;
   }
   // The signatures are verified on a second core, ahead of the storing on
@@ -80,11 +75,10 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_batch(
   // ready when it begins. Without a helper, all are verified here, before
   // the transaction takes the write lock.
   VerifyAhead verified(envelopes, parallel_verify_);
-  auto txn = store::Transaction::begin(db_);
-  if (!txn) return tl::unexpected(txn.error());
+  TUMAR_TRY_ASSIGN(txn, store::Transaction::begin(db_));
   auto out = ingest_verified(verified, now_ms);
   if (!out) return out;  // rolls back the whole batch
-  if (auto c = txn->commit(); !c) return tl::unexpected(c.error());
+  TUMAR_TRY(txn.commit());
   return out;
 }
 
@@ -109,10 +103,9 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_verified(Ve
   std::size_t early_passes = 0;
   for (std::size_t i = 0; i < envelopes.size(); ++i) {
     Retry retry = Retry::kNone;
-    auto r = ingest_one(envelopes.take(i), now_ms, retry);
-    if (!r) return tl::unexpected(r.error());  // rolls back the whole batch
+    TUMAR_TRY_ASSIGN(r, ingest_one(envelopes.take(i), now_ms, retry));
     scope = std::max(scope, retry);
-    out.push_back(std::move(*r));
+    out.push_back(std::move(r));
     // A joining member's first batch: its key grant, the genesis and the
     // admissions it needs arrive first (oldest first), and all wait for one
     // another. Settled at once (the genesis and admissions, then this
@@ -124,13 +117,13 @@ core::Result<std::vector<sync::IngestResult>> NetworkReplica::ingest_verified(Ve
     if (retry == Retry::kBootstrap && early_passes < kEarlyPassesPerBatch) {
       ++early_passes;
       const ObjectId grant = out.back().id;
-      if (auto p = retry_pending(now_ms, released, Retry::kBootstrap, &grant); !p) return tl::unexpected(p.error());
+      TUMAR_TRY(retry_pending(now_ms, released, Retry::kBootstrap, &grant));
     }
   }
   // Once per batch, not once per accepted object: a pass judges every
   // pending object again, and a peer can keep the queue full.
   if (scope != Retry::kNone && !pending_.empty()) {
-    if (auto p = retry_pending(now_ms, released, scope); !p) return tl::unexpected(p.error());
+    TUMAR_TRY(retry_pending(now_ms, released, scope));
   }
   // Each goes with the last result of its own network (the sync layer
   // floods a result's released objects to that network's peers). One of a
@@ -159,20 +152,17 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
   }
   result.id = env->id();
   result.network = env->network();
-  auto have = store_.has_object(env->id());
-  if (!have) return tl::unexpected(have.error());
-  auto evidence = store_.has_evidence(env->id());
-  if (!evidence) return tl::unexpected(evidence.error());
-  if (*have || *evidence || pending_ids_.count(env->id()) != 0) {
+  TUMAR_TRY_ASSIGN(have, store_.has_object(env->id()));
+  TUMAR_TRY_ASSIGN(evidence, store_.has_evidence(env->id()));
+  if (have || evidence || pending_ids_.count(env->id()) != 0) {
     // Already stored, or already waiting: a peer resending a pending
     // object must not push others out of the queue.
     ++counters_.duplicates;
     result.outcome = sync::IngestOutcome::kDuplicate;
     return result;
   }
-  auto decision = judge_and_apply(*env, now_ms);
-  if (!decision) return tl::unexpected(decision.error());
-  switch (decision->verdict) {
+  TUMAR_TRY_ASSIGN(decision, judge_and_apply(*env, now_ms));
+  switch (decision.verdict) {
     case Verdict::kAccept:
       ++counters_.accepted;
       result.outcome = sync::IngestOutcome::kAccepted;
@@ -181,21 +171,20 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
     case Verdict::kPending:
       ++counters_.pending;
       result.outcome = sync::IngestOutcome::kPending;
-      result.reason = decision->reason;
+      result.reason = decision.reason;
       // A grant to us offers keys that may open what already waits (the
       // genesis, when it arrived first): that is progress too.
       {
-        auto held = hold(std::move(*env));
-        if (!held) return tl::unexpected(held.error());
-        retry = *held;
+        TUMAR_TRY_ASSIGN(held, hold(std::move(*env)));
+        retry = held;
       }
       break;
     case Verdict::kReject:
       ++counters_.rejected;
       result.outcome = sync::IngestOutcome::kRejected;
-      result.reason = decision->reason;
+      result.reason = decision.reason;
       log::debug("rejected " + std::string(kind_name(env->header().kind)) + " " + short_id(env->id()) + ": " +
-                 decision->reason);
+                 decision.reason);
       break;
   }
   return result;
@@ -215,35 +204,32 @@ core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& e
   } invalidate{cache_, !ReplicaCache::leaves_rows_alone(h.kind)};
   if (invalidate.on) cache_.clear();
   if (auto d = check_timestamp(h, now_ms); !d.accepted()) return d;
-  auto net = cache_.network(store_, env.network());
-  if (!net) return tl::unexpected(net.error());
-  if (!*net) return Decision::reject("it belongs to a network we are not in");
+  TUMAR_TRY_ASSIGN(net, cache_.network(store_, env.network()));
+  if (!net) return Decision::reject("it belongs to a network we are not in");
   if (h.kind == Kind::kGenesis) return apply_genesis(env, now_ms);
-  if (!(*net)->founder) return Decision::pending("the network's genesis has not arrived");
+  if (!net->founder) return Decision::pending("the network's genesis has not arrived");
   // A direct message's author is a one-time key that hides the sender:
   // there is no member to check (apply_direct says what is checked instead).
   if (h.kind == Kind::kDirect) return apply_direct(env, now_ms);
 
-  auto author = cache_.member(directory_, env.network(), h.author);
-  if (!author) return tl::unexpected(author.error());
-  if (auto d = check_author(*author, h); !d.accepted()) return d;
-  auto equivocation = settle_equivocation(env);
-  if (!equivocation) return tl::unexpected(equivocation.error());
-  if (*equivocation) return std::move(**equivocation);
+  TUMAR_TRY_ASSIGN(author, cache_.member(directory_, env.network(), h.author));
+  if (auto d = check_author(author, h); !d.accepted()) return d;
+  TUMAR_TRY_ASSIGN(equivocation, settle_equivocation(env));
+  if (equivocation) return std::move(*equivocation);
   if (h.kind == Kind::kEpochGrant) return apply_grant(env, now_ms);
   if (h.kind == Kind::kEpochStart) return apply_epoch_start(env, now_ms);
-  return apply_sealed(env, **author, now_ms);
+  return apply_sealed(env, *author, now_ms);
 }
 
 core::Result<Decision> NetworkReplica::apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms) {
-  auto payload = open_payload(env);
-  if (!payload) return tl::unexpected(payload.error());
-  if (!*payload) return Decision::pending("no key for the genesis yet");
+  TUMAR_TRY_ASSIGN(payload, open_payload(env));
+  if (!payload) return Decision::pending("no key for the genesis yet");
   // The key it names is epoch 0's: the one that opened it.
-  auto opened_by = opening_key_id(env);
-  if (!opened_by) return tl::unexpected(opened_by.error());
-  if (*opened_by != env.header().key_id) return Decision::reject("the genesis names another key than the one sealing it");
-  auto g = decode_genesis(**payload);
+  TUMAR_TRY_ASSIGN(opened_by, opening_key_id(env));
+  if (opened_by != env.header().key_id) {
+    return Decision::reject("the genesis names another key than the one sealing it");
+  }
+  auto g = decode_genesis(*payload);
   if (!g) return Decision::reject(g.error().message());
   bool ok = false;
   auto founder = public_identity(g->founder(), ok);
@@ -252,28 +238,22 @@ core::Result<Decision> NetworkReplica::apply_genesis(const VerifiedEnvelope& env
   // The sandbox: without its genesis nothing of a network is accepted (every
   // other object waits for it in memory), so refusing the genesis keeps a
   // training and a real network apart entirely.
-  auto demo_profile = store_.profile_is_demo();
-  if (!demo_profile) return tl::unexpected(demo_profile.error());
-  if (g->demo() != *demo_profile) {
+  TUMAR_TRY_ASSIGN(demo_profile, store_.profile_is_demo());
+  if (g->demo() != demo_profile) {
     sandbox_refused_ = true;
     return Decision::reject(g->demo() ? "a demo network, and this is a real profile"
                                       : "a real network, and this is a demo profile");
   }
 
-  if (auto r = store_.set_genesis(env.network(), g->name(), founder.identity_key, g->demo()); !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(store_.set_genesis(env.network(), g->name(), founder.identity_key, g->demo()));
   MemberRecord m;
   m.identity = founder;
   m.role = Role::kLead;
   m.admitted_epoch = 0;
   m.admission_id = env.id();
   m.admitted_at_ms = env.header().timestamp_ms;
-  if (auto r = directory_.apply_admission(env.network(), m, env.header().timestamp_ms); !r) return tl::unexpected(r.error());
-  if (auto r = store_.insert_object(describe(env, founder.identity_key, 0), env.bytes(), static_cast<std::int64_t>(now_ms));
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(directory_.apply_admission(env.network(), m, env.header().timestamp_ms));
+  TUMAR_TRY(store_.insert_object(describe(env, founder.identity_key, 0), env.bytes(), static_cast<std::int64_t>(now_ms)));
   return Decision::accept();
 }
 
@@ -289,28 +269,22 @@ core::Result<Decision> NetworkReplica::apply_direct(const VerifiedEnvelope& env,
   // Past its lifetime every replica has dropped it or is about to
   // (direct_expiry.hpp): a peer that still holds it must not bring it back.
   if (direct_expired(h.timestamp_ms, now_ms)) return Decision::reject("a direct message past its lifetime");
-  auto current = store_.current_epoch_key(env.network());
-  if (!current) return tl::unexpected(current.error());
-  if (!*current) return Decision::pending("we hold no key for the network yet");
-  const std::uint64_t newest = (*current)->first;
+  TUMAR_TRY_ASSIGN(current, store_.current_epoch_key(env.network()));
+  if (!current) return Decision::pending("we hold no key for the network yet");
+  const std::uint64_t newest = current->first;
   if (h.epoch > newest) return Decision::pending("we hold no key for its epoch yet");
   if (h.epoch + 1 < newest) return Decision::reject("a direct message under an epoch key two removals old");
-  auto payload = open_payload(env);
-  if (!payload) return tl::unexpected(payload.error());
-  if (!*payload) return Decision::reject("the epoch key does not open it");
-  auto d = decode_direct(**payload);
+  TUMAR_TRY_ASSIGN(payload, open_payload(env));
+  if (!payload) return Decision::reject("the epoch key does not open it");
+  auto d = decode_direct(*payload);
   if (!d) return Decision::reject(d.error().message());
-  if (auto r = store_.insert_object(describe(env, *h.recipient, 0), env.bytes(), static_cast<std::int64_t>(now_ms));
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(store_.insert_object(describe(env, *h.recipient, 0), env.bytes(), static_cast<std::int64_t>(now_ms)));
   return Decision::accept();
 }
 
 core::Result<std::optional<std::string>> NetworkReplica::open_payload(const VerifiedEnvelope& env) {
-  auto keys = cache_.epoch_keys(store_, env.network(), env.header().epoch);
-  if (!keys) return tl::unexpected(keys.error());
-  for (const auto& k : **keys) {
+  TUMAR_TRY_ASSIGN(keys, cache_.epoch_keys(store_, env.network(), env.header().epoch));
+  for (const auto& k : *keys) {
     if (auto p = env.open(k)) return std::optional<std::string>(std::move(*p));
   }
   // A key from a grant that has not validated yet opens only what can
@@ -335,10 +309,9 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
                                                     std::uint64_t now_ms) {
   const Header& h = env.header();
   const NetworkId& net = env.network();
-  auto payload = open_payload(env);
-  if (!payload) return tl::unexpected(payload.error());
-  if (!*payload) return Decision::pending("we hold no key that opens it (epoch " + std::to_string(h.epoch) + ")");
-  const std::string& plain = **payload;
+  TUMAR_TRY_ASSIGN(payload, open_payload(env));
+  if (!payload) return Decision::pending("we hold no key that opens it (epoch " + std::to_string(h.epoch) + ")");
+  const std::string& plain = *payload;
   const auto now = static_cast<std::int64_t>(now_ms);
 
   switch (h.kind) {
@@ -353,49 +326,37 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       m.admitted_epoch = h.epoch;
       m.admission_id = env.id();
       m.admitted_at_ms = h.timestamp_ms;
-      if (auto r = directory_.apply_admission(net, m, h.timestamp_ms); !r) return tl::unexpected(r.error());
-      if (auto r = store_.insert_object(describe(env, m.identity.identity_key, 0), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY(directory_.apply_admission(net, m, h.timestamp_ms));
+      TUMAR_TRY(store_.insert_object(describe(env, m.identity.identity_key, 0), env.bytes(), now));
       return Decision::accept();
     }
     case Kind::kRemoval: {
       auto rm = decode_removal(plain);
       if (!rm) return Decision::reject(rm.error().message());
       const auto target = to_array<32>(rm->member());
-      auto network = store_.network(net);
-      if (!network) return tl::unexpected(network.error());
-      if ((*network)->founder == target) return Decision::reject("the founder cannot be removed");
-      auto member = directory_.member(net, target);
-      if (!member) return tl::unexpected(member.error());
-      if (!*member) return Decision::pending("the removed member's admission has not arrived");
+      TUMAR_TRY_ASSIGN(network, store_.network(net));
+      if (network->founder == target) return Decision::reject("the founder cannot be removed");
+      TUMAR_TRY_ASSIGN(member, directory_.member(net, target));
+      if (!member) return Decision::pending("the removed member's admission has not arrived");
       if (author.removed()) {
         // Judged without the removals its target wrote (object_rules.hpp).
-        auto cutoff = store_.removal_cutoff(net, h.author, target);
-        if (!cutoff) return tl::unexpected(cutoff.error());
-        if (auto d = check_removal_seq(*cutoff, h); !d.accepted()) return d;
+        TUMAR_TRY_ASSIGN(cutoff, store_.removal_cutoff(net, h.author, target));
+        if (auto d = check_removal_seq(cutoff, h); !d.accepted()) return d;
       }
-      if (auto r = store_.insert_object(describe(env, target, rm->last_seq()), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
-      if (auto r = directory_.apply_removal(net, target, h.epoch, h.timestamp_ms, env.id(), rm->last_seq()); !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY(store_.insert_object(describe(env, target, rm->last_seq()), env.bytes(), now));
+      TUMAR_TRY(directory_.apply_removal(net, target, h.epoch, h.timestamp_ms, env.id(), rm->last_seq()));
       // What the member wrote after the (combined) removal goes, with
       // everything that stood on it.
-      auto invalid = disallowed_objects(net, target);
-      if (!invalid) return tl::unexpected(invalid.error());
-      if (auto r = purge(net, std::move(*invalid)); !r) return tl::unexpected(r.error());
+      TUMAR_TRY_ASSIGN(invalid, disallowed_objects(net, target));
+      TUMAR_TRY(purge(net, std::move(invalid)));
       return Decision::accept();
     }
     case Kind::kProfile: {
       auto p = decode_profile(plain);
       if (!p) return Decision::reject(p.error().message());
       const ProfileRecord rec = detail::profile_record(env, *p);
-      if (auto r = store_.insert_object(describe(env, h.author, p->lamport()), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
-      if (auto r = directory_.apply_profile(net, h.author, rec); !r) return tl::unexpected(r.error());
+      TUMAR_TRY(store_.insert_object(describe(env, h.author, p->lamport()), env.bytes(), now));
+      TUMAR_TRY(directory_.apply_profile(net, h.author, rec));
       return Decision::accept();
     }
     case Kind::kNote: {
@@ -404,29 +365,22 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       if (auto d = check_note_dates(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
       if (auto d = check_note_clock(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
       if (n->root().empty()) {
-        if (auto r = store_.insert_object(describe(env, env.id(), 0), env.bytes(), now); !r) {
-          return tl::unexpected(r.error());
-        }
-        if (auto r = project_note(env, *n, h.author, h.timestamp_ms, false); !r) return tl::unexpected(r.error());
+        TUMAR_TRY(store_.insert_object(describe(env, env.id(), 0), env.bytes(), now));
+        TUMAR_TRY(project_note(env, *n, h.author, h.timestamp_ms, false));
         return Decision::accept();
       }
       const auto root_id = to_array<32>(n->root());
-      auto root = store_.object(root_id);
-      if (!root) return tl::unexpected(root.error());
-      if (!*root) return Decision::pending("the note it revises has not arrived");
-      if ((*root)->kind != Kind::kNote || (*root)->network != net || (*root)->subject != root_id) {
+      TUMAR_TRY_ASSIGN(root, store_.object(root_id));
+      if (!root) return Decision::pending("the note it revises has not arrived");
+      if (root->kind != Kind::kNote || root->network != net || root->subject != root_id) {
         return Decision::reject("it revises something that is not a note of this network");
       }
       // Editable by the note's author or a lead (docs/NETWORKS.md, "Kinds and who may write them").
-      if ((*root)->author != h.author && author.role != Role::kLead) {
+      if (root->author != h.author && author.role != Role::kLead) {
         return Decision::reject("only the note's author or a lead may revise it");
       }
-      if (auto r = store_.insert_object(describe(env, root_id, n->lamport()), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
-      if (auto r = project_note(env, *n, (*root)->author, (*root)->timestamp_ms, false); !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY(store_.insert_object(describe(env, root_id, n->lamport()), env.bytes(), now));
+      TUMAR_TRY(project_note(env, *n, root->author, root->timestamp_ms, false));
       return Decision::accept();
     }
     case Kind::kBroadcast: {
@@ -440,10 +394,8 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       rec.text = b->text();
       rec.created_at_ms = h.timestamp_ms;
       rec.expires_at_ms = b->expires_ms();
-      if (auto r = store_.insert_object(describe(env, std::nullopt, 0), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
-      if (auto r = library_.apply_broadcast(rec); !r) return tl::unexpected(r.error());
+      TUMAR_TRY(store_.insert_object(describe(env, std::nullopt, 0), env.bytes(), now));
+      TUMAR_TRY(library_.apply_broadcast(rec));
       return Decision::accept();
     }
     case Kind::kPrekeys: {
@@ -451,9 +403,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       // (core/direct/peer_bundle.hpp). Nothing to project.
       auto b = decode_prekeys(plain);
       if (!b) return Decision::reject(b.error().message());
-      if (auto r = store_.insert_object(describe(env, h.author, b->lamport()), env.bytes(), now); !r) {
-        return tl::unexpected(r.error());
-      }
+      TUMAR_TRY(store_.insert_object(describe(env, h.author, b->lamport()), env.bytes(), now));
       return Decision::accept();
     }
     case Kind::kGenesis:
@@ -497,9 +447,8 @@ core::Result<NetworkReplica::Retry> NetworkReplica::hold(VerifiedEnvelope env) {
   }
   Retry retry = Retry::kNone;
   if (!p.offered.empty()) {
-    auto held = store_.current_epoch_key(p.env.network());
-    if (!held) return tl::unexpected(held.error());
-    if (!*held) retry = Retry::kBootstrap;
+    TUMAR_TRY_ASSIGN(held, store_.current_epoch_key(p.env.network()));
+    if (!held) retry = Retry::kBootstrap;
   }
   pending_ids_.insert(p.env.id());
   // The envelope's bytes; the decoded copy inside VerifiedEnvelope about
@@ -530,25 +479,22 @@ core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms,
       if (scope == Retry::kBootstrap && !opens_with_offered_keys(kind) && (also == nullptr || p.env.id() != *also)) {
         continue;
       }
-      auto have = store_.has_object(p.env.id());
-      if (!have) return tl::unexpected(have.error());
-      auto evidence = store_.has_evidence(p.env.id());
-      if (!evidence) return tl::unexpected(evidence.error());
-      if (*have || *evidence) {
+      TUMAR_TRY_ASSIGN(have, store_.has_object(p.env.id()));
+      TUMAR_TRY_ASSIGN(evidence, store_.has_evidence(p.env.id()));
+      if (have || evidence) {
         p.settled = true;
         continue;
       }
-      auto d = judge_and_apply(p.env, now_ms);
-      if (!d) return tl::unexpected(d.error());
-      if (d->verdict == Verdict::kAccept) {
+      TUMAR_TRY_ASSIGN(d, judge_and_apply(p.env, now_ms));
+      if (d.verdict == Verdict::kAccept) {
         ++counters_.accepted;
         released.emplace_back(p.env.network(), std::vector<std::uint8_t>(p.env.bytes().begin(), p.env.bytes().end()));
         p.settled = true;
         progress = true;
-      } else if (d->verdict == Verdict::kReject) {
+      } else if (d.verdict == Verdict::kReject) {
         ++counters_.rejected;
         log::debug("rejected " + std::string(kind_name(p.env.header().kind)) + " " + short_id(p.env.id()) + ": " +
-                   d->reason);
+                   d.reason);
         p.settled = true;
       }
     }

@@ -84,9 +84,8 @@ class ReplicaCache {
     } else if (auto it = keys_.find(k); it != keys_.end()) {
       return &it->second;
     }
-    auto r = store.epoch_keys(net, epoch);
-    if (!r) return tl::unexpected(r.error());
-    return &keys_.emplace(k, std::move(*r)).first->second;
+    TUMAR_TRY_ASSIGN(r, store.epoch_keys(net, epoch));
+    return &keys_.emplace(k, std::move(r)).first->second;
   }
 
  private:

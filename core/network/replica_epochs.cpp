@@ -26,37 +26,33 @@ namespace tumar::network {
 core::Result<std::optional<Decision>> NetworkReplica::settle_equivocation(const VerifiedEnvelope& env) {
   const Header& h = env.header();
   const NetworkId& net = env.network();
-  auto evidence = store_.equivocation_ids(net, h.author, h.seq);
-  if (!evidence) return tl::unexpected(evidence.error());
-  if (!evidence->empty()) {
-    if (evidence->size() >= 2) {
-      if (!(env.id() < evidence->back())) {
+  TUMAR_TRY_ASSIGN(evidence, store_.equivocation_ids(net, h.author, h.seq));
+  if (!evidence.empty()) {
+    if (evidence.size() >= 2) {
+      if (!(env.id() < evidence.back())) {
         return std::optional<Decision>(Decision::reject("its author used its seq more than twice"));
       }
-      if (auto r = store_.delete_equivocation(evidence->back()); !r) return tl::unexpected(r.error());
+      TUMAR_TRY(store_.delete_equivocation(evidence.back()));
     }
-    if (auto r = store_.add_equivocation(env); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(store_.add_equivocation(env));
     return std::optional<Decision>(Decision::accept());
   }
-  auto holder = store_.slot_holder(net, h.author, h.seq);
-  if (!holder) return tl::unexpected(holder.error());
-  if (!*holder) return std::optional<Decision>{};
+  TUMAR_TRY_ASSIGN(holder, store_.slot_holder(net, h.author, h.seq));
+  if (!holder) return std::optional<Decision>{};
   // The genesis is never voided: its id is the network's, known to every
   // replica before anything else, so the founder's seq 1 is settled.
-  if ((*holder)->kind == Kind::kGenesis) {
+  if (holder->kind == Kind::kGenesis) {
     return std::optional<Decision>(Decision::reject("it reuses the seq of the network's genesis"));
   }
-  auto bytes = store_.envelope((*holder)->id);
-  if (!bytes) return tl::unexpected(bytes.error());
-  if (!*bytes) return std::optional<Decision>{};
-  auto first = verify_envelope_bytes(**bytes);
-  if (!first) return tl::unexpected(first.error());  // it verified when it was stored
-  log::debug("equivocation: " + short_id(env.id()) + " and " + short_id((*holder)->id) + " share their author's seq " +
+  TUMAR_TRY_ASSIGN(bytes, store_.envelope(holder->id));
+  if (!bytes) return std::optional<Decision>{};
+  TUMAR_TRY_ASSIGN(first, verify_envelope_bytes(*bytes));
+  log::debug("equivocation: " + short_id(env.id()) + " and " + short_id(holder->id) + " share their author's seq " +
              std::to_string(h.seq) + "; neither counts");
   cache_.clear();
-  if (auto r = store_.add_equivocation(*first); !r) return tl::unexpected(r.error());
-  if (auto r = store_.add_equivocation(env); !r) return tl::unexpected(r.error());
-  if (auto r = purge(net, {std::move(**holder)}); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(store_.add_equivocation(first));
+  TUMAR_TRY(store_.add_equivocation(env));
+  TUMAR_TRY(purge(net, {std::move(*holder)}));
   cache_.clear();
   return std::optional<Decision>(Decision::accept());
 }
@@ -99,31 +95,27 @@ core::Result<void> NetworkReplica::adopt_keys(const NetworkId& net,
   // Only keys a start (or the genesis) named: a grant cannot hand us a key
   // of its author's choosing for an epoch, let alone one not started.
   for (const auto& [epoch, key] : keys) {
-    auto ids = store_.started_key_ids(net, epoch);
-    if (!ids) return tl::unexpected(ids.error());
+    TUMAR_TRY_ASSIGN(ids, store_.started_key_ids(net, epoch));
     const KeyId id = epoch_key_id(key);
-    if (std::find(ids->begin(), ids->end(), id) == ids->end()) continue;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     if (auto r = store_.add_epoch_key(net, epoch, key); !r) return r;
   }
   return {};
 }
 
 core::Result<void> NetworkReplica::adopt_granted_keys(const NetworkId& net) {
-  auto keys = keys_granted_to_us(net);
-  if (!keys) return tl::unexpected(keys.error());
-  return adopt_keys(net, *keys);
+  TUMAR_TRY_ASSIGN(keys, keys_granted_to_us(net));
+  return adopt_keys(net, keys);
 }
 
 core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkReplica::keys_granted_to_us(
     const NetworkId& net) {
   std::vector<std::pair<std::uint64_t, crypto::Secret<32>>> out;
-  auto grants = store_.objects_about(net, Kind::kEpochGrant, me_.public_identity().identity_key);
-  if (!grants) return tl::unexpected(grants.error());
-  for (const auto& o : *grants) {
-    auto bytes = store_.envelope(o.id);
-    if (!bytes) return tl::unexpected(bytes.error());
-    if (!*bytes) continue;
-    auto env = verify_envelope_bytes(**bytes);
+  TUMAR_TRY_ASSIGN(grants, store_.objects_about(net, Kind::kEpochGrant, me_.public_identity().identity_key));
+  for (const auto& o : grants) {
+    TUMAR_TRY_ASSIGN(bytes, store_.envelope(o.id));
+    if (!bytes) continue;
+    auto env = verify_envelope_bytes(*bytes);
     if (!env) continue;
     if (auto keys = open_grant(*env)) {
       for (auto& k : *keys) out.push_back(std::move(k));
@@ -133,9 +125,8 @@ core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkR
 }
 
 core::Result<std::optional<KeyId>> NetworkReplica::opening_key_id(const VerifiedEnvelope& env) {
-  auto keys = cache_.epoch_keys(store_, env.network(), env.header().epoch);
-  if (!keys) return tl::unexpected(keys.error());
-  for (const auto& k : **keys) {
+  TUMAR_TRY_ASSIGN(keys, cache_.epoch_keys(store_, env.network(), env.header().epoch));
+  for (const auto& k : *keys) {
     if (env.open(k)) return std::optional<KeyId>(epoch_key_id(k));
   }
   for (const auto& p : pending_) {
@@ -156,29 +147,24 @@ core::Result<Decision> NetworkReplica::apply_epoch_start(const VerifiedEnvelope&
   const Header& h = env.header();
   const NetworkId& net = env.network();
   if (!next_counter(h.epoch)) return Decision::reject("no epoch can follow the largest");
-  auto started = store_.epoch_started(net, h.epoch);
-  if (!started) return tl::unexpected(started.error());
-  if (!*started) return Decision::pending("the epoch it follows has not started here yet");
-  auto payload = open_payload(env);
-  if (!payload) return tl::unexpected(payload.error());
-  if (!*payload) return Decision::pending("we hold no key for the epoch it follows");
-  auto start = decode_epoch_start(**payload);
+  TUMAR_TRY_ASSIGN(started, store_.epoch_started(net, h.epoch));
+  if (!started) return Decision::pending("the epoch it follows has not started here yet");
+  TUMAR_TRY_ASSIGN(payload, open_payload(env));
+  if (!payload) return Decision::pending("we hold no key for the epoch it follows");
+  auto start = decode_epoch_start(*payload);
   if (!start) return Decision::reject(start.error().message());
   std::optional<ObjectId> removal;
   if (start->reason() == proto::EPOCH_REMOVAL) {
     removal = to_array<32>(start->removal());
-    auto r = store_.object(*removal);
-    if (!r) return tl::unexpected(r.error());
-    if (!*r) return Decision::pending("the removal it follows has not arrived");
-    if ((*r)->kind != Kind::kRemoval || (*r)->network != net || (*r)->author != h.author || (*r)->epoch != h.epoch) {
+    TUMAR_TRY_ASSIGN(r, store_.object(*removal));
+    if (!r) return Decision::pending("the removal it follows has not arrived");
+    if (r->kind != Kind::kRemoval || r->network != net || r->author != h.author || r->epoch != h.epoch) {
       return Decision::reject("it names a removal that is not its author's in the epoch it follows");
     }
   }
-  if (auto r = store_.insert_object(describe(env, removal, 0), env.bytes(), static_cast<std::int64_t>(now_ms)); !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(store_.insert_object(describe(env, removal, 0), env.bytes(), static_cast<std::int64_t>(now_ms)));
   // Keys granted to us before this start arrived may be its key.
-  if (auto r = adopt_granted_keys(net); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(adopt_granted_keys(net));
   return Decision::accept();
 }
 
@@ -188,12 +174,10 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
   // epoch 2^63-1 with a key of its own once moved every member's writing
   // onto that key.)
   const Header& h = env.header();
-  auto started = store_.epoch_started(env.network(), h.epoch);
-  if (!started) return tl::unexpected(started.error());
-  if (!*started) return Decision::pending("the epoch it grants has not started here yet");
-  auto ids = store_.started_key_ids(env.network(), h.epoch);
-  if (!ids) return tl::unexpected(ids.error());
-  if (!h.key_id || std::find(ids->begin(), ids->end(), *h.key_id) == ids->end()) {
+  TUMAR_TRY_ASSIGN(started, store_.epoch_started(env.network(), h.epoch));
+  if (!started) return Decision::pending("the epoch it grants has not started here yet");
+  TUMAR_TRY_ASSIGN(ids, store_.started_key_ids(env.network(), h.epoch));
+  if (!h.key_id || std::find(ids.begin(), ids.end(), *h.key_id) == ids.end()) {
     return Decision::pending("no start of its epoch names its key");
   }
   // A grant to someone else is stored and carried unread; one to us hands
@@ -201,16 +185,13 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
   // stored all the same (every other replica stores it), but gives nothing.
   if (h.recipient == me_.public_identity().identity_key) {
     if (auto keys = open_grant(env)) {
-      if (auto r = adopt_keys(env.network(), *keys); !r) return tl::unexpected(r.error());
+      TUMAR_TRY(adopt_keys(env.network(), *keys));
     } else {
       log::debug("a grant to us that does not open or does not match its header: " + short_id(env.id()));
     }
   }
-  if (auto r = store_.insert_object(describe(env, *env.header().recipient, 0), env.bytes(),
-                                    static_cast<std::int64_t>(now_ms));
-      !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(store_.insert_object(describe(env, *env.header().recipient, 0), env.bytes(),
+                                 static_cast<std::int64_t>(now_ms)));
   return Decision::accept();
 }
 

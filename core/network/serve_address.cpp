@@ -12,12 +12,10 @@ core::Result<void> record_serve_address(store::Database& db, const std::string& 
 }
 
 core::Result<std::optional<std::string>> serve_address(store::Database& db) {
-  auto st = db.prepare("SELECT value FROM setting WHERE name = 'serve_address'");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<std::string>{};
-  return std::optional<std::string>(st->column_text(0));
+  TUMAR_TRY_ASSIGN(st, db.prepare("SELECT value FROM setting WHERE name = 'serve_address'"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>(st.column_text(0));
 }
 
 }  // namespace tumar::network

@@ -4,17 +4,19 @@
 #include <cstring>
 #include <utility>
 
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
+
 namespace tumar::noise {
 
 namespace {
 
 core::Result<void> nonce_exhausted() {
-  return core::fail(core::Errc::kLimit,
-                    "This connection has used all of its message numbers; reconnect to continue.");
+  return core::fail<core::ErrorId::kNoiseNonceExhausted>(core::Errc::kLimit);
 }
 
 core::Result<void> rejected() {
-  return core::fail(core::Errc::kProtocol, "A message from the peer was rejected as not authentic.");
+  return core::fail<core::ErrorId::kNoiseNotAuthentic>(core::Errc::kProtocol);
 }
 
 }  // namespace
@@ -42,7 +44,7 @@ void CipherState::initialize_key(std::span<const std::uint8_t, kKeyLen> key) noe
 core::Result<void> CipherState::encrypt_with_ad(std::span<const std::uint8_t> ad,
                                                 std::span<const std::uint8_t> plaintext,
                                                 std::span<std::uint8_t> out) noexcept {
-  if (out.size() != encrypted_size(plaintext.size())) misuse("encrypt_with_ad: output size");
+  if (out.size() != encrypted_size(plaintext.size())) core::misuse("noise: encrypt_with_ad: output size");
   if (!has_key_) {
     if (!plaintext.empty()) std::memmove(out.data(), plaintext.data(), plaintext.size());
     return {};
@@ -57,12 +59,12 @@ core::Result<void> CipherState::decrypt_with_ad(std::span<const std::uint8_t> ad
                                                 std::span<const std::uint8_t> ciphertext,
                                                 std::span<std::uint8_t> out) noexcept {
   if (!has_key_) {
-    if (out.size() != ciphertext.size()) misuse("decrypt_with_ad: output size");
+    if (out.size() != ciphertext.size()) core::misuse("noise: decrypt_with_ad: output size");
     if (!ciphertext.empty()) std::memmove(out.data(), ciphertext.data(), ciphertext.size());
     return {};
   }
   if (ciphertext.size() < kTagLen) return rejected();
-  if (out.size() != ciphertext.size() - kTagLen) misuse("decrypt_with_ad: output size");
+  if (out.size() != ciphertext.size() - kTagLen) core::misuse("noise: decrypt_with_ad: output size");
   if (n_ == kReservedNonce) return nonce_exhausted();
   if (!aead_decrypt(key(), n_, ad, ciphertext, out)) return rejected();  // n unchanged (§5.1)
   ++n_;
@@ -70,7 +72,7 @@ core::Result<void> CipherState::decrypt_with_ad(std::span<const std::uint8_t> ad
 }
 
 void CipherState::rekey() noexcept {
-  if (!has_key_) misuse("rekey without a key");
+  if (!has_key_) core::misuse("noise: rekey without a key");
   static constexpr std::array<std::uint8_t, kKeyLen> kZeros{};
   std::array<std::uint8_t, kKeyLen + kTagLen> temp{};
   aead_encrypt(key(), kReservedNonce, {}, kZeros, temp);

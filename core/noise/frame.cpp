@@ -3,17 +3,20 @@
 #include <algorithm>
 #include <string>
 
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
+
 namespace tumar::noise {
 
 void append_frame(std::span<const std::uint8_t> body, std::vector<std::uint8_t>& out) {
-  if (body.empty() || body.size() > kMaxFrameLen) misuse("append_frame: body size out of range");
+  if (body.empty() || body.size() > kMaxFrameLen) core::misuse("noise: append_frame: body size out of range");
   out.push_back(static_cast<std::uint8_t>(body.size() >> 8));
   out.push_back(static_cast<std::uint8_t>(body.size() & 0xFF));
   out.insert(out.end(), body.begin(), body.end());
 }
 
 FrameDecoder::FrameDecoder(std::size_t max_frame_len) : max_frame_len_(max_frame_len) {
-  if (max_frame_len == 0 || max_frame_len > kMaxFrameLen) misuse("FrameDecoder: limit out of range");
+  if (max_frame_len == 0 || max_frame_len > kMaxFrameLen) core::misuse("noise: FrameDecoder: limit out of range");
 }
 
 core::Result<std::optional<std::vector<std::uint8_t>>> FrameDecoder::next(std::span<const std::uint8_t>& input) {
@@ -41,13 +44,11 @@ core::Result<std::optional<std::span<const std::uint8_t>>> FrameDecoder::next_vi
     // The length is checked here, before any body byte is buffered.
     body_len_ = (std::size_t{header_[0]} << 8) | header_[1];
     if (body_len_ == 0) {
-      error_ = core::Error(core::Errc::kProtocol, "The peer sent an empty frame; the connection is closed.");
+      error_ = core::make_error<core::ErrorId::kNoiseEmptyFrame>(core::Errc::kProtocol);
       return tl::unexpected<core::Error>(*error_);
     }
     if (body_len_ > max_frame_len_) {
-      error_ = core::Error(core::Errc::kLimit, "The peer announced a frame of " + std::to_string(body_len_) +
-                                                   " bytes, over the limit of " + std::to_string(max_frame_len_) +
-                                                   " bytes; the connection is closed.");
+      error_ = core::make_error<core::ErrorId::kNoiseFrameTooLong>(core::Errc::kLimit, body_len_, max_frame_len_);
       return tl::unexpected<core::Error>(*error_);
     }
     // The whole body is already here: hand out a view, copy nothing.

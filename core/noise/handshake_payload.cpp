@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/crypto/secret.hpp"
+#include "core/error_ids.hpp"
 #include "tumar/handshake.pb.h"
 
 namespace tumar::noise {
@@ -53,7 +54,7 @@ bool copy_exact(const std::string& from, std::array<std::uint8_t, N>& to) {
 }
 
 core::Result<AuthenticatedPeer> malformed() {
-  return core::fail(core::Errc::kProtocol, "The peer's identity proof is malformed.");
+  return core::fail<core::ErrorId::kNoiseProofMalformed>(core::Errc::kProtocol);
 }
 
 // The invite field's contents, if they are an InviteProof with exactly
@@ -87,7 +88,7 @@ core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static
   if (!msg.invite().empty()) {
     // A responder has nothing to present; only a joining initiator does.
     if (from != PayloadFrom::kInitiator) {
-      return core::fail(core::Errc::kProtocol, "The responder sent an invite, which only a joining initiator may do.");
+      return core::fail<core::ErrorId::kNoiseResponderSentInvite>(core::Errc::kProtocol);
     }
     invite = parse_invite(msg.invite());
     if (!invite) return malformed();
@@ -96,8 +97,7 @@ core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static
   // invite proof, where the mac covers it, and a member need not say it.
   const ProfileKind announced = msg.demo() ? ProfileKind::kDemo : ProfileKind::kReal;
   if (msg.demo() && from != PayloadFrom::kResponder) {
-    return core::fail(core::Errc::kProtocol,
-                      "The initiator announced a profile kind, which only a responder does in its payload.");
+    return core::fail<core::ErrorId::kNoiseInitiatorAnnouncedKind>(core::Errc::kProtocol);
   }
   identity::PublicIdentity claimed;
   if (!copy_exact(msg.identity().identity_key(), claimed.identity_key) ||
@@ -116,13 +116,11 @@ core::Result<AuthenticatedPeer> authenticate_peer(const PublicKey& remote_static
 
   // The proof must be about the static key this handshake authenticated.
   if (!crypto::constant_time_equal(claimed.noise_key, remote_static)) {
-    return core::fail(core::Errc::kRefused,
-                      "The peer's identity proof is for a different handshake key; the peer is refused.");
+    return core::fail<core::ErrorId::kNoiseProofOtherKey>(core::Errc::kRefused);
   }
   auto verified = identity::verify_binding(claimed);
   if (!verified) {
-    return core::fail(core::Errc::kRefused,
-                      "The peer's identity proof has an invalid signature; the peer is refused.");
+    return core::fail<core::ErrorId::kNoiseProofBadSignature>(core::Errc::kRefused);
   }
   return AuthenticatedPeer(std::move(*verified), invite, announced);
 }

@@ -3,6 +3,9 @@
 #include <cstring>
 #include <utility>
 
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
+
 namespace tumar::noise {
 
 namespace {
@@ -47,7 +50,7 @@ HandshakeState::HandshakeState(HandshakeConfig& config)
       re_(config.re) {}
 
 core::Result<HandshakeState> HandshakeState::initialize(HandshakeConfig config) {
-  if (config.pattern == nullptr) misuse("HandshakeState::initialize without a pattern");
+  if (config.pattern == nullptr) core::misuse("noise: HandshakeState::initialize without a pattern");
   HandshakeState hs(config);
   hs.symmetric_.mix_hash(config.prologue);
 
@@ -69,7 +72,7 @@ core::Result<HandshakeState> HandshakeState::initialize(HandshakeConfig config) 
   };
   if (!mix_premessage(hs.pattern_->initiator_premessage, initiator) ||
       !mix_premessage(hs.pattern_->responder_premessage, !initiator)) {
-    return core::fail(core::Errc::kInvalidArgument, "A key the handshake pattern needs before it starts is missing.");
+    return core::fail<core::ErrorId::kNoisePremessageKeyMissing>(core::Errc::kInvalidArgument);
   }
   // A pattern that sends our static key, or uses it in a DH, needs one.
   for (std::size_t i = 0; i < hs.pattern_->messages.size(); ++i) {
@@ -78,7 +81,7 @@ core::Result<HandshakeState> HandshakeState::initialize(HandshakeConfig config) 
       const bool needs_s = t == Token::kSS || (t == Token::kS && ours) || (t == Token::kSE && initiator) ||
                            (t == Token::kES && !initiator);
       if (needs_s && !hs.s_) {
-        return core::fail(core::Errc::kInvalidArgument, "The handshake pattern needs a static key and none was given.");
+        return core::fail<core::ErrorId::kNoiseStaticKeyMissing>(core::Errc::kInvalidArgument);
       }
     }
   }
@@ -90,7 +93,7 @@ bool HandshakeState::is_my_turn() const noexcept {
 }
 
 std::size_t HandshakeState::message_size(std::size_t payload_size) const noexcept {
-  if (is_complete()) misuse("message_size after the handshake");
+  if (is_complete()) core::misuse("noise: message_size after the handshake");
   return sized_message(pattern_->messages[next_message_], symmetric_.has_key(), payload_size);
 }
 
@@ -105,9 +108,9 @@ bool HandshakeState::mix_dh(Token token) noexcept {
     case Token::kES: local = initiator ? &e_ : &s_; remote = initiator ? &rs_ : &re_; break;
     case Token::kSE: local = initiator ? &s_ : &e_; remote = initiator ? &re_ : &rs_; break;
     case Token::kSS: local = &s_; remote = &rs_; break;
-    default: misuse("mix_dh on a non-DH token");
+    default: core::misuse("noise: mix_dh on a non-DH token");
   }
-  if (!local->has_value() || !remote->has_value()) misuse("DH token before its keys are known");
+  if (!local->has_value() || !remote->has_value()) core::misuse("noise: DH token before its keys are known");
   std::array<std::uint8_t, kDhLen> shared{};
   if (!dh((*local)->private_key, **remote, shared)) return false;
   symmetric_.mix_key(shared);
@@ -118,17 +121,17 @@ bool HandshakeState::mix_dh(Token token) noexcept {
 core::Result<std::vector<std::uint8_t>> HandshakeState::write_message(std::span<const std::uint8_t> payload,
                                                                         crypto::RandomSource& rng) {
   if (error_) return failed();
-  if (!is_my_turn()) misuse("write_message out of turn");
+  if (!is_my_turn()) core::misuse("noise: write_message out of turn");
   const std::size_t size = message_size(payload.size());
   if (size > kMaxMessageLen) {
-    return core::fail(core::Errc::kLimit, "A handshake message would exceed the Noise limit of 65535 bytes.");
+    return core::fail<core::ErrorId::kNoiseHandshakeTooLong>(core::Errc::kLimit);
   }
   std::vector<std::uint8_t> out(size);
   std::size_t at = 0;
   for (Token t : pattern_->messages[next_message_]) {
     if (t == Token::kE) {
       // e: generate, write in clear, MixHash(e.public_key)
-      if (e_) misuse("a second ephemeral key");
+      if (e_) core::misuse("noise: a second ephemeral key");
       e_ = KeyPair::generate(rng);
       std::memcpy(out.data() + at, e_->public_key.data(), kDhLen);
       symmetric_.mix_hash(e_->public_key);
@@ -158,7 +161,7 @@ core::Result<std::vector<std::uint8_t>> HandshakeState::write_message(std::span<
 
 core::Result<std::vector<std::uint8_t>> HandshakeState::read_message(std::span<const std::uint8_t> message) {
   if (error_) return failed();
-  if (is_complete() || is_my_turn()) misuse("read_message out of turn");
+  if (is_complete() || is_my_turn()) core::misuse("noise: read_message out of turn");
   const auto& tokens = pattern_->messages[next_message_];
   if (message.size() > kMaxMessageLen || message.size() < sized_message(tokens, symmetric_.has_key(), 0)) {
     return fail_read();
@@ -167,7 +170,7 @@ core::Result<std::vector<std::uint8_t>> HandshakeState::read_message(std::span<c
   for (Token t : tokens) {
     if (t == Token::kE) {
       // e: re = next DHLEN bytes; MixHash(re)
-      if (re_) misuse("a second remote ephemeral key");
+      if (re_) core::misuse("noise: a second remote ephemeral key");
       PublicKey re{};
       std::memcpy(re.data(), message.data() + at, kDhLen);
       re_ = re;
@@ -175,7 +178,7 @@ core::Result<std::vector<std::uint8_t>> HandshakeState::read_message(std::span<c
       at += kDhLen;
     } else if (t == Token::kS) {
       // s: rs = DecryptAndHash(next DHLEN (+16 if keyed) bytes)
-      if (rs_) misuse("a second remote static key");
+      if (rs_) core::misuse("noise: a second remote static key");
       const std::size_t n = symmetric_.encrypted_size(kDhLen);
       PublicKey rs{};
       if (!symmetric_.decrypt_and_hash(message.subspan(at, n), rs)) return fail_read();
@@ -194,7 +197,7 @@ core::Result<std::vector<std::uint8_t>> HandshakeState::read_message(std::span<c
 }
 
 HandshakeResult HandshakeState::finish() && {
-  if (error_ || !is_complete()) misuse("finish before the handshake completed");
+  if (error_ || !is_complete()) core::misuse("noise: finish before the handshake completed");
   SplitCiphers split = symmetric_.split();
   HandshakeResult result;
   const bool initiator = role_ == Role::kInitiator;
@@ -209,7 +212,7 @@ HandshakeResult HandshakeState::finish() && {
 core::Result<std::vector<std::uint8_t>> HandshakeState::fail_read() {
   // One error for every way a peer's message can be bad (docs/PROTOCOL.md, "Error behaviour": every
   // consume failure looks the same).
-  error_ = core::Error(core::Errc::kProtocol, "The peer's handshake message was rejected.");
+  error_ = core::make_error<core::ErrorId::kNoiseHandshakeRejected>(core::Errc::kProtocol);
   clear();
   return failed();
 }

@@ -1,12 +1,11 @@
 #include "core/noise/primitives.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
 
 namespace tumar::noise {
 
@@ -30,11 +29,6 @@ std::array<std::uint8_t, kNonceLen> chachapoly_nonce(std::uint64_t n) noexcept {
 }
 
 }  // namespace
-
-void misuse(const char* what) noexcept {
-  std::fprintf(stderr, "tumar: internal error in the Noise layer: %s\n", what);
-  std::abort();
-}
 
 KeyPair KeyPair::generate(crypto::RandomSource& rng) {
   crypto::ensure_sodium();
@@ -144,7 +138,7 @@ void hkdf(std::span<const std::uint8_t, kHashLen> chaining_key, std::span<const 
 
 void aead_encrypt(std::span<const std::uint8_t, kKeyLen> key, std::uint64_t nonce, std::span<const std::uint8_t> ad,
                   std::span<const std::uint8_t> plaintext, std::span<std::uint8_t> out) noexcept {
-  if (out.size() != plaintext.size() + kTagLen) misuse("aead_encrypt: output size");
+  if (out.size() != plaintext.size() + kTagLen) core::misuse("noise: aead_encrypt: output size");
   const auto n = chachapoly_nonce(nonce);
   unsigned long long written = 0;
   crypto_aead_chacha20poly1305_ietf_encrypt(out.data(), &written, plaintext.data(), plaintext.size(), ad.data(),
@@ -153,7 +147,9 @@ void aead_encrypt(std::span<const std::uint8_t, kKeyLen> key, std::uint64_t nonc
 
 bool aead_decrypt(std::span<const std::uint8_t, kKeyLen> key, std::uint64_t nonce, std::span<const std::uint8_t> ad,
                   std::span<const std::uint8_t> ciphertext, std::span<std::uint8_t> out) noexcept {
-  if (ciphertext.size() < kTagLen || out.size() != ciphertext.size() - kTagLen) misuse("aead_decrypt: output size");
+  if (ciphertext.size() < kTagLen || out.size() != ciphertext.size() - kTagLen) {
+    core::misuse("noise: aead_decrypt: output size");
+  }
   const auto n = chachapoly_nonce(nonce);
   unsigned long long written = 0;
   if (crypto_aead_chacha20poly1305_ietf_decrypt(out.data(), &written, nullptr, ciphertext.data(), ciphertext.size(),

@@ -77,8 +77,4 @@ void aead_encrypt(std::span<const std::uint8_t, kKeyLen> key, std::uint64_t nonc
                                 std::span<const std::uint8_t> ad, std::span<const std::uint8_t> ciphertext,
                                 std::span<std::uint8_t> out) noexcept;
 
-// Programmer misuse (a wrong buffer size, a call out of turn) aborts: it is a
-// bug in tumar, not something a peer can cause.
-[[noreturn]] void misuse(const char* what) noexcept;
-
 }  // namespace tumar::noise

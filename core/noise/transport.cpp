@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/noise/frame.hpp"
 
 namespace tumar::noise {
@@ -9,9 +10,7 @@ namespace tumar::noise {
 namespace {
 
 core::Error rejected() {
-  return core::Error(core::Errc::kProtocol,
-                     "A message from the peer was rejected (altered, replayed, out of order or cut short); "
-                     "the connection is closed.");
+  return core::make_error<core::ErrorId::kNoiseTransportRejected>(core::Errc::kProtocol);
 }
 
 }  // namespace
@@ -29,7 +28,7 @@ core::Error Transport::poison(core::Error error) noexcept {
 core::Result<void> Transport::seal(std::span<const std::uint8_t> plaintext, std::vector<std::uint8_t>& out) {
   if (error_) return tl::unexpected<core::Error>(*error_);
   if (plaintext.size() > kMaxPlaintextLen) {
-    return core::fail(core::Errc::kLimit, "A message is larger than 65519 bytes and cannot be sent in one piece.");
+    return core::fail<core::ErrorId::kNoiseTransportTooLong>(core::Errc::kLimit);
   }
   const std::size_t body = plaintext.size() + kTagLen;
   const std::size_t start = out.size();
@@ -67,7 +66,7 @@ core::Result<void> Transport::open_into(std::span<const std::uint8_t> message, s
 }
 
 void Transport::close() noexcept {
-  if (!error_) error_ = core::Error(core::Errc::kProtocol, "The connection is closed.");
+  if (!error_) error_ = core::make_error<core::ErrorId::kNoiseClosed>(core::Errc::kProtocol);
   send_.clear();
   receive_.clear();
 }

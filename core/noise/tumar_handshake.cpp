@@ -10,6 +10,7 @@
 // pattern table; this file sequences the messages, checks sizes and the
 // identity proofs, and names what was expected when something else arrives.
 
+#include "core/error.hpp"
 #include "core/noise/tumar_handshake.hpp"
 
 #include <algorithm>
@@ -24,7 +25,7 @@ namespace {
 
 const Pattern& xx() {
   static const Pattern* const pattern = find_pattern("XX");
-  if (pattern == nullptr) misuse("the XX pattern is missing from the table");
+  if (pattern == nullptr) core::misuse("noise: the XX pattern is missing from the table");
   return *pattern;
 }
 
@@ -32,7 +33,7 @@ HandshakeState make_noise(const identity::LocalIdentity& me, Role role) {
   const auto prologue = std::span(reinterpret_cast<const std::uint8_t*>(kTumarPrologue.data()), kTumarPrologue.size());
   KeyPair s{crypto::Secret<kDhLen>::copy_of(me.noise_secret().span()), me.public_identity().noise_key};
   auto hs = HandshakeState::initialize(HandshakeConfig{&xx(), role, prologue, std::move(s), {}, {}, {}});
-  if (!hs) misuse("XX initialization with a static key failed");
+  if (!hs) core::misuse("noise: XX initialization with a static key failed");
   return std::move(*hs);
 }
 
@@ -75,7 +76,7 @@ TumarHandshake::TumarHandshake(State state, const identity::PublicIdentity& me, 
 TumarHandshake TumarHandshake::initiator(const identity::LocalIdentity& me,
                                          std::optional<identity::IdentityKey> expected_responder,
                                          std::optional<InviteCredential> invite) {
-  if (invite && !expected_responder) misuse("an invite must go only to the inviter: pin its identity key");
+  if (invite && !expected_responder) core::misuse("noise: an invite must go only to the inviter: pin its identity key");
   // An initiator announces no kind in its payload; a joiner's is in its invite proof.
   TumarHandshake hs(state::Start{make_noise(me, Role::kInitiator)}, me.public_identity(), ProfileKind::kReal);
   hs.expected_responder_ = expected_responder;

@@ -3,16 +3,15 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::peers {
 namespace {
 
-core::Result<PeerAddress> invalid(std::string_view text, const char* why) {
-  std::string message = "\"";
-  message.append(text.substr(0, 80));
-  message.append("\" is not a peer address (");
-  message.append(why);
-  message.append("); write HOST:PORT, for example 127.0.0.1:7000.");
-  return core::fail(core::Errc::kInvalidArgument, std::move(message));
+// The text is quoted back, cut to 80 bytes.
+template <core::ErrorId Id>
+core::Result<PeerAddress> invalid(std::string_view text) {
+  return core::fail<Id>(core::Errc::kInvalidArgument, text.substr(0, 80));
 }
 
 bool host_char(char c) {
@@ -42,30 +41,30 @@ core::Result<PeerAddress> parse(std::string_view text, bool allow_port_zero) {
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return invalid(text, "an IPv6 address needs [brackets] and a port");
+      return invalid<core::ErrorId::kPeersAddressIpv6Brackets>(text);
     }
     out.host = std::string(text.substr(1, close - 1));
     port_text = text.substr(close + 2);
     if (out.host.empty() || !std::all_of(out.host.begin(), out.host.end(), v6_char)) {
-      return invalid(text, "bad IPv6 address");
+      return invalid<core::ErrorId::kPeersAddressBadIpv6>(text);
     }
   } else {
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) return invalid(text, "no port");
+    if (colon == std::string_view::npos) return invalid<core::ErrorId::kPeersAddressNoPort>(text);
     out.host = std::string(text.substr(0, colon));
     port_text = text.substr(colon + 1);
-    if (out.host.empty()) return invalid(text, "no host");
-    if (out.host.size() > kMaxHostLen) return invalid(text, "host name too long");
+    if (out.host.empty()) return invalid<core::ErrorId::kPeersAddressNoHost>(text);
+    if (out.host.size() > kMaxHostLen) return invalid<core::ErrorId::kPeersAddressHostTooLong>(text);
     if (!std::all_of(out.host.begin(), out.host.end(), host_char)) {
-      return invalid(text, "the host has characters a host name cannot have");
+      return invalid<core::ErrorId::kPeersAddressHostCharacters>(text);
     }
   }
   if (port_text.empty() || port_text.size() > 5 ||
       !std::all_of(port_text.begin(), port_text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return invalid(text, "the port must be a number");
+    return invalid<core::ErrorId::kPeersAddressPortNotNumber>(text);
   }
   unsigned long port = std::stoul(std::string(port_text));
-  if ((port == 0 && !allow_port_zero) || port > 65535) return invalid(text, "the port must be 1 to 65535");
+  if ((port == 0 && !allow_port_zero) || port > 65535) return invalid<core::ErrorId::kPeersAddressPortRange>(text);
   out.port = static_cast<std::uint16_t>(port);
   return out;
 }

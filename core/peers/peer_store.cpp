@@ -2,18 +2,20 @@
 
 #include <algorithm>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::peers {
 namespace {
 
 core::Result<PeerRecord> read_row(const store::Statement& st) {
   PeerRecord r;
   auto address = parse_peer_address(st.column_text(0));
-  if (!address) return core::fail(core::Errc::kCorrupt, "The allow list holds an address tumar cannot read.");
+  if (!address) return core::fail<core::ErrorId::kPeersStoredAddressDamaged>(core::Errc::kCorrupt);
   r.address = *address;
   if (!st.column_is_null(1)) {
     auto blob = st.column_blob(1);
     if (blob.size() != identity::kIdentityKeySize) {
-      return core::fail(core::Errc::kCorrupt, "The allow list holds a key of the wrong size.");
+      return core::fail<core::ErrorId::kPeersStoredKeySize>(core::Errc::kCorrupt);
     }
     identity::IdentityKey key{};
     std::copy(blob.begin(), blob.end(), key.begin());
@@ -29,93 +31,75 @@ constexpr const char* kSelect = "SELECT address, identity_key, added_at, last_sy
 }  // namespace
 
 core::Result<std::optional<PeerRecord>> PeerStore::find(const PeerAddress& address) {
-  auto st = db_.prepare(std::string(kSelect) + " WHERE address = ?1");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return std::optional<PeerRecord>{};
-  auto rec = read_row(*st);
-  if (!rec) return tl::unexpected(rec.error());
-  return std::optional<PeerRecord>(std::move(*rec));
+  TUMAR_TRY_ASSIGN(st, db_.prepare(std::string(kSelect) + " WHERE address = ?1"));
+  TUMAR_TRY(st.bind(1, address.to_string()));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<PeerRecord>{};
+  TUMAR_TRY_ASSIGN(rec, read_row(st));
+  return std::optional<PeerRecord>(std::move(rec));
 }
 
 core::Result<AddOutcome> PeerStore::add(const PeerAddress& address, const std::optional<identity::IdentityKey>& key,
                                         std::int64_t now) {
-  auto existing = find(address);
-  if (!existing) return tl::unexpected(existing.error());
-  if (*existing) {
-    const auto& have = (*existing)->identity_key;
+  TUMAR_TRY_ASSIGN(existing, find(address));
+  if (existing) {
+    const auto& have = existing->identity_key;
     if (!key || (have && *have == *key)) return AddOutcome::kUnchanged;
     if (have) {
-      return core::fail(core::Errc::kRefused, address.to_string() +
-                                                  " is already recorded with a different key. If the peer really "
-                                                  "has a new key, run `tumar peer remove " +
-                                                  address.to_string() + "` first, then add it again.");
+      return core::fail<core::ErrorId::kPeersOtherKey>(core::Errc::kRefused, address.to_string());
     }
-    if (auto r = record_key(address, *key); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(record_key(address, *key));
     return AddOutcome::kKeyRecorded;
   }
-  auto st = db_.prepare("INSERT INTO peer (address, identity_key, added_at) VALUES (?1, ?2, ?3)");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
-  auto bound = key ? st->bind(2, std::span<const std::uint8_t>(*key)) : st->bind_null(2);
-  if (!bound) return tl::unexpected(bound.error());
-  if (auto b = st->bind(3, now); !b) return tl::unexpected(b.error());
-  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  TUMAR_TRY_ASSIGN(st, db_.prepare("INSERT INTO peer (address, identity_key, added_at) VALUES (?1, ?2, ?3)"));
+  TUMAR_TRY(st.bind(1, address.to_string()));
+  TUMAR_TRY(key ? st.bind(2, std::span<const std::uint8_t>(*key)) : st.bind_null(2));
+  TUMAR_TRY(st.bind(3, now));
+  TUMAR_TRY(st.step());
   return AddOutcome::kAdded;
 }
 
 core::Result<bool> PeerStore::remove(const PeerAddress& address) {
-  auto existing = find(address);
-  if (!existing) return tl::unexpected(existing.error());
-  if (!*existing) return false;
-  auto st = db_.prepare("DELETE FROM peer WHERE address = ?1");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
-  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  TUMAR_TRY_ASSIGN(existing, find(address));
+  if (!existing) return false;
+  TUMAR_TRY_ASSIGN(st, db_.prepare("DELETE FROM peer WHERE address = ?1"));
+  TUMAR_TRY(st.bind(1, address.to_string()));
+  TUMAR_TRY(st.step());
   return true;
 }
 
 core::Result<std::vector<PeerRecord>> PeerStore::list() {
-  auto st = db_.prepare(std::string(kSelect) + " ORDER BY added_at, address");
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, db_.prepare(std::string(kSelect) + " ORDER BY added_at, address"));
   std::vector<PeerRecord> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
-    auto rec = read_row(*st);
-    if (!rec) return tl::unexpected(rec.error());
-    out.push_back(std::move(*rec));
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) break;
+    TUMAR_TRY_ASSIGN(rec, read_row(st));
+    out.push_back(std::move(rec));
   }
   return out;
 }
 
 core::Result<bool> PeerStore::is_allowed(const identity::IdentityKey& key) {
-  auto st = db_.prepare("SELECT 1 FROM peer WHERE identity_key = ?1 LIMIT 1");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, std::span<const std::uint8_t>(key)); !b) return tl::unexpected(b.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  return *row;
+  TUMAR_TRY_ASSIGN(st, db_.prepare("SELECT 1 FROM peer WHERE identity_key = ?1 LIMIT 1"));
+  TUMAR_TRY(st.bind(1, std::span<const std::uint8_t>(key)));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  return row;
 }
 
 core::Result<void> PeerStore::record_key(const PeerAddress& address, const identity::IdentityKey& key) {
-  auto st = db_.prepare("UPDATE peer SET identity_key = ?2 WHERE address = ?1 AND identity_key IS NULL");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
-  if (auto b = st->bind(2, std::span<const std::uint8_t>(key)); !b) return tl::unexpected(b.error());
-  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  TUMAR_TRY_ASSIGN(st, db_.prepare("UPDATE peer SET identity_key = ?2 WHERE address = ?1 AND identity_key IS NULL"));
+  TUMAR_TRY(st.bind(1, address.to_string()));
+  TUMAR_TRY(st.bind(2, std::span<const std::uint8_t>(key)));
+  TUMAR_TRY(st.step());
   return {};
 }
 
 core::Result<void> PeerStore::mark_synced(const PeerAddress& address, std::int64_t now) {
-  auto st = db_.prepare("UPDATE peer SET last_synced_at = ?2 WHERE address = ?1");
-  if (!st) return tl::unexpected(st.error());
-  if (auto b = st->bind(1, address.to_string()); !b) return tl::unexpected(b.error());
-  if (auto b = st->bind(2, now); !b) return tl::unexpected(b.error());
-  if (auto r = st->step(); !r) return tl::unexpected(r.error());
+  TUMAR_TRY_ASSIGN(st, db_.prepare("UPDATE peer SET last_synced_at = ?2 WHERE address = ?1"));
+  TUMAR_TRY(st.bind(1, address.to_string()));
+  TUMAR_TRY(st.bind(2, now));
+  TUMAR_TRY(st.step());
   return {};
 }
 

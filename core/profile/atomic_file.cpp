@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/error_ids.hpp"
 #include "core/profile/profile_paths.hpp"
 
 namespace tumar::profile {
@@ -25,10 +26,10 @@ int run_step(const std::optional<WriteFault>& fault, WriteStep step, Op&& op) {
 
 core::Error storage_error(const LockedDir& dir, const std::string& name, const char* what, int err) {
   if (err == kCrashed) {
-    return core::Error(core::Errc::kStorage, std::string("Simulated crash (test) before: ") + what + ".");
+    return core::make_error<core::ErrorId::kProfileSimulatedCrash>(core::Errc::kStorage, what);
   }
-  return core::Error(core::Errc::kStorage, std::string("Cannot ") + what + " " + (dir.path() / name).string() +
-                                               ": " + std::strerror(err) + ".");
+  return core::make_error<core::ErrorId::kProfileCannotDo>(core::Errc::kStorage, what, (dir.path() / name).string(),
+                                                           std::strerror(err));
 }
 
 // Removes the temp file whatever it holds. We hold the exclusive lock, so no
@@ -37,8 +38,7 @@ core::Error storage_error(const LockedDir& dir, const std::string& name, const c
 core::Result<void> clear_stale_temp(const LockedDir& dir, const std::string& tmp) {
   const DestroyOutcome d = destroy_entry(dir.fd(), tmp, Fill::kRandom);
   if (d.kind == DestroyOutcome::Kind::kNotRegular) {
-    return core::fail(core::Errc::kStorage, "Something that is not a file is in the way at " +
-                                                (dir.path() / tmp).string() + "; move it away and retry.");
+    return core::fail<core::ErrorId::kProfileInTheWay>(core::Errc::kStorage, (dir.path() / tmp).string());
   }
   if (d.error != 0) return tl::unexpected(storage_error(dir, tmp, "remove the leftover temporary file", d.error));
   return {};
@@ -110,19 +110,17 @@ const char* write_step_name(WriteStep step) noexcept {
 }
 
 core::Result<LockedDir> LockedDir::lock(const std::filesystem::path& dir, Mode mode) {
-  auto fd = open_directory(dir);
-  if (!fd) return tl::unexpected(fd.error());
+  TUMAR_TRY_ASSIGN(fd, open_directory(dir));
   const int op = mode == Mode::kExclusive ? LOCK_EX : LOCK_SH;
-  while (::flock(fd->get(), op) != 0) {
+  while (::flock(fd.get(), op) != 0) {
     if (errno == EINTR) continue;
     // File systems without flock on directories (some NFS and FUSE mounts):
     // carry on unlocked. The lock only serialises tumar's own writers; the
     // write sequence stays crash-safe without it.
     if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EBADF || errno == EINVAL) break;
-    return core::fail(core::Errc::kStorage,
-                      "Cannot lock the directory " + dir.string() + ": " + std::strerror(errno) + ".");
+    return core::fail<core::ErrorId::kProfileCannotLock>(core::Errc::kStorage, dir.string(), std::strerror(errno));
   }
-  return LockedDir(std::move(*fd), dir);
+  return LockedDir(std::move(fd), dir);
 }
 
 namespace {
@@ -140,21 +138,20 @@ core::Result<OpenedFile> open_and_read(const LockedDir& dir, const std::string& 
   if (!f.fd) {
     const int err = errno;
     if (err == ENOENT) {
-      return core::fail(core::Errc::kNoProfile, "There is no file " + (dir.path() / name).string() + ".");
+      return core::fail<core::ErrorId::kProfileNoSuchFile>(core::Errc::kNoProfile, (dir.path() / name).string());
     }
     if (err == ELOOP) {  // O_NOFOLLOW met a symlink: someone may be redirecting us
-      return core::fail(core::Errc::kCorrupt, (dir.path() / name).string() +
-                                                  " is a symbolic link; tumar does not follow links for its files.");
+      return core::fail<core::ErrorId::kProfileSymlink>(core::Errc::kCorrupt, (dir.path() / name).string());
     }
     return tl::unexpected(storage_error(dir, name, "open", err));
   }
   if (::fstat(f.fd.get(), &f.st) != 0) return tl::unexpected(storage_error(dir, name, "inspect", errno));
   if (!S_ISREG(f.st.st_mode)) {
-    return core::fail(core::Errc::kCorrupt, (dir.path() / name).string() + " is not a regular file.");
+    return core::fail<core::ErrorId::kProfileNotRegularFile>(core::Errc::kCorrupt, (dir.path() / name).string());
   }
   if (static_cast<std::uint64_t>(f.st.st_size) > max_size) {
-    return core::fail(core::Errc::kCorrupt, (dir.path() / name).string() + " is " + std::to_string(f.st.st_size) +
-                                                " bytes, more than the " + std::to_string(max_size) + " expected.");
+    return core::fail<core::ErrorId::kProfileFileTooLarge>(core::Errc::kCorrupt, (dir.path() / name).string(),
+                                                           f.st.st_size, max_size);
   }
   f.contents.resize(static_cast<std::size_t>(f.st.st_size));
   std::size_t at = 0;
@@ -173,24 +170,21 @@ core::Result<OpenedFile> open_and_read(const LockedDir& dir, const std::string& 
 
 core::Result<std::vector<std::uint8_t>> read_small_file(const LockedDir& dir, const std::string& name,
                                                         std::size_t max_size) {
-  auto f = open_and_read(dir, name, max_size, O_RDONLY);
-  if (!f) return tl::unexpected(f.error());
-  return std::move(f->contents);
+  TUMAR_TRY_ASSIGN(f, open_and_read(dir, name, max_size, O_RDONLY));
+  return std::move(f.contents);
 }
 
 core::Result<ReplaceableFile> ReplaceableFile::open(const LockedDir& dir, const std::string& name,
                                                     std::size_t max_size) {
-  auto f = open_and_read(dir, name, max_size, O_RDWR);
-  if (!f) return tl::unexpected(f.error());
-  return ReplaceableFile(std::move(f->fd), name, std::move(f->contents), f->st.st_dev, f->st.st_ino);
+  TUMAR_TRY_ASSIGN(f, open_and_read(dir, name, max_size, O_RDWR));
+  return ReplaceableFile(std::move(f.fd), name, std::move(f.contents), f.st.st_dev, f.st.st_ino);
 }
 
 core::Result<void> create_file(const LockedDir& dir, const std::string& name, std::span<const std::uint8_t> bytes,
                                std::optional<WriteFault> fault) {
   struct stat st {};
   if (::fstatat(dir.fd(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
-    return core::fail(core::Errc::kProfileExists,
-                      (dir.path() / name).string() + " already exists; nothing was overwritten.");
+    return core::fail<core::ErrorId::kProfileFileExists>(core::Errc::kProfileExists, (dir.path() / name).string());
   }
   const std::string tmp = temp_path_for(name).string();
   if (auto ok = clear_stale_temp(dir, tmp); !ok) return ok;
@@ -199,8 +193,7 @@ core::Result<void> create_file(const LockedDir& dir, const std::string& name, st
 
   int err = run_step(fault, WriteStep::kRename, [&] { return rename_noreplace(dir.fd(), tmp, name); });
   if (err == EEXIST) {
-    return core::fail(core::Errc::kProfileExists,
-                      (dir.path() / name).string() + " already exists; nothing was overwritten.");
+    return core::fail<core::ErrorId::kProfileFileExists>(core::Errc::kProfileExists, (dir.path() / name).string());
   }
   if (err != 0) {
     if (err == kCrashed) guard.dismiss();
@@ -225,8 +218,7 @@ core::Result<void> replace_file(const LockedDir& dir, ReplaceableFile old, std::
   struct stat now {};
   if (::fstatat(dir.fd(), name.c_str(), &now, AT_SYMLINK_NOFOLLOW) != 0 || now.st_dev != old.dev_ ||
       now.st_ino != old.ino_) {
-    return core::fail(core::Errc::kProfileWiped,
-                      (dir.path() / name).string() + " was removed or replaced while it was being changed.");
+    return core::fail<core::ErrorId::kProfileFileReplaced>(core::Errc::kProfileWiped, (dir.path() / name).string());
   }
   int err = run_step(fault, WriteStep::kRename, [&] {
     return ::renameat(dir.fd(), tmp.c_str(), dir.fd(), name.c_str()) == 0 ? 0 : errno;
@@ -241,9 +233,8 @@ core::Result<void> replace_file(const LockedDir& dir, ReplaceableFile old, std::
   // that nobody concludes the old passphrase still works.
   auto after = [&](WriteStep step, int e) -> core::Error {
     if (e == kCrashed) return storage_error(dir, name, write_step_name(step), e);
-    return core::Error(core::Errc::kStorage, "The change to " + (dir.path() / name).string() +
-                                                 " was made, but the disk reported an error afterwards (" +
-                                                 write_step_name(step) + ": " + std::strerror(e) + ").");
+    return core::make_error<core::ErrorId::kProfileDiskErrorAfterChange>(
+        core::Errc::kStorage, (dir.path() / name).string(), write_step_name(step), std::strerror(e));
   };
   err = run_step(fault, WriteStep::kSyncDir, [&] { return sync_fd(dir.fd()); });
   if (err != 0) return tl::unexpected(after(WriteStep::kSyncDir, err));

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::profile {
 
 // The key file stores alg = crypto_pwhash_ALG_ARGON2ID13 and these presets
@@ -32,8 +34,7 @@ core::Result<KdfStrength> parse_kdf_strength(std::string_view name) {
   for (KdfStrength s : {KdfStrength::kInteractive, KdfStrength::kModerate, KdfStrength::kSensitive}) {
     if (name == kdf_strength_name(s)) return s;
   }
-  return core::fail(core::Errc::kInvalidArgument,
-                    "Unknown passphrase hardening level; use interactive, moderate or sensitive.");
+  return core::fail<core::ErrorId::kProfileUnknownHardening>(core::Errc::kInvalidArgument);
 }
 
 const char* kdf_strength_name(KdfStrength strength) noexcept {

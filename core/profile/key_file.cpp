@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 namespace fs = std::filesystem;
@@ -25,21 +26,20 @@ crypto::RandomSource& rng_of(const KeyFileSeams& seams) {
 }
 
 core::Result<void> require_passphrase(const crypto::SecretBuffer& p) {
-  if (p.empty()) return core::fail(core::Errc::kInvalidArgument, "The passphrase is empty.");
+  if (p.empty()) return core::fail<core::ErrorId::kProfileEmptyPassphrase>(core::Errc::kInvalidArgument);
   return {};
 }
 
 core::Result<void> write_new(const fs::path& path, const KeyFileBytes& bytes, const KeyFileSeams& seams) {
   const Location at = locate(path);
-  auto dir = LockedDir::lock(at.dir, LockedDir::Mode::kExclusive);
-  if (!dir) return tl::unexpected(dir.error());
-  return create_file(*dir, at.name, bytes, seams.fault);
+  TUMAR_TRY_ASSIGN(dir, LockedDir::lock(at.dir, LockedDir::Mode::kExclusive));
+  return create_file(dir, at.name, bytes, seams.fault);
 }
 
 core::Result<void> refuse_if_exists(const fs::path& path) {
   std::error_code ec;
   if (fs::exists(fs::symlink_status(path, ec))) {
-    return core::fail(core::Errc::kProfileExists, path.string() + " already exists; nothing was overwritten.");
+    return core::fail<core::ErrorId::kProfileFileExists>(core::Errc::kProfileExists, path.string());
   }
   return {};
 }
@@ -48,8 +48,8 @@ core::Result<void> refuse_if_exists(const fs::path& path) {
 // callers below act on the real profile only.
 core::Result<crypto::SecretBuffer> open_real_slot(const ParsedKeyFile& file, const WrappingKey& key) {
   auto plaintext = open_slot(key, file.header_bytes, kRealSlotIndex, file.slots[kRealSlotIndex]);
-  if (!plaintext) return core::fail(core::Errc::kWrongPassphrase, "The passphrase is wrong.");
-  if (auto ok = decode_slot_plaintext(plaintext->span(), kRealSlotIndex); !ok) return tl::unexpected(ok.error());
+  if (!plaintext) return core::fail<core::ErrorId::kProfileWrongPassphrase>(core::Errc::kWrongPassphrase);
+  TUMAR_TRY(decode_slot_plaintext(plaintext->span(), kRealSlotIndex));
   return std::move(*plaintext);
 }
 
@@ -59,17 +59,13 @@ template <typename Rewrite>
 core::Result<void> rewrite_slot(const fs::path& path, std::uint8_t index, const KeyFileSeams& seams,
                                 Rewrite&& rewrite) {
   const Location at = locate(path);
-  auto dir = LockedDir::lock(at.dir, LockedDir::Mode::kExclusive);
-  if (!dir) return tl::unexpected(dir.error());
-  auto old = ReplaceableFile::open(*dir, at.name, kKeyFileSize);
-  if (!old) return tl::unexpected(old.error());
-  auto parsed = parse_key_file(old->contents());
-  if (!parsed) return tl::unexpected(parsed.error());
-  auto slot = rewrite(*parsed);  // Result<SlotBytes>
-  if (!slot) return tl::unexpected(slot.error());
-  parsed->slots[index] = *slot;
-  const KeyFileBytes bytes = assemble_key_file(parsed->header_bytes, parsed->slots[0], parsed->slots[1]);
-  return replace_file(*dir, std::move(*old), bytes, seams.fault);
+  TUMAR_TRY_ASSIGN(dir, LockedDir::lock(at.dir, LockedDir::Mode::kExclusive));
+  TUMAR_TRY_ASSIGN(old, ReplaceableFile::open(dir, at.name, kKeyFileSize));
+  TUMAR_TRY_ASSIGN(parsed, parse_key_file(old.contents()));
+  TUMAR_TRY_ASSIGN(slot, rewrite(parsed));  // SlotBytes
+  parsed.slots[index] = slot;
+  const KeyFileBytes bytes = assemble_key_file(parsed.header_bytes, parsed.slots[0], parsed.slots[1]);
+  return replace_file(dir, std::move(old), bytes, seams.fault);
 }
 
 }  // namespace
@@ -80,15 +76,14 @@ core::Result<void> KeyFile::create(const fs::path& path, const crypto::SecretBuf
   crypto::ensure_sodium();
   if (auto ok = require_passphrase(passphrase); !ok) return ok;
   if (!kdf_limits_in_bounds(limits)) {
-    return core::fail(core::Errc::kInvalidArgument, "The passphrase-hardening settings are outside the safe range.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfRange>(core::Errc::kInvalidArgument);
   }
   // Cheap refusal before a slow derivation; create_file() refuses atomically too.
   if (auto ok = refuse_if_exists(path); !ok) return ok;
   crypto::RandomSource& rng = rng_of(seams);
   const KeyFileHeader header = new_header(limits, rng);
-  auto key = derive_wrapping_key(passphrase, header);
-  if (!key) return tl::unexpected(key.error());
-  return write_new(path, build_key_file(header, *key, master, db_id, rng), seams);
+  TUMAR_TRY_ASSIGN(key, derive_wrapping_key(passphrase, header));
+  return write_new(path, build_key_file(header, key, master, db_id, rng), seams);
 }
 
 core::Result<void> KeyFile::create_with_wrapping_key(const fs::path& path, const KeyFileHeader& header,
@@ -96,7 +91,7 @@ core::Result<void> KeyFile::create_with_wrapping_key(const fs::path& path, const
                                                      const DatabaseId& db_id, const KeyFileSeams& seams) {
   crypto::ensure_sodium();
   if (!kdf_limits_in_bounds(header.limits)) {
-    return core::fail(core::Errc::kInvalidArgument, "The passphrase-hardening settings are outside the safe range.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfRange>(core::Errc::kInvalidArgument);
   }
   if (auto ok = refuse_if_exists(path); !ok) return ok;
   return write_new(path, build_key_file(header, wrapping_key, master, db_id, rng_of(seams)), seams);
@@ -104,16 +99,14 @@ core::Result<void> KeyFile::create_with_wrapping_key(const fs::path& path, const
 
 core::Result<Unlocked> KeyFile::unlock(const fs::path& path, const crypto::SecretBuffer& passphrase) {
   crypto::ensure_sodium();
-  if (auto ok = require_passphrase(passphrase); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(require_passphrase(passphrase));
   std::vector<std::uint8_t> bytes;
   {
     // Shared lock only while reading: a writer never scrubs what we read.
     const Location at = locate(path);
-    auto dir = LockedDir::lock(at.dir, LockedDir::Mode::kShared);
-    if (!dir) return tl::unexpected(dir.error());
-    auto read = read_small_file(*dir, at.name, kKeyFileSize);
-    if (!read) return tl::unexpected(read.error());
-    bytes = std::move(*read);
+    TUMAR_TRY_ASSIGN(dir, LockedDir::lock(at.dir, LockedDir::Mode::kShared));
+    TUMAR_TRY_ASSIGN(read, read_small_file(dir, at.name, kKeyFileSize));
+    bytes = std::move(read);
   }
   return unlock_key_file_bytes(bytes, passphrase);
 }
@@ -124,15 +117,12 @@ core::Result<void> KeyFile::change_passphrase(const fs::path& path, const crypto
   if (auto ok = require_passphrase(old_pass); !ok) return ok;
   if (auto ok = require_passphrase(new_pass); !ok) return ok;
   return rewrite_slot(path, kRealSlotIndex, seams, [&](const ParsedKeyFile& file) -> core::Result<SlotBytes> {
-    auto old_key = derive_wrapping_key(old_pass, file.header);
-    if (!old_key) return tl::unexpected(old_key.error());
-    auto plaintext = open_real_slot(file, *old_key);
-    if (!plaintext) return tl::unexpected(plaintext.error());
-    auto new_key = derive_wrapping_key(new_pass, file.header);
-    if (!new_key) return tl::unexpected(new_key.error());
+    TUMAR_TRY_ASSIGN(old_key, derive_wrapping_key(old_pass, file.header));
+    TUMAR_TRY_ASSIGN(plaintext, open_real_slot(file, old_key));
+    TUMAR_TRY_ASSIGN(new_key, derive_wrapping_key(new_pass, file.header));
     Nonce nonce{};
     rng_of(seams).fill(nonce);  // fresh: the key changed, but never reuse a nonce on principle
-    return seal_slot(*new_key, file.header_bytes, kRealSlotIndex, *plaintext, nonce);
+    return seal_slot(new_key, file.header_bytes, kRealSlotIndex, plaintext, nonce);
   });
 }
 
@@ -143,17 +133,16 @@ core::Result<void> KeyFile::set_duress(const fs::path& path, const crypto::Secre
   if (auto ok = require_passphrase(passphrase); !ok) return ok;
   if (auto ok = require_passphrase(duress_pass); !ok) return ok;
   if (auto ok = validate_decoy_name(decoy_name); !ok) return ok;
-  const core::Error same(core::Errc::kInvalidArgument, "The duress passphrase must differ from your passphrase.");
+  const core::Error same =
+      core::make_error<core::ErrorId::kProfileDuressSameAsPassphrase>(core::Errc::kInvalidArgument);
   if (crypto::constant_time_equal(passphrase.span(), duress_pass.span())) return tl::unexpected(same);
   return rewrite_slot(path, kDuressSlotIndex, seams, [&](const ParsedKeyFile& file) -> core::Result<SlotBytes> {
-    auto real_key = derive_wrapping_key(passphrase, file.header);
-    if (!real_key) return tl::unexpected(real_key.error());
-    if (auto real = open_real_slot(file, *real_key); !real) return tl::unexpected(real.error());
-    auto duress_key = derive_wrapping_key(duress_pass, file.header);
-    if (!duress_key) return tl::unexpected(duress_key.error());
+    TUMAR_TRY_ASSIGN(real_key, derive_wrapping_key(passphrase, file.header));
+    TUMAR_TRY(open_real_slot(file, real_key));
+    TUMAR_TRY_ASSIGN(duress_key, derive_wrapping_key(duress_pass, file.header));
     // Same salt, so this only fires for equal passphrases; checked on the
     // derived key anyway, which is what unlock() will actually compare.
-    if (open_slot(*duress_key, file.header_bytes, kRealSlotIndex, file.slots[kRealSlotIndex])) {
+    if (open_slot(duress_key, file.header_bytes, kRealSlotIndex, file.slots[kRealSlotIndex])) {
       return tl::unexpected(same);
     }
     crypto::RandomSource& rng = rng_of(seams);
@@ -165,7 +154,7 @@ core::Result<void> KeyFile::set_duress(const fs::path& path, const crypto::Secre
                                                                  decoy_name);
     Nonce nonce{};
     rng.fill(nonce);
-    return seal_slot(*duress_key, file.header_bytes, kDuressSlotIndex, plaintext, nonce);
+    return seal_slot(duress_key, file.header_bytes, kDuressSlotIndex, plaintext, nonce);
   });
 }
 

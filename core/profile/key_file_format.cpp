@@ -1,11 +1,12 @@
 #include "core/profile/key_file_format.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include <sodium.h>
+
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 namespace {
@@ -35,7 +36,10 @@ std::uint64_t get_u64_le(const std::uint8_t* in) noexcept {
   return v;
 }
 
-core::Error corrupt(std::string sentence) { return core::Error(core::Errc::kCorrupt, std::move(sentence)); }
+template <core::ErrorId Id, typename... Values>
+core::Error corrupt(Values&&... values) {
+  return core::make_error<Id>(core::Errc::kCorrupt, std::forward<Values>(values)...);
+}
 
 }  // namespace
 
@@ -52,17 +56,16 @@ HeaderBytes KeyFileHeader::encode() const noexcept {
 
 core::Result<KeyFileHeader> parse_header(std::span<const std::uint8_t, kHeaderSize> bytes) {
   if (!std::equal(kKeyFileMagic.begin(), kKeyFileMagic.end(), bytes.begin())) {
-    return tl::unexpected(corrupt("This is not a tumar key file."));
+    return tl::unexpected(corrupt<core::ErrorId::kProfileNotKeyFile>());
   }
   if (bytes[kVersionOffset] != kKeyFileVersion) {
-    return tl::unexpected(corrupt("The key file has format version " + std::to_string(bytes[kVersionOffset]) +
-                                  "; this tumar reads version 1 only. A newer tumar may have written it."));
+    return tl::unexpected(corrupt<core::ErrorId::kProfileKeyFileVersion>(bytes[kVersionOffset]));
   }
   if (bytes[kAlgOffset] != kKeyFileAlgArgon2id13) {
-    return tl::unexpected(corrupt("The key file names a key-derivation algorithm tumar does not use."));
+    return tl::unexpected(corrupt<core::ErrorId::kProfileKeyFileAlgorithm>());
   }
   for (std::size_t i = kReservedOffset; i < kReservedOffset + kReservedSize; ++i) {
-    if (bytes[i] != 0) return tl::unexpected(corrupt("The key file header is damaged."));
+    if (bytes[i] != 0) return tl::unexpected(corrupt<core::ErrorId::kProfileKeyFileHeaderDamaged>());
   }
   KeyFileHeader h;
   h.limits.opslimit = get_u64_le(bytes.data() + kOpsOffset);
@@ -71,8 +74,7 @@ core::Result<KeyFileHeader> parse_header(std::span<const std::uint8_t, kHeaderSi
   // Argon2id takes, and whoever wrote the file chose them.
   if (!kdf_limits_in_bounds(h.limits)) {
     return tl::unexpected(
-        corrupt("The key file asks for passphrase-hardening settings outside the safe range; it is damaged or "
-                "was tampered with."));
+        corrupt<core::ErrorId::kProfileKeyFileHardeningOutOfRange>());
   }
   std::copy(bytes.begin() + kSaltOffset, bytes.end(), h.salt.begin());
   return h;
@@ -80,13 +82,11 @@ core::Result<KeyFileHeader> parse_header(std::span<const std::uint8_t, kHeaderSi
 
 core::Result<ParsedKeyFile> parse_key_file(std::span<const std::uint8_t> bytes) {
   if (bytes.size() != kKeyFileSize) {
-    return tl::unexpected(corrupt("The key file has " + std::to_string(bytes.size()) +
-                                  " bytes instead of 384; it is damaged or not a tumar key file."));
+    return tl::unexpected(corrupt<core::ErrorId::kProfileKeyFileSize>(bytes.size()));
   }
   ParsedKeyFile parsed;
-  auto header = parse_header(bytes.first<kHeaderSize>());
-  if (!header) return tl::unexpected(header.error());
-  parsed.header = *header;
+  TUMAR_TRY_ASSIGN(header, parse_header(bytes.first<kHeaderSize>()));
+  parsed.header = header;
   std::copy_n(bytes.begin(), kHeaderSize, parsed.header_bytes.begin());
   for (std::size_t i = 0; i < kSlotCount; ++i) {
     std::copy_n(bytes.begin() + static_cast<std::ptrdiff_t>(kHeaderSize + i * kSlotSize), kSlotSize,
@@ -105,11 +105,11 @@ KeyFileBytes assemble_key_file(const HeaderBytes& header, const SlotBytes& slot0
 
 core::Result<void> validate_decoy_name(std::string_view name) {
   if (name.size() > kMaxDecoyNameBytes) {
-    return core::fail(core::Errc::kInvalidArgument, "The decoy display name is longer than 78 bytes.");
+    return core::fail<core::ErrorId::kProfileDecoyNameTooLong>(core::Errc::kInvalidArgument);
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return core::fail(core::Errc::kInvalidArgument, "The decoy display name contains a control character.");
+      return core::fail<core::ErrorId::kProfileDecoyNameControl>(core::Errc::kInvalidArgument);
     }
   }
   return {};
@@ -118,7 +118,7 @@ core::Result<void> validate_decoy_name(std::string_view name) {
 crypto::SecretBuffer encode_slot_plaintext(SlotKind kind, const crypto::Secret<kMasterKeySize>& master,
                                            const DatabaseId& db_id, std::string_view decoy_name) {
   // Callers validate the name; a name that does not fit is a programming error.
-  if (decoy_name.size() > kMaxDecoyNameBytes) std::abort();
+  if (decoy_name.size() > kMaxDecoyNameBytes) core::misuse("profile: a decoy name longer than the slot holds");
   crypto::SecretBuffer p(kSlotPlaintextSize);  // zero-filled: the padding
   p.data()[kKindOffset] = static_cast<std::uint8_t>(kind);
   std::memcpy(p.data() + kMasterOffset, master.data(), kMasterKeySize);
@@ -129,7 +129,7 @@ crypto::SecretBuffer encode_slot_plaintext(SlotKind kind, const crypto::Secret<k
 }
 
 core::Result<SlotContents> decode_slot_plaintext(std::span<const std::uint8_t> plaintext, std::uint8_t slot_index) {
-  const core::Error damaged = corrupt("The key file opened but its contents are damaged.");
+  const core::Error damaged = corrupt<core::ErrorId::kProfileKeyFileContentsDamaged>();
   if (plaintext.size() != kSlotPlaintextSize) return tl::unexpected(damaged);
   const SlotKind expected = slot_index == kRealSlotIndex ? SlotKind::kReal : SlotKind::kDuress;
   if (plaintext[kKindOffset] != static_cast<std::uint8_t>(expected)) return tl::unexpected(damaged);

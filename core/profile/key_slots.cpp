@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 namespace {
@@ -23,17 +24,15 @@ std::array<std::uint8_t, kAdSize> make_ad(const HeaderBytes& header, std::uint8_
 
 core::Result<WrappingKey> derive_wrapping_key(const crypto::SecretBuffer& passphrase, const KeyFileHeader& header) {
   crypto::ensure_sodium();
-  if (passphrase.empty()) return core::fail(core::Errc::kInvalidArgument, "The passphrase is empty.");
+  if (passphrase.empty()) return core::fail<core::ErrorId::kProfileEmptyPassphrase>(core::Errc::kInvalidArgument);
   if (!kdf_limits_in_bounds(header.limits)) {
-    return core::fail(core::Errc::kInvalidArgument, "The passphrase-hardening settings are outside the safe range.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfRange>(core::Errc::kInvalidArgument);
   }
   WrappingKey key;
   if (crypto_pwhash(key.data(), kWrappingKeySize, reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
                     header.salt.data(), header.limits.opslimit, static_cast<std::size_t>(header.limits.memlimit),
                     crypto_pwhash_ALG_ARGON2ID13) != 0) {
-    return core::fail(core::Errc::kStorage,
-                      "Not enough memory to harden the passphrase (the key file asks for " +
-                          std::to_string(header.limits.memlimit >> 20) + " MiB); close other programs and retry.");
+    return core::fail<core::ErrorId::kProfileHardeningOutOfMemory>(core::Errc::kStorage, header.limits.memlimit >> 20);
   }
   return key;
 }
@@ -41,7 +40,7 @@ core::Result<WrappingKey> derive_wrapping_key(const crypto::SecretBuffer& passph
 SlotBytes seal_slot(const WrappingKey& key, const HeaderBytes& header, std::uint8_t index,
                     const crypto::SecretBuffer& plaintext, const Nonce& nonce) {
   crypto::ensure_sodium();
-  if (plaintext.size() != kSlotPlaintextSize || index >= kSlotCount) std::abort();  // programmer error
+  if (plaintext.size() != kSlotPlaintextSize || index >= kSlotCount) core::misuse("profile: seal_slot size or index");
   const auto ad = make_ad(header, index);
   SlotBytes slot{};
   std::memcpy(slot.data(), nonce.data(), kNonceSize);
@@ -55,7 +54,7 @@ SlotBytes seal_slot(const WrappingKey& key, const HeaderBytes& header, std::uint
 std::optional<crypto::SecretBuffer> open_slot(const WrappingKey& key, const HeaderBytes& header, std::uint8_t index,
                                               const SlotBytes& slot) {
   crypto::ensure_sodium();
-  if (index >= kSlotCount) std::abort();
+  if (index >= kSlotCount) core::misuse("profile: key slot index out of range");
   const auto ad = make_ad(header, index);
   crypto::SecretBuffer plaintext(kSlotPlaintextSize);
   unsigned long long written = 0;
@@ -101,7 +100,7 @@ core::Result<Unlocked> open_key_file(const ParsedKeyFile& file, WrappingKey key)
   if (duress) duress_c = decode_slot_plaintext(duress->span(), kDuressSlotIndex);
 
   std::optional<core::Result<SlotContents>>& chosen = real_c ? real_c : duress_c;
-  if (!chosen) return core::fail(core::Errc::kWrongPassphrase, "The passphrase is wrong.");
+  if (!chosen) return core::fail<core::ErrorId::kProfileWrongPassphrase>(core::Errc::kWrongPassphrase);
   if (!*chosen) return tl::unexpected((*chosen).error());
   SlotContents& c = **chosen;
   Unlocked u;
@@ -116,12 +115,10 @@ core::Result<Unlocked> open_key_file(const ParsedKeyFile& file, WrappingKey key)
 
 core::Result<Unlocked> unlock_key_file_bytes(std::span<const std::uint8_t> bytes,
                                              const crypto::SecretBuffer& passphrase) {
-  if (passphrase.empty()) return core::fail(core::Errc::kInvalidArgument, "The passphrase is empty.");
-  auto parsed = parse_key_file(bytes);
-  if (!parsed) return tl::unexpected(parsed.error());
-  auto key = derive_wrapping_key(passphrase, parsed->header);
-  if (!key) return tl::unexpected(key.error());
-  return open_key_file(*parsed, std::move(*key));
+  if (passphrase.empty()) return core::fail<core::ErrorId::kProfileEmptyPassphrase>(core::Errc::kInvalidArgument);
+  TUMAR_TRY_ASSIGN(parsed, parse_key_file(bytes));
+  TUMAR_TRY_ASSIGN(key, derive_wrapping_key(passphrase, parsed.header));
+  return open_key_file(parsed, std::move(key));
 }
 
 }  // namespace tumar::profile

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 
+#include "core/error_ids.hpp"
 #include "core/profile/posix_file.hpp"
 #include "core/profile/profile_paths.hpp"
 
@@ -77,14 +78,13 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
       report.total_duration = Clock::now() - start;
       return report;  // nothing there: idempotent
     }
-    return core::fail(core::Errc::kStorage, "Cannot inspect " + home.string() + ": " + std::strerror(errno) + ".");
+    return core::fail<core::ErrorId::kProfileCannotInspect>(core::Errc::kStorage, home.string(), std::strerror(errno));
   }
   if (!S_ISDIR(hs.st_mode)) {
-    return core::fail(core::Errc::kInvalidArgument, home.string() + " is not a directory; nothing was wiped.");
+    return core::fail<core::ErrorId::kProfileHomeNotDirectory>(core::Errc::kInvalidArgument, home.string());
   }
-  auto dir = open_directory(home);
-  if (!dir) return tl::unexpected(dir.error());
-  const int dirfd = dir->get();
+  TUMAR_TRY_ASSIGN(dir, open_directory(home));
+  const int dirfd = dir.get();
 
   // 1. The key file, then a temp copy a crashed rewrite may have left: both
   //    wrap the master key. Random fill, so nothing of the old bytes is
@@ -118,7 +118,7 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   }
   failure.note("list", home.string(), list_err);
   failure.note("sync the directory", home.string(), sync_fd(dirfd));
-  dir->reset();
+  dir.reset();
 
   // 3. The directory itself, only if nothing else is in it.
   if (report.left_alone.empty() && !failure.sentence()) {

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 
@@ -73,8 +74,9 @@ core::Result<UniqueFd> open_directory(const std::filesystem::path& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) {
     const int err = errno;
-    return core::fail(err == ENOENT ? core::Errc::kNoProfile : core::Errc::kStorage,
-                      "Cannot open the directory " + dir.string() + ": " + std::strerror(err) + ".");
+    return core::fail<core::ErrorId::kProfileCannotOpenDirectory>(err == ENOENT ? core::Errc::kNoProfile
+                                                                                : core::Errc::kStorage,
+                                                                  dir.string(), std::strerror(err));
   }
   return fd;
 }

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 #include "core/profile/key_file.hpp"
 #include "core/profile/panic_wipe.hpp"
 #include "core/profile/schema.hpp"
@@ -35,13 +36,12 @@ core::Result<void> make_home(const fs::path& home) {
   if (fs::is_directory(home, ec)) return {};
   fs::create_directories(home, ec);
   if (ec) {
-    return core::fail(core::Errc::kStorage, "Cannot create the profile directory " + home.string() + ": " +
-                                                ec.message() + ".");
+    return core::fail<core::ErrorId::kProfileCannotCreateHome>(core::Errc::kStorage, home.string(), ec.message());
   }
   // Only the owner may list or read the profile.
   if (::chmod(home.c_str(), 0700) != 0) {
-    return core::fail(core::Errc::kStorage, "Cannot restrict the profile directory " + home.string() + ": " +
-                                                std::strerror(errno) + ".");
+    return core::fail<core::ErrorId::kProfileCannotRestrictHome>(core::Errc::kStorage, home.string(),
+                                                                 std::strerror(errno));
   }
   return {};
 }
@@ -60,35 +60,33 @@ void remove_database_files(const ProfilePaths& p) {
 }
 
 core::Result<void> write_identity(store::Database& db, const identity::LocalIdentity& id, const std::string& name) {
-  auto st = db.prepare(
+  TUMAR_TRY_ASSIGN(st, db.prepare(
       "INSERT INTO identity (id, display_name, identity_public, identity_secret, noise_public, noise_secret, "
-      "binding_signature, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)");
-  if (!st) return tl::unexpected(st.error());
+      "binding_signature, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)"));
   const auto& pub = id.public_identity();
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::system_clock::now().time_since_epoch()).count();
-  for (auto bound : {st->bind(1, std::string_view(name)),
-                     st->bind(2, std::span<const std::uint8_t>(pub.identity_key)),
-                     st->bind(3, std::span<const std::uint8_t>(id.identity_secret().span())),
-                     st->bind(4, std::span<const std::uint8_t>(pub.noise_key)),
-                     st->bind(5, std::span<const std::uint8_t>(id.noise_secret().span())),
-                     st->bind(6, std::span<const std::uint8_t>(pub.binding_signature)),
-                     st->bind(7, static_cast<std::int64_t>(now))}) {
+  for (auto bound : {st.bind(1, std::string_view(name)),
+                     st.bind(2, std::span<const std::uint8_t>(pub.identity_key)),
+                     st.bind(3, std::span<const std::uint8_t>(id.identity_secret().span())),
+                     st.bind(4, std::span<const std::uint8_t>(pub.noise_key)),
+                     st.bind(5, std::span<const std::uint8_t>(id.noise_secret().span())),
+                     st.bind(6, std::span<const std::uint8_t>(pub.binding_signature)),
+                     st.bind(7, static_cast<std::int64_t>(now))}) {
     if (!bound) return bound;
   }
-  auto done = st->step();
-  if (!done) return tl::unexpected(done.error());
+  TUMAR_TRY(st.step());
   return {};
 }
 
 core::Result<void> validate_name(const std::string& name) {
-  if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "The display name is empty.");
+  if (name.empty()) return core::fail<core::ErrorId::kProfileDisplayNameEmpty>(core::Errc::kInvalidArgument);
   if (name.size() > kMaxDisplayNameBytes) {
-    return core::fail(core::Errc::kInvalidArgument, "The display name is longer than 78 bytes.");
+    return core::fail<core::ErrorId::kProfileDisplayNameTooLong>(core::Errc::kInvalidArgument);
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return core::fail(core::Errc::kInvalidArgument, "The display name contains a control character.");
+      return core::fail<core::ErrorId::kProfileDisplayNameControl>(core::Errc::kInvalidArgument);
     }
   }
   return {};
@@ -107,11 +105,10 @@ core::Result<void> build_profile(const ProfilePaths& paths, const std::string& d
   rng.fill(master.span());
   rng.fill(db_id);
   auto built = [&]() -> core::Result<void> {
-    auto db = store::Database::open(paths.database, derive_page_key(master), db_id, mode);
-    if (!db) return tl::unexpected(db.error());
-    if (auto ok = migrate(*db); !ok) return ok;
+    TUMAR_TRY_ASSIGN(db, store::Database::open(paths.database, derive_page_key(master), db_id, mode));
+    if (auto ok = migrate(db); !ok) return ok;
     auto id = identity::LocalIdentity::generate(rng);
-    if (auto ok = write_identity(*db, id, display_name); !ok) return ok;
+    if (auto ok = write_identity(db, id, display_name); !ok) return ok;
     return write_key_file(master, db_id);
   }();
   if (!built) remove_database_files(paths);
@@ -133,7 +130,7 @@ core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
   if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
     return fs::path(home) / ".local" / "share" / "tumar";
   }
-  return core::fail(core::Errc::kInvalidArgument, "No home directory is known; pass --home DIR.");
+  return core::fail<core::ErrorId::kProfileNoHome>(core::Errc::kInvalidArgument);
 }
 
 Profile::Profile(ProfilePaths paths, store::Database db, identity::LocalIdentity id, std::string name,
@@ -150,21 +147,19 @@ core::Result<Profile> Profile::create(const fs::path& home, const crypto::Secret
                                       const InitOptions& options, crypto::RandomSource& rng) {
   crypto::ensure_sodium();
   ProfilePaths paths = ProfilePaths::in(home);
-  if (auto ok = validate_name(options.display_name); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(validate_name(options.display_name));
   if (key_file_present(paths)) {
-    return core::fail(core::Errc::kProfileExists,
-                      "A profile already exists at " + home.string() + "; nothing was changed.");
+    return core::fail<core::ErrorId::kProfileExistsAt>(core::Errc::kProfileExists, home.string());
   }
-  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(make_home(home));
   remove_database_files(paths);
 
   crypto::Secret<32> master;
   DbId db_id{};
-  auto built = build_profile(paths, options.display_name, options.journal_mode, rng, master, db_id,
-                             [&](const crypto::Secret<32>& m, const DbId& id) {
-                               return KeyFile::create(paths.key_file, passphrase, options.kdf, m, id);
-                             });
-  if (!built) return tl::unexpected(built.error());
+  TUMAR_TRY(build_profile(paths, options.display_name, options.journal_mode, rng, master, db_id,
+                            [&](const crypto::Secret<32>& m, const DbId& id) {
+                              return KeyFile::create(paths.key_file, passphrase, options.kdf, m, id);
+                            }));
   return open_unlocked(paths, master, db_id);
 }
 
@@ -172,34 +167,28 @@ core::Result<Profile> Profile::open_unlocked(const ProfilePaths& paths, const cr
                                              const DbId& db_id) {
   std::error_code ec;
   if (!fs::exists(paths.database, ec)) {
-    return core::fail(core::Errc::kCorrupt,
-                      "The profile's key file opened, but its database is missing from " + paths.home.string() + ".");
+    return core::fail<core::ErrorId::kProfileDatabaseMissing>(core::Errc::kCorrupt, paths.home.string());
   }
-  auto watch = WipeWatch::arm(paths);
-  if (!watch) return tl::unexpected(watch.error());
-  auto db = store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal);
-  if (!db) return tl::unexpected(db.error());
-  if (auto ok = migrate(*db); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY_ASSIGN(watch, WipeWatch::arm(paths));
+  TUMAR_TRY_ASSIGN(db, store::Database::open(paths.database, derive_page_key(master), db_id, store::JournalMode::kWal));
+  TUMAR_TRY(migrate(db));
 
-  auto st = db->prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return core::fail(core::Errc::kCorrupt, "The profile database holds no identity.");
-  std::string name = st->column_text(0);
-  auto id_blob = st->column_blob(1);
-  auto noise_blob = st->column_blob(2);
+  TUMAR_TRY_ASSIGN(st, db.prepare("SELECT display_name, identity_secret, noise_secret FROM identity WHERE id = 1"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return core::fail<core::ErrorId::kProfileNoIdentity>(core::Errc::kCorrupt);
+  std::string name = st.column_text(0);
+  auto id_blob = st.column_blob(1);
+  auto noise_blob = st.column_blob(2);
   if (id_blob.size() != identity::kIdentitySecretSize || noise_blob.size() != identity::kNoiseKeySize) {
-    return core::fail(core::Errc::kCorrupt, "The stored identity has the wrong size.");
+    return core::fail<core::ErrorId::kProfileIdentitySize>(core::Errc::kCorrupt);
   }
   auto id_secret = crypto::Secret<identity::kIdentitySecretSize>::copy_of(
       std::span<const std::uint8_t, identity::kIdentitySecretSize>(id_blob.data(), identity::kIdentitySecretSize));
   auto noise_secret = crypto::Secret<identity::kNoiseKeySize>::copy_of(
       std::span<const std::uint8_t, identity::kNoiseKeySize>(noise_blob.data(), identity::kNoiseKeySize));
-  st->reset();
-  auto id = identity::LocalIdentity::from_secrets(id_secret, noise_secret);
-  if (!id) return tl::unexpected(id.error());
-  return Profile(paths, std::move(*db), std::move(*id), std::move(name), std::move(*watch));
+  st.reset();
+  TUMAR_TRY_ASSIGN(id, identity::LocalIdentity::from_secrets(id_secret, noise_secret));
+  return Profile(paths, std::move(db), std::move(id), std::move(name), std::move(watch));
 }
 
 core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::SecretBuffer& passphrase,
@@ -208,12 +197,10 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   ProfilePaths paths = ProfilePaths::in(home);
   std::error_code ec;
   if (!fs::exists(fs::symlink_status(paths.key_file, ec))) {
-    return core::fail(core::Errc::kNoProfile,
-                      "There is no tumar profile at " + home.string() + ". Create one with: tumar init");
+    return core::fail<core::ErrorId::kProfileNone>(core::Errc::kNoProfile, home.string());
   }
-  auto unlocked = KeyFile::unlock(paths.key_file, passphrase);
-  if (!unlocked) return tl::unexpected(unlocked.error());
-  if (unlocked->kind == SlotKind::kReal) return open_unlocked(paths, unlocked->master, unlocked->db_id);
+  TUMAR_TRY_ASSIGN(unlocked, KeyFile::unlock(paths.key_file, passphrase));
+  if (unlocked.kind == SlotKind::kReal) return open_unlocked(paths, unlocked.master, unlocked.db_id);
 
   // Duress: destroy the real profile, then stand up a fresh one that the
   // duress passphrase opens, reusing the key it already derived so the
@@ -224,19 +211,18 @@ core::Result<Profile> Profile::unlock(const fs::path& home, const crypto::Secret
   // remove) is not reported; what matters is that the key file is gone.
   (void)wipe_profile(home);
   if (key_file_present(paths)) {
-    return core::fail(core::Errc::kStorage, "The profile at " + home.string() + " cannot be written; check its permissions.");
+    return core::fail<core::ErrorId::kProfileNotWritable>(core::Errc::kStorage, home.string());
   }
-  if (auto ok = make_home(home); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(make_home(home));
   remove_database_files(paths);
   crypto::Secret<32> master;
   DbId db_id{};
-  std::string name = unlocked->decoy_name.empty() ? std::string("tumar") : unlocked->decoy_name;
-  auto built = build_profile(paths, name, store::JournalMode::kWal, rng, master, db_id,
-                             [&](const crypto::Secret<32>& m, const DbId& id) {
-                               return KeyFile::create_with_wrapping_key(paths.key_file, unlocked->header,
-                                                                        unlocked->wrapping_key, m, id);
-                             });
-  if (!built) return tl::unexpected(built.error());
+  std::string name = unlocked.decoy_name.empty() ? std::string("tumar") : unlocked.decoy_name;
+  TUMAR_TRY(build_profile(paths, name, store::JournalMode::kWal, rng, master, db_id,
+                            [&](const crypto::Secret<32>& m, const DbId& id) {
+                              return KeyFile::create_with_wrapping_key(paths.key_file, unlocked.header,
+                                                                       unlocked.wrapping_key, m, id);
+                            }));
   return open_unlocked(paths, master, db_id);
 }
 
@@ -244,16 +230,14 @@ core::Result<void> Profile::change_passphrase(const fs::path& home, const crypto
                                               const crypto::SecretBuffer& new_pass, crypto::RandomSource& rng) {
   // Through unlock, so the duress passphrase wipes here too and the change
   // then applies to the fresh profile, exactly as it would on a new one.
-  auto profile = unlock(home, old_pass, rng);
-  if (!profile) return tl::unexpected(profile.error());
-  return KeyFile::change_passphrase(profile->paths().key_file, old_pass, new_pass);
+  TUMAR_TRY_ASSIGN(profile, unlock(home, old_pass, rng));
+  return KeyFile::change_passphrase(profile.paths().key_file, old_pass, new_pass);
 }
 
 core::Result<void> Profile::set_duress(const fs::path& home, const crypto::SecretBuffer& passphrase,
                                        const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng) {
-  auto profile = unlock(home, passphrase, rng);
-  if (!profile) return tl::unexpected(profile.error());
-  return KeyFile::set_duress(profile->paths().key_file, passphrase, duress_pass, profile->display_name());
+  TUMAR_TRY_ASSIGN(profile, unlock(home, passphrase, rng));
+  return KeyFile::set_duress(profile.paths().key_file, passphrase, duress_pass, profile.display_name());
 }
 
 }  // namespace tumar::profile

@@ -1,8 +1,9 @@
 #include "core/profile/schema.hpp"
 
 #include <array>
-#include <cstdlib>
 #include <string>
+
+#include "core/error_ids.hpp"
 
 namespace tumar::profile {
 namespace {
@@ -270,24 +271,19 @@ CREATE INDEX equivocation_by_slot ON equivocation (network_id, author, seq);
 }  // namespace
 
 core::Result<int> schema_version(store::Database& db) {
-  auto st = db.prepare("PRAGMA user_version");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row) return core::fail(core::Errc::kCorrupt, "The profile database has no schema version.");
-  return static_cast<int>(st->column_int64(0));
+  TUMAR_TRY_ASSIGN(st, db.prepare("PRAGMA user_version"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return core::fail<core::ErrorId::kProfileNoSchemaVersion>(core::Errc::kCorrupt);
+  return static_cast<int>(st.column_int64(0));
 }
 
 core::Result<void> migrate(store::Database& db, int target) {
-  if (target < 1 || target > kSchemaVersion) std::abort();  // programmer misuse
-  auto version = schema_version(db);
-  if (!version) return tl::unexpected(version.error());
-  if (*version > kSchemaVersion) {
-    return core::fail(core::Errc::kCorrupt,
-                      "This profile was written by a newer tumar (schema " + std::to_string(*version) +
-                          "); update tumar to open it.");
+  if (target < 1 || target > kSchemaVersion) core::misuse("profile: migrate to a schema version that does not exist");
+  TUMAR_TRY_ASSIGN(version, schema_version(db));
+  if (version > kSchemaVersion) {
+    return core::fail<core::ErrorId::kProfileNewerSchema>(core::Errc::kCorrupt, version);
   }
-  for (int v = *version; v < target; ++v) {
+  for (int v = version; v < target; ++v) {
     std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[static_cast<std::size_t>(v)] +
                       "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
     if (auto r = db.exec(sql); !r) {

@@ -1,5 +1,6 @@
 #include "core/ratchet/direct_message.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/ratchet/message_format.hpp"
 #include "core/ratchet/x3dh.hpp"
 
@@ -8,16 +9,15 @@ namespace tumar::ratchet {
 namespace {
 
 tl::unexpected<core::Error> undecryptable() {
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 }  // namespace
 
 core::Result<RatchetSession> start_session(const identity::LocalIdentity& me, const VerifiedBundle& bob,
                                            crypto::RandomSource& rng) {
-  auto x3dh = x3dh_initiate(me, bob, rng);
-  if (!x3dh) return tl::unexpected(x3dh.error());
-  return RatchetSession::init_alice(std::move(*x3dh), rng);
+  TUMAR_TRY_ASSIGN(x3dh, x3dh_initiate(me, bob, rng));
+  return RatchetSession::init_alice(std::move(x3dh), rng);
 }
 
 core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
@@ -27,24 +27,20 @@ core::Result<AcceptedSession> accept_initial(const identity::LocalIdentity& me,
                                              std::uint64_t now_ms) {
   const auto parsed = parse_message(message);
   if (!parsed || parsed->type != MessageType::kInitial) return undecryptable();
-  auto opened = open_x3dh_header(parsed->x3dh_sealed, signed_prekeys);
-  if (!opened) return tl::unexpected(opened.error());
+  TUMAR_TRY_ASSIGN(opened, open_x3dh_header(parsed->x3dh_sealed, signed_prekeys));
   std::optional<OneTimePrekeyPair> opk;
-  if (opened->header.one_time_prekey_id != kNoPrekeyId) {
-    auto found = one_time_prekey(opened->header.one_time_prekey_id);
-    if (!found) return tl::unexpected(found.error());
+  if (opened.header.one_time_prekey_id != kNoPrekeyId) {
+    TUMAR_TRY_ASSIGN(found, one_time_prekey(opened.header.one_time_prekey_id));
     // Used and deleted already: this is a replay of an initial message (or
     // its session was deleted). Refused rather than run without DH4.
-    if (!*found) return undecryptable();
-    opk = std::move(*found);
+    if (!found) return undecryptable();
+    opk = std::move(found);
   }
-  const SignedPrekeyPair& spk = signed_prekeys[opened->signed_prekey_index];
-  auto secrets = x3dh_respond(me, spk, opk ? &*opk : nullptr, opened->header);
-  if (!secrets) return tl::unexpected(secrets.error());
-  auto session = RatchetSession::init_bob(std::move(*secrets), spk);
-  auto plaintext = session.decrypt(message, ad, now_ms);
-  if (!plaintext) return tl::unexpected(plaintext.error());
-  return AcceptedSession{std::move(session), opened->sender, std::move(*plaintext), spk.pub.id,
+  const SignedPrekeyPair& spk = signed_prekeys[opened.signed_prekey_index];
+  TUMAR_TRY_ASSIGN(secrets, x3dh_respond(me, spk, opk ? &*opk : nullptr, opened.header));
+  auto session = RatchetSession::init_bob(std::move(secrets), spk);
+  TUMAR_TRY_ASSIGN(plaintext, session.decrypt(message, ad, now_ms));
+  return AcceptedSession{std::move(session), opened.sender, std::move(plaintext), spk.pub.id,
                          opk ? std::optional<std::uint32_t>(opk->pub.id) : std::nullopt};
 }
 

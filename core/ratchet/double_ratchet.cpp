@@ -5,6 +5,8 @@
 
 #include <sodium.h>
 
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 #include "core/ratchet/padding.hpp"
 
 namespace tumar::ratchet {
@@ -15,11 +17,11 @@ namespace {
 // error (WireGuard's habit); the reason is the caller's business only for
 // limits, which an honest peer can reach.
 tl::unexpected<core::Error> undecryptable() {
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 tl::unexpected<core::Error> broken_state() {
-  return core::fail(core::Errc::kCorrupt, "This conversation's stored state is damaged; start a new one.");
+  return core::fail<core::ErrorId::kRatchetStateDamaged>(core::Errc::kCorrupt);
 }
 
 Key copy(const Key& k) { return Key::copy_of(k.span()); }
@@ -32,7 +34,7 @@ std::optional<Key> copy(const std::optional<Key>& k) {
 core::Result<void> skip_message_keys(Key& ck, std::uint32_t& nr, const Key& hk, std::uint32_t until,
                                      std::vector<SkippedKeys::Staged>& staged) {
   if (until > nr && until - nr > kMaxSkip) {
-    return core::fail(core::Errc::kLimit, "The message is too far ahead of the conversation to be read.");
+    return core::fail<core::ErrorId::kRatchetTooFarAhead>(core::Errc::kLimit);
   }
   while (nr < until) {
     Key mk;
@@ -104,14 +106,15 @@ RatchetSession RatchetSession::init_bob(SharedSecrets secrets, const SignedPreke
 core::Result<std::vector<std::uint8_t>> RatchetSession::encrypt(std::span<const std::uint8_t> plaintext,
                                                                std::span<const std::uint8_t> ad,
                                                                crypto::RandomSource& rng) {
-  if (!state_.chain_send && !state_.chain_recv) misuse("encrypt before the session received its first message");
-  if (state_.ns == std::numeric_limits<std::uint32_t>::max()) {
-    return core::fail(core::Errc::kLimit, "This conversation has sent too many messages; start a new one.");
+  if (!state_.chain_send && !state_.chain_recv) {
+    core::misuse("ratchet: encrypt before the session received its first message");
   }
-  auto padded = pad(plaintext);
-  if (!padded) return tl::unexpected(padded.error());
+  if (state_.ns == std::numeric_limits<std::uint32_t>::max()) {
+    return core::fail<core::ErrorId::kRatchetTooManySent>(core::Errc::kLimit);
+  }
+  TUMAR_TRY_ASSIGN(padded, pad(plaintext));
   const MessageType type = state_.pending_x3dh ? MessageType::kInitial : MessageType::kNormal;
-  std::vector<std::uint8_t> out(message_size(type, padded->size()));
+  std::vector<std::uint8_t> out(message_size(type, padded.size()));
   out[0] = static_cast<std::uint8_t>(type);
   std::size_t pos = kTypeLen;
   if (state_.pending_x3dh) {
@@ -153,7 +156,7 @@ core::Result<std::vector<std::uint8_t>> RatchetSession::encrypt(std::span<const 
   // the sealed header, or strip it and retype an initial message as normal,
   // and still have the copy accepted by an existing session.
   const auto prefix = std::span<const std::uint8_t>(out).first(pos);
-  seal_body(mk, {state_.ad, prefix, ad}, padded->span(), std::span(out).subspan(pos));
+  seal_body(mk, {state_.ad, prefix, ad}, padded.span(), std::span(out).subspan(pos));
   return out;
 }
 
@@ -191,7 +194,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
     if (h.n < state_.nr || h.n == std::numeric_limits<std::uint32_t>::max()) return undecryptable();
     Key ck = copy(*state_.chain_recv);
     std::uint32_t nr = state_.nr;
-    if (auto r = skip_message_keys(ck, nr, *state_.header_recv, h.n, staged); !r) return tl::unexpected(r.error());
+    TUMAR_TRY(skip_message_keys(ck, nr, *state_.header_recv, h.n, staged));
     Key mk;
     kdf_ck(ck, mk);
     ++nr;
@@ -211,9 +214,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
   if (h.n == std::numeric_limits<std::uint32_t>::max()) return undecryptable();  // Nr would wrap
   RatchetState next = state_.clone_without_skipped();
   if (next.chain_recv) {
-    if (auto r = skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.pn, staged); !r) {
-      return tl::unexpected(r.error());
-    }
+    TUMAR_TRY(skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.pn, staged));
   }
   next.pn = next.ns;
   next.ns = 0;
@@ -229,9 +230,7 @@ core::Result<crypto::SecretBuffer> RatchetSession::decrypt(std::span<const std::
   kdf_rk(next.root_key, dh_out.span(), *next.chain_recv, next.next_header_recv);
   next.dh_self.reset();  // wiped: no later message needs it (forward secrecy)
   next.chain_send.reset();
-  if (auto r = skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.n, staged); !r) {
-    return tl::unexpected(r.error());
-  }
+  TUMAR_TRY(skip_message_keys(*next.chain_recv, next.nr, *next.header_recv, h.n, staged));
   Key mk;
   kdf_ck(*next.chain_recv, mk);
   ++next.nr;

@@ -1,13 +1,12 @@
 #include "core/ratchet/kdf.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
 #include "core/ratchet/hkdf.hpp"
 
 namespace tumar::ratchet {
@@ -47,11 +46,6 @@ crypto::Secret<kMessageOutputLen> message_key_material(const Key& mk) {
 
 }  // namespace
 
-void misuse(const char* what) noexcept {
-  std::fprintf(stderr, "tumar: internal error in the ratchet layer: %s\n", what);
-  std::abort();
-}
-
 bool dh(const Key& private_key, std::span<const std::uint8_t, kKeyLen> public_key,
         std::span<std::uint8_t, kKeyLen> out) noexcept {
   crypto::ensure_sodium();
@@ -86,7 +80,7 @@ void kdf_ck(Key& ck, Key& mk) noexcept {
 
 void seal_body(const Key& mk, std::initializer_list<std::span<const std::uint8_t>> ad_parts,
                std::span<const std::uint8_t> plaintext, std::span<std::uint8_t> out) {
-  if (out.size() != plaintext.size() + kAeadTagLen) misuse("seal_body output size");
+  if (out.size() != plaintext.size() + kAeadTagLen) core::misuse("ratchet: seal_body output size");
   const auto km = message_key_material(mk);
   const auto ad = join(ad_parts);
   unsigned long long len = 0;
@@ -96,7 +90,9 @@ void seal_body(const Key& mk, std::initializer_list<std::span<const std::uint8_t
 
 bool open_body(const Key& mk, std::initializer_list<std::span<const std::uint8_t>> ad_parts,
                std::span<const std::uint8_t> ciphertext, std::span<std::uint8_t> out) {
-  if (ciphertext.size() < kAeadTagLen || out.size() != ciphertext.size() - kAeadTagLen) misuse("open_body size");
+  if (ciphertext.size() < kAeadTagLen || out.size() != ciphertext.size() - kAeadTagLen) {
+    core::misuse("ratchet: open_body size");
+  }
   const auto km = message_key_material(mk);
   const auto ad = join(ad_parts);
   unsigned long long len = 0;

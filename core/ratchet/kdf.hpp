@@ -69,7 +69,4 @@ void seal_header(const Key& hk, const RatchetHeader& header, crypto::RandomSourc
 // HDECRYPT: the header, or false if hk does not open it.
 [[nodiscard]] bool open_header(const Key& hk, std::span<const std::uint8_t> sealed, RatchetHeader& out) noexcept;
 
-// Programmer misuse (a wrong buffer size) aborts: a bug in tumar, not peer input.
-[[noreturn]] void misuse(const char* what) noexcept;
-
 }  // namespace tumar::ratchet

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::ratchet {
 
@@ -26,7 +27,7 @@ bool is_bucket(std::size_t size) noexcept {
 
 core::Result<crypto::SecretBuffer> pad(std::span<const std::uint8_t> plaintext) {
   const auto bucket = bucket_for(plaintext.size());
-  if (!bucket) return core::fail(core::Errc::kLimit, "The message is too long to send (at most 16383 bytes).");
+  if (!bucket) return core::fail<core::ErrorId::kRatchetMessageTooLong>(core::Errc::kLimit);
   crypto::ensure_sodium();
   crypto::SecretBuffer out(*bucket);
   if (!plaintext.empty()) std::memcpy(out.data(), plaintext.data(), plaintext.size());
@@ -41,10 +42,10 @@ core::Result<crypto::SecretBuffer> pad(std::span<const std::uint8_t> plaintext) 
 }
 
 core::Result<void> unpad(crypto::SecretBuffer& padded) {
-  if (!is_bucket(padded.size())) return core::fail(core::Errc::kRefused, "The message's padding is malformed.");
+  if (!is_bucket(padded.size())) return core::fail<core::ErrorId::kRatchetBadPadding>(core::Errc::kRefused);
   std::size_t len = 0;
   if (sodium_unpad(&len, padded.data(), padded.size(), padded.size()) != 0) {
-    return core::fail(core::Errc::kRefused, "The message's padding is malformed.");
+    return core::fail<core::ErrorId::kRatchetBadPadding>(core::Errc::kRefused);
   }
   padded.truncate(len);
   return {};

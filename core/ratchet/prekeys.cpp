@@ -6,6 +6,8 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::ratchet {
 
@@ -38,7 +40,7 @@ std::vector<std::uint8_t> signed_prekey_message(std::uint32_t id, const PublicKe
 
 SignedPrekeyPair generate_signed_prekey(const identity::LocalIdentity& owner, std::uint32_t id,
                                         crypto::RandomSource& rng) {
-  if (id == kNoPrekeyId) misuse("signed prekey id 0");
+  if (id == kNoPrekeyId) core::misuse("ratchet: signed prekey id 0");
   SignedPrekeyPair p{{}, random_private_key(rng)};
   p.pub.id = id;
   p.pub.key = public_of(p.private_key);
@@ -49,7 +51,7 @@ SignedPrekeyPair generate_signed_prekey(const identity::LocalIdentity& owner, st
 std::vector<OneTimePrekeyPair> generate_one_time_prekeys(std::uint32_t first_id, std::size_t count,
                                                          crypto::RandomSource& rng) {
   if (first_id == kNoPrekeyId || count > std::numeric_limits<std::uint32_t>::max() - first_id + std::size_t{1}) {
-    misuse("one-time prekey id range");
+    core::misuse("ratchet: one-time prekey id range");
   }
   std::vector<OneTimePrekeyPair> out;
   out.reserve(count);
@@ -69,11 +71,11 @@ core::Result<VerifiedBundle> verify_bundle(const PrekeyBundle& bundle) {
   if (spk.id == kNoPrekeyId || !acceptable_public_key(spk.key) ||
       !identity::verify_signature(bundle.identity.identity_key, signed_prekey_message(spk.id, spk.key),
                                   spk.signature)) {
-    return core::fail(core::Errc::kRefused, "The contact's signed prekey is not signed by their identity key.");
+    return core::fail<core::ErrorId::kRatchetPrekeyUnsigned>(core::Errc::kRefused);
   }
   if (bundle.one_time_prekey &&
       (bundle.one_time_prekey->id == kNoPrekeyId || !acceptable_public_key(bundle.one_time_prekey->key))) {
-    return core::fail(core::Errc::kRefused, "The contact's one-time prekey is malformed.");
+    return core::fail<core::ErrorId::kRatchetOneTimePrekeyMalformed>(core::Errc::kRefused);
   }
   return VerifiedBundle(bundle);
 }

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error_ids.hpp"
 #include "tumar/ratchet.pb.h"
 
 namespace tumar::ratchet {
@@ -17,7 +18,7 @@ using State = proto::RatchetSessionState;
 constexpr std::uint32_t kEndMarker = 1;
 
 tl::unexpected<core::Error> corrupt() {
-  return core::fail(core::Errc::kCorrupt, "A stored conversation is damaged and cannot be opened.");
+  return core::fail<core::ErrorId::kRatchetStoredSessionDamaged>(core::Errc::kCorrupt);
 }
 
 void wipe_string(std::string* s) {

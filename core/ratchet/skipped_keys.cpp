@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/error.hpp"
+
 namespace tumar::ratchet {
 
 std::optional<SkippedKeys::Hit> SkippedKeys::find(std::span<const std::uint8_t> sealed_header) const {
@@ -42,7 +44,7 @@ void SkippedKeys::commit(std::vector<Staged>& staged, std::uint64_t now_ms) {
     // Keys are skipped in increasing n within a chain (Nr only grows), so
     // this appends; the search keeps even a restored state's order without
     // trusting it, and a number already stored gets the new key.
-    if (next_seq_ == std::numeric_limits<std::uint64_t>::max()) misuse("skipped key sequence exhausted");
+    if (next_seq_ == std::numeric_limits<std::uint64_t>::max()) core::misuse("ratchet: skipped key sequence exhausted");
     auto& entries = chain->entries;
     const auto at = std::lower_bound(entries.begin(), entries.end(), s.n,
                                      [](const Entry& e, std::uint32_t n) { return e.n < n; });

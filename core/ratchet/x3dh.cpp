@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include "core/crypto/sodium.hpp"
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 #include "core/ratchet/hkdf.hpp"
 
 namespace tumar::ratchet {
@@ -19,7 +21,7 @@ constexpr std::size_t kFLen = 32;  // §2.2: F = 32 0xFF bytes for X25519
 constexpr std::size_t kIkmMaxLen = kFLen + kMaxDhCount * kKeyLen;
 
 tl::unexpected<core::Error> refused() {
-  return core::fail(core::Errc::kRefused, "The key agreement with this contact failed.");
+  return core::fail<core::ErrorId::kRatchetKeyAgreementFailed>(core::Errc::kRefused);
 }
 
 std::span<const std::uint8_t> info(const char* s, std::size_t n_with_nul) {
@@ -80,10 +82,12 @@ core::Result<X3dhInitiation> x3dh_initiate(const identity::LocalIdentity& me, co
 
 core::Result<SharedSecrets> x3dh_respond(const identity::LocalIdentity& me, const SignedPrekeyPair& spk,
                                          const OneTimePrekeyPair* opk, const X3dhHeader& header) {
-  if (header.signed_prekey_id != spk.pub.id) misuse("x3dh_respond: signed prekey does not match the header");
+  if (header.signed_prekey_id != spk.pub.id) {
+    core::misuse("ratchet: x3dh_respond: signed prekey does not match the header");
+  }
   if ((header.one_time_prekey_id == kNoPrekeyId) != (opk == nullptr) ||
       (opk != nullptr && opk->pub.id != header.one_time_prekey_id)) {
-    misuse("x3dh_respond: one-time prekey does not match the header");
+    core::misuse("ratchet: x3dh_respond: one-time prekey does not match the header");
   }
   crypto::Secret<kIkmMaxLen> ikm;
   std::memset(ikm.data(), 0xFF, kFLen);
@@ -165,7 +169,7 @@ core::Result<OpenedX3dhHeader> open_x3dh_header(std::span<const std::uint8_t> se
     }
     crypto::wipe(plain);
   }
-  return core::fail(core::Errc::kRefused, "The message could not be decrypted.");
+  return core::fail<core::ErrorId::kRatchetUndecryptable>(core::Errc::kRefused);
 }
 
 }  // namespace tumar::ratchet

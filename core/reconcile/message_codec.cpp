@@ -4,12 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/error_ids.hpp"
 #include "core/reconcile/varint.hpp"
 
 namespace tumar::reconcile {
 
 core::Result<std::uint8_t> MessageReader::byte() {
-  if (in_.empty()) return core::fail(core::Errc::kProtocol, "A reconciliation message ends too early.");
+  if (in_.empty()) return core::fail<core::ErrorId::kReconcileTruncated>(core::Errc::kProtocol);
   const std::uint8_t b = in_[0];
   in_ = in_.subspan(1);
   return b;
@@ -18,47 +19,43 @@ core::Result<std::uint8_t> MessageReader::byte() {
 core::Result<std::uint64_t> MessageReader::varint() { return read_varint(in_); }
 
 core::Result<std::span<const std::uint8_t>> MessageReader::bytes(std::size_t n) {
-  if (in_.size() < n) return core::fail(core::Errc::kProtocol, "A reconciliation message ends too early.");
+  if (in_.size() < n) return core::fail<core::ErrorId::kReconcileTruncated>(core::Errc::kProtocol);
   const auto out = in_.first(n);
   in_ = in_.subspan(n);
   return out;
 }
 
 core::Result<Bound> MessageReader::bound() {
-  auto encoded = varint();
-  if (!encoded) return tl::unexpected(encoded.error());
+  TUMAR_TRY_ASSIGN(encoded, varint());
   // "The infinity timestamp is encoded as 0. All other values are encoded as
   // 1 + offset" from the previous timestamp of this message. A sum past
   // 2^64-1 saturates to infinity, as in the reference.
-  std::uint64_t timestamp = *encoded == 0 ? kInfinity : *encoded - 1;
+  std::uint64_t timestamp = encoded == 0 ? kInfinity : encoded - 1;
   timestamp += last_timestamp_;
   if (timestamp < last_timestamp_) timestamp = kInfinity;
   last_timestamp_ = timestamp;
 
-  auto len = varint();
-  if (!len) return tl::unexpected(len.error());
-  if (*len > kIdSize) {
-    return core::fail(core::Errc::kProtocol, "A reconciliation message holds a bound with an id prefix over 32 bytes.");
+  TUMAR_TRY_ASSIGN(len, varint());
+  if (len > kIdSize) {
+    return core::fail<core::ErrorId::kReconcilePrefixTooLong>(core::Errc::kProtocol);
   }
-  auto prefix = bytes(static_cast<std::size_t>(*len));
-  if (!prefix) return tl::unexpected(prefix.error());
+  TUMAR_TRY_ASSIGN(prefix, bytes(static_cast<std::size_t>(len)));
   Bound b;
   b.item.timestamp = timestamp;
-  b.id_len = prefix->size();
-  std::copy(prefix->begin(), prefix->end(), b.item.id.begin());
+  b.id_len = prefix.size();
+  std::copy(prefix.begin(), prefix.end(), b.item.id.begin());
   return b;
 }
 
 core::Result<Mode> MessageReader::mode() {
-  auto m = varint();
-  if (!m) return tl::unexpected(m.error());
-  switch (*m) {
+  TUMAR_TRY_ASSIGN(m, varint());
+  switch (m) {
     case static_cast<std::uint64_t>(Mode::kSkip): return Mode::kSkip;
     case static_cast<std::uint64_t>(Mode::kFingerprint): return Mode::kFingerprint;
     case static_cast<std::uint64_t>(Mode::kIdList): return Mode::kIdList;
     default: break;
   }
-  return core::fail(core::Errc::kProtocol, "A reconciliation message holds a range of unknown mode.");
+  return core::fail<core::ErrorId::kReconcileUnknownMode>(core::Errc::kProtocol);
 }
 
 std::uint64_t BoundWriter::encoded_timestamp(std::uint64_t timestamp) const {

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/reconcile/varint.hpp"
 
 namespace tumar::reconcile {
@@ -114,11 +115,10 @@ bool describes_empty_set(std::span<const std::uint8_t> message) {
 
 core::Result<Negentropy> Negentropy::make(const SortedItems& storage, std::uint64_t frame_size_limit) {
   if (!storage.sealed()) {
-    return core::fail(core::Errc::kInvalidArgument, "The item set must be sealed before reconciliation.");
+    return core::fail<core::ErrorId::kReconcileNotSealed>(core::Errc::kInvalidArgument);
   }
   if (frame_size_limit != 0 && (frame_size_limit < kMinFrameSizeLimit || frame_size_limit > kMaxMessageSize)) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "The reconciliation frame size limit must be 0 (none) or between 4096 bytes and 64 MiB.");
+    return core::fail<core::ErrorId::kReconcileFrameLimitRange>(core::Errc::kInvalidArgument);
   }
   return Negentropy(storage, frame_size_limit);
 }
@@ -134,15 +134,15 @@ core::Result<void> Negentropy::take_role(Role role) {
     role_ = role;
     return {};
   }
-  return latch(core::Error(core::Errc::kInvalidArgument, role == Role::kClient
-                                                             ? "A reconciliation server cannot act as a client."
-                                                             : "A reconciliation client cannot answer queries."));
+  return latch(role == Role::kClient
+                   ? core::make_error<core::ErrorId::kReconcileServerAsClient>(core::Errc::kInvalidArgument)
+                   : core::make_error<core::ErrorId::kReconcileClientAnswering>(core::Errc::kInvalidArgument));
 }
 
 core::Result<std::vector<std::uint8_t>> Negentropy::initiate() {
   if (failed_) return tl::unexpected(*failed_);
   if (role_ != Role::kNone) {
-    return latch(core::Error(core::Errc::kInvalidArgument, "Reconciliation can be initiated only once, by a client."));
+    return latch(core::make_error<core::ErrorId::kReconcileInitiateOnce>(core::Errc::kInvalidArgument));
   }
   role_ = Role::kClient;
   // The whole space, [0, infinity), described like any range we disagree
@@ -154,7 +154,7 @@ core::Result<std::vector<std::uint8_t>> Negentropy::initiate() {
 }
 
 core::Result<std::vector<std::uint8_t>> Negentropy::reconcile(std::span<const std::uint8_t> query) {
-  if (auto ok = take_role(Role::kServer); !ok) return tl::unexpected(ok.error());
+  TUMAR_TRY(take_role(Role::kServer));
   auto out = answer(query, nullptr);
   if (!out) return latch(out.error());
   return out;
@@ -165,7 +165,7 @@ core::Result<std::optional<std::vector<std::uint8_t>>> Negentropy::reconcile(std
                                                                             std::vector<Id>& need_ids) {
   if (failed_) return tl::unexpected(*failed_);
   if (role_ != Role::kClient) {
-    return latch(core::Error(core::Errc::kInvalidArgument, "A reconciliation reply can only be handled after initiate()."));
+    return latch(core::make_error<core::ErrorId::kReconcileReplyBeforeInitiate>(core::Errc::kInvalidArgument));
   }
   Found found;
   auto out = answer(reply, &found);
@@ -183,23 +183,21 @@ core::Result<std::optional<std::vector<std::uint8_t>>> Negentropy::reconcile(std
 core::Result<std::vector<std::uint8_t>> Negentropy::answer(std::span<const std::uint8_t> message, Found* found) {
   const bool client = found != nullptr;
   if (message.size() > kMaxMessageSize) {
-    return core::fail(core::Errc::kLimit, "A reconciliation message is larger than 64 MiB.");
+    return core::fail<core::ErrorId::kReconcileMessageTooLarge>(core::Errc::kLimit);
   }
   MessageReader in(message);
   std::vector<std::uint8_t> out{kProtocolVersion};
 
-  auto version = in.byte();
-  if (!version) return tl::unexpected(version.error());
-  if (*version < kProtocolVersionMin || *version > kProtocolVersionMax) {
-    return core::fail(core::Errc::kProtocol, "A message does not start with a Negentropy protocol version byte.");
+  TUMAR_TRY_ASSIGN(version, in.byte());
+  if (version < kProtocolVersionMin || version > kProtocolVersionMax) {
+    return core::fail<core::ErrorId::kReconcileNoVersion>(core::Errc::kProtocol);
   }
-  if (*version != kProtocolVersion) {
+  if (version != kProtocolVersion) {
     // "If a server receives a message with a protocol version that it cannot
     // handle, it should reply with a single byte containing the highest
     // protocol version it supports."
     if (!client) return out;
-    return core::fail(core::Errc::kProtocol, "The reconciliation peer answered in Negentropy protocol version " +
-                                                 std::to_string(*version - kProtocolVersionMin) + ", not 1.");
+    return core::fail<core::ErrorId::kReconcileVersion>(core::Errc::kProtocol, version - kProtocolVersionMin);
   }
 
   const SortedItems& storage = *storage_;
@@ -222,57 +220,52 @@ core::Result<std::vector<std::uint8_t>> Negentropy::answer(std::span<const std::
       append_mode(Mode::kSkip, part);
     };
 
-    auto curr_bound = in.bound();
-    if (!curr_bound) return tl::unexpected(curr_bound.error());
+    TUMAR_TRY_ASSIGN(curr_bound, in.bound());
     // "Ranges are always adjacent", in ascending order; an empty range (an
     // upper bound equal to the lower) is something the reference can send.
-    if (*curr_bound < prev_bound) {
-      return core::fail(core::Errc::kProtocol, "A reconciliation message lists its ranges out of order.");
+    if (curr_bound < prev_bound) {
+      return core::fail<core::ErrorId::kReconcileRangesOutOfOrder>(core::Errc::kProtocol);
     }
     // No item carries the infinity timestamp, so no honest bound lies past
     // (infinity, empty prefix); one that does (a prefix after the 0 that
     // encodes infinity, or deltas that saturate) would be followed by our
     // closing range at infinity, and our answer would go backwards.
-    if (Bound::infinity() < *curr_bound) {
-      return core::fail(core::Errc::kProtocol, "A reconciliation message has a range ending past infinity.");
+    if (Bound::infinity() < curr_bound) {
+      return core::fail<core::ErrorId::kReconcileRangePastInfinity>(core::Errc::kProtocol);
     }
-    auto mode = in.mode();
-    if (!mode) return tl::unexpected(mode.error());
+    TUMAR_TRY_ASSIGN(mode, in.mode());
 
     const std::size_t lower = prev_index;
-    std::size_t upper = storage.lower_bound(prev_index, size, *curr_bound);
+    std::size_t upper = storage.lower_bound(prev_index, size, curr_bound);
 
-    if (*mode == Mode::kSkip) {
+    if (mode == Mode::kSkip) {
       skip = true;
-    } else if (*mode == Mode::kFingerprint) {
-      auto theirs = in.bytes(kFingerprintSize);
-      if (!theirs) return tl::unexpected(theirs.error());
+    } else if (mode == Mode::kFingerprint) {
+      TUMAR_TRY_ASSIGN(theirs, in.bytes(kFingerprintSize));
       const Fingerprint ours = storage.fingerprint(lower, upper);
-      if (std::equal(ours.begin(), ours.end(), theirs->begin())) {
+      if (std::equal(ours.begin(), ours.end(), theirs.begin())) {
         skip = true;
       } else {
         flush_skip();
-        split_range(storage, lower, upper, *curr_bound, writer, part);
+        split_range(storage, lower, upper, curr_bound, writer, part);
       }
     } else {  // Mode::kIdList
-      auto count = in.varint();
-      if (!count) return tl::unexpected(count.error());
+      TUMAR_TRY_ASSIGN(count, in.varint());
       // Checked against what is left before reading or allocating anything.
-      if (*count > in.remaining() / kIdSize) {
-        return core::fail(core::Errc::kProtocol, "A reconciliation message lists more ids than it holds.");
+      if (count > in.remaining() / kIdSize) {
+        return core::fail<core::ErrorId::kReconcileTooManyIds>(core::Errc::kProtocol);
       }
-      auto ids = in.bytes(static_cast<std::size_t>(*count) * kIdSize);
-      if (!ids) return tl::unexpected(ids.error());
+      TUMAR_TRY_ASSIGN(ids, in.bytes(static_cast<std::size_t>(count) * kIdSize));
 
       if (client) {
-        diff_id_list(storage, lower, upper, *ids, found->have, found->need);
+        diff_id_list(storage, lower, upper, ids, found->have, found->need);
         skip = true;
       } else {
         // The server answers with every id it holds in the range, cut short
         // at the frame limit; the cut becomes this range's end, and the rest
         // goes into the closing fingerprint below.
         flush_skip();
-        Bound end_bound = *curr_bound;
+        Bound end_bound = curr_bound;
         std::size_t sent = 0;
         for (std::size_t i = lower; i < upper; ++i) {
           if (fails_frame_limit(frame_size_limit_, out.size() + sent * kIdSize)) {
@@ -313,13 +306,12 @@ core::Result<std::vector<std::uint8_t>> Negentropy::answer(std::span<const std::
       written_index = upper;
     }
     prev_index = upper;
-    prev_bound = *curr_bound;
+    prev_bound = curr_bound;
   }
 
   // Only reachable without a frame limit, with millions of ids to send.
   if (out.size() > kMaxMessageSize) {
-    return core::fail(core::Errc::kLimit,
-                      "A reconciliation answer would exceed 64 MiB; set a frame size limit to split it over rounds.");
+    return core::fail<core::ErrorId::kReconcileAnswerTooLarge>(core::Errc::kLimit);
   }
   return out;
 }

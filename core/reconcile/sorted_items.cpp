@@ -1,39 +1,30 @@
 #include "core/reconcile/sorted_items.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
+
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::reconcile {
-namespace {
-
-// Misuse by the caller (not peer input): abort, libsodium style.
-[[noreturn]] void misuse(const char* what) {
-  std::fprintf(stderr, "tumar: SortedItems misuse: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
 
 core::Result<void> SortedItems::insert(std::uint64_t timestamp, const Id& id) {
-  if (sealed_) return core::fail(core::Errc::kInvalidArgument, "Items cannot be added once the set is sealed.");
+  if (sealed_) return core::fail<core::ErrorId::kReconcileAddAfterSeal>(core::Errc::kInvalidArgument);
   if (timestamp == kInfinity) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "An item cannot have the timestamp 2^64-1: the protocol reserves it for infinity.");
+    return core::fail<core::ErrorId::kReconcileInfiniteTimestamp>(core::Errc::kInvalidArgument);
   }
   items_.push_back(Item{timestamp, id});
   return {};
 }
 
 core::Result<void> SortedItems::insert(std::uint64_t timestamp, std::span<const std::uint8_t> id) {
-  if (id.size() != kIdSize) return core::fail(core::Errc::kInvalidArgument, "An item id must be exactly 32 bytes.");
+  if (id.size() != kIdSize) return core::fail<core::ErrorId::kReconcileIdSize>(core::Errc::kInvalidArgument);
   Id fixed{};
   std::copy(id.begin(), id.end(), fixed.begin());
   return insert(timestamp, fixed);
 }
 
 core::Result<void> SortedItems::seal() {
-  if (sealed_) return core::fail(core::Errc::kInvalidArgument, "The set is already sealed.");
+  if (sealed_) return core::fail<core::ErrorId::kReconcileAlreadySealed>(core::Errc::kInvalidArgument);
   std::sort(items_.begin(), items_.end());
   items_.erase(std::unique(items_.begin(), items_.end()), items_.end());
   items_.shrink_to_fit();
@@ -47,14 +38,14 @@ core::Result<void> SortedItems::seal() {
 }
 
 const Item& SortedItems::item(std::size_t i) const {
-  if (!sealed_) misuse("read before seal()");
-  if (i >= items_.size()) misuse("item index out of range");
+  if (!sealed_) core::misuse("SortedItems: read before seal()");
+  if (i >= items_.size()) core::misuse("SortedItems: item index out of range");
   return items_[i];
 }
 
 void SortedItems::check_range(std::size_t begin, std::size_t end) const {
-  if (!sealed_) misuse("read before seal()");
-  if (begin > end || end > items_.size()) misuse("bad index range");
+  if (!sealed_) core::misuse("SortedItems: read before seal()");
+  if (begin > end || end > items_.size()) core::misuse("SortedItems: bad index range");
 }
 
 std::size_t SortedItems::lower_bound(std::size_t begin, std::size_t end, const Bound& bound) const {

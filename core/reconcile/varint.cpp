@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::reconcile {
 
 std::size_t varint_size(std::uint64_t n) noexcept {
@@ -35,11 +37,11 @@ core::Result<std::uint64_t> read_varint(std::span<const std::uint8_t>& in) {
     const std::uint8_t byte = in[i];
     // A leading zero digit only makes the encoding longer: not minimal.
     if (i == 0 && byte == 0x80) {
-      return core::fail(core::Errc::kProtocol, "A reconciliation message holds a number with a leading zero digit.");
+      return core::fail<core::ErrorId::kReconcileVarintLeadingZero>(core::Errc::kProtocol);
     }
     // Shifting in seven more bits must not push a set bit past bit 63.
     if ((value >> 57) != 0) {
-      return core::fail(core::Errc::kProtocol, "A reconciliation message holds a number larger than 64 bits.");
+      return core::fail<core::ErrorId::kReconcileVarintTooLarge>(core::Errc::kProtocol);
     }
     value = (value << 7) | (byte & 0x7F);
     if ((byte & 0x80) == 0) {
@@ -47,7 +49,7 @@ core::Result<std::uint64_t> read_varint(std::span<const std::uint8_t>& in) {
       return value;
     }
   }
-  return core::fail(core::Errc::kProtocol, "A reconciliation message ends in the middle of a number.");
+  return core::fail<core::ErrorId::kReconcileVarintTruncated>(core::Errc::kProtocol);
 }
 
 }  // namespace tumar::reconcile

@@ -1,7 +1,8 @@
 #include "core/session/connection_budget.hpp"
 
-#include <cstdlib>
 #include <utility>
+
+#include "core/error.hpp"
 
 namespace tumar::session {
 
@@ -24,11 +25,11 @@ void Ticket::release() noexcept {
 }
 
 ConnectionBudget::ConnectionBudget(const ConnectionLimits& limits) : limits_(limits) {
-  if (limits.max_connections == 0 || limits.max_per_address == 0) std::abort();  // misconfiguration
+  if (limits.max_connections == 0 || limits.max_per_address == 0) core::misuse("session: a connection budget of 0");
 }
 
 ConnectionBudget::~ConnectionBudget() {
-  if (total_ != 0) std::abort();  // a Ticket outlived its budget: a lifetime bug
+  if (total_ != 0) core::misuse("session: a connection Ticket outlived its budget");
 }
 
 std::optional<Ticket> ConnectionBudget::try_acquire(const std::string& address) {
@@ -47,7 +48,9 @@ std::size_t ConnectionBudget::in_use(const std::string& address) const {
 
 void ConnectionBudget::release(const std::string& address) noexcept {
   auto it = per_address_.find(address);
-  if (it == per_address_.end() || it->second == 0 || total_ == 0) std::abort();
+  if (it == per_address_.end() || it->second == 0 || total_ == 0) {
+    core::misuse("session: released a connection the budget does not hold");
+  }
   --total_;
   if (--it->second == 0) per_address_.erase(it);
 }

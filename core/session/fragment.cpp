@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::session {
 
 core::Result<std::optional<std::vector<std::uint8_t>>> Reassembler::add(std::span<const std::uint8_t> plaintext) {
@@ -17,19 +19,18 @@ core::Result<std::optional<std::span<const std::uint8_t>>> Reassembler::add_view
     buffer_.clear();
     delivered_ = false;
   }
-  if (plaintext.empty()) return core::fail(core::Errc::kProtocol, "The peer sent a transport message with no fragment flag.");
+  if (plaintext.empty()) return core::fail<core::ErrorId::kSessionNoFragmentFlag>(core::Errc::kProtocol);
   const std::uint8_t flag = plaintext[0];
   const auto chunk = plaintext.subspan(kFragmentHeaderLen);
   if (flag != kFragmentLast && flag != kFragmentMore) {
-    return core::fail(core::Errc::kProtocol, "The peer sent an unknown fragment flag.");
+    return core::fail<core::ErrorId::kSessionUnknownFragmentFlag>(core::Errc::kProtocol);
   }
   if (flag == kFragmentMore && chunk.size() != kMaxFragmentChunk) {
-    return core::fail(core::Errc::kProtocol, "The peer sent a short fragment that was not the last one.");
+    return core::fail<core::ErrorId::kSessionShortFragment>(core::Errc::kProtocol);
   }
   // Checked before appending: the buffer never exceeds the limit.
   if (chunk.size() > max_message_len_ - buffer_.size()) {
-    return core::fail(core::Errc::kLimit, "The peer sent a message over the limit of " +
-                                              std::to_string(max_message_len_) + " bytes.");
+    return core::fail<core::ErrorId::kSessionMessageTooLong>(core::Errc::kLimit, max_message_len_);
   }
   if (flag == kFragmentLast && buffer_.empty()) return std::optional<std::span<const std::uint8_t>>(chunk);
   buffer_.insert(buffer_.end(), chunk.begin(), chunk.end());

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <optional>
 #include <span>
 #include <vector>
@@ -51,7 +50,7 @@ void for_each_fragment(std::span<const std::uint8_t> message, Emit&& emit) {
 // for_each_fragment() would pass, and the message is left altered.
 template <typename Emit>
 void for_each_fragment_in_place(std::span<std::uint8_t> buffer, Emit&& emit) {
-  if (buffer.empty()) std::abort();  // misuse: no spare byte
+  if (buffer.empty()) core::misuse("session: for_each_fragment_in_place without a spare byte");
   const std::size_t size = buffer.size() - kFragmentHeaderLen;
   std::size_t offset = 0;
   while (true) {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/error_ids.hpp"
 #include "core/session/wire_limits.hpp"
 
 namespace tumar::session {
@@ -135,7 +136,7 @@ bool valid_body(const proto::WireMessage& message) {
 }  // namespace
 
 core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes) {
-  auto refused = [] { return core::fail(core::Errc::kProtocol, "The peer sent a malformed session message."); };
+  auto refused = [] { return core::fail<core::ErrorId::kSessionMalformedMessage>(core::Errc::kProtocol); };
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return refused();
   if (!repeated_fields_within_limits(bytes)) return refused();
   proto::WireMessage message;

@@ -17,6 +17,8 @@
 namespace tumar::store {
 
 namespace detail {
+core::Error counter_past_int64();  // statement.cpp: keeps core/error_ids.hpp out of this header
+
 inline core::Result<void> bind_one(Statement& st, int i, std::int64_t v) { return st.bind(i, v); }
 inline core::Result<void> bind_one(Statement& st, int i, int v) { return st.bind(i, std::int64_t{v}); }
 // SQLite integers are signed: a value past INT64_MAX would be stored as a
@@ -24,7 +26,7 @@ inline core::Result<void> bind_one(Statement& st, int i, int v) { return st.bind
 // there). Refused here, so no caller can store one by accident.
 inline core::Result<void> bind_one(Statement& st, int i, std::uint64_t v) {
   if (v > static_cast<std::uint64_t>(INT64_MAX)) {
-    return core::fail(core::Errc::kLimit, "A counter reached its largest value (2^63-1); nothing was changed.");
+    return tl::unexpected(counter_past_int64());
   }
   return st.bind(i, static_cast<std::int64_t>(v));
 }
@@ -57,19 +59,17 @@ template <typename... Args>
 core::Result<Statement> prepare_bound(Database& db, std::string_view sql, const Args&... args) {
   auto st = db.prepare(sql);
   if (!st) return st;
-  if (auto b = bind_all(*st, args...); !b) return tl::unexpected(b.error());
+  TUMAR_TRY(bind_all(*st, args...));
   return st;
 }
 
 // Runs a statement that returns no rows.
 template <typename... Args>
 core::Result<void> execute(Database& db, std::string_view sql, const Args&... args) {
-  auto st = prepare_bound(db, sql, args...);
-  if (!st) return tl::unexpected(st.error());
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db, sql, args...));
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return {};
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) return {};
   }
 }
 
@@ -80,12 +80,10 @@ core::Result<std::vector<T>> collect(core::Result<Statement> st, Read read) {
   if (!st) return tl::unexpected(st.error());
   std::vector<T> out;
   while (true) {
-    auto row = st->step();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) return out;
-    auto item = read(*st);
-    if (!item) return tl::unexpected(item.error());
-    out.push_back(std::move(*item));
+    TUMAR_TRY_ASSIGN(row, st->step());
+    if (!row) return out;
+    TUMAR_TRY_ASSIGN(item, read(*st));
+    out.push_back(std::move(item));
   }
 }
 

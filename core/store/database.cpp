@@ -1,11 +1,10 @@
 #include "core/store/database.hpp"
 
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <system_error>
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/store/memory_lock.hpp"
 #include "core/store/sqlite_memory.hpp"
 
@@ -51,9 +50,8 @@ void close_handle(sqlite3* db) {
 
 core::Result<Database> Database::open(const std::filesystem::path& path, crypto::Secret<kPageKeyBytes> page_key,
                                       DbId db_id, JournalMode mode) {
-  auto vfs = EncryptedVfs::create(std::move(page_key), db_id);
-  if (!vfs) return tl::unexpected(vfs.error());
-  return open_with(path, std::move(*vfs), mode);
+  TUMAR_TRY_ASSIGN(vfs, EncryptedVfs::create(std::move(page_key), db_id));
+  return open_with(path, std::move(vfs), mode);
 }
 
 core::Result<Database> Database::open_plain(const std::filesystem::path& path, JournalMode mode) {
@@ -63,8 +61,7 @@ core::Result<Database> Database::open_plain(const std::filesystem::path& path, J
 core::Result<Database> Database::open_with(const std::filesystem::path& path, std::unique_ptr<EncryptedVfs> vfs,
                                            JournalMode mode) {
   if (!install_wiping_allocator()) {
-    return core::fail(core::Errc::kStorage,
-                      "SQLite was started before tumar could protect its memory; the database was not opened.");
+    return core::fail<core::ErrorId::kStoreMemoryUnprotected>(core::Errc::kStorage);
   }
   const bool is_new = file_is_empty(path);
   Database db;
@@ -75,7 +72,7 @@ core::Result<Database> Database::open_with(const std::filesystem::path& path, st
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   const int rc = sqlite3_open_v2(path.c_str(), &db.db_, flags, db.vfs_ ? db.vfs_->name() : nullptr);
   if (rc != SQLITE_OK) {
-    core::Error e = db.error(rc, "Opening the database");
+    core::Error e = db.error(rc, core::ErrorId::kStoreOpenFailed);
     close_handle(std::exchange(db.db_, nullptr));
     return tl::unexpected(std::move(e));
   }
@@ -99,7 +96,7 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
     if (auto ok = exec("PRAGMA page_size=4096"); !ok) return ok;
     int reserve = static_cast<int>(kReserveBytes);
     const int rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
-    if (rc != SQLITE_OK) return tl::unexpected(error(rc, "Reserving space for page authentication"));
+    if (rc != SQLITE_OK) return tl::unexpected(error(rc, core::ErrorId::kStoreReserveFailed));
   } else if (is_new) {
     if (auto ok = exec("PRAGMA page_size=4096"); !ok) return ok;
   }
@@ -121,19 +118,16 @@ core::Result<void> Database::configure(bool is_new, JournalMode mode) {
     if (auto ok = exec("PRAGMA application_id=" + std::to_string(kApplicationId)); !ok) return ok;
   }
   const char* wanted = mode == JournalMode::kWal ? "wal" : "delete";
-  auto st = prepare(mode == JournalMode::kWal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE");
-  if (!st) return tl::unexpected(st.error());
-  auto row = st->step();
-  if (!row) return tl::unexpected(row.error());
-  if (!*row || st->column_text(0) != wanted) {
-    return core::fail(core::Errc::kStorage, std::string("The database could not be switched to journal mode ") +
-                                                wanted + ".");
+  TUMAR_TRY_ASSIGN(st, prepare(mode == JournalMode::kWal ? "PRAGMA journal_mode=WAL" : "PRAGMA journal_mode=DELETE"));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row || st.column_text(0) != wanted) {
+    return core::fail<core::ErrorId::kStoreJournalMode>(core::Errc::kStorage, wanted);
   }
   if (vfs_) {
     int reserve = -1;  // negative: query only
     sqlite3_file_control(db_, "main", SQLITE_FCNTL_RESERVE_BYTES, &reserve);
     if (reserve != static_cast<int>(kReserveBytes)) {
-      return core::fail(core::Errc::kTampered, "The profile's database does not reserve space for authentication.");
+      return core::fail<core::ErrorId::kStoreNoReservedSpace>(core::Errc::kTampered);
     }
   }
   return {};
@@ -174,13 +168,12 @@ core::Result<void> Database::close() {
   if (rc == SQLITE_BUSY) {
     // A Statement outlived its Database: programmer misuse. Closing anyway
     // would leave the Statement with a dangling handle.
-    std::fputs("tumar: a database was closed while statements were still open\n", stderr);
-    std::abort();
+    core::misuse("store: a database was closed while statements were still open");
   }
   db_ = nullptr;
   cache_->kill();
   core::Result<void> result;
-  if (rc != SQLITE_OK) result = tl::unexpected(error(rc, "Closing the database"));
+  if (rc != SQLITE_OK) result = tl::unexpected(error(rc, core::ErrorId::kStoreCloseFailed));
   vfs_.reset();
   return result;
 }
@@ -199,28 +192,28 @@ std::uint64_t Database::discarded_wal_frames() const noexcept {
   return vfs_ ? vfs_->discarded_wal_frames() : 0;
 }
 
-core::Error Database::error(int rc, std::string_view doing) const { return detail::sqlite_error(rc, vfs_.get(), doing); }
+core::Error Database::error(int rc, core::ErrorId failed) const { return detail::sqlite_error(rc, vfs_.get(), failed); }
 
 core::Result<void> Database::exec(std::string_view sql) {
-  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (db_ == nullptr) return core::fail<core::ErrorId::kStoreClosed>(core::Errc::kStorage);
   // sqlite3_exec wants a NUL-terminated string; the message it could return
   // is not used (it may quote the SQL).
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) return tl::unexpected(error(sqlite3_extended_errcode(db_), "A database command"));
+  if (rc != SQLITE_OK) return tl::unexpected(error(sqlite3_extended_errcode(db_), core::ErrorId::kStoreCommandFailed));
   return {};
 }
 
 core::Result<Statement> Database::prepare(std::string_view sql) {
-  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (db_ == nullptr) return core::fail<core::ErrorId::kStoreClosed>(core::Errc::kStorage);
   if (sqlite3_stmt* cached = cache_->take(sql)) return Statement(cached, vfs_.get(), cache_);
   sqlite3_stmt* st = nullptr;
   const int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &st, nullptr);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(st);
-    return tl::unexpected(error(rc, "Preparing a database statement"));
+    return tl::unexpected(error(rc, core::ErrorId::kStorePrepareFailed));
   }
-  if (st == nullptr) return core::fail(core::Errc::kInvalidArgument, "The SQL statement is empty.");
+  if (st == nullptr) return core::fail<core::ErrorId::kStoreEmptyStatement>(core::Errc::kInvalidArgument);
   return Statement(st, vfs_.get(), cache_);
 }
 
@@ -240,10 +233,9 @@ core::Result<void> Database::prepare_for_bulk_writes() {
 }
 
 core::Result<void> Database::purge_old_copies(std::string_view table) {
-  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (db_ == nullptr) return core::fail<core::ErrorId::kStoreClosed>(core::Errc::kStorage);
   if (!is_schema_name(table)) {
-    std::fputs("tumar: purge_old_copies was given something that is not a table name\n", stderr);
-    std::abort();
+    core::misuse("store: purge_old_copies was given something that is not a table name");
   }
   if (auto r = rewrite_table(table); !r) return r;
   purge_owed_ = true;
@@ -265,10 +257,9 @@ core::Result<void> Database::rewrite_table(std::string_view table) {
   const std::string sql = "CREATE TEMP TABLE tumar_rewrite AS SELECT * FROM main." + t + "; DELETE FROM main." + t +
                           "; INSERT INTO main." + t + " SELECT * FROM temp.tumar_rewrite; DROP TABLE temp.tumar_rewrite;";
   if (!sqlite3_get_autocommit(db_)) return exec(sql);  // part of the caller's transaction
-  auto tx = Transaction::begin(*this);
-  if (!tx) return tl::unexpected(tx.error());
+  TUMAR_TRY_ASSIGN(tx, Transaction::begin(*this));
   if (auto r = exec(sql); !r) return r;
-  return tx->commit();
+  return tx.commit();
 }
 
 core::Result<void> Database::empty_log() {
@@ -279,21 +270,18 @@ core::Result<void> Database::empty_log() {
   const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   if (rc != SQLITE_OK) {
     if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
-      return core::fail(core::Errc::kStorage,
-                        "The change is saved, but another tumar process kept the profile busy, so older encrypted "
-                        "copies of what it removed are still in the database's log. They are cleared the next time "
-                        "tumar removes something, or when the last tumar process using the profile stops.");
+      return core::fail<core::ErrorId::kStoreLogNotCleared>(core::Errc::kStorage);
     }
-    return tl::unexpected(error(rc, "Clearing the database's log"));
+    return tl::unexpected(error(rc, core::ErrorId::kStoreClearLogFailed));
   }
   purge_owed_ = false;
   return {};
 }
 
 core::Result<void> Database::checkpoint() {
-  if (db_ == nullptr) return core::fail(core::Errc::kStorage, "The database is closed.");
+  if (db_ == nullptr) return core::fail<core::ErrorId::kStoreClosed>(core::Errc::kStorage);
   const int rc = sqlite3_wal_checkpoint_v2(db_, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
-  if (rc != SQLITE_OK) return tl::unexpected(error(rc, "Checkpointing the database"));
+  if (rc != SQLITE_OK) return tl::unexpected(error(rc, core::ErrorId::kStoreCheckpointFailed));
   return {};
 }
 

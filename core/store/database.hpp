@@ -114,7 +114,7 @@ class Database {
   core::Result<void> configure(bool is_new, JournalMode mode);
   core::Result<void> rewrite_table(std::string_view table);
   core::Result<void> empty_log();
-  core::Error error(int rc, std::string_view doing) const;
+  core::Error error(int rc, core::ErrorId failed) const;
 
   sqlite3* db_ = nullptr;
   JournalMode mode_ = JournalMode::kWal;

@@ -13,6 +13,7 @@
 
 #include <sodium.h>
 
+#include "core/error_ids.hpp"
 #include "core/store/memory_file.hpp"
 #include "core/store/sqlite_memory.hpp"
 
@@ -630,17 +631,16 @@ EncryptedVfs::EncryptedVfs(crypto::Secret<kPageKeyBytes> page_key, const DbId& d
 core::Result<std::unique_ptr<EncryptedVfs>> EncryptedVfs::create(crypto::Secret<kPageKeyBytes> page_key,
                                                                  DbId db_id) {
   if (!install_wiping_allocator()) {
-    return core::fail(core::Errc::kStorage,
-                      "SQLite was started before tumar could protect its memory; the database was not opened.");
+    return core::fail<core::ErrorId::kStoreMemoryUnprotected>(core::Errc::kStorage);
   }
   sqlite3_vfs* root = sqlite3_vfs_find("unix");
   if (root == nullptr || root->iVersion < 2 || root->xCurrentTimeInt64 == nullptr) {
-    return core::fail(core::Errc::kStorage, "SQLite's unix file layer is not available.");
+    return core::fail<core::ErrorId::kStoreNoUnixVfs>(core::Errc::kStorage);
   }
   std::string name = "tumar-" + std::to_string(g_instance_counter.fetch_add(1) + 1);
   std::unique_ptr<EncryptedVfs> vfs(new EncryptedVfs(std::move(page_key), db_id, root, std::move(name)));
   if (sqlite3_vfs_register(&vfs->vfs_, 0) != SQLITE_OK) {
-    return core::fail(core::Errc::kStorage, "The encrypted file layer could not be registered with SQLite.");
+    return core::fail<core::ErrorId::kStoreVfsRegister>(core::Errc::kStorage);
   }
   return vfs;
 }

@@ -1,5 +1,6 @@
 #include "core/store/statement.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/store/statement_cache.hpp"
 
 #include <string>
@@ -12,27 +13,29 @@ namespace tumar::store {
 namespace detail {
 
 namespace {
-const char* role_name(FileRole role) {
-  switch (role) {
-    case FileRole::kMainDb: return "of the database file";
-    case FileRole::kJournal: return "in the rollback journal";
-    case FileRole::kWal: return "in the write-ahead log";
+core::Error tampered_page(const PageFailure& failure) {
+  switch (failure.role) {
+    case FileRole::kMainDb:
+      return core::make_error<core::ErrorId::kStorePageTamperedDb>(core::Errc::kTampered, failure.pgno);
+    case FileRole::kJournal:
+      return core::make_error<core::ErrorId::kStorePageTamperedJournal>(core::Errc::kTampered, failure.pgno);
+    case FileRole::kWal:
+      return core::make_error<core::ErrorId::kStorePageTamperedWal>(core::Errc::kTampered, failure.pgno);
   }
-  return "";
+  return core::make_error<core::ErrorId::kStoreStructureInconsistent>(core::Errc::kTampered);
 }
 }  // namespace
 
-core::Error sqlite_error(int rc, EncryptedVfs* vfs, std::string_view doing) {
+core::Error counter_past_int64() { return core::make_error<core::ErrorId::kStoreCounterMax>(core::Errc::kLimit); }
+
+core::Error sqlite_error(int rc, EncryptedVfs* vfs, core::ErrorId failed) {
   const std::optional<PageFailure> failure = vfs != nullptr ? vfs->take_failure() : std::nullopt;
   const int primary = rc & 0xff;
-  if (failure || rc == SQLITE_IOERR_DATA || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-    std::string what = failure ? "page " + std::to_string(failure->pgno) + " " + role_name(failure->role) +
-                                     " was altered or is not from this profile"
-                               : "its structure is inconsistent";
-    return core::Error(core::Errc::kTampered, "The profile's database failed its integrity check (" + what +
-                                                  "). Nothing was read from it.");
+  if (failure) return tampered_page(*failure);
+  if (rc == SQLITE_IOERR_DATA || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+    return core::make_error<core::ErrorId::kStoreStructureInconsistent>(core::Errc::kTampered);
   }
-  return core::Error(core::Errc::kStorage, std::string(doing) + " failed: " + sqlite3_errstr(rc) + ".");
+  return core::Error(core::Errc::kStorage, failed, {sqlite3_errstr(rc)});
 }
 
 }  // namespace detail
@@ -66,8 +69,8 @@ Statement& Statement::operator=(Statement&& other) noexcept {
 
 core::Result<void> Statement::check_bind(int rc) {
   if (rc == SQLITE_OK) return {};
-  if (rc == SQLITE_RANGE) return core::fail(core::Errc::kInvalidArgument, "A statement parameter index is out of range.");
-  return tl::unexpected(detail::sqlite_error(rc, vfs_, "Binding a statement parameter"));
+  if (rc == SQLITE_RANGE) return core::fail<core::ErrorId::kStoreParameterRange>(core::Errc::kInvalidArgument);
+  return tl::unexpected(detail::sqlite_error(rc, vfs_, core::ErrorId::kStoreBindFailed));
 }
 
 core::Result<void> Statement::bind(int index, std::int64_t value) {
@@ -92,7 +95,7 @@ core::Result<bool> Statement::step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   // sqlite3_step returns the extended code (extended result codes are on).
-  core::Error e = detail::sqlite_error(rc, vfs_, "A database statement");
+  core::Error e = detail::sqlite_error(rc, vfs_, core::ErrorId::kStoreStatementFailed);
   sqlite3_reset(stmt_);
   return tl::unexpected(std::move(e));
 }
@@ -117,14 +120,11 @@ std::span<const std::uint8_t> Statement::column_blob(int index) const {
 }
 
 core::Result<Transaction> Transaction::begin(Database& db) {
-  auto commit = db.prepare("COMMIT");
-  if (!commit) return tl::unexpected(commit.error());
-  auto rollback = db.prepare("ROLLBACK");
-  if (!rollback) return tl::unexpected(rollback.error());
-  auto begin = db.prepare("BEGIN IMMEDIATE");
-  if (!begin) return tl::unexpected(begin.error());
-  if (auto r = begin->step(); !r) return tl::unexpected(r.error());
-  return Transaction(&db, std::move(*commit), std::move(*rollback));
+  TUMAR_TRY_ASSIGN(commit, db.prepare("COMMIT"));
+  TUMAR_TRY_ASSIGN(rollback, db.prepare("ROLLBACK"));
+  TUMAR_TRY_ASSIGN(begin, db.prepare("BEGIN IMMEDIATE"));
+  TUMAR_TRY(begin.step());
+  return Transaction(&db, std::move(commit), std::move(rollback));
 }
 
 Transaction::~Transaction() {
@@ -138,7 +138,7 @@ Transaction::Transaction(Transaction&& other) noexcept
 
 core::Result<void> Transaction::commit() {
   Database* db = std::exchange(db_, nullptr);
-  if (db == nullptr) return core::fail(core::Errc::kInvalidArgument, "The transaction has already ended.");
+  if (db == nullptr) return core::fail<core::ErrorId::kStoreTransactionEnded>(core::Errc::kInvalidArgument);
   auto done = commit_.step();
   commit_.reset();
   if (done) {

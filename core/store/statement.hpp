@@ -24,9 +24,10 @@ class StatementCache;
 namespace detail {
 // Maps an SQLite result to core::Error. An authentication failure recorded
 // by the VFS (or SQLITE_IOERR_DATA / SQLITE_CORRUPT / SQLITE_NOTADB) becomes
-// Errc::kTampered; everything else Errc::kStorage. `vfs` may be null (the
-// plain benchmark baseline).
-core::Error sqlite_error(int rc, EncryptedVfs* vfs, std::string_view doing);
+// Errc::kTampered; everything else Errc::kStorage with the id `failed` (one
+// of the store's "... failed" ids, whose one field is SQLite's reason).
+// `vfs` may be null (the plain benchmark baseline).
+core::Error sqlite_error(int rc, EncryptedVfs* vfs, core::ErrorId failed);
 }  // namespace detail
 
 class Statement {

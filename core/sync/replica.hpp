@@ -74,9 +74,8 @@ class Replica {
     std::vector<IngestResult> out;
     out.reserve(envelopes.size());
     for (const auto& e : envelopes) {
-      auto r = ingest(e, now_unix_ms);
-      if (!r) return tl::unexpected(r.error());
-      out.push_back(std::move(*r));
+      TUMAR_TRY_ASSIGN(r, ingest(e, now_unix_ms));
+      out.push_back(std::move(r));
     }
     return out;
   }

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/sync/sync_wire.hpp"
 
 namespace tumar::sync {
@@ -38,17 +39,16 @@ core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, R
                                    std::uint64_t now_unix_ms, SyncOutput& out) {
   ReceivedEnvelopes batch = std::exchange(received, ReceivedEnvelopes{});
   if (batch.empty()) return {};
-  auto results = ctx.replica->ingest_batch(batch.envelopes, now_unix_ms);
-  if (!results) return tl::unexpected(results.error());
-  if (results->size() != batch.size()) std::abort();  // the Replica contract
+  TUMAR_TRY_ASSIGN(results, ctx.replica->ingest_batch(batch.envelopes, now_unix_ms));
+  if (results.size() != batch.size()) std::abort();  // the Replica contract
 
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    IngestResult& r = (*results)[i];
+    IngestResult& r = results[i];
     if (r.outcome == IngestOutcome::kRejected) {
       // Not fatal: one bad object must not stop a sync. The reason is for
       // the replica's own debug log; nothing of it goes to the peer.
       if (++ctx.progress.rejected > ctx.limits.max_rejected) {
-        return core::fail(core::Errc::kLimit, "The peer sent too many objects that were rejected.");
+        return core::fail<core::ErrorId::kSyncTooManyRejected>(core::Errc::kLimit);
       }
       continue;
     }

@@ -25,13 +25,12 @@ InitiatorRounds::Network* InitiatorRounds::find(const NetworkId& id) {
 }
 
 core::Result<void> InitiatorRounds::start_round(SyncContext& ctx, Instant now, SyncOutput& out) {
-  auto shared = ctx.replica->shared_networks(ctx.peer);
-  if (!shared) return tl::unexpected(shared.error());
+  TUMAR_TRY_ASSIGN(shared, ctx.replica->shared_networks(ctx.peer));
   started_ = true;
   round_running_ = true;
   round_cut_short_ = false;
   round_start_moved_ = ctx.progress.accepted + ctx.progress.objects_sent;
-  for (const NetworkId& id : *shared) {
+  for (const NetworkId& id : shared) {
     Network& net = networks_[id];
     // A network refused in this session stays refused until the next
     // connection; one still in a round (listed twice) is not restarted.
@@ -43,19 +42,16 @@ core::Result<void> InitiatorRounds::start_round(SyncContext& ctx, Instant now, S
 
 core::Result<void> InitiatorRounds::start_network(SyncContext& ctx, const NetworkId& id, Network& net, Instant now,
                                                   SyncOutput& out) {
-  auto items = ctx.replica->items(id);
-  if (!items) return tl::unexpected(items.error());
+  TUMAR_TRY_ASSIGN(items, ctx.replica->items(id));
   auto sorted = std::make_unique<reconcile::SortedItems>();
-  for (const reconcile::Item& item : *items) {
+  for (const reconcile::Item& item : items) {
     if (auto r = sorted->insert(item.timestamp, item.id); !r) return r;
   }
   if (auto r = sorted->seal(); !r) return r;
-  auto negentropy = reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit);
-  if (!negentropy) return tl::unexpected(negentropy.error());
-  auto query = negentropy->initiate();
-  if (!query) return tl::unexpected(query.error());
-  out.send.push_back(reconcile_message(id, *query));
-  net.phase = Reconciling{std::move(sorted), std::move(*negentropy), {}, {}, 0, false};
+  TUMAR_TRY_ASSIGN(negentropy, reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit));
+  TUMAR_TRY_ASSIGN(query, negentropy.initiate());
+  out.send.push_back(reconcile_message(id, query));
+  net.phase = Reconciling{std::move(sorted), std::move(negentropy), {}, {}, 0, false};
   net.waiting_since = now;
   return {};
 }
@@ -173,9 +169,8 @@ core::Result<void> InitiatorRounds::send_haves(SyncContext& ctx, const NetworkId
         if (!ctx.seen.contains(have)) ids.push_back(have);  // the peer has it from this session already
       }
       if (ids.empty()) continue;
-      auto envelopes = ctx.replica->envelopes(id, ids);
-      if (!envelopes) return tl::unexpected(envelopes.error());
-      for (auto& e : *envelopes) {
+      TUMAR_TRY_ASSIGN(envelopes, ctx.replica->envelopes(id, ids));
+      for (auto& e : envelopes) {
         if (sendable(e)) t.fetched.push_back(std::move(e));
       }
       continue;

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/error_ids.hpp"
 #include "core/sync/sync_wire.hpp"
 
 namespace tumar::sync {
@@ -68,11 +69,10 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   // Checked at every round start, so a member removed while connected is
   // refused from its next round on. The refusal reads the same whether the
   // peer was removed, never admitted, or we are not in the network.
-  auto allowed = ctx.replica->may_sync(id, ctx.peer);
-  if (!allowed) return tl::unexpected(allowed.error());
-  if (!*allowed) {
+  TUMAR_TRY_ASSIGN(allowed, ctx.replica->may_sync(id, ctx.peer));
+  if (!allowed) {
     if (++refused_ > ctx.limits.max_refused) {
-      return core::fail(core::Errc::kLimit, "The dialler asked about too many networks it may not sync.");
+      return core::fail<core::ErrorId::kSyncTooManyRefusedNetworks>(core::Errc::kLimit);
     }
     if (auto it = networks_.find(id); it != networks_.end()) it->second.open = false;
     out.send.push_back(refused_message(id));
@@ -84,21 +84,19 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
     entry->second.credit_at = now;
   }
   if (!take_round_credit(ctx.limits, entry->second, now)) {
-    return core::fail(core::Errc::kLimit, "The dialler started rounds of one network faster than the node allows.");
+    return core::fail<core::ErrorId::kSyncRoundsTooFast>(core::Errc::kLimit);
   }
-  auto items = ctx.replica->items(id);
-  if (!items) return tl::unexpected(items.error());
+  TUMAR_TRY_ASSIGN(items, ctx.replica->items(id));
   auto sorted = std::make_unique<reconcile::SortedItems>();
-  for (const reconcile::Item& item : *items) {
+  for (const reconcile::Item& item : items) {
     if (auto r = sorted->insert(item.timestamp, item.id); !r) return r;
   }
   if (auto r = sorted->seal(); !r) return r;
-  auto negentropy = reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit);
-  if (!negentropy) return tl::unexpected(negentropy.error());
-  auto reply = negentropy->reconcile(as_bytes(query));
+  TUMAR_TRY_ASSIGN(negentropy, reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit));
+  auto reply = negentropy.reconcile(as_bytes(query));
   if (!reply) return misbehaved(reply.error().message());
   Network& net = entry->second;
-  net.phase = Reconciling{std::move(sorted), std::move(*negentropy)};
+  net.phase = Reconciling{std::move(sorted), std::move(negentropy)};
   net.open = true;
   rounds_started_ += 1;
   out.send.push_back(reconcile_message(id, *reply));
@@ -109,11 +107,10 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
     // before the grant would wait in its memory (bounded: the rest is
     // dropped and fetched again next round). Sent now, after the reply
     // (the dialler takes pushes only for a network the peer answered).
-    auto first = ctx.replica->bootstrap_envelopes(id, ctx.peer);
-    if (!first) return tl::unexpected(first.error());
-    std::erase_if(*first, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
-    if (!first->empty()) {
-      send_objects(ctx, id, std::move(*first), proto::Objects::PUSH, proto::Objects::PUSH, out);
+    TUMAR_TRY_ASSIGN(first, ctx.replica->bootstrap_envelopes(id, ctx.peer));
+    std::erase_if(first, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
+    if (!first.empty()) {
+      send_objects(ctx, id, std::move(first), proto::Objects::PUSH, proto::Objects::PUSH, out);
     }
   }
   return {};
@@ -127,12 +124,11 @@ core::Result<void> ResponderRounds::on_want(SyncContext& ctx, const NetworkId& i
   std::vector<ObjectId> ids;
   ids.reserve(static_cast<std::size_t>(want.ids_size()));
   for (const std::string& raw : want.ids()) ids.push_back(id_from_wire(raw));
-  auto envelopes = ctx.replica->envelopes(id, ids);
-  if (!envelopes) return tl::unexpected(envelopes.error());
-  std::erase_if(*envelopes, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
+  TUMAR_TRY_ASSIGN(envelopes, ctx.replica->envelopes(id, ids));
+  std::erase_if(envelopes, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
   // Ids we do not have are skipped: the answer then carries fewer objects,
   // and its last message (ANSWER_END, possibly empty) says it is complete.
-  send_objects(ctx, id, std::move(*envelopes), proto::Objects::ANSWER, proto::Objects::ANSWER_END, out);
+  send_objects(ctx, id, std::move(envelopes), proto::Objects::ANSWER, proto::Objects::ANSWER_END, out);
   return {};
 }
 

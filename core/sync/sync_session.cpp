@@ -83,9 +83,8 @@ core::Result<std::vector<proto::WireMessage>> SyncSession::push(const NetworkId&
     if (ctx_.seen.contains(id)) return {};
     // Membership can change while a session is open: a member removed a
     // moment ago gets nothing new, even before its next round is refused.
-    auto allowed = ctx_.replica->may_sync(network, ctx_.peer);
-    if (!allowed) return tl::unexpected(allowed.error());
-    if (!*allowed) return {};
+    TUMAR_TRY_ASSIGN(allowed, ctx_.replica->may_sync(network, ctx_.peer));
+    if (!allowed) return {};
     std::vector<std::vector<std::uint8_t>> one;
     one.emplace_back(envelope.begin(), envelope.end());
     send_objects(ctx_, network, std::move(one), proto::Objects::PUSH, proto::Objects::PUSH, o);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/encoding/hex.hpp"
+#include "core/error_ids.hpp"
 #include "core/profile/key_file_format.hpp"
 #include "core/profile/key_slots.hpp"
 #include "key_file_test_support.hpp"
@@ -91,7 +92,8 @@ TEST(KeyFileFormat, RefusesEveryWrongSize) {
     auto r = parse_key_file(std::span(f).first(n));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code(), core::Errc::kCorrupt);
-    EXPECT_NE(r.error().message().find("384"), std::string::npos);
+    EXPECT_EQ(r.error().id(), core::ErrorId::kProfileKeyFileSize);
+    EXPECT_EQ(r.error().field("size"), std::to_string(n));
   }
   Bytes longer = f;
   longer.push_back(0);

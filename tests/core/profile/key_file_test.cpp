@@ -11,6 +11,7 @@
 #include <set>
 
 #include "core/encoding/hex.hpp"
+#include "core/error_ids.hpp"
 #include "core/profile/key_file.hpp"
 #include "core/profile/profile_paths.hpp"
 #include "key_file_test_support.hpp"
@@ -37,7 +38,7 @@ class KeyFileTest : public ::testing::Test {
     auto u = unlock(passphrase);
     ASSERT_FALSE(u);
     EXPECT_EQ(u.error().code(), core::Errc::kWrongPassphrase);
-    EXPECT_EQ(u.error().message(), "The passphrase is wrong.");
+    EXPECT_EQ(u.error().id(), core::ErrorId::kProfileWrongPassphrase);
   }
   void expect_real(std::string_view passphrase) {
     auto u = unlock(passphrase);
@@ -112,7 +113,7 @@ TEST_F(KeyFileTest, MissingOrSymlinkedKeyFile) {
   auto u = unlock(kReal);
   ASSERT_FALSE(u);
   EXPECT_EQ(u.error().code(), core::Errc::kCorrupt);
-  EXPECT_NE(u.error().message().find("symbolic link"), std::string::npos);
+  EXPECT_EQ(u.error().id(), core::ErrorId::kProfileSymlink);
   EXPECT_EQ(KeyFile::change_passphrase(path_, pass(kReal), pass("x")).error().code(), core::Errc::kCorrupt);
 }
 
@@ -165,7 +166,7 @@ TEST_F(KeyFileTest, SetDuressRefusesTheRealPassphraseAndWrongOnes) {
   auto same = KeyFile::set_duress(path_, pass(kReal), pass(kReal), "decoy");
   ASSERT_FALSE(same);
   EXPECT_EQ(same.error().code(), core::Errc::kInvalidArgument);
-  EXPECT_EQ(same.error().message(), "The duress passphrase must differ from your passphrase.");
+  EXPECT_EQ(same.error().id(), core::ErrorId::kProfileDuressSameAsPassphrase);
   auto wrong = KeyFile::set_duress(path_, pass("guess"), pass(kDuress), "decoy");
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code(), core::Errc::kWrongPassphrase);

@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "store_test_helper.hpp"
 #include "support/temp_dir.hpp"
 
@@ -98,15 +99,16 @@ class StoreTamper : public ::testing::TestWithParam<JournalMode> {
   }
 
   // Opens the database as it is now on disk and reads everything; returns
-  // the error (kTampered expected) or "ok".
+  // the error (kTampered expected, then its id and fields) or "ok".
   std::string outcome(std::uint8_t key = 1, std::uint8_t id = 1) {
     auto db = open_test_db(path, GetParam(), key, id);
-    if (!db) return std::string(core::errc_name(db.error().code())) + ": " + db.error().message();
+    if (!db) return std::string(core::errc_name(db.error().code())) + ": " + db.error().describe();
     auto r = read_everything(*db);
-    if (!r) return std::string(core::errc_name(r.error().code())) + ": " + r.error().message();
+    if (!r) return std::string(core::errc_name(r.error().code())) + ": " + r.error().describe();
     return "ok";
   }
 
+  // `page_text`: a piece of describe(), e.g. "store.page_tampered_db{page=3}".
   void expect_tampered(const std::string& what, const std::string& page_text) {
     const std::string got = outcome();
     EXPECT_EQ(got.rfind(core::errc_name(core::Errc::kTampered), 0), 0u) << what << " -> " << got;
@@ -134,7 +136,7 @@ TEST_P(StoreTamper, OneFlippedByteInAnyPageIsDetected) {
     bytes[at] ^= static_cast<std::uint8_t>(1 + rng() % 255);
     write_bytes(path, bytes);
     expect_tampered("page " + std::to_string(p + 1) + " byte " + std::to_string(at % kPageSize),
-                    "page " + std::to_string(p + 1) + " of the database file");
+                    "store.page_tampered_db{page=" + std::to_string(p + 1) + "}");
   }
   // Nonce and tag bytes too, on the first and last page.
   for (std::size_t p : {std::size_t{0}, pages - 1}) {
@@ -158,7 +160,7 @@ TEST_P(StoreTamper, PageCopiedOverAnotherIsDetected) {
                 bytes.begin() + static_cast<std::ptrdiff_t>(j * kPageSize));
     write_bytes(path, bytes);
     expect_tampered("page " + std::to_string(i + 1) + " over page " + std::to_string(j + 1),
-                    "page " + std::to_string(j + 1) + " ");
+                    "{page=" + std::to_string(j + 1) + "}");
   }
 }
 
@@ -181,11 +183,11 @@ TEST_P(StoreTamper, PageFromAnotherDatabaseIsDetected) {
       std::copy_n(foreign.begin() + static_cast<std::ptrdiff_t>(p * kPageSize), kPageSize,
                   bytes.begin() + static_cast<std::ptrdiff_t>(p * kPageSize));
       write_bytes(path, bytes);
-      expect_tampered("foreign page " + std::to_string(p + 1), "page " + std::to_string(p + 1) + " ");
+      expect_tampered("foreign page " + std::to_string(p + 1), "{page=" + std::to_string(p + 1) + "}");
     }
     // And a whole foreign file under our key.
     write_bytes(path, foreign);
-    expect_tampered("foreign file", "page 1 ");
+    expect_tampered("foreign file", "{page=1}");
   }
 }
 
@@ -258,8 +260,8 @@ TEST(StoreTamperWal, FlippedByteInLiveWalFrameIsDetected) {
     // A frame later overwritten by a newer frame of the same page is never
     // read; only frames that are the latest copy of their page must fail.
     if (r) continue;
-    EXPECT_EQ(r.error().code(), core::Errc::kTampered) << r.error().message();
-    EXPECT_NE(r.error().message().find("in the write-ahead log"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().code(), core::Errc::kTampered) << r.error().describe();
+    EXPECT_EQ(r.error().id(), core::ErrorId::kStorePageTamperedWal) << r.error().describe();
   }
   // The last frame written is the latest copy of its page, so it is read.
   Bytes t = log;

@@ -1,0 +1,266 @@
+#include "cli/error_text.hpp"
+
+#include <utility>
+
+#include "core/error_ids.hpp"
+
+namespace tumar::cli {
+namespace {
+
+using core::ErrorId;
+
+// One template per id core/ reports. Fields in braces are filled from the
+// error; core/error_ids.hpp names each id's fields (a test checks the match).
+constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
+    {ErrorId::kUnworded, "{sentence}"},
+
+    // profile/
+    {ErrorId::kProfileSimulatedCrash, "Simulated crash (test) before: {step}."},
+    {ErrorId::kProfileCannotDo, "Cannot {step} {path}: {reason}."},
+    {ErrorId::kProfileInTheWay, "Something that is not a file is in the way at {path}; move it away and retry."},
+    {ErrorId::kProfileCannotLock, "Cannot lock the directory {path}: {reason}."},
+    {ErrorId::kProfileNoSuchFile, "There is no file {path}."},
+    {ErrorId::kProfileSymlink, "{path} is a symbolic link; tumar does not follow links for its files."},
+    {ErrorId::kProfileNotRegularFile, "{path} is not a regular file."},
+    {ErrorId::kProfileFileTooLarge, "{path} is {size} bytes, more than the {limit} expected."},
+    {ErrorId::kProfileFileExists, "{path} already exists; nothing was overwritten."},
+    {ErrorId::kProfileFileReplaced, "{path} was removed or replaced while it was being changed."},
+    {ErrorId::kProfileDiskErrorAfterChange,
+     "The change to {path} was made, but the disk reported an error afterwards ({step}: {reason})."},
+    {ErrorId::kProfileUnknownHardening,
+     "Unknown passphrase hardening level; use interactive, moderate or sensitive."},
+    {ErrorId::kProfileEmptyPassphrase, "The passphrase is empty."},
+    {ErrorId::kProfileWrongPassphrase, "The passphrase is wrong."},
+    {ErrorId::kProfileHardeningOutOfRange, "The passphrase-hardening settings are outside the safe range."},
+    {ErrorId::kProfileNotKeyFile, "This is not a tumar key file."},
+    {ErrorId::kProfileKeyFileVersion,
+     "The key file has format version {version}; this tumar reads version 1 only. A newer tumar may have written "
+     "it."},
+    {ErrorId::kProfileKeyFileAlgorithm, "The key file names a key-derivation algorithm tumar does not use."},
+    {ErrorId::kProfileKeyFileHeaderDamaged, "The key file header is damaged."},
+    {ErrorId::kProfileKeyFileHardeningOutOfRange,
+     "The key file asks for passphrase-hardening settings outside the safe range; it is damaged or was tampered "
+     "with."},
+    {ErrorId::kProfileKeyFileSize,
+     "The key file has {size} bytes instead of 384; it is damaged or not a tumar key file."},
+    {ErrorId::kProfileDecoyNameTooLong, "The decoy display name is longer than 78 bytes."},
+    {ErrorId::kProfileDecoyNameControl, "The decoy display name contains a control character."},
+    {ErrorId::kProfileKeyFileContentsDamaged, "The key file opened but its contents are damaged."},
+    {ErrorId::kProfileHardeningOutOfMemory,
+     "Not enough memory to harden the passphrase (the key file asks for {mib} MiB); close other programs and "
+     "retry."},
+    {ErrorId::kProfileCannotInspect, "Cannot inspect {path}: {reason}."},
+    {ErrorId::kProfileHomeNotDirectory, "{path} is not a directory; nothing was wiped."},
+    {ErrorId::kProfileCannotOpenDirectory, "Cannot open the directory {path}: {reason}."},
+    {ErrorId::kProfileCannotCreateHome, "Cannot create the profile directory {path}: {reason}."},
+    {ErrorId::kProfileCannotRestrictHome, "Cannot restrict the profile directory {path}: {reason}."},
+    {ErrorId::kProfileDisplayNameEmpty, "The display name is empty."},
+    {ErrorId::kProfileDisplayNameTooLong, "The display name is longer than 78 bytes."},
+    {ErrorId::kProfileDisplayNameControl, "The display name contains a control character."},
+    {ErrorId::kProfileNoHome, "No home directory is known; pass --home DIR."},
+    {ErrorId::kProfileExistsAt, "A profile already exists at {path}; nothing was changed."},
+    {ErrorId::kProfileDatabaseMissing, "The profile's key file opened, but its database is missing from {path}."},
+    {ErrorId::kProfileNoIdentity, "The profile database holds no identity."},
+    {ErrorId::kProfileIdentitySize, "The stored identity has the wrong size."},
+    {ErrorId::kProfileNone, "There is no tumar profile at {path}. Create one with: tumar init"},
+    {ErrorId::kProfileNotWritable, "The profile at {path} cannot be written; check its permissions."},
+    {ErrorId::kProfileNoSchemaVersion, "The profile database has no schema version."},
+    {ErrorId::kProfileNewerSchema,
+     "This profile was written by a newer tumar (schema {version}); update tumar to open it."},
+    {ErrorId::kProfileDuressSameAsPassphrase, "The duress passphrase must differ from your passphrase."},
+
+    // identity/
+    {ErrorId::kIdentityBindingUnsigned, "The peer's Noise key is not signed by its identity key."},
+    {ErrorId::kIdentityStoredKeyDamaged, "The stored identity key is damaged."},
+    {ErrorId::kIdentityStoredNoiseKeyDamaged, "The stored Noise key is damaged."},
+
+    // peers/
+    {ErrorId::kPeersStoredAddressDamaged, "The allow list holds an address tumar cannot read."},
+    {ErrorId::kPeersStoredKeySize, "The allow list holds a key of the wrong size."},
+    {ErrorId::kPeersOtherKey,
+     "{address} is already recorded with a different key. If the peer really has a new key, run `tumar peer remove {address}` first, then add it again."},
+    {ErrorId::kPeersAddressIpv6Brackets,
+     "\"{text}\" is not a peer address (an IPv6 address needs [brackets] and a port); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressBadIpv6,
+     "\"{text}\" is not a peer address (bad IPv6 address); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressNoPort,
+     "\"{text}\" is not a peer address (no port); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressNoHost,
+     "\"{text}\" is not a peer address (no host); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressHostTooLong,
+     "\"{text}\" is not a peer address (host name too long); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressHostCharacters,
+     "\"{text}\" is not a peer address (the host has characters a host name cannot have); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressPortNotNumber,
+     "\"{text}\" is not a peer address (the port must be a number); write HOST:PORT, for example 127.0.0.1:7000."},
+    {ErrorId::kPeersAddressPortRange,
+     "\"{text}\" is not a peer address (the port must be 1 to 65535); write HOST:PORT, for example 127.0.0.1:7000."},
+
+    // invite/
+    {ErrorId::kInviteNotAnInvite, "This is not a tumar invite: an invite code starts with \"tumar-invite-\"."},
+    {ErrorId::kInviteDamaged,
+     "This invite code is damaged: a character is wrong, missing or extra. Copy it again, or ask for it to be sent again."},
+    {ErrorId::kInviteMalformed, "This invite code is malformed (it is not one tumar makes); ask for a new invite."},
+    {ErrorId::kInviteNewerVersion, "This invite was made by a newer version of tumar; update tumar, then join again."},
+    {ErrorId::kInviteOlderVersion,
+     "This invite was made by an older version of tumar, which does not say whether it is for a training network; ask for a new invite."},
+    {ErrorId::kInviteBadAddress,
+     "This invite names an address tumar cannot use for the inviter's node; ask for a new invite."},
+
+    // session/
+    {ErrorId::kSessionNoFragmentFlag, "The peer sent a transport message with no fragment flag."},
+    {ErrorId::kSessionUnknownFragmentFlag, "The peer sent an unknown fragment flag."},
+    {ErrorId::kSessionShortFragment, "The peer sent a short fragment that was not the last one."},
+    {ErrorId::kSessionMessageTooLong, "The peer sent a message over the limit of {limit} bytes."},
+    {ErrorId::kSessionMalformedMessage, "The peer sent a malformed session message."},
+
+    // sync/
+    {ErrorId::kSyncTooManyRejected, "The peer sent too many objects that were rejected."},
+    {ErrorId::kSyncTooManyRefusedNetworks, "The dialler asked about too many networks it may not sync."},
+    {ErrorId::kSyncRoundsTooFast, "The dialler started rounds of one network faster than the node allows."},
+
+    // direct/
+    {ErrorId::kDirectStoredSessionDamaged, "A stored session is damaged."},
+    {ErrorId::kDirectStoredRatchetDamaged, "A stored direct-message session is damaged."},
+    {ErrorId::kDirectStoredPrekeyDamaged, "A stored prekey is damaged."},
+    {ErrorId::kDirectPrekeyIdsUsedUp, "This profile has used up its prekey ids."},
+    {ErrorId::kDirectEmptyMessage, "The message is empty; write something to send."},
+    {ErrorId::kDirectToSelf, "That is you; choose another member."},
+    {ErrorId::kDirectNotAMember, "You are not a member of this network (any more)."},
+    {ErrorId::kDirectPeerNotAMember, "They are not a member of this network (any more); nothing was sent."},
+    {ErrorId::kDirectNoPeerKeys,
+     "They have not published their keys for direct messages yet (a node publishes them when it next runs `tumar sync` or `tumar serve`). Sync, then try again."},
+    {ErrorId::kDirectNoReceipt, "No receipt to send."},
+    {ErrorId::kDirectStoredMessageDamaged, "A stored message is damaged."},
+
+    // store/
+    {ErrorId::kStoreOpenFailed, "Opening the database failed: {reason}."},
+    {ErrorId::kStoreReserveFailed, "Reserving space for page authentication failed: {reason}."},
+    {ErrorId::kStoreCloseFailed, "Closing the database failed: {reason}."},
+    {ErrorId::kStoreCommandFailed, "A database command failed: {reason}."},
+    {ErrorId::kStorePrepareFailed, "Preparing a database statement failed: {reason}."},
+    {ErrorId::kStoreClearLogFailed, "Clearing the database's log failed: {reason}."},
+    {ErrorId::kStoreCheckpointFailed, "Checkpointing the database failed: {reason}."},
+    {ErrorId::kStoreBindFailed, "Binding a statement parameter failed: {reason}."},
+    {ErrorId::kStoreStatementFailed, "A database statement failed: {reason}."},
+    {ErrorId::kStorePageTamperedDb,
+     "The profile's database failed its integrity check (page {page} of the database file was altered or is not from this profile). Nothing was read from it."},
+    {ErrorId::kStorePageTamperedJournal,
+     "The profile's database failed its integrity check (page {page} in the rollback journal was altered or is not from this profile). Nothing was read from it."},
+    {ErrorId::kStorePageTamperedWal,
+     "The profile's database failed its integrity check (page {page} in the write-ahead log was altered or is not from this profile). Nothing was read from it."},
+    {ErrorId::kStoreStructureInconsistent,
+     "The profile's database failed its integrity check (its structure is inconsistent). Nothing was read from it."},
+    {ErrorId::kStoreParameterRange, "A statement parameter index is out of range."},
+    {ErrorId::kStoreTransactionEnded, "The transaction has already ended."},
+    {ErrorId::kStoreMemoryUnprotected,
+     "SQLite was started before tumar could protect its memory; the database was not opened."},
+    {ErrorId::kStoreJournalMode, "The database could not be switched to journal mode {mode}."},
+    {ErrorId::kStoreNoReservedSpace, "The profile's database does not reserve space for authentication."},
+    {ErrorId::kStoreClosed, "The database is closed."},
+    {ErrorId::kStoreEmptyStatement, "The SQL statement is empty."},
+    {ErrorId::kStoreLogNotCleared,
+     "The change is saved, but another tumar process kept the profile busy, so older encrypted copies of what it removed are still in the database's log. They are cleared the next time tumar removes something, or when the last tumar process using the profile stops."},
+    {ErrorId::kStoreNoUnixVfs, "SQLite's unix file layer is not available."},
+    {ErrorId::kStoreVfsRegister, "The encrypted file layer could not be registered with SQLite."},
+    {ErrorId::kStoreCounterMax, "A counter reached its largest value (2^63-1); nothing was changed."},
+
+    // ratchet/
+    {ErrorId::kRatchetMessageTooLong, "The message is too long to send (at most 16383 bytes)."},
+    {ErrorId::kRatchetBadPadding, "The message's padding is malformed."},
+    {ErrorId::kRatchetStoredSessionDamaged, "A stored conversation is damaged and cannot be opened."},
+    {ErrorId::kRatchetUndecryptable, "The message could not be decrypted."},
+    {ErrorId::kRatchetKeyAgreementFailed, "The key agreement with this contact failed."},
+    {ErrorId::kRatchetPrekeyUnsigned, "The contact's signed prekey is not signed by their identity key."},
+    {ErrorId::kRatchetOneTimePrekeyMalformed, "The contact's one-time prekey is malformed."},
+    {ErrorId::kRatchetStateDamaged, "This conversation's stored state is damaged; start a new one."},
+    {ErrorId::kRatchetTooFarAhead, "The message is too far ahead of the conversation to be read."},
+    {ErrorId::kRatchetTooManySent, "This conversation has sent too many messages; start a new one."},
+
+    // reconcile/
+    {ErrorId::kReconcileAddAfterSeal, "Items cannot be added once the set is sealed."},
+    {ErrorId::kReconcileInfiniteTimestamp,
+     "An item cannot have the timestamp 2^64-1: the protocol reserves it for infinity."},
+    {ErrorId::kReconcileIdSize, "An item id must be exactly 32 bytes."},
+    {ErrorId::kReconcileAlreadySealed, "The set is already sealed."},
+    {ErrorId::kReconcileVarintLeadingZero, "A reconciliation message holds a number with a leading zero digit."},
+    {ErrorId::kReconcileVarintTooLarge, "A reconciliation message holds a number larger than 64 bits."},
+    {ErrorId::kReconcileVarintTruncated, "A reconciliation message ends in the middle of a number."},
+    {ErrorId::kReconcileNotSealed, "The item set must be sealed before reconciliation."},
+    {ErrorId::kReconcileFrameLimitRange,
+     "The reconciliation frame size limit must be 0 (none) or between 4096 bytes and 64 MiB."},
+    {ErrorId::kReconcileServerAsClient, "A reconciliation server cannot act as a client."},
+    {ErrorId::kReconcileClientAnswering, "A reconciliation client cannot answer queries."},
+    {ErrorId::kReconcileInitiateOnce, "Reconciliation can be initiated only once, by a client."},
+    {ErrorId::kReconcileReplyBeforeInitiate, "A reconciliation reply can only be handled after initiate()."},
+    {ErrorId::kReconcileMessageTooLarge, "A reconciliation message is larger than 64 MiB."},
+    {ErrorId::kReconcileNoVersion, "A message does not start with a Negentropy protocol version byte."},
+    {ErrorId::kReconcileVersion, "The reconciliation peer answered in Negentropy protocol version {version}, not 1."},
+    {ErrorId::kReconcileRangesOutOfOrder, "A reconciliation message lists its ranges out of order."},
+    {ErrorId::kReconcileRangePastInfinity, "A reconciliation message has a range ending past infinity."},
+    {ErrorId::kReconcileTooManyIds, "A reconciliation message lists more ids than it holds."},
+    {ErrorId::kReconcileAnswerTooLarge,
+     "A reconciliation answer would exceed 64 MiB; set a frame size limit to split it over rounds."},
+    {ErrorId::kReconcileTruncated, "A reconciliation message ends too early."},
+    {ErrorId::kReconcilePrefixTooLong, "A reconciliation message holds a bound with an id prefix over 32 bytes."},
+    {ErrorId::kReconcileUnknownMode, "A reconciliation message holds a range of unknown mode."},
+
+    // noise/
+    {ErrorId::kNoiseNonceExhausted, "This connection has used all of its message numbers; reconnect to continue."},
+    {ErrorId::kNoiseNotAuthentic, "A message from the peer was rejected as not authentic."},
+    {ErrorId::kNoiseEmptyFrame, "The peer sent an empty frame; the connection is closed."},
+    {ErrorId::kNoiseFrameTooLong,
+     "The peer announced a frame of {size} bytes, over the limit of {limit} bytes; the connection is closed."},
+    {ErrorId::kNoiseProofMalformed, "The peer's identity proof is malformed."},
+    {ErrorId::kNoiseResponderSentInvite, "The responder sent an invite, which only a joining initiator may do."},
+    {ErrorId::kNoiseInitiatorAnnouncedKind,
+     "The initiator announced a profile kind, which only a responder does in its payload."},
+    {ErrorId::kNoiseProofOtherKey, "The peer's identity proof is for a different handshake key; the peer is refused."},
+    {ErrorId::kNoiseProofBadSignature, "The peer's identity proof has an invalid signature; the peer is refused."},
+    {ErrorId::kNoisePremessageKeyMissing, "A key the handshake pattern needs before it starts is missing."},
+    {ErrorId::kNoiseStaticKeyMissing, "The handshake pattern needs a static key and none was given."},
+    {ErrorId::kNoiseHandshakeTooLong, "A handshake message would exceed the Noise limit of 65535 bytes."},
+    {ErrorId::kNoiseHandshakeRejected, "The peer's handshake message was rejected."},
+    {ErrorId::kNoiseTransportRejected,
+     "A message from the peer was rejected (altered, replayed, out of order or cut short); the connection is closed."},
+    {ErrorId::kNoiseTransportTooLong, "A message is larger than 65519 bytes and cannot be sent in one piece."},
+    {ErrorId::kNoiseClosed, "The connection is closed."},
+};
+
+}  // namespace
+
+std::optional<std::string_view> english_template(ErrorId id) {
+  for (const auto& [key, text] : kEnglish) {
+    if (key == id) return text;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> template_fields(std::string_view text) {
+  std::vector<std::string_view> out;
+  for (std::size_t open = text.find('{'); open != std::string_view::npos; open = text.find('{', open + 1)) {
+    const std::size_t close = text.find('}', open);
+    if (close == std::string_view::npos) break;
+    out.push_back(text.substr(open + 1, close - open - 1));
+  }
+  return out;
+}
+
+std::string error_text(const core::Error& error) {
+  const auto text = english_template(error.id());
+  if (!text) return error.describe();  // the test keeps this from happening
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t open = text->find('{'); open != std::string_view::npos; open = text->find('{', at)) {
+    const std::size_t close = text->find('}', open);
+    if (close == std::string_view::npos) break;
+    out.append(text->substr(at, open - at));
+    const auto value = error.field(text->substr(open + 1, close - open - 1));
+    out.append(value ? *value : text->substr(open, close - open + 1));
+    at = close + 1;
+  }
+  out.append(text->substr(at));
+  return out;
+}
+
+}  // namespace tumar::cli

@@ -1,0 +1,51 @@
+// The words for core's errors: every id core/ can report has an English
+// template, each template names exactly the fields core/error_ids.hpp gives
+// that id, and the fields are filled in as the sentences read before ids.
+
+#include "cli/error_text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "core/error_ids.hpp"
+
+namespace tumar::cli {
+namespace {
+
+using core::ErrorId;
+
+TEST(ErrorText, EveryIdCoreCanReportHasATemplateNamingExactlyItsFields) {
+  for (const core::ErrorSpec& spec : core::kErrorCatalog) {
+    const auto text = english_template(spec.id);
+    ASSERT_TRUE(text.has_value()) << "no English for " << spec.key;
+    const auto used = template_fields(*text);
+    const std::set<std::string_view> in_template(used.begin(), used.end());
+    const std::set<std::string_view> in_catalog(spec.fields.begin(), spec.fields.begin() + spec.field_count());
+    EXPECT_EQ(in_template, in_catalog) << spec.key << ": \"" << *text << "\"";
+  }
+}
+
+TEST(ErrorText, FieldsAreFilledInWhereTheTemplateNamesThem) {
+  const core::Error e = core::make_error<ErrorId::kProfileFileTooLarge>(core::Errc::kCorrupt, "/h/key", 500, 384u);
+  EXPECT_EQ(error_text(e), "/h/key is 500 bytes, more than the 384 expected.");
+  EXPECT_EQ(e.field("size"), "500");
+  EXPECT_EQ(e.describe(), "profile.file_too_large{path=/h/key, size=500, limit=384}");
+}
+
+TEST(ErrorText, AFieldValueIsNotReadAsATemplate) {
+  const core::Error e = core::make_error<ErrorId::kProfileNone>(core::Errc::kNoProfile, "/h/{path}");
+  EXPECT_EQ(error_text(e), "There is no tumar profile at /h/{path}. Create one with: tumar init");
+}
+
+TEST(ErrorText, ASentenceNotYetGivenAnIdIsShownAsItIs) {
+  const core::Error e(core::Errc::kRefused, "Not now.");
+  EXPECT_EQ(e.id(), ErrorId::kUnworded);
+  EXPECT_EQ(error_text(e), "Not now.");
+  EXPECT_EQ(e.message(), "Not now.");
+}
+
+}  // namespace
+}  // namespace tumar::cli
