@@ -113,6 +113,8 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kSessionShortFragment, "The peer sent a short fragment that was not the last one."},
     {ErrorId::kSessionMessageTooLong, "The peer sent a message over the limit of {limit} bytes."},
     {ErrorId::kSessionMalformedMessage, "The peer sent a malformed session message."},
+    {ErrorId::kSessionNotOpen, "The connection is not open."},
+    {ErrorId::kSessionOwnMessageTooLarge, "A message of {size} bytes is over the limit of {limit} bytes."},
 
     // sync/
     {ErrorId::kSyncTooManyRejected, "The peer sent too many objects that were rejected."},
@@ -225,6 +227,24 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
      "A message from the peer was rejected (altered, replayed, out of order or cut short); the connection is closed."},
     {ErrorId::kNoiseTransportTooLong, "A message is larger than 65519 bytes and cannot be sent in one piece."},
     {ErrorId::kNoiseClosed, "The connection is closed."},
+
+    // node/
+    {ErrorId::kNodeNoPeers, "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY"},
+    {ErrorId::kNodeNotOnAllowList,
+     "{address} is not on your allow list. Add it first: tumar peer add {address} --key KEY"},
+    {ErrorId::kNodeInviteExpired, "This invite expired on {expired_on}. Ask whoever sent it for a new one."},
+    {ErrorId::kNodeOwnInvite, "This is your own invite; give it to the person you invite."},
+    {ErrorId::kNodeRealInviteDemoProfile,
+     "This invite is for a real network, and this is a demo (training) profile: a demo profile never joins a real network. Nothing was sent, and the invite is still unused; join from your real profile."},
+    {ErrorId::kNodeDemoInviteRealProfile,
+     "This invite is for a training (demo) network, and a real profile never joins one. Nothing was sent, and the invite is still unused; use a profile made with `tumar init --demo` to practise."},
+    {ErrorId::kNodeAlreadyMember, "You are already a member of this network."},
+    {ErrorId::kNodeJoinedRealNetworkAsDemo,
+     "This invite is for a real network, and this is a demo profile: nothing was kept. Join it from your real profile."},
+    {ErrorId::kNodeJoinedDemoNetworkAsReal,
+     "This invite is for a training (demo) network, and a real profile never joins one: nothing was kept. Use a profile made with `tumar init --demo` to practise."},
+    {ErrorId::kNodeJoinIncomplete,
+     "Connected and admitted, but the network did not arrive completely; run `tumar sync` to finish."},
 };
 
 }  // namespace

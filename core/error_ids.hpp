@@ -103,6 +103,8 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kSessionShortFragment,
   kSessionMessageTooLong,
   kSessionMalformedMessage,
+  kSessionNotOpen,
+  kSessionOwnMessageTooLarge,
 
   // sync/
   kSyncTooManyRejected,
@@ -203,6 +205,18 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kNoiseTransportTooLong,
   kNoiseClosed,
 
+  // node/: what sync and join refuse before any connection
+  kNodeNoPeers,
+  kNodeNotOnAllowList,
+  kNodeInviteExpired,
+  kNodeOwnInvite,
+  kNodeRealInviteDemoProfile,
+  kNodeDemoInviteRealProfile,
+  kNodeAlreadyMember,
+  kNodeJoinedRealNetworkAsDemo,
+  kNodeJoinedDemoNetworkAsReal,
+  kNodeJoinIncomplete,
+
   kCount,
 };
 
@@ -296,6 +310,8 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kSessionShortFragment, "session.short_fragment", {}},
     {ErrorId::kSessionMessageTooLong, "session.message_too_long", {"limit"}},
     {ErrorId::kSessionMalformedMessage, "session.malformed_message", {}},
+    {ErrorId::kSessionNotOpen, "session.not_open", {}},
+    {ErrorId::kSessionOwnMessageTooLarge, "session.own_message_too_large", {"size", "limit"}},
 
     {ErrorId::kSyncTooManyRejected, "sync.too_many_rejected", {}},
     {ErrorId::kSyncTooManyRefusedNetworks, "sync.too_many_refused_networks", {}},
@@ -389,6 +405,17 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kNoiseTransportRejected, "noise.transport_rejected", {}},
     {ErrorId::kNoiseTransportTooLong, "noise.transport_too_long", {}},
     {ErrorId::kNoiseClosed, "noise.closed", {}},
+
+    {ErrorId::kNodeNoPeers, "node.no_peers", {}},
+    {ErrorId::kNodeNotOnAllowList, "node.not_on_allow_list", {"address"}},
+    {ErrorId::kNodeInviteExpired, "node.invite_expired", {"expired_on"}},
+    {ErrorId::kNodeOwnInvite, "node.own_invite", {}},
+    {ErrorId::kNodeRealInviteDemoProfile, "node.real_invite_demo_profile", {}},
+    {ErrorId::kNodeDemoInviteRealProfile, "node.demo_invite_real_profile", {}},
+    {ErrorId::kNodeAlreadyMember, "node.already_member", {}},
+    {ErrorId::kNodeJoinedRealNetworkAsDemo, "node.joined_real_network_as_demo", {}},
+    {ErrorId::kNodeJoinedDemoNetworkAsReal, "node.joined_demo_network_as_real", {}},
+    {ErrorId::kNodeJoinIncomplete, "node.join_incomplete", {}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

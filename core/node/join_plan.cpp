@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "core/error_ids.hpp"
 #include "core/network/replica.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/store/bind.hpp"
@@ -22,54 +23,44 @@ std::string day_of(std::uint64_t unix_s) {
 
 core::Result<void> check_not_expired(const invite::InviteCode& code, std::uint64_t now_ms) {
   if (code.expires_at <= now_ms / 1000) {
-    return core::fail(core::Errc::kRefused, "This invite expired on " + day_of(code.expires_at) +
-                                                ". Ask whoever sent it for a new one.");
+    return core::fail<core::ErrorId::kNodeInviteExpired>(core::Errc::kRefused, day_of(code.expires_at));
   }
   return {};
 }
 
 core::Result<JoinPlan> plan_join(network::NetworkReplica& replica, const identity::LocalIdentity& me,
                                  const invite::InviteCode& code, std::string display_name, std::uint64_t now_ms) {
-  if (auto fresh = check_not_expired(code, now_ms); !fresh) return tl::unexpected(fresh.error());
+  TUMAR_TRY(check_not_expired(code, now_ms));
   if (code.inviter == me.public_identity().identity_key) {
-    return core::fail(core::Errc::kInvalidArgument, "This is your own invite; give it to the person you invite.");
+    return core::fail<core::ErrorId::kNodeOwnInvite>(core::Errc::kInvalidArgument);
   }
-  auto demo = replica.store().profile_is_demo();
-  if (!demo) return tl::unexpected(demo.error());
-  const auto kind = *demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
+  TUMAR_TRY_ASSIGN(demo, replica.store().profile_is_demo());
+  const auto kind = demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
   // The sandbox: the code says the network's kind, so a profile of the other
   // kind refuses it here, before dialling: nothing is sent, and the invite
   // stays unused for its rightful holder. (The inviter's node and the
   // handshake check it again.)
   if (code.kind != kind) {
-    return core::fail(core::Errc::kRefused,
-                      *demo ? "This invite is for a real network, and this is a demo (training) profile: a "
-                              "demo profile never joins a real network. Nothing was sent, and the invite is "
-                              "still unused; join from your real profile."
-                            : "This invite is for a training (demo) network, and a real profile never joins "
-                              "one. Nothing was sent, and the invite is still unused; use a profile made "
-                              "with `tumar init --demo` to practise.");
+    return demo ? core::fail<core::ErrorId::kNodeRealInviteDemoProfile>(core::Errc::kRefused)
+                : core::fail<core::ErrorId::kNodeDemoInviteRealProfile>(core::Errc::kRefused);
   }
-  auto existing = replica.directory().member(code.network_id, me.public_identity().identity_key);
-  if (!existing) return tl::unexpected(existing.error());
-  if (*existing && !(*existing)->removed()) {
-    return core::fail(core::Errc::kInvalidArgument, "You are already a member of this network.");
-  }
+  TUMAR_TRY_ASSIGN(existing, replica.directory().member(code.network_id, me.public_identity().identity_key));
+  if (existing && !existing->removed()) return core::fail<core::ErrorId::kNodeAlreadyMember>(core::Errc::kInvalidArgument);
 
   JoinPlan plan;
   plan.network = code.network_id;
   plan.inviter_address = code.address;
-  plan.profile_is_demo = *demo;
+  plan.profile_is_demo = demo;
   network::NetworkRecord rec;
   rec.id = code.network_id;
   rec.joined_at = static_cast<std::int64_t>(now_ms / 1000);
-  if (auto r = replica.store().add_network(rec); !r) return tl::unexpected(r.error());
+  TUMAR_TRY(replica.store().add_network(rec));
   // The inviter's node is where this profile's node keeps syncing the
   // network from (serve re-dials it), pinned to the key in the code.
   peers::PeerStore peers(replica.store().database());
   auto added = peers.add(code.address, code.inviter, static_cast<std::int64_t>(now_ms / 1000));
   if (!added) {
-    abandon_join(replica, plan);
+    abandon_join(replica, plan);  // then the error, unchanged
     return tl::unexpected(added.error());
   }
   plan.added_peer = *added == peers::AddOutcome::kAdded;
@@ -100,18 +91,12 @@ core::Result<Joined> complete_join(network::NetworkReplica& replica, const JoinP
   // network's kind again, signed by its founder.
   if (replica.sandbox_refused()) {
     abandon_join(replica, plan);
-    return core::fail(core::Errc::kRefused, plan.profile_is_demo
-                                                ? "This invite is for a real network, and this is a demo profile: "
-                                                  "nothing was kept. Join it from your real profile."
-                                                : "This invite is for a training (demo) network, and a real profile "
-                                                  "never joins one: nothing was kept. Use a profile made with "
-                                                  "`tumar init --demo` to practise.");
+    return plan.profile_is_demo ? core::fail<core::ErrorId::kNodeJoinedRealNetworkAsDemo>(core::Errc::kRefused)
+                                : core::fail<core::ErrorId::kNodeJoinedDemoNetworkAsReal>(core::Errc::kRefused);
   }
   auto net = replica.store().network(plan.network);
   if (!net || !*net || (*net)->name.empty()) {
-    return core::fail(core::Errc::kProtocol,
-                      "Connected and admitted, but the network did not arrive completely; run `tumar sync` to "
-                      "finish.");
+    return core::fail<core::ErrorId::kNodeJoinIncomplete>(core::Errc::kProtocol);
   }
   Joined joined;
   joined.name = (*net)->name;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/session/wire_codec.hpp"
 
 namespace tumar::session {
@@ -25,7 +26,7 @@ void check_limits(const SessionLimits& limits) {
   const bool ok = limits.handshake_timeout.count() > 0 && limits.idle_timeout.count() > 0 &&
                   limits.max_frame_len >= 2 * noise::kTagLen && limits.max_frame_len <= noise::kMaxMessageLen &&
                   limits.max_message_len >= 1024 && limits.max_message_len <= kHardMaxMessageLen;
-  if (!ok) std::abort();  // a configuration bug, not peer input
+  if (!ok) core::misuse("session: nonsensical SessionLimits");  // a configuration bug, not peer input
 }
 
 PeerSession::PeerSession(Role role, State state, const SessionLimits& limits, Instant now)
@@ -226,16 +227,17 @@ void PeerSession::handle_message(Open& open, std::span<const std::uint8_t> bytes
 
 core::Result<void> PeerSession::send(const proto::WireMessage& message, std::vector<std::uint8_t>& out) {
   auto* open = std::get_if<Open>(&state_);
-  if (open == nullptr) return core::fail(core::Errc::kProtocol, "The connection is not open.");
+  if (open == nullptr) return core::fail<core::ErrorId::kSessionNotOpen>(core::Errc::kProtocol);
   const std::size_t size = message.ByteSizeLong();
   if (size > limits_.max_message_len) {
-    return core::fail(core::Errc::kLimit, "A message of " + std::to_string(size) + " bytes is over the limit of " +
-                                              std::to_string(limits_.max_message_len) + " bytes.");
+    return core::fail<core::ErrorId::kSessionOwnMessageTooLarge>(core::Errc::kLimit, size, limits_.max_message_len);
   }
   // One spare byte in front for the fragment flag: the message is sealed
   // where it was encoded, never copied (see for_each_fragment_in_place).
   std::vector<std::uint8_t> buffer(kFragmentHeaderLen + size);
-  if (size > 0 && !message.SerializeToArray(buffer.data() + kFragmentHeaderLen, static_cast<int>(size))) std::abort();
+  if (size > 0 && !message.SerializeToArray(buffer.data() + kFragmentHeaderLen, static_cast<int>(size))) {
+    core::misuse("session: a WireMessage that does not serialize");
+  }
   core::Result<void> sealed;
   const std::size_t rollback = out.size();
   for_each_fragment_in_place(buffer, [&](std::span<const std::uint8_t> fragment) {
