@@ -49,6 +49,7 @@
 #include "core/sync/joining_replica.hpp"
 #include "core/sync/sync_session.hpp"
 #include "support/temp_dir.hpp"
+#include "tumar/network.pb.h"  // the bench builds notes by hand, as a codec would
 
 namespace {
 
