@@ -25,8 +25,11 @@ void Connection::start() {
   auto done = [](const char* what) {
     return [what](std::exception_ptr e) { log_coroutine_exit(what, e); };
   };
-  asio::co_spawn(stream_.get_executor(), read_loop(), done("connection reader"));
-  asio::co_spawn(stream_.get_executor(), write_loop(), done("connection writer"));
+  // Each loop holds the connection from the moment it is spawned, not from
+  // its first step: a connection closed at once (over budget) is released by
+  // the runner before either loop has run.
+  asio::co_spawn(stream_.get_executor(), read_loop(shared_from_this()), done("connection reader"));
+  asio::co_spawn(stream_.get_executor(), write_loop(shared_from_this()), done("connection writer"));
 }
 
 void Connection::write(std::vector<std::uint8_t> bytes) {
@@ -60,8 +63,8 @@ void Connection::end(std::string detail) {
   close_socket();
 }
 
-asio::awaitable<void> Connection::read_loop() {
-  auto self = shared_from_this();
+asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> self) {
+  (void)self;
   // Not zero-filled: only the n bytes a read wrote are ever looked at.
   auto buffer = std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunk);
   while (!closing_) {
@@ -84,8 +87,8 @@ asio::awaitable<void> Connection::read_loop() {
   }
 }
 
-asio::awaitable<void> Connection::write_loop() {
-  auto self = shared_from_this();
+asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> self) {
+  (void)self;
   while (true) {
     // Exactly one async_write in flight: the next starts when this one ends.
     // It takes everything queued so far as one gather write, so a burst of

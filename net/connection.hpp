@@ -49,8 +49,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void abort();
 
  private:
-  asio::awaitable<void> read_loop();
-  asio::awaitable<void> write_loop();
+  // `self` keeps the connection alive while the loop may still run.
+  asio::awaitable<void> read_loop(std::shared_ptr<Connection> self);
+  asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
   void end(std::string detail);
   void close_socket() noexcept;
 
