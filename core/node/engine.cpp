@@ -81,6 +81,7 @@ struct Engine::Impl {
     std::uint64_t ping_nonce = 0;
     bool answered = false;
     bool heard = false;  // any message after the handshake: we were admitted
+    bool presented_invite = false;  // presented an invite (the credential itself is gone into the session)
     bool done = false;
     Instant started{};
   };
@@ -283,7 +284,7 @@ struct Engine::Impl {
       invite = std::move(job.job.invite);
       job.job.invite.reset();
       // Remembered to explain a refusal: a join is refused differently.
-      joining_invite[*pending.job] = invite.has_value();
+      job.presented_invite = invite.has_value();
     } else {
       link->redial_address = pending.address.to_string();
     }
@@ -505,7 +506,7 @@ struct Engine::Impl {
       if (link.sync) job.outcome.progress = link.sync->progress();
       if (!job.done && closure.reason != R::kLocal) {
         const bool was_open = link.session->peer().has_value();
-        auto failure = explain_close(closure.reason, joining_invite[*link.job], was_open, job.heard);
+        auto failure = explain_close(closure.reason, job.presented_invite, was_open, job.heard);
         finish_job(job, failure, closure.detail);
       }
     }
@@ -560,7 +561,6 @@ struct Engine::Impl {
 
   // --- jobs ---------------------------------------------------------------
 
-  std::map<std::size_t, bool> joining_invite;
 
   void job_round_check(Link& link) {
     Job& job = *jobs[*link.job];

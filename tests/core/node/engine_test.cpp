@@ -47,6 +47,14 @@ class EngineTest : public ::testing::Test {
     return *net;
   }
 
+  // A serving engine that never polls its store within a test: what reaches
+  // others can only have been flooded.
+  static EngineOptions serving_without_poll() {
+    EngineOptions o = SimNet::serving();
+    o.local_poll = std::chrono::hours(1);
+    return o;
+  }
+
   EngineOptions job_to(std::size_t target, std::optional<identity::IdentityKey> key) {
     EngineOptions o;
     o.jobs.push_back(SyncJob{sim.address(target), key, std::nullopt, std::nullopt, std::nullopt});
@@ -77,14 +85,14 @@ TEST_F(EngineTest, AServingMemberGetsTheNetworkAndANoteWrittenByAnotherCommandWi
 
 TEST_F(EngineTest, WhatOneMemberSendsIsFloodedToTheOthersAtOnce) {
   const NetworkId net = found({1, 2});
-  sim.start(0);
+  sim.start(0, serving_without_poll());  // the lead relays only by flooding
   sim.start(1);
-  sim.start(2);
+  sim.start(2, serving_without_poll());
   sim.run_for(3s);
   auto note = sim.person(1).author().add_note(net, {"Legal aid", "Tuesdays", {}, "", "", 0, 0}, sim.wall_ms());
   ASSERT_TRUE(note);
-  // 400 ms for 1's own poll, two hops of 5 ms: 2 has it before 2's or the
-  // lead's next poll could have found it in their own stores.
+  // 400 ms for 1's own poll, then two hops of 5 ms; the lead and 2 never
+  // poll, so 2 has it only if the lead flooded what it received.
   sim.run_for(420ms);
   EXPECT_TRUE(holds(sim.person(0), note->id));
   EXPECT_TRUE(holds(sim.person(2), note->id)) << "member 2 knows only the lead: the lead flooded it on";
@@ -92,8 +100,8 @@ TEST_F(EngineTest, WhatOneMemberSendsIsFloodedToTheOthersAtOnce) {
 
 TEST_F(EngineTest, AnInviteAdmissionIsAnsweredByTheEngineAndFloodedToConnectedMembers) {
   const NetworkId net = found({1});
-  sim.start(0);
-  sim.start(1);
+  sim.start(0, serving_without_poll());  // only a flood at admission time can tell member 1
+  sim.start(1, serving_without_poll());
   sim.run_for(2s);
   // Person 2 joins with an invite.
   std::array<std::uint8_t, 32> bytes{};
@@ -112,7 +120,7 @@ TEST_F(EngineTest, AnInviteAdmissionIsAnsweredByTheEngineAndFloodedToConnectedMe
   job.invite = noise::InviteCredential{record.invite_id, std::move(secret), noise::ProfileKind::kReal};
   o.jobs.push_back(std::move(job));
   sim.start(2, std::move(o));
-  sim.run_for(100ms);  // less than a store poll: only a flood at admission time can have told member 1
+  sim.run_for(100ms);
   auto seen = sim.person(1).replica().directory().member(net, sim.person(2).key());
   ASSERT_TRUE(seen);
   EXPECT_TRUE(seen->has_value()) << "member 1 learned of the newcomer from the lead's flood";
