@@ -1,7 +1,9 @@
 #include "cli/error_text.hpp"
 
+#include <charconv>
 #include <utility>
 
+#include "cli/dates.hpp"
 #include "core/error_ids.hpp"
 
 namespace tumar::cli {
@@ -73,6 +75,8 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kIdentityBindingUnsigned, "The peer's Noise key is not signed by its identity key."},
     {ErrorId::kIdentityStoredKeyDamaged, "The stored identity key is damaged."},
     {ErrorId::kIdentityStoredNoiseKeyDamaged, "The stored Noise key is damaged."},
+    {ErrorId::kIdentityNoiseKeyUnusable,
+     "That member's Noise key cannot receive keys (it is not a usable X25519 key); nothing was sent to them."},
 
     // peers/
     {ErrorId::kPeersStoredAddressDamaged, "The allow list holds an address tumar cannot read."},
@@ -232,7 +236,7 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kNodeNoPeers, "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY"},
     {ErrorId::kNodeNotOnAllowList,
      "{address} is not on your allow list. Add it first: tumar peer add {address} --key KEY"},
-    {ErrorId::kNodeInviteExpired, "This invite expired on {expired_on}. Ask whoever sent it for a new one."},
+    {ErrorId::kNodeInviteExpired, "This invite expired on {expired_at}. Ask whoever sent it for a new one."},
     {ErrorId::kNodeOwnInvite, "This is your own invite; give it to the person you invite."},
     {ErrorId::kNodeRealInviteDemoProfile,
      "This invite is for a real network, and this is a demo (training) profile: a demo profile never joins a real network. Nothing was sent, and the invite is still unused; join from your real profile."},
@@ -266,6 +270,24 @@ std::vector<std::string_view> template_fields(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The last second of 9999, the last year cli/dates.hpp formats.
+constexpr std::uint64_t kMaxYearSeconds = 253'402'300'799;
+
+// A `*_at` field (core/error_ids.hpp): Unix seconds, shown as a UTC minute;
+// anything else as it is.
+std::string as_date(std::string_view unix_seconds) {
+  std::uint64_t s = 0;
+  const auto [end, ec] = std::from_chars(unix_seconds.data(), unix_seconds.data() + unix_seconds.size(), s);
+  if (ec != std::errc() || end != unix_seconds.data() + unix_seconds.size() || s > kMaxYearSeconds) {
+    return std::string(unix_seconds);
+  }
+  return format_time(s * 1000);
+}
+
+}  // namespace
+
 std::string error_text(const core::Error& error) {
   const auto text = english_template(error.id());
   if (!text) return error.describe();  // the test keeps this from happening
@@ -275,8 +297,13 @@ std::string error_text(const core::Error& error) {
     const std::size_t close = text->find('}', open);
     if (close == std::string_view::npos) break;
     out.append(text->substr(at, open - at));
-    const auto value = error.field(text->substr(open + 1, close - open - 1));
-    out.append(value ? *value : text->substr(open, close - open + 1));
+    const auto name = text->substr(open + 1, close - open - 1);
+    const auto value = error.field(name);
+    if (value && name.ends_with("_at")) {
+      out.append(as_date(*value));
+    } else {
+      out.append(value ? *value : text->substr(open, close - open + 1));
+    }
     at = close + 1;
   }
   out.append(text->substr(at));

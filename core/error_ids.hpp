@@ -7,7 +7,8 @@
 //
 // Ids are stable: a front end, a log or a translation may key on `key`.
 // Fields hold public values only (sizes, versions, paths, the system's error
-// text), never secret material.
+// text), never secret material. A field named `*_at` is a time in Unix
+// seconds, which the front end shows as a date in its own words.
 
 #include <array>
 #include <concepts>
@@ -75,6 +76,7 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kIdentityBindingUnsigned,
   kIdentityStoredKeyDamaged,
   kIdentityStoredNoiseKeyDamaged,
+  kIdentityNoiseKeyUnusable,
 
   // peers/
   kPeersStoredAddressDamaged,
@@ -285,6 +287,7 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kIdentityBindingUnsigned, "identity.binding_unsigned", {}},
     {ErrorId::kIdentityStoredKeyDamaged, "identity.stored_key_damaged", {}},
     {ErrorId::kIdentityStoredNoiseKeyDamaged, "identity.stored_noise_key_damaged", {}},
+    {ErrorId::kIdentityNoiseKeyUnusable, "identity.noise_key_unusable", {}},
 
     {ErrorId::kPeersStoredAddressDamaged, "peers.stored_address_damaged", {}},
     {ErrorId::kPeersStoredKeySize, "peers.stored_key_size", {}},
@@ -408,7 +411,7 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
 
     {ErrorId::kNodeNoPeers, "node.no_peers", {}},
     {ErrorId::kNodeNotOnAllowList, "node.not_on_allow_list", {"address"}},
-    {ErrorId::kNodeInviteExpired, "node.invite_expired", {"expired_on"}},
+    {ErrorId::kNodeInviteExpired, "node.invite_expired", {"expired_at"}},
     {ErrorId::kNodeOwnInvite, "node.own_invite", {}},
     {ErrorId::kNodeRealInviteDemoProfile, "node.real_invite_demo_profile", {}},
     {ErrorId::kNodeDemoInviteRealProfile, "node.demo_invite_real_profile", {}},

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/crypto/sealed_box.hpp"
+#include "core/error_ids.hpp"
 #include "core/network/epoch_subkeys.hpp"
 #include "core/network/object_limits.hpp"
 #include "tumar/network.pb.h"
@@ -213,13 +215,19 @@ std::vector<std::uint8_t> seal_envelope(const Header& header, std::span<const st
   return finish(h, std::move(ct), author);
 }
 
-std::vector<std::uint8_t> seal_grant_envelope(const Header& header, std::span<const std::uint8_t> payload,
+core::Result<std::vector<std::uint8_t>> seal_grant_envelope(const Header& header, std::span<const std::uint8_t> payload,
                                               const identity::NoiseKey& recipient_noise_key,
-                                              const identity::LocalIdentity& author) {
+                                              const identity::LocalIdentity& author, crypto::RandomSource& rng) {
   const std::string h = encode_header(header);
-  std::string ct(payload.size() + crypto_box_SEALBYTES, '\0');
-  crypto_box_seal(reinterpret_cast<unsigned char*>(ct.data()), payload.data(), payload.size(),
-                  recipient_noise_key.data());
+  std::string ct(payload.size() + crypto::kSealedBoxOverhead, '\0');
+  // The caller's randomness, not crypto_box_seal's: a grant is part of a
+  // replayable run (crypto/sealed_box.hpp). A member's key is the member's
+  // choice: a low-order point (whose "shared" secret is public) is refused,
+  // never sealed to.
+  if (!crypto::seal_box(payload, recipient_noise_key, rng,
+                        std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ct.data()), ct.size()))) {
+    return core::fail<core::ErrorId::kIdentityNoiseKeyUnusable>(core::Errc::kRefused);
+  }
   return finish(h, std::move(ct), author);
 }
 

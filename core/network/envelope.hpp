@@ -117,9 +117,11 @@ ObjectId object_id(std::span<const std::uint8_t> envelope_bytes);
 std::vector<std::uint8_t> seal_envelope(const Header& header, std::span<const std::uint8_t> payload,
                                         const crypto::Secret<32>& epoch_key, const identity::LocalIdentity& author,
                                         crypto::RandomSource& rng);
-// A grant: the payload goes into a sealed box to the recipient's Noise key.
-std::vector<std::uint8_t> seal_grant_envelope(const Header& header, std::span<const std::uint8_t> payload,
-                                              const identity::NoiseKey& recipient_noise_key,
-                                              const identity::LocalIdentity& author);
+// A grant: the payload goes into a sealed box to the recipient's Noise key,
+// with the ephemeral key from rng. Refused (kIdentityNoiseKeyUnusable) for a
+// recipient key that is a low-order point.
+[[nodiscard]] core::Result<std::vector<std::uint8_t>> seal_grant_envelope(
+    const Header& header, std::span<const std::uint8_t> payload, const identity::NoiseKey& recipient_noise_key,
+    const identity::LocalIdentity& author, crypto::RandomSource& rng);
 
 }  // namespace tumar::network

@@ -169,7 +169,7 @@ core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const Networ
   h.recipient = to.identity_key;
   h.seq = seq;
   h.key_id = epoch_key_id(current->second);
-  return seal_grant_envelope(h, plain.span(), to.noise_key, me_);
+  return seal_grant_envelope(h, plain.span(), to.noise_key, me_, rng_);
 }
 
 core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind, const std::string& payload,

@@ -4,6 +4,7 @@
 
 #include <sodium.h>
 
+#include "core/crypto/sealed_box.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/error.hpp"
 #include "core/error_ids.hpp"
@@ -127,22 +128,9 @@ X3dhHeader decode_x3dh_header(std::span<const std::uint8_t, kX3dhHeaderPlainLen>
 
 bool seal_x3dh_header(const X3dhHeader& header, const PublicKey& spk, crypto::RandomSource& rng,
                       std::span<std::uint8_t, kX3dhSealedLen> out) {
-  crypto::ensure_sodium();
-  // crypto_box_seal (libsodium sealed boxes): epk || crypto_box_easy(m,
-  // nonce = BLAKE2b-192(epk || pk), pk, esk). Same bytes, our randomness.
-  Key esk;
-  rng.fill(esk.span());
-  crypto_scalarmult_base(out.data(), esk.data());
-  std::array<std::uint8_t, crypto_box_NONCEBYTES> nonce{};
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, nullptr, 0, nonce.size());
-  crypto_generichash_update(&st, out.data(), kKeyLen);
-  crypto_generichash_update(&st, spk.data(), spk.size());
-  crypto_generichash_final(&st, nonce.data(), nonce.size());
   std::array<std::uint8_t, kX3dhHeaderPlainLen> plain{};
   encode_x3dh_header(header, plain);
-  const bool ok =
-      crypto_box_easy(out.data() + kKeyLen, plain.data(), plain.size(), nonce.data(), spk.data(), esk.data()) == 0;
+  const bool ok = crypto::seal_box(plain, std::span<const std::uint8_t, kKeyLen>(spk), rng, out);
   crypto::wipe(plain);
   return ok;
 }

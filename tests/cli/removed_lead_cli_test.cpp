@@ -202,8 +202,11 @@ TEST_F(RemovedLeadCli, ASeizedLeadsKeysCannotCaptureTheNetworkKeyOrComeBackThrou
         h.seq = *seq + 1;
         h.key_id = network::epoch_key_id(chosen);
         const std::string plain = g.SerializeAsString();
-        const auto env = network::seal_grant_envelope(
-            h, {reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()}, to->noise_key, prof.identity());
+        crypto::SystemRandom sealing;
+        const auto sealed = network::seal_grant_envelope(
+            h, {reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()}, to->noise_key, prof.identity(), sealing);
+        ASSERT_TRUE(sealed);
+        const auto& env = *sealed;
         auto v = network::verify_envelope_bytes(env);
         ASSERT_TRUE(v);
         ASSERT_TRUE(replica.store().insert_object(network::describe(*v, to->identity_key, 0), env, 0));

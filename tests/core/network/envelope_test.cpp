@@ -179,7 +179,7 @@ TEST_F(EnvelopeTest, GrantOpensOnlyForItsRecipient) {
   h.kind = Kind::kEpochGrant;
   h.recipient = bob.public_identity().identity_key;
   h.key_id = epoch_key_id(key_);
-  const Bytes env = seal_grant_envelope(h, bytes_of("keys"), bob.public_identity().noise_key, author_);
+  const Bytes env = seal_grant_envelope(h, bytes_of("keys"), bob.public_identity().noise_key, author_, rng).value();
   auto v = verify_envelope_bytes(env);
   ASSERT_TRUE(v) << v.error().message();
   EXPECT_EQ(v->header().recipient, bob.public_identity().identity_key);

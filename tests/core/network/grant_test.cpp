@@ -122,7 +122,8 @@ TEST_F(GrantTest, AGrantSealedToAnotherPersonsKeyGivesNoKey) {
   h.timestamp_ms = kT0 + 10 * kMinute;
   h.recipient = c_->key();
   const std::string plain = grant_payload(net_, c_->key(), {{1, &k1_}}).SerializeAsString();
-  expect_no_key(seal_grant_envelope(h, bytes_of(plain), b_->pub().noise_key, l_->me()));
+  crypto::DeterministicRandom rng(3);
+  expect_no_key(seal_grant_envelope(h, bytes_of(plain), b_->pub().noise_key, l_->me(), rng).value());
 }
 
 TEST_F(GrantTest, MalformedGrantContentGivesNoKey) {
@@ -134,7 +135,8 @@ TEST_F(GrantTest, MalformedGrantContentGivesNoKey) {
     h.epoch = 1;
     h.timestamp_ms = kT0 + 10 * kMinute;
     h.recipient = c_->key();
-    return seal_grant_envelope(h, bytes_of(plain), c_->pub().noise_key, l_->me());
+    crypto::DeterministicRandom rng(4);
+    return seal_grant_envelope(h, bytes_of(plain), c_->pub().noise_key, l_->me(), rng).value();
   };
   proto::EpochGrant g = grant_payload(net_, c_->key(), {{1, &k1_}});
   g.mutable_keys(0)->mutable_key()->pop_back();

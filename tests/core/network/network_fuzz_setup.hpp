@@ -94,7 +94,9 @@ inline test::Bytes structured_envelope(std::uint8_t who, std::uint8_t kind_byte,
     h.recipient = w.a->key();
     h.seq = seq;
     h.key_id = epoch_key_id(w.key);
-    return seal_grant_envelope(h, payload, w.a->pub().noise_key, author);
+    auto env = seal_grant_envelope(h, payload, w.a->pub().noise_key, author, rng);
+    if (!env) std::abort();
+    return std::move(*env);
   }
   if (kind == Kind::kDirect) {
     // A direct message names only a tag; its author is whoever `who` is

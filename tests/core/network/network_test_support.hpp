@@ -158,7 +158,10 @@ inline Bytes craft_grant(const identity::LocalIdentity& author, const NetworkId&
   }
   h.key_id = id;
   const std::string plain = grant.SerializeAsString();
-  return seal_grant_envelope(h, bytes_of(plain), to.noise_key, author);
+  crypto::DeterministicRandom rng(ts * 31 + epoch);  // the sealed box's ephemeral key: same inputs, same bytes
+  auto env = seal_grant_envelope(h, bytes_of(plain), to.noise_key, author, rng);
+  if (!env) std::abort();
+  return std::move(*env);
 }
 
 inline proto::EpochGrant grant_payload(const NetworkId& net, const identity::IdentityKey& to,
