@@ -166,6 +166,10 @@ class SimNet {
 
   // Everything that happened, digested: equal for equal seeds.
   std::uint64_t trace() const { return trace_; }
+  // With keep_log(), every event also as a line, so that two runs that
+  // should be equal can be compared event by event to find where they part.
+  void keep_log() { keep_log_ = true; }
+  const std::vector<std::string>& log() const { return log_; }
   std::size_t pipes() const { return pipes_.size() / 2; }
 
   static EngineOptions serving() {
@@ -205,6 +209,10 @@ class SimNet {
   };
 
   void note(const char* what, std::uint64_t a, std::uint64_t b = 0) {
+    if (keep_log_) {
+      log_.push_back(std::to_string(elapsed_.count()) + " ms " + what + " " + std::to_string(a) + " " +
+                     std::to_string(b));
+    }
     // FNV-1a over the event names and numbers.
     for (const char* p = what; *p != '\0'; ++p) trace_ = (trace_ ^ static_cast<std::uint8_t>(*p)) * 1099511628211ull;
     for (std::uint64_t v : {a, b, static_cast<std::uint64_t>(elapsed_.count())}) {
@@ -257,6 +265,11 @@ class SimNet {
     for (auto& s : a.sends) {
       auto it = pipes_.find(End{i, s.conn});
       if (it == pipes_.end()) continue;  // already cut: the bytes are lost, as on a real network
+      if (keep_log_) {
+        std::uint64_t h = 1469598103934665603ull;
+        for (std::uint8_t b : s.bytes) h = (h ^ b) * 1099511628211ull;
+        note("send", i * 1000 + it->second.node, h);
+      }
       Event e;
       e.at = elapsed_ + kLatency;
       e.kind = Kind::kBytes;
@@ -320,6 +333,8 @@ class SimNet {
   const Instant t0_{std::chrono::hours(1)};
   std::chrono::milliseconds elapsed_{0};
   std::uint64_t trace_ = 1469598103934665603ull;
+  bool keep_log_ = false;
+  std::vector<std::string> log_;
 
  public:
   std::mt19937_64& choice() { return choice_; }
