@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "cli/app_context.hpp"
+#include "cli/dates.hpp"
 #include "cli/commands/profile_commands.hpp"
 #include "cli/json.hpp"
 #include "cli/urgent_banner.hpp"
@@ -23,12 +24,7 @@ core::Result<identity::IdentityKey> parse_key(const std::string& hex) {
 }
 
 std::string date(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
+  return unix_seconds < 0 ? "never" : format_time(static_cast<std::uint64_t>(unix_seconds) * 1000);
 }
 
 void add_peer_add(CLI::App& peer, AppContext& ctx) {

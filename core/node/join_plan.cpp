@@ -1,29 +1,16 @@
 #include "core/node/join_plan.hpp"
 
-#include <ctime>
-
 #include "core/error_ids.hpp"
 #include "core/network/replica.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/store/bind.hpp"
 
 namespace tumar::node {
-namespace {
-
-std::string day_of(std::uint64_t unix_s) {
-  std::time_t t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
-}  // namespace
 
 core::Result<void> check_not_expired(const invite::InviteCode& code, std::uint64_t now_ms) {
   if (code.expires_at <= now_ms / 1000) {
-    return core::fail<core::ErrorId::kNodeInviteExpired>(core::Errc::kRefused, day_of(code.expires_at));
+    // Unix seconds: the front end shows the date in its own words.
+    return core::fail<core::ErrorId::kNodeInviteExpired>(core::Errc::kRefused, code.expires_at);
   }
   return {};
 }
