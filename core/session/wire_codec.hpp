@@ -1,5 +1,7 @@
 #pragma once
-// Strict encoding of tumar.proto.WireMessage, the unit a session carries.
+// Strict encoding of WireMessage (wire_message.hpp), the unit a session
+// carries, as tumar.proto.WireMessage. The generated code is used only in
+// wire_codec.cpp.
 // The decoder accepts only what encode() would produce: exactly one body
 // field, no unknown fields, no field twice, minimal varints (field order is
 // not checked; see wire_codec.cpp). A parser that accepts
@@ -18,16 +20,21 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "tumar/wire.pb.h"
+#include "core/session/wire_message.hpp"
 
 namespace tumar::session {
 
-std::vector<std::uint8_t> encode_wire(const proto::WireMessage& message);
+// The encoding, after `headroom` bytes left for the caller to fill
+// (PeerSession::send puts the fragment flag there, so the message is sealed
+// where it was encoded). Encodes whatever it is given, within wire.proto's
+// types or not (the peer's decoder judges it); an Objects kind that is not
+// one of the four aborts (a programming error).
+std::vector<std::uint8_t> encode_wire(const WireMessage& message, std::size_t headroom = 0);
 
 // kProtocol for anything that is not a strictly encoded WireMessage with a body.
-[[nodiscard]] core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes);
+[[nodiscard]] core::Result<WireMessage> decode_wire(std::span<const std::uint8_t> bytes);
 
 // "ping", "pong", "goodbye", "reconcile", ...: for logs and errors.
-const char* wire_kind(const proto::WireMessage& message) noexcept;
+const char* wire_kind(const WireMessage& message) noexcept;
 
 }  // namespace tumar::session
