@@ -16,11 +16,21 @@ namespace tumar::session {
 
 namespace {
 
-// WireMessage's alternatives are wire.proto's body fields in order, and
-// Objects::Kind holds the wire's numbers.
-static_assert(std::variant_size_v<WireMessage> == 9);
-static_assert(std::is_same_v<std::variant_alternative_t<proto::WireMessage::kPing - 1, WireMessage>, Ping>);
-static_assert(std::is_same_v<std::variant_alternative_t<proto::WireMessage::kSyncDone - 1, WireMessage>, SyncDone>);
+// WireMessage's alternatives, and WireBody, are wire.proto's body fields in
+// order, and Objects::Kind holds the wire's numbers.
+template <typename Body, WireBody kBody, int kField>
+constexpr bool kAtField =
+    std::is_same_v<std::variant_alternative_t<kField - 1, WireMessage>, Body> && int(kBody) == kField - 1;
+static_assert(std::variant_size_v<WireMessage> == proto::WireMessage::kSyncDone);
+static_assert(kAtField<Ping, WireBody::kPing, proto::WireMessage::kPing>);
+static_assert(kAtField<Pong, WireBody::kPong, proto::WireMessage::kPong>);
+static_assert(kAtField<Goodbye, WireBody::kGoodbye, proto::WireMessage::kGoodbye>);
+static_assert(kAtField<Reconcile, WireBody::kReconcile, proto::WireMessage::kReconcile>);
+static_assert(kAtField<SyncRefused, WireBody::kSyncRefused, proto::WireMessage::kSyncRefused>);
+static_assert(kAtField<WantObjects, WireBody::kWantObjects, proto::WireMessage::kWantObjects>);
+static_assert(kAtField<Objects, WireBody::kObjects, proto::WireMessage::kObjects>);
+static_assert(kAtField<ObjectsAck, WireBody::kObjectsAck, proto::WireMessage::kObjectsAck>);
+static_assert(kAtField<SyncDone, WireBody::kSyncDone, proto::WireMessage::kSyncDone>);
 static_assert(int(Objects::Kind::kPush) == proto::Objects::PUSH);
 static_assert(int(Objects::Kind::kHave) == proto::Objects::HAVE);
 static_assert(int(Objects::Kind::kAnswer) == proto::Objects::ANSWER);
