@@ -415,9 +415,7 @@ struct Engine::Impl {
         view = job.joining.get();
       }
       rng.fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&job.ping_nonce), sizeof job.ping_nonce));
-      proto::WireMessage ping;
-      ping.mutable_ping()->set_nonce(job.ping_nonce);
-      send_wire(link, ping);
+      send_wire(link, session::Ping{job.ping_nonce, {}});
       if (link.dead) return;
       link.sync.emplace(*view, who.identity_key, sync::Role::kInitiator, options.sync_limits);
     } else {
@@ -427,14 +425,14 @@ struct Engine::Impl {
     deliver(link, link.sync->start(now.mono));
   }
 
-  void on_message(Link& link, proto::WireMessage message) {
+  void on_message(Link& link, session::WireMessage message) {
     if (!link.sync) return;
     if (link.job) {
       Job& job = *jobs[*link.job];
       job.heard = true;
       if (job.done) return;
-      if (message.has_pong()) {
-        if (message.pong().nonce() == job.ping_nonce) job.answered = true;
+      if (const auto* pong = std::get_if<session::Pong>(&message)) {
+        if (pong->nonce == job.ping_nonce) job.answered = true;
         return job_round_check(link);
       }
     }
@@ -469,7 +467,7 @@ struct Engine::Impl {
     }
   }
 
-  void send_wire(Link& link, const proto::WireMessage& message) {
+  void send_wire(Link& link, const session::WireMessage& message) {
     if (link.dead || !link.session) return;
     std::vector<std::uint8_t> bytes;
     if (auto sent = link.session->send(message, bytes); !sent) {

@@ -207,36 +207,28 @@ void PeerSession::handle_message(Open& open, std::span<const std::uint8_t> bytes
   auto message = decode_wire(bytes);
   if (!message) return fail(CloseReason::kProtocol, message.error().message(), out);
   ++messages_received_;
-  switch (message->body_case()) {
-    case proto::WireMessage::kPing: {
-      proto::WireMessage pong;
-      pong.mutable_pong()->set_nonce(message->ping().nonce());
-      if (auto r = send(pong, out.send); !r) return fail(reason_for(r.error()), r.error().message(), out);
-      return;
-    }
-    case proto::WireMessage::kGoodbye:
-      open.transport.close();
-      state_ = Closed{CloseReason::kPeerGoodbye};
-      out.closed = Closure{CloseReason::kPeerGoodbye, "The peer said goodbye."};
-      return;
-    default:
-      out.received.push_back(std::move(*message));
-      return;
+  if (const auto* ping = std::get_if<Ping>(&*message)) {
+    if (auto r = send(Pong{ping->nonce}, out.send); !r) return fail(reason_for(r.error()), r.error().message(), out);
+    return;
   }
+  if (std::holds_alternative<Goodbye>(*message)) {
+    open.transport.close();
+    state_ = Closed{CloseReason::kPeerGoodbye};
+    out.closed = Closure{CloseReason::kPeerGoodbye, "The peer said goodbye."};
+    return;
+  }
+  out.received.push_back(std::move(*message));
 }
 
-core::Result<void> PeerSession::send(const proto::WireMessage& message, std::vector<std::uint8_t>& out) {
+core::Result<void> PeerSession::send(const WireMessage& message, std::vector<std::uint8_t>& out) {
   auto* open = std::get_if<Open>(&state_);
   if (open == nullptr) return core::fail<core::ErrorId::kSessionNotOpen>(core::Errc::kProtocol);
-  const std::size_t size = message.ByteSizeLong();
-  if (size > limits_.max_message_len) {
-    return core::fail<core::ErrorId::kSessionOwnMessageTooLarge>(core::Errc::kLimit, size, limits_.max_message_len);
-  }
   // One spare byte in front for the fragment flag: the message is sealed
   // where it was encoded, never copied (see for_each_fragment_in_place).
-  std::vector<std::uint8_t> buffer(kFragmentHeaderLen + size);
-  if (size > 0 && !message.SerializeToArray(buffer.data() + kFragmentHeaderLen, static_cast<int>(size))) {
-    core::misuse("session: a WireMessage that does not serialize");
+  std::vector<std::uint8_t> buffer = encode_wire(message, kFragmentHeaderLen);
+  const std::size_t size = buffer.size() - kFragmentHeaderLen;
+  if (size > limits_.max_message_len) {
+    return core::fail<core::ErrorId::kSessionOwnMessageTooLarge>(core::Errc::kLimit, size, limits_.max_message_len);
   }
   core::Result<void> sealed;
   const std::size_t rollback = out.size();
@@ -257,9 +249,7 @@ SessionOutput PeerSession::close(std::string detail) {
   SessionOutput out;
   if (is_closed()) return out;
   if (is_open()) {
-    proto::WireMessage goodbye;
-    goodbye.mutable_goodbye();
-    (void)send(goodbye, out.send);  // best effort: we close either way
+    (void)send(Goodbye{}, out.send);  // best effort: we close either way
   }
   state_ = Closed{CloseReason::kLocal};
   out.closed = Closure{CloseReason::kLocal, std::move(detail)};

@@ -45,7 +45,7 @@
 #include "core/noise/tumar_handshake.hpp"
 #include "core/session/fragment.hpp"
 #include "core/session/session_limits.hpp"
-#include "tumar/wire.pb.h"
+#include "core/session/wire_message.hpp"
 
 namespace tumar::session {
 
@@ -80,7 +80,7 @@ struct SessionOutput {
   std::vector<std::uint8_t> send;                  // write these bytes, in order
   std::optional<AdmissionRequest> admission;        // answer with admit() or refuse() before anything else
   std::optional<identity::PublicIdentity> admitted;  // the handshake finished and the peer was admitted
-  std::vector<proto::WireMessage> received;        // messages for the application (never Ping or Goodbye)
+  std::vector<WireMessage> received;               // messages for the application (never Ping or Goodbye)
   std::optional<Closure> closed;                   // write `send`, then close the socket
 };
 
@@ -128,7 +128,7 @@ class PeerSession {
   // kLimit if the message exceeds the peer's limit, which we assume equals
   // ours (nothing changes), or if the send nonce is spent: then the
   // transport is dead and the caller must close().
-  [[nodiscard]] core::Result<void> send(const proto::WireMessage& message, std::vector<std::uint8_t>& out);
+  [[nodiscard]] core::Result<void> send(const WireMessage& message, std::vector<std::uint8_t>& out);
 
   // Closes from our side: says Goodbye if Open, wipes the keys.
   SessionOutput close(std::string detail);

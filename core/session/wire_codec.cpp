@@ -2,21 +2,135 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include "core/error_ids.hpp"
 #include "core/session/wire_limits.hpp"
+#include "tumar/wire.pb.h"
 
 namespace tumar::session {
 
-std::vector<std::uint8_t> encode_wire(const proto::WireMessage& message) {
-  std::vector<std::uint8_t> out(message.ByteSizeLong());
-  if (!out.empty() && !message.SerializeToArray(out.data(), static_cast<int>(out.size()))) std::abort();
-  return out;
+namespace {
+
+// WireMessage's alternatives, and WireBody, are wire.proto's body fields in
+// order, and Objects::Kind holds the wire's numbers.
+template <typename Body, WireBody kBody, int kField>
+constexpr bool kAtField =
+    std::is_same_v<std::variant_alternative_t<kField - 1, WireMessage>, Body> && int(kBody) == kField - 1;
+static_assert(std::variant_size_v<WireMessage> == proto::WireMessage::kSyncDone);
+static_assert(kAtField<Ping, WireBody::kPing, proto::WireMessage::kPing>);
+static_assert(kAtField<Pong, WireBody::kPong, proto::WireMessage::kPong>);
+static_assert(kAtField<Goodbye, WireBody::kGoodbye, proto::WireMessage::kGoodbye>);
+static_assert(kAtField<Reconcile, WireBody::kReconcile, proto::WireMessage::kReconcile>);
+static_assert(kAtField<SyncRefused, WireBody::kSyncRefused, proto::WireMessage::kSyncRefused>);
+static_assert(kAtField<WantObjects, WireBody::kWantObjects, proto::WireMessage::kWantObjects>);
+static_assert(kAtField<Objects, WireBody::kObjects, proto::WireMessage::kObjects>);
+static_assert(kAtField<ObjectsAck, WireBody::kObjectsAck, proto::WireMessage::kObjectsAck>);
+static_assert(kAtField<SyncDone, WireBody::kSyncDone, proto::WireMessage::kSyncDone>);
+static_assert(int(Objects::Kind::kPush) == proto::Objects::PUSH);
+static_assert(int(Objects::Kind::kHave) == proto::Objects::HAVE);
+static_assert(int(Objects::Kind::kAnswer) == proto::Objects::ANSWER);
+static_assert(int(Objects::Kind::kAnswerEnd) == proto::Objects::ANSWER_END);
+static_assert(proto::Objects::Kind_MAX == proto::Objects::ANSWER_END);
+
+// --- tumar's types to the generated ones --------------------------------
+
+template <typename Bytes>
+void set_bytes(std::string* field, const Bytes& bytes) {
+  field->assign(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-namespace {
+template <typename... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Overloaded(F...) -> Overloaded<F...>;
+
+proto::WireMessage to_proto(const WireMessage& message) {
+  proto::WireMessage m;
+  std::visit(Overloaded{
+                 [&](const Ping& p) {
+                   auto* ping = m.mutable_ping();
+                   ping->set_nonce(p.nonce);
+                   set_bytes(ping->mutable_padding(), p.padding);
+                 },
+                 [&](const Pong& p) { m.mutable_pong()->set_nonce(p.nonce); },
+                 [&](const Goodbye&) { m.mutable_goodbye(); },
+                 [&](const Reconcile& r) {
+                   auto* reconcile = m.mutable_reconcile();
+                   set_bytes(reconcile->mutable_network_id(), r.network);
+                   set_bytes(reconcile->mutable_negentropy(), r.negentropy);
+                 },
+                 [&](const SyncRefused& r) { set_bytes(m.mutable_sync_refused()->mutable_network_id(), r.network); },
+                 [&](const WantObjects& w) {
+                   auto* want = m.mutable_want_objects();
+                   set_bytes(want->mutable_network_id(), w.network);
+                   want->mutable_ids()->Reserve(static_cast<int>(w.ids.size()));
+                   for (const WireId& id : w.ids) set_bytes(want->add_ids(), id);
+                 },
+                 [&](const Objects& o) {
+                   if (std::uint8_t(o.kind) > std::uint8_t(Objects::Kind::kAnswerEnd)) {
+                     core::misuse("session: an Objects message of no kind wire.proto defines");
+                   }
+                   auto* objects = m.mutable_objects();
+                   set_bytes(objects->mutable_network_id(), o.network);
+                   objects->mutable_envelopes()->Reserve(static_cast<int>(o.envelopes.size()));
+                   for (const auto& e : o.envelopes) set_bytes(objects->add_envelopes(), e);
+                   objects->set_kind(static_cast<proto::Objects::Kind>(o.kind));
+                 },
+                 [&](const ObjectsAck& a) { set_bytes(m.mutable_objects_ack()->mutable_network_id(), a.network); },
+                 [&](const SyncDone& d) { set_bytes(m.mutable_sync_done()->mutable_network_id(), d.network); },
+             },
+             message);
+  return m;
+}
+
+// --- the generated types to tumar's, once the strict decoder passed them ---
+
+std::vector<std::uint8_t> bytes_of(const std::string& s) {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(s.data());
+  return {p, p + s.size()};
+}
+
+// valid_body() checked the size.
+WireId id_of(const std::string& s) {
+  if (s.size() != kIdLen) std::abort();
+  WireId id{};
+  std::memcpy(id.data(), s.data(), id.size());
+  return id;
+}
+
+WireMessage from_proto(const proto::WireMessage& m) {
+  switch (m.body_case()) {
+    case proto::WireMessage::kPing: return Ping{m.ping().nonce(), bytes_of(m.ping().padding())};
+    case proto::WireMessage::kPong: return Pong{m.pong().nonce()};
+    case proto::WireMessage::kGoodbye: return Goodbye{};
+    case proto::WireMessage::kReconcile:
+      return Reconcile{id_of(m.reconcile().network_id()), bytes_of(m.reconcile().negentropy())};
+    case proto::WireMessage::kSyncRefused: return SyncRefused{id_of(m.sync_refused().network_id())};
+    case proto::WireMessage::kWantObjects: {
+      WantObjects want{id_of(m.want_objects().network_id()), {}};
+      want.ids.reserve(static_cast<std::size_t>(m.want_objects().ids_size()));
+      for (const std::string& id : m.want_objects().ids()) want.ids.push_back(id_of(id));
+      return want;
+    }
+    case proto::WireMessage::kObjects: {
+      Objects objects{id_of(m.objects().network_id()), static_cast<Objects::Kind>(m.objects().kind()), {}};
+      objects.envelopes.reserve(static_cast<std::size_t>(m.objects().envelopes_size()));
+      for (const std::string& e : m.objects().envelopes()) objects.envelopes.push_back(bytes_of(e));
+      return objects;
+    }
+    case proto::WireMessage::kObjectsAck: return ObjectsAck{id_of(m.objects_ack().network_id())};
+    case proto::WireMessage::kSyncDone: return SyncDone{id_of(m.sync_done().network_id())};
+    case proto::WireMessage::BODY_NOT_SET: break;
+  }
+  std::abort();  // decode_wire refused it
+}
 
 constexpr int kWireTypeVarint = 0;
 constexpr int kWireTypeLen = 2;
@@ -135,7 +249,17 @@ bool valid_body(const proto::WireMessage& message) {
 
 }  // namespace
 
-core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes) {
+std::vector<std::uint8_t> encode_wire(const WireMessage& message, std::size_t headroom) {
+  const proto::WireMessage m = to_proto(message);
+  const std::size_t size = m.ByteSizeLong();
+  std::vector<std::uint8_t> out(headroom + size);
+  if (size > 0 && !m.SerializeToArray(out.data() + headroom, static_cast<int>(size))) {
+    core::misuse("session: a WireMessage that does not serialize");
+  }
+  return out;
+}
+
+core::Result<WireMessage> decode_wire(std::span<const std::uint8_t> bytes) {
   auto refused = [] { return core::fail<core::ErrorId::kSessionMalformedMessage>(core::Errc::kProtocol); };
   if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) return refused();
   if (!repeated_fields_within_limits(bytes)) return refused();
@@ -150,23 +274,22 @@ core::Result<proto::WireMessage> decode_wire(std::span<const std::uint8_t> bytes
   message.DiscardUnknownFields();
   if (message.ByteSizeLong() != bytes.size()) return refused();
   if (!valid_body(message)) return refused();
-  return message;
+  return from_proto(message);
 }
 
-const char* wire_kind(const proto::WireMessage& message) noexcept {
-  switch (message.body_case()) {
-    case proto::WireMessage::kPing: return "ping";
-    case proto::WireMessage::kPong: return "pong";
-    case proto::WireMessage::kGoodbye: return "goodbye";
-    case proto::WireMessage::kReconcile: return "reconcile";
-    case proto::WireMessage::kSyncRefused: return "sync-refused";
-    case proto::WireMessage::kWantObjects: return "want-objects";
-    case proto::WireMessage::kObjects: return "objects";
-    case proto::WireMessage::kObjectsAck: return "objects-ack";
-    case proto::WireMessage::kSyncDone: return "sync-done";
-    case proto::WireMessage::BODY_NOT_SET: break;
-  }
-  return "empty";
+const char* wire_kind(const WireMessage& message) noexcept {
+  return std::visit(Overloaded{
+                        [](const Ping&) { return "ping"; },
+                        [](const Pong&) { return "pong"; },
+                        [](const Goodbye&) { return "goodbye"; },
+                        [](const Reconcile&) { return "reconcile"; },
+                        [](const SyncRefused&) { return "sync-refused"; },
+                        [](const WantObjects&) { return "want-objects"; },
+                        [](const Objects&) { return "objects"; },
+                        [](const ObjectsAck&) { return "objects-ack"; },
+                        [](const SyncDone&) { return "sync-done"; },
+                    },
+                    message);
 }
 
 }  // namespace tumar::session

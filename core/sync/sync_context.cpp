@@ -1,5 +1,6 @@
 #include "core/sync/sync_context.hpp"
 
+#include <iterator>
 #include <utility>
 
 #include "core/error_ids.hpp"
@@ -11,15 +12,14 @@ tl::unexpected<core::Error> misbehaved(std::string sentence) {
   return core::fail(core::Errc::kProtocol, std::move(sentence));
 }
 
-core::Result<void> receive_objects(SyncContext& ctx, const proto::Objects& objects, ReceivedEnvelopes& into,
+core::Result<void> receive_objects(SyncContext& ctx, const session::Objects& objects, ReceivedEnvelopes& into,
                                    const std::function<core::Result<void>(const ObjectId&)>& admit) {
   const std::size_t before = into.size();
   const std::size_t bytes_before = into.bytes;
-  into.envelopes.reserve(before + static_cast<std::size_t>(objects.envelopes_size()));
+  into.envelopes.reserve(before + objects.envelopes.size());
   into.ids.reserve(into.envelopes.capacity());
-  for (const std::string& e : objects.envelopes()) {
-    const auto* p = reinterpret_cast<const std::uint8_t*>(e.data());
-    into.envelopes.emplace_back(p, p + e.size());
+  for (const std::vector<std::uint8_t>& e : objects.envelopes) {
+    into.envelopes.push_back(e);
     into.ids.push_back(object_id(into.envelopes.back()));
     if (auto ok = admit(into.ids.back()); !ok) {
       // Nothing of a refused message is kept (the session closes anyway).
@@ -71,7 +71,7 @@ core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, R
   return {};
 }
 
-core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
+core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const session::Objects& objects,
                                   std::uint64_t now_unix_ms, SyncOutput& out,
                                   const std::function<core::Result<void>(const ObjectId&)>& admit) {
   ReceivedEnvelopes received;
@@ -80,8 +80,8 @@ core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, co
 }
 
 void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::vector<std::uint8_t>> envelopes,
-                  proto::Objects::Kind kind, proto::Objects::Kind last_kind, SyncOutput& out) {
-  std::span<const std::vector<std::uint8_t>> rest(envelopes);
+                  session::Objects::Kind kind, session::Objects::Kind last_kind, SyncOutput& out) {
+  std::span<std::vector<std::uint8_t>> rest(envelopes);
   do {
     const std::size_t n = batch_prefix(rest, ctx.limits.objects_batch_bytes);
     const auto batch = rest.first(n);
@@ -91,7 +91,9 @@ void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::v
       ctx.progress.objects_sent += 1;
       ctx.progress.bytes_sent += e.size();
     }
-    out.send.push_back(objects_message(network, rest.empty() ? last_kind : kind, batch));
+    std::vector<std::vector<std::uint8_t>> sent(std::make_move_iterator(batch.begin()),
+                                                std::make_move_iterator(batch.end()));
+    out.send.push_back(objects_message(network, rest.empty() ? last_kind : kind, std::move(sent)));
   } while (!rest.empty());
 }
 

@@ -11,11 +11,11 @@
 
 #include "core/error.hpp"
 #include "core/identity/identity.hpp"
+#include "core/session/wire_message.hpp"
 #include "core/sync/replica.hpp"
 #include "core/sync/seen_set.hpp"
 #include "core/sync/sync_limits.hpp"
 #include "core/sync/sync_output.hpp"
-#include "tumar/wire.pb.h"
 
 namespace tumar::sync {
 
@@ -48,7 +48,7 @@ struct ReceivedEnvelopes {
 // Adds the envelopes of one Objects message to `into` and counts them as
 // received. `admit` sees each envelope's id first and may refuse it (the
 // session then closes; nothing of the message is kept).
-core::Result<void> receive_objects(SyncContext& ctx, const proto::Objects& objects, ReceivedEnvelopes& into,
+core::Result<void> receive_objects(SyncContext& ctx, const session::Objects& objects, ReceivedEnvelopes& into,
                                    const std::function<core::Result<void>(const ObjectId&)>& admit);
 
 // Hands `received` (emptied) to the replica as one batch, one transaction.
@@ -59,7 +59,7 @@ core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, R
                                    std::uint64_t now_unix_ms, SyncOutput& out);
 
 // receive_objects then ingest_received: one Objects message, one batch.
-core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const proto::Objects& objects,
+core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, const session::Objects& objects,
                                   std::uint64_t now_unix_ms, SyncOutput& out,
                                   const std::function<core::Result<void>(const ObjectId&)>& admit);
 
@@ -68,7 +68,7 @@ core::Result<void> ingest_objects(SyncContext& ctx, const NetworkId& network, co
 // `last_kind`. At least one message, even for no envelope. Counts them as
 // sent and remembers their ids.
 void send_objects(SyncContext& ctx, const NetworkId& network, std::vector<std::vector<std::uint8_t>> envelopes,
-                  proto::Objects::Kind kind, proto::Objects::Kind last_kind, SyncOutput& out);
+                  session::Objects::Kind kind, session::Objects::Kind last_kind, SyncOutput& out);
 
 // Whether an envelope from our own replica is one we can send: 1..64 KiB.
 // The replica stores nothing else; one that does is skipped, not sent to

@@ -13,10 +13,6 @@ namespace {
 // 16 x 64 KiB wait in memory beyond the batch being sent.
 constexpr std::size_t kHaveFetch = 16;
 
-std::span<const std::uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
 }  // namespace
 
 InitiatorRounds::Network* InitiatorRounds::find(const NetworkId& id) {
@@ -56,27 +52,29 @@ core::Result<void> InitiatorRounds::start_network(SyncContext& ctx, const Networ
   return {};
 }
 
-core::Result<void> InitiatorRounds::on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
+core::Result<void> InitiatorRounds::on_message(SyncContext& ctx, const session::WireMessage& message, Instant now,
                                                std::uint64_t now_unix_ms, SyncOutput& out) {
   const std::optional<NetworkId> id = network_of(message);
   if (!id) return {};
-  switch (message.body_case()) {
-    case proto::WireMessage::kReconcile: return on_reply(ctx, *id, message.reconcile().negentropy(), now, out);
-    case proto::WireMessage::kSyncRefused: return on_refused(ctx, *id, now, out);
-    case proto::WireMessage::kObjects: return on_objects(ctx, *id, message.objects(), now, now_unix_ms, out);
-    case proto::WireMessage::kObjectsAck: return on_ack(ctx, *id, now, out);
+  switch (session::body_of(message)) {
+    case session::WireBody::kReconcile:
+      return on_reply(ctx, *id, std::get<session::Reconcile>(message).negentropy, now, out);
+    case session::WireBody::kSyncRefused: return on_refused(ctx, *id, now, out);
+    case session::WireBody::kObjects:
+      return on_objects(ctx, *id, std::get<session::Objects>(message), now, now_unix_ms, out);
+    case session::WireBody::kObjectsAck: return on_ack(ctx, *id, now, out);
     default: return misbehaved("The node sent a sync message only a dialler sends.");
   }
 }
 
-core::Result<void> InitiatorRounds::on_reply(SyncContext& ctx, const NetworkId& id, const std::string& reply,
-                                             Instant now, SyncOutput& out) {
+core::Result<void> InitiatorRounds::on_reply(SyncContext& ctx, const NetworkId& id,
+                                             std::span<const std::uint8_t> reply, Instant now, SyncOutput& out) {
   Network* net = find(id);
   auto* rec = net == nullptr ? nullptr : std::get_if<Reconciling>(&net->phase);
   if (rec == nullptr) return misbehaved("The peer sent a reconciliation reply nobody asked for.");
   rec->answered = true;
   net->accepted = true;
-  auto next = rec->negentropy.reconcile(as_bytes(reply), rec->have, rec->need);
+  auto next = rec->negentropy.reconcile(reply, rec->have, rec->need);
   if (!next) return misbehaved(next.error().message());
   const bool cut_short = ++rec->steps >= ctx.limits.max_reconcile_steps || rec->need.size() >= ctx.limits.max_need_ids;
   if (*next && !cut_short) {
@@ -183,7 +181,7 @@ core::Result<void> InitiatorRounds::send_haves(SyncContext& ctx, const NetworkId
   }
   if (batch.empty()) return {};
   t.have_in_flight = batch.size();
-  send_objects(ctx, id, std::move(batch), proto::Objects::HAVE, proto::Objects::HAVE, out);
+  send_objects(ctx, id, std::move(batch), session::Objects::Kind::kHave, session::Objects::Kind::kHave, out);
   t.have_outstanding = true;
   return {};
 }
@@ -199,12 +197,12 @@ core::Result<void> InitiatorRounds::on_refused(SyncContext& ctx, const NetworkId
   return finish_round_if_done(ctx, now, out);
 }
 
-core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects,
+core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId& id, const session::Objects& objects,
                                                Instant now, std::uint64_t now_unix_ms, SyncOutput& out) {
   Network* net = find(id);
   if (net == nullptr) return misbehaved("The peer sent objects of a network this session does not sync.");
-  switch (objects.kind()) {
-    case proto::Objects::PUSH: {
+  switch (objects.kind) {
+    case session::Objects::Kind::kPush: {
       // A push sent before the peer refused the network is dropped unread.
       if (std::holds_alternative<Refused>(net->phase)) return {};
       if (!net->accepted) return misbehaved("The peer pushed objects of a network it has not synced.");
@@ -212,12 +210,12 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
         return {};
       });
     }
-    case proto::Objects::ANSWER:
-    case proto::Objects::ANSWER_END: {
+    case session::Objects::Kind::kAnswer:
+    case session::Objects::Kind::kAnswerEnd: {
       auto* t = std::get_if<Transferring>(&net->phase);
       if (t == nullptr || t->wants.empty()) return misbehaved("The peer sent objects nobody asked for.");
       Transferring::Want& want = t->wants.front();
-      const auto count = static_cast<std::size_t>(objects.envelopes_size());
+      const std::size_t count = objects.envelopes.size();
       if (count > want.answer_budget) return misbehaved("The peer answered with more objects than were asked for.");
       want.answer_budget -= count;
       auto admit = [&want](const ObjectId& oid) -> core::Result<void> {
@@ -228,7 +226,7 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
       };
       if (auto r = receive_objects(ctx, objects, t->received, admit); !r) return r;
       net->waiting_since = now;
-      if (objects.kind() == proto::Objects::ANSWER_END) {
+      if (objects.kind == session::Objects::Kind::kAnswerEnd) {
         // The answer is complete. Ids the peer did not send (it no longer
         // has them) are left to the next round. The next WantObjects goes
         // out before what waits is stored (it is sent with this call's
@@ -243,7 +241,7 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
       if (full || last) {
         if (auto r = ingest_received(ctx, id, t->received, now_unix_ms, out); !r) return r;
       }
-      if (objects.kind() == proto::Objects::ANSWER) return {};
+      if (objects.kind == session::Objects::Kind::kAnswer) return {};
       return pump(ctx, id, *net, now, out);
     }
     default: return misbehaved("The node sent objects only a dialler sends.");

@@ -22,7 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <string>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -30,6 +30,7 @@
 #include "core/reconcile/negentropy.hpp"
 #include "core/reconcile/sorted_items.hpp"
 #include "core/session/session_limits.hpp"
+#include "core/session/wire_message.hpp"
 #include "core/sync/sync_context.hpp"
 
 namespace tumar::sync {
@@ -40,7 +41,7 @@ class InitiatorRounds {
 
   // Starts a round for every shared network not refused earlier.
   [[nodiscard]] core::Result<void> start_round(SyncContext& ctx, Instant now, SyncOutput& out);
-  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
+  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const session::WireMessage& message, Instant now,
                                               std::uint64_t now_unix_ms, SyncOutput& out);
   // Request timeouts, and the next round when it is due.
   [[nodiscard]] core::Result<void> on_tick(SyncContext& ctx, Instant now, SyncOutput& out);
@@ -91,10 +92,10 @@ class InitiatorRounds {
   };
 
   core::Result<void> start_network(SyncContext& ctx, const NetworkId& id, Network& net, Instant now, SyncOutput& out);
-  core::Result<void> on_reply(SyncContext& ctx, const NetworkId& id, const std::string& reply, Instant now,
+  core::Result<void> on_reply(SyncContext& ctx, const NetworkId& id, std::span<const std::uint8_t> reply, Instant now,
                               SyncOutput& out);
   core::Result<void> on_refused(SyncContext& ctx, const NetworkId& id, Instant now, SyncOutput& out);
-  core::Result<void> on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects, Instant now,
+  core::Result<void> on_objects(SyncContext& ctx, const NetworkId& id, const session::Objects& objects, Instant now,
                                 std::uint64_t now_unix_ms, SyncOutput& out);
   core::Result<void> on_ack(SyncContext& ctx, const NetworkId& id, Instant now, SyncOutput& out);
   static Transferring transfer_plan(const Reconciling& rec);

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/session/wire_message.hpp"
 #include "core/sync/replica.hpp"
 #include "core/sync/sync_progress.hpp"
-#include "tumar/wire.pb.h"
 
 namespace tumar::sync {
 
@@ -24,8 +24,8 @@ struct NewObject {
 };
 
 struct SyncOutput {
-  std::vector<proto::WireMessage> send;  // send these, in order
-  std::vector<NewObject> accepted;       // flood these to other peers
+  std::vector<session::WireMessage> send;  // send these, in order
+  std::vector<NewObject> accepted;         // flood these to other peers
 };
 
 

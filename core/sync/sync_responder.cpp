@@ -8,13 +8,6 @@
 #include "core/sync/sync_wire.hpp"
 
 namespace tumar::sync {
-namespace {
-
-std::span<const std::uint8_t> as_bytes(const std::string& s) {
-  return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
-}
-
-}  // namespace
 
 ResponderRounds::Network* ResponderRounds::in_round(const NetworkId& id) {
   auto it = networks_.find(id);
@@ -22,26 +15,28 @@ ResponderRounds::Network* ResponderRounds::in_round(const NetworkId& id) {
   return &it->second;
 }
 
-core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
+core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const session::WireMessage& message, Instant now,
                                                std::uint64_t now_unix_ms, SyncOutput& out) {
   const std::optional<NetworkId> id = network_of(message);
   if (!id) return {};
-  switch (message.body_case()) {
-    case proto::WireMessage::kReconcile: return on_query(ctx, *id, message.reconcile().negentropy(), now, out);
-    case proto::WireMessage::kWantObjects: return on_want(ctx, *id, message.want_objects(), out);
-    case proto::WireMessage::kObjects: return on_objects(ctx, *id, message.objects(), now_unix_ms, out);
-    case proto::WireMessage::kSyncDone: return on_done(ctx, *id);
+  switch (session::body_of(message)) {
+    case session::WireBody::kReconcile:
+      return on_query(ctx, *id, std::get<session::Reconcile>(message).negentropy, now, out);
+    case session::WireBody::kWantObjects: return on_want(ctx, *id, std::get<session::WantObjects>(message), out);
+    case session::WireBody::kObjects:
+      return on_objects(ctx, *id, std::get<session::Objects>(message), now_unix_ms, out);
+    case session::WireBody::kSyncDone: return on_done(ctx, *id);
     default: return misbehaved("The dialler sent a sync message only a node sends.");
   }
 }
 
-core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& id, const std::string& query,
-                                             Instant now, SyncOutput& out) {
+core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& id,
+                                             std::span<const std::uint8_t> query, Instant now, SyncOutput& out) {
   auto it = networks_.find(id);
   if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return start(ctx, id, query, now, out);
   auto* rec = std::get_if<Reconciling>(&it->second.phase);
   if (rec == nullptr) return misbehaved("The dialler started a second round while one was running.");
-  auto reply = rec->negentropy.reconcile(as_bytes(query));
+  auto reply = rec->negentropy.reconcile(query);
   if (!reply) return misbehaved(reply.error().message());
   out.send.push_back(reconcile_message(id, *reply));
   return {};
@@ -64,7 +59,7 @@ bool ResponderRounds::take_round_credit(const SyncLimits& limits, Network& net, 
   return true;
 }
 
-core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id, const std::string& query,
+core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id, std::span<const std::uint8_t> query,
                                           Instant now, SyncOutput& out) {
   // Checked at every round start, so a member removed while connected is
   // refused from its next round on. The refusal reads the same whether the
@@ -93,14 +88,14 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   }
   if (auto r = sorted->seal(); !r) return r;
   TUMAR_TRY_ASSIGN(negentropy, reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit));
-  auto reply = negentropy.reconcile(as_bytes(query));
+  auto reply = negentropy.reconcile(query);
   if (!reply) return misbehaved(reply.error().message());
   Network& net = entry->second;
   net.phase = Reconciling{std::move(sorted), std::move(negentropy)};
   net.open = true;
   rounds_started_ += 1;
   out.send.push_back(reconcile_message(id, *reply));
-  if (!net.bootstrap_sent && reconcile::describes_empty_set(as_bytes(query))) {
+  if (!net.bootstrap_sent && reconcile::describes_empty_set(query)) {
     net.bootstrap_sent = true;
     // A member with nothing of the network: it is joining, and its key
     // grant is among our newest objects. Fetched in order, everything
@@ -110,40 +105,38 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
     TUMAR_TRY_ASSIGN(first, ctx.replica->bootstrap_envelopes(id, ctx.peer));
     std::erase_if(first, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
     if (!first.empty()) {
-      send_objects(ctx, id, std::move(first), proto::Objects::PUSH, proto::Objects::PUSH, out);
+      send_objects(ctx, id, std::move(first), session::Objects::Kind::kPush, session::Objects::Kind::kPush, out);
     }
   }
   return {};
 }
 
-core::Result<void> ResponderRounds::on_want(SyncContext& ctx, const NetworkId& id, const proto::WantObjects& want,
+core::Result<void> ResponderRounds::on_want(SyncContext& ctx, const NetworkId& id, const session::WantObjects& want,
                                             SyncOutput& out) {
   Network* net = in_round(id);
   if (net == nullptr) return misbehaved("The dialler asked for objects outside a round.");
   net->phase = Transferring{};  // reconciliation is over: the snapshot goes
-  std::vector<ObjectId> ids;
-  ids.reserve(static_cast<std::size_t>(want.ids_size()));
-  for (const std::string& raw : want.ids()) ids.push_back(id_from_wire(raw));
-  TUMAR_TRY_ASSIGN(envelopes, ctx.replica->envelopes(id, ids));
+  TUMAR_TRY_ASSIGN(envelopes, ctx.replica->envelopes(id, want.ids));
   std::erase_if(envelopes, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
   // Ids we do not have are skipped: the answer then carries fewer objects,
   // and its last message (ANSWER_END, possibly empty) says it is complete.
-  send_objects(ctx, id, std::move(envelopes), proto::Objects::ANSWER, proto::Objects::ANSWER_END, out);
+  send_objects(ctx, id, std::move(envelopes), session::Objects::Kind::kAnswer, session::Objects::Kind::kAnswerEnd,
+               out);
   return {};
 }
 
-core::Result<void> ResponderRounds::on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects,
+core::Result<void> ResponderRounds::on_objects(SyncContext& ctx, const NetworkId& id, const session::Objects& objects,
                                                std::uint64_t now_unix_ms, SyncOutput& out) {
   auto no_check = [](const ObjectId&) -> core::Result<void> { return {}; };
-  switch (objects.kind()) {
-    case proto::Objects::PUSH: {
+  switch (objects.kind) {
+    case session::Objects::Kind::kPush: {
       auto it = networks_.find(id);
       if (it == networks_.end()) return misbehaved("The dialler pushed objects of a network it has not synced.");
       // Pushed before our refusal reached the dialler: dropped unread.
       if (!it->second.open) return {};
       return ingest_objects(ctx, id, objects, now_unix_ms, out, no_check);
     }
-    case proto::Objects::HAVE: {
+    case session::Objects::Kind::kHave: {
       Network* net = in_round(id);
       if (net == nullptr) return misbehaved("The dialler sent objects outside a round.");
       net->phase = Transferring{};

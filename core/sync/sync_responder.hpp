@@ -18,13 +18,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <string>
+#include <span>
 #include <variant>
 
 #include "core/error.hpp"
 #include "core/reconcile/negentropy.hpp"
 #include "core/reconcile/sorted_items.hpp"
 #include "core/session/session_limits.hpp"
+#include "core/session/wire_message.hpp"
 #include "core/sync/sync_context.hpp"
 
 namespace tumar::sync {
@@ -32,7 +33,7 @@ namespace tumar::sync {
 class ResponderRounds {
  public:
   using Instant = session::Instant;
-  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const proto::WireMessage& message, Instant now,
+  [[nodiscard]] core::Result<void> on_message(SyncContext& ctx, const session::WireMessage& message, Instant now,
                                               std::uint64_t now_unix_ms, SyncOutput& out);
 
   // Whether live pushes about `network` may go to the peer: it synced the
@@ -62,14 +63,15 @@ class ResponderRounds {
     Instant credit_at{};
   };
 
-  core::Result<void> on_query(SyncContext& ctx, const NetworkId& id, const std::string& query, Instant now,
+  core::Result<void> on_query(SyncContext& ctx, const NetworkId& id, std::span<const std::uint8_t> query, Instant now,
                               SyncOutput& out);
-  core::Result<void> start(SyncContext& ctx, const NetworkId& id, const std::string& query, Instant now,
+  core::Result<void> start(SyncContext& ctx, const NetworkId& id, std::span<const std::uint8_t> query, Instant now,
                            SyncOutput& out);
   // Takes one round start from the network's bucket; false if it is empty.
   static bool take_round_credit(const SyncLimits& limits, Network& net, Instant now);
-  core::Result<void> on_want(SyncContext& ctx, const NetworkId& id, const proto::WantObjects& want, SyncOutput& out);
-  core::Result<void> on_objects(SyncContext& ctx, const NetworkId& id, const proto::Objects& objects,
+  core::Result<void> on_want(SyncContext& ctx, const NetworkId& id, const session::WantObjects& want,
+                             SyncOutput& out);
+  core::Result<void> on_objects(SyncContext& ctx, const NetworkId& id, const session::Objects& objects,
                                 std::uint64_t now_unix_ms, SyncOutput& out);
   core::Result<void> on_done(SyncContext& ctx, const NetworkId& id);
   // The network if a round of it is running (Reconciling or Transferring).

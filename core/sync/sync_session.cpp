@@ -55,7 +55,7 @@ core::Result<SyncOutput> SyncSession::start(Instant now) {
   });
 }
 
-core::Result<SyncOutput> SyncSession::on_message(const proto::WireMessage& message, Instant now,
+core::Result<SyncOutput> SyncSession::on_message(const session::WireMessage& message, Instant now,
                                                  std::uint64_t now_unix_ms) {
   return guarded([&](SyncOutput& out) -> core::Result<void> {
     if (!is_sync_message(message)) return {};
@@ -74,8 +74,8 @@ core::Result<SyncOutput> SyncSession::on_tick(Instant now) {
   });
 }
 
-core::Result<std::vector<proto::WireMessage>> SyncSession::push(const NetworkId& network,
-                                                                std::span<const std::uint8_t> envelope) {
+core::Result<std::vector<session::WireMessage>> SyncSession::push(const NetworkId& network,
+                                                                  std::span<const std::uint8_t> envelope) {
   if (!sendable(envelope)) std::abort();
   auto out = guarded([&](SyncOutput& o) -> core::Result<void> {
     if (!started_ || !may_push(network)) return {};
@@ -87,7 +87,7 @@ core::Result<std::vector<proto::WireMessage>> SyncSession::push(const NetworkId&
     if (!allowed) return {};
     std::vector<std::vector<std::uint8_t>> one;
     one.emplace_back(envelope.begin(), envelope.end());
-    send_objects(ctx_, network, std::move(one), proto::Objects::PUSH, proto::Objects::PUSH, o);
+    send_objects(ctx_, network, std::move(one), session::Objects::Kind::kPush, session::Objects::Kind::kPush, o);
     return {};
   });
   if (!out) return tl::unexpected(out.error());

@@ -32,13 +32,13 @@
 #include "core/error.hpp"
 #include "core/identity/identity.hpp"
 #include "core/session/session_limits.hpp"
+#include "core/session/wire_message.hpp"
 #include "core/sync/replica.hpp"
 #include "core/sync/sync_context.hpp"
 #include "core/sync/sync_initiator.hpp"
 #include "core/sync/sync_limits.hpp"
 #include "core/sync/sync_output.hpp"
 #include "core/sync/sync_responder.hpp"
-#include "tumar/wire.pb.h"
 
 namespace tumar::sync {
 
@@ -60,15 +60,15 @@ class SyncSession {
   // are ignored here. now_unix_ms is the wall clock for the replica's
   // timestamp rules. An error means the peer misbehaved (kProtocol, kLimit)
   // or the replica failed (kStorage): close the session.
-  [[nodiscard]] core::Result<SyncOutput> on_message(const proto::WireMessage& message, Instant now,
+  [[nodiscard]] core::Result<SyncOutput> on_message(const session::WireMessage& message, Instant now,
                                                     std::uint64_t now_unix_ms);
 
   // A new object of `network` (written here, or accepted from another
   // peer), to send to this peer now if it syncs that network with us and
   // this session has not sent or received it yet. Returns nothing to send
   // otherwise. The envelope must be 1..kMaxEnvelopeLen bytes (aborts).
-  [[nodiscard]] core::Result<std::vector<proto::WireMessage>> push(const NetworkId& network,
-                                                                  std::span<const std::uint8_t> envelope);
+  [[nodiscard]] core::Result<std::vector<session::WireMessage>> push(const NetworkId& network,
+                                                                    std::span<const std::uint8_t> envelope);
 
   // Time passed: initiator request timeouts, and the next round when due.
   [[nodiscard]] core::Result<SyncOutput> on_tick(Instant now);

@@ -2,19 +2,15 @@
 
 #include <sodium.h>
 
-#include <cstdlib>
-#include <cstring>
+#include <type_traits>
+#include <utility>
+#include <variant>
 
 #include "core/sync/sync_limits.hpp"
 
 namespace tumar::sync {
-namespace {
 
-void set_id(std::string* field, const std::array<std::uint8_t, 32>& id) {
-  field->assign(reinterpret_cast<const char*>(id.data()), id.size());
-}
-
-}  // namespace
+static_assert(std::is_same_v<NetworkId, session::WireId> && std::is_same_v<ObjectId, session::WireId>);
 
 ObjectId object_id(std::span<const std::uint8_t> envelope) {
   ObjectId id{};
@@ -22,82 +18,40 @@ ObjectId object_id(std::span<const std::uint8_t> envelope) {
   return id;
 }
 
-std::array<std::uint8_t, 32> id_from_wire(const std::string& bytes) {
-  if (bytes.size() != kIdLen) std::abort();
-  std::array<std::uint8_t, 32> id{};
-  std::memcpy(id.data(), bytes.data(), id.size());
-  return id;
+bool is_sync_message(const session::WireMessage& message) noexcept {
+  return network_of(message).has_value();
 }
 
-bool is_sync_message(const proto::WireMessage& message) noexcept {
-  switch (message.body_case()) {
-    case proto::WireMessage::kReconcile:
-    case proto::WireMessage::kSyncRefused:
-    case proto::WireMessage::kWantObjects:
-    case proto::WireMessage::kObjects:
-    case proto::WireMessage::kObjectsAck:
-    case proto::WireMessage::kSyncDone:
-      return true;
-    default:
-      return false;
-  }
+std::optional<NetworkId> network_of(const session::WireMessage& message) noexcept {
+  return std::visit(
+      [](const auto& body) -> std::optional<NetworkId> {
+        if constexpr (requires { body.network; }) {
+          return body.network;
+        } else {
+          return std::nullopt;
+        }
+      },
+      message);
 }
 
-std::optional<NetworkId> network_of(const proto::WireMessage& message) {
-  switch (message.body_case()) {
-    case proto::WireMessage::kReconcile: return id_from_wire(message.reconcile().network_id());
-    case proto::WireMessage::kSyncRefused: return id_from_wire(message.sync_refused().network_id());
-    case proto::WireMessage::kWantObjects: return id_from_wire(message.want_objects().network_id());
-    case proto::WireMessage::kObjects: return id_from_wire(message.objects().network_id());
-    case proto::WireMessage::kObjectsAck: return id_from_wire(message.objects_ack().network_id());
-    case proto::WireMessage::kSyncDone: return id_from_wire(message.sync_done().network_id());
-    default: return std::nullopt;
-  }
+session::WireMessage reconcile_message(const NetworkId& network, std::span<const std::uint8_t> negentropy) {
+  return session::Reconcile{network, {negentropy.begin(), negentropy.end()}};
 }
 
-proto::WireMessage reconcile_message(const NetworkId& network, std::span<const std::uint8_t> negentropy) {
-  proto::WireMessage m;
-  auto* r = m.mutable_reconcile();
-  set_id(r->mutable_network_id(), network);
-  r->set_negentropy(reinterpret_cast<const char*>(negentropy.data()), negentropy.size());
-  return m;
+session::WireMessage refused_message(const NetworkId& network) { return session::SyncRefused{network}; }
+
+session::WireMessage want_message(const NetworkId& network, std::span<const ObjectId> ids) {
+  return session::WantObjects{network, {ids.begin(), ids.end()}};
 }
 
-proto::WireMessage refused_message(const NetworkId& network) {
-  proto::WireMessage m;
-  set_id(m.mutable_sync_refused()->mutable_network_id(), network);
-  return m;
+session::WireMessage objects_message(const NetworkId& network, session::Objects::Kind kind,
+                                     std::vector<std::vector<std::uint8_t>> envelopes) {
+  return session::Objects{network, kind, std::move(envelopes)};
 }
 
-proto::WireMessage want_message(const NetworkId& network, std::span<const ObjectId> ids) {
-  proto::WireMessage m;
-  auto* w = m.mutable_want_objects();
-  set_id(w->mutable_network_id(), network);
-  for (const auto& id : ids) set_id(w->add_ids(), id);
-  return m;
-}
+session::WireMessage ack_message(const NetworkId& network) { return session::ObjectsAck{network}; }
 
-proto::WireMessage objects_message(const NetworkId& network, proto::Objects::Kind kind,
-                                   std::span<const std::vector<std::uint8_t>> envelopes) {
-  proto::WireMessage m;
-  auto* o = m.mutable_objects();
-  set_id(o->mutable_network_id(), network);
-  for (const auto& e : envelopes) o->add_envelopes(reinterpret_cast<const char*>(e.data()), e.size());
-  o->set_kind(kind);
-  return m;
-}
-
-proto::WireMessage ack_message(const NetworkId& network) {
-  proto::WireMessage m;
-  set_id(m.mutable_objects_ack()->mutable_network_id(), network);
-  return m;
-}
-
-proto::WireMessage done_message(const NetworkId& network) {
-  proto::WireMessage m;
-  set_id(m.mutable_sync_done()->mutable_network_id(), network);
-  return m;
-}
+session::WireMessage done_message(const NetworkId& network) { return session::SyncDone{network}; }
 
 std::size_t batch_prefix(std::span<const std::vector<std::uint8_t>> envelopes, std::size_t batch_bytes) {
   std::size_t count = 0;

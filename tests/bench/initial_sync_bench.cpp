@@ -113,7 +113,7 @@ double thread_cpu_seconds() {
 // One node's incoming messages: the link between the two threads.
 class Inbox {
  public:
-  void push(proto::WireMessage m) {
+  void push(session::WireMessage m) {
     {
       std::lock_guard lock(mu_);
       queue_.push_back(std::move(m));
@@ -129,7 +129,7 @@ class Inbox {
   }
   // The next message; nullopt once closed and drained, or after a minute
   // of silence (a stalled protocol must not hang the bench).
-  std::optional<proto::WireMessage> pop() {
+  std::optional<session::WireMessage> pop() {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, std::chrono::minutes(1), [this] { return closed_ || !queue_.empty(); })) return {};
     if (queue_.empty()) return {};
@@ -141,7 +141,7 @@ class Inbox {
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<proto::WireMessage> queue_;
+  std::deque<session::WireMessage> queue_;
   bool closed_ = false;
 };
 

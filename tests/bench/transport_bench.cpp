@@ -82,18 +82,17 @@ double raw_aead_mb_per_s() {
 }
 
 // A Ping whose encoding is exactly `len` bytes.
-proto::WireMessage ping_of_size(std::size_t len) {
-  proto::WireMessage m;
-  m.mutable_ping()->set_nonce(1);
+session::WireMessage ping_of_size(std::size_t len) {
+  session::Ping ping{1, {}};
   std::size_t padding = len;
   for (int i = 0; i < 8; ++i) {  // converge: the length prefixes depend on the padding's size
-    m.mutable_ping()->set_padding(std::string(padding, 'p'));
-    const std::size_t size = m.ByteSizeLong();
+    ping.padding.assign(padding, 'p');
+    const std::size_t size = session::encode_wire(ping).size();
     if (size == len) break;
     padding = padding + len - size;
   }
-  if (m.ByteSizeLong() != len) std::abort();
-  return m;
+  if (session::encode_wire(ping).size() != len) std::abort();
+  return ping;
 }
 
 struct StreamResult {
@@ -109,7 +108,7 @@ class Client {
  public:
   struct Events {
     std::function<void(Client&)> admitted;
-    std::function<void(Client&, proto::WireMessage)> message;
+    std::function<void(Client&, session::WireMessage)> message;
   };
 
   Client(const identity::LocalIdentity& me, std::optional<identity::IdentityKey> expected, crypto::RandomSource& rng,
@@ -139,7 +138,7 @@ class Client {
 
   // By value, as net::Connection::send took it before the node engine: the
   // client's cost per message stays what it was.
-  void send(proto::WireMessage message) {
+  void send(session::WireMessage message) {
     std::vector<std::uint8_t> bytes;
     if (!session_.send(message, bytes)) std::abort();
     connection_->write(std::move(bytes));
@@ -181,7 +180,7 @@ StreamResult stream(const identity::LocalIdentity& me, const peers::PeerAddress&
   StreamResult result;
   net::asio::io_context io(1);
   net::TcpTransport transport(io);
-  const proto::WireMessage ping = ping_of_size(len);
+  const session::WireMessage ping = ping_of_size(len);
   std::uint64_t sent = 0, answered = 0;
   Clock::time_point t0;
   Client::Events events;
@@ -189,7 +188,7 @@ StreamResult stream(const identity::LocalIdentity& me, const peers::PeerAddress&
     t0 = Clock::now();
     for (; sent < window && sent < total; ++sent) c.send(ping);
   };
-  events.message = [&](Client& c, proto::WireMessage) {
+  events.message = [&](Client& c, session::WireMessage) {
     ++answered;
     if (sent < total) {
       c.send(ping);
@@ -244,12 +243,11 @@ double loopback_handshakes_per_s(const identity::LocalIdentity& me, const peers:
       rng.fill(std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(&nonces[i]), sizeof nonces[i]));
       Client::Events events;
       events.admitted = [&, i](Client& c) {
-        proto::WireMessage ping;
-        ping.mutable_ping()->set_nonce(nonces[i]);
-        c.send(ping);
+        c.send(session::Ping{nonces[i], {}});
       };
-      events.message = [&, i](Client& c, proto::WireMessage m) {
-        if (!m.has_pong() || m.pong().nonce() != nonces[i]) return;
+      events.message = [&, i](Client& c, session::WireMessage m) {
+        const auto* pong = std::get_if<session::Pong>(&m);
+        if (pong == nullptr || pong->nonce != nonces[i]) return;
         ++rounds;
         c.close("Round complete.");
       };

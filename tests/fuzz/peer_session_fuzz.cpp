@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <optional>
 #include <span>
+#include <variant>
 #include <vector>
 
 #include "core/session/session_fuzz_setup.hpp"
@@ -40,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (out.closed) ++closes;
     if (out.admitted) ++admits;
     for (const auto& m : out.received) {
-      if (m.has_ping() || m.has_goodbye() || m.body_case() == proto::WireMessage::BODY_NOT_SET) std::abort();
+      if (std::holds_alternative<session::Ping>(m) || std::holds_alternative<session::Goodbye>(m)) std::abort();
     }
     if (out.closed && !out.send.empty()) std::abort();  // a failure sends nothing
     if (closes > 1 || admits > (transport ? 0 : 1)) std::abort();

@@ -3,7 +3,8 @@
 // wire bytes reach past the AEAD tag. Input: a sequence of plaintexts, each
 // prefixed by its 2-byte big-endian length. Invariants: the reassembly
 // buffer never exceeds its limit; a decoded message re-encodes to the
-// same size and decodes again; errors are final for the session (the caller stops).
+// same size and decodes again to the same message; errors are final for the
+// session (the caller stops).
 // Seeds: tests/fuzz/corpus/session_message/.
 
 #include <cstdint>
@@ -30,9 +31,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto decoded = decode_wire(**message);
     if (!decoded) return 0;
     // Same size (nothing unknown, repeated or padded was let through), and
-    // what we would send decodes again.
+    // what we would send decodes again, to the same message.
     auto again = encode_wire(*decoded);
-    if (again.size() != (*message)->size() || !decode_wire(again)) std::abort();
+    if (again.size() != (*message)->size()) std::abort();
+    auto redecoded = decode_wire(again);
+    if (!redecoded || *redecoded != *decoded) std::abort();
   }
   return 0;
 }

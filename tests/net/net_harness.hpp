@@ -160,7 +160,7 @@ class RawClient {
   }
 
   // The bytes of one sealed message (after handshake()), not yet sent.
-  Bytes seal(const proto::WireMessage& message) {
+  Bytes seal(const session::WireMessage& message) {
     Bytes out;
     if (!session_->send(message, out)) throw std::runtime_error("seal failed");
     return out;
@@ -168,9 +168,7 @@ class RawClient {
 
   // Sends a Ping and waits for the Pong: proof the server still serves us.
   bool ping_answered(std::uint64_t nonce, std::chrono::milliseconds within = std::chrono::seconds(10)) {
-    proto::WireMessage ping;
-    ping.mutable_ping()->set_nonce(nonce);
-    send(seal(ping));
+    send(seal(session::Ping{nonce, {}}));
     const auto end = std::chrono::steady_clock::now() + within;
     std::uint8_t buf[4096];
     while (std::chrono::steady_clock::now() < end) {
@@ -181,7 +179,8 @@ class RawClient {
       if (ec) return false;
       auto out = session_->on_bytes(session::Clock::now(), std::span<const std::uint8_t>(buf, n), rng_);
       for (const auto& m : out.received) {
-        if (m.has_pong() && m.pong().nonce() == nonce) return true;
+        const auto* pong = std::get_if<session::Pong>(&m);
+        if (pong != nullptr && pong->nonce == nonce) return true;
       }
       if (out.closed) return false;
     }

@@ -141,24 +141,19 @@ TEST(NodeTest, EachKindOfBadInputDisconnectsOnlyItsSender) {
   });
   attack("bad tag", [&](RawClient& c) {
     ASSERT_TRUE(c.handshake(f.member.me()));
-    proto::WireMessage ping;
-    ping.mutable_ping()->set_nonce(5);
-    Bytes m = c.seal(ping);
+    Bytes m = c.seal(session::Ping{5, {}});
     m.back() ^= 0x80;
     c.send(m);
   });
   attack("replayed message", [&](RawClient& c) {
     ASSERT_TRUE(c.handshake(f.member.me()));
-    proto::WireMessage pong;
-    pong.mutable_pong()->set_nonce(5);
-    Bytes m = c.seal(pong);
+    Bytes m = c.seal(session::Pong{5});
     c.send(m);
     c.send(m);
   });
   attack("reordered messages", [&](RawClient& c) {
     ASSERT_TRUE(c.handshake(f.member.me()));
-    proto::WireMessage pong;
-    pong.mutable_pong()->set_nonce(5);
+    const session::WireMessage pong = session::Pong{5};
     Bytes first = c.seal(pong);
     Bytes second = c.seal(pong);
     c.send(second);
@@ -168,9 +163,7 @@ TEST(NodeTest, EachKindOfBadInputDisconnectsOnlyItsSender) {
     session::SessionLimits generous;
     generous.max_message_len = 1 << 20;
     ASSERT_TRUE(c.handshake(f.member.me(), generous));
-    proto::WireMessage big;
-    big.mutable_ping()->set_padding(std::string(100 * 1024, 'x'));
-    c.send(c.seal(big));
+    c.send(c.seal(session::Ping{0, Bytes(100 * 1024, 'x')}));
   });
   EXPECT_GE(b.counts().closed_by_limit_or_protocol, 7u);
 }
@@ -233,9 +226,7 @@ TEST(NodeTest, PeerThatNeverReadsItsAnswersIsThrottledNotBuffered) {
   Bytes stream;
   while (stream.size() < 48u * 1024 * 1024) {
     for (std::uint64_t i = 0; i < 4096; ++i) {
-      proto::WireMessage ping;
-      ping.mutable_ping()->set_nonce(i + 1);
-      Bytes one = greedy.seal(ping);
+      Bytes one = greedy.seal(session::Ping{i + 1, {}});
       stream.insert(stream.end(), one.begin(), one.end());
     }
   }

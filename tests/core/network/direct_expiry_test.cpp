@@ -56,7 +56,7 @@ class DirectExpiryTest : public NetworkFixture {
     sync::SyncSession dialler(initiator.replica(), responder.key(), sync::Role::kInitiator, sync::SyncLimits{});
     sync::SyncSession node(responder.replica(), initiator.key(), sync::Role::kResponder, sync::SyncLimits{});
     const auto now = session::Clock::now();
-    std::deque<proto::WireMessage> to_node, to_dialler;
+    std::deque<session::WireMessage> to_node, to_dialler;
     ASSERT_TRUE(node.start(now));
     auto out = dialler.start(now);
     ASSERT_TRUE(out);

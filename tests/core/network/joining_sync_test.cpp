@@ -38,7 +38,7 @@ TEST_F(JoiningSyncTest, ANewcomerToALargeNetworkGetsAllOfItInOneRound) {
   sync::SyncSession node_a(a->replica(), b->key(), sync::Role::kResponder, sync::SyncLimits{});
   const auto now = session::Clock::now();
   const std::uint64_t now_ms = kT0 + kDay + kMinute;
-  std::deque<proto::WireMessage> to_a, to_b;
+  std::deque<session::WireMessage> to_a, to_b;
   ASSERT_TRUE(node_a.start(now));
   auto out = dialler.start(now);
   ASSERT_TRUE(out);

@@ -20,7 +20,7 @@ class PeerSessionTest : public ::testing::Test {
   Harness h;
 
   // Seals `m` on alice's side and returns the bytes without delivering them.
-  Bytes sealed_by_alice(const proto::WireMessage& m) {
+  Bytes sealed_by_alice(const WireMessage& m) {
     Bytes out;
     auto r = h.a->session.send(m, out);
     EXPECT_TRUE(r) << (r ? "" : r.error().message());
@@ -53,7 +53,7 @@ TEST_F(PeerSessionTest, PingIsAnsweredByTheSessionAndOnlyThePongReachesTheApplic
   h.pump();
   EXPECT_TRUE(h.b->received.empty());
   ASSERT_EQ(h.a->received.size(), 1u);
-  EXPECT_EQ(h.a->received[0].pong().nonce(), 7u);
+  EXPECT_EQ(std::get<Pong>(h.a->received[0]).nonce, 7u);
 }
 
 TEST_F(PeerSessionTest, BytesArrivingOneAtATimeMakeTheSameSession) {
@@ -83,7 +83,7 @@ TEST_F(PeerSessionTest, AMessageLargerThanOneFrameArrivesWhole) {
   // Bob answered the whole Ping, so it arrived whole.
   h.pump();
   ASSERT_EQ(h.a->received.size(), 1u);
-  EXPECT_EQ(h.a->received[0].pong().nonce(), 1u);
+  EXPECT_EQ(std::get<Pong>(h.a->received[0]).nonce, 1u);
 }
 
 TEST_F(PeerSessionTest, ResponderThatDoesNotAdmitTheInitiatorClosesWithoutSendingAByte) {

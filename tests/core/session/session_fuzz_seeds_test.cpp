@@ -37,11 +37,7 @@ void check_or_write(const fs::path& path, const Bytes& bytes) {
   EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
 }
 
-proto::WireMessage pong(std::uint64_t n) {
-  proto::WireMessage m;
-  m.mutable_pong()->set_nonce(n);
-  return m;
-}
+WireMessage pong(std::uint64_t n) { return Pong{n}; }
 
 TEST(SessionFuzzSeeds, PeerSessionSeedsAreCurrent) {
   // Handshake phase: a real message 1, framed, fed 7 bytes at a time.
@@ -58,8 +54,7 @@ TEST(SessionFuzzSeeds, PeerSessionSeedsAreCurrent) {
   auto pair = fuzz::open_pair(rng);
   Bytes seed{static_cast<std::uint8_t>(2 * 63 + 1)};
   for (std::uint64_t n : {1, 2}) ASSERT_TRUE(pair.alice.send(pong(n), seed));
-  proto::WireMessage big;
-  big.mutable_ping()->set_padding(std::string(70000, 'p'));
+  const WireMessage big = Ping{0, Bytes(70000, 'p')};
   ASSERT_TRUE(pair.alice.send(big, seed));
   check_or_write(corpus("peer_session") / "transport", seed);
 }
@@ -71,8 +66,7 @@ TEST(SessionFuzzSeeds, SessionMessageSeedsAreCurrent) {
     seed.push_back(static_cast<std::uint8_t>(plaintext.size() & 0xFF));
     seed.insert(seed.end(), plaintext.begin(), plaintext.end());
   };
-  proto::WireMessage big;
-  big.mutable_ping()->set_padding(std::string(70000, 'p'));
+  const WireMessage big = Ping{0, Bytes(70000, 'p')};
   for (const auto& m : {pong(1), pong(300), big}) for_each_fragment(encode_wire(m), add);
   check_or_write(corpus("session_message") / "messages", seed);
 }

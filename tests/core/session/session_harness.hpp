@@ -45,7 +45,7 @@ struct Side {
   crypto::RandomSource* rng = nullptr;
   Bytes outbox;  // written, not yet delivered
   std::optional<identity::PublicIdentity> admitted;
-  std::vector<proto::WireMessage> received;
+  std::vector<WireMessage> received;
   std::optional<Closure> closed;
   int questions = 0;  // admission questions the session asked
 
@@ -115,17 +115,10 @@ struct Harness {
   }
 };
 
-inline proto::WireMessage ping(std::uint64_t nonce, std::size_t padding = 0) {
-  proto::WireMessage m;
-  m.mutable_ping()->set_nonce(nonce);
-  if (padding > 0) m.mutable_ping()->set_padding(std::string(padding, 'x'));
-  return m;
+inline WireMessage ping(std::uint64_t nonce, std::size_t padding = 0) {
+  return Ping{nonce, std::vector<std::uint8_t>(padding, 'x')};
 }
 
-inline proto::WireMessage pong(std::uint64_t nonce) {
-  proto::WireMessage m;
-  m.mutable_pong()->set_nonce(nonce);
-  return m;
-}
+inline WireMessage pong(std::uint64_t nonce) { return Pong{nonce}; }
 
 }  // namespace tumar::session::test

@@ -50,20 +50,20 @@ TEST(SyncFlowTest, WantObjectsStayWithinTheBatchAndTheWindow) {
     std::map<NetworkId, std::size_t> wants_outstanding;
     std::map<NetworkId, bool> have_outstanding;
     std::size_t wants = 0, most_outstanding = 0;
-    mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+    mesh.on_send = [&](const Endpoint& from, const WireMessage& m) {
       const auto net = network_of(m);
-      if (m.has_want_objects()) {
+      if (is<session::WantObjects>(m)) {
         ++wants;
-        EXPECT_LE(static_cast<std::size_t>(m.want_objects().ids_size()), 8u);
+        EXPECT_LE(std::get<session::WantObjects>(m).ids.size(), 8u);
         most_outstanding = std::max(most_outstanding, ++wants_outstanding[*net]);
       }
-      if (m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END) --wants_outstanding[*net];
-      if (m.has_objects() && m.objects().kind() == proto::Objects::HAVE) {
+      if (is_objects(m, ObjectsKind::kAnswerEnd)) --wants_outstanding[*net];
+      if (is_objects(m, ObjectsKind::kHave)) {
         EXPECT_EQ(from.session->role(), Role::kInitiator);
         EXPECT_FALSE(have_outstanding[*net]) << "a second HAVE batch before the first was acknowledged";
         have_outstanding[*net] = true;
       }
-      if (m.has_objects_ack()) have_outstanding[*net] = false;
+      if (is<session::ObjectsAck>(m)) have_outstanding[*net] = false;
     };
     Link& l = mesh.connect(a, b);
     mesh.start(l);
@@ -103,11 +103,11 @@ TEST(SyncFlowTest, AJoiningDiallerGetsTheBootstrapObjectsFirstAndUnasked) {
     for (std::size_t i = by_time.size() - 3; i < by_time.size(); ++i) b.replica.bootstrap.push_back(by_time[i].second);
 
     std::vector<std::string> from_b;  // what b sent, in order
-    mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
+    mesh.on_send = [&](const Endpoint& from, const WireMessage& m) {
       if (from.session->role() != Role::kResponder) return;
-      if (m.has_objects()) {
-        from_b.push_back(m.objects().kind() == proto::Objects::PUSH ? "push" : "answer");
-      } else if (m.has_reconcile()) {
+      if (is<session::Objects>(m)) {
+        from_b.push_back(std::get<session::Objects>(m).kind == ObjectsKind::kPush ? "push" : "answer");
+      } else if (is<session::Reconcile>(m)) {
         from_b.push_back("reconcile");
       }
     };
@@ -139,8 +139,8 @@ TEST(SyncFlowTest, AnswersAreStoredInBatchesOfIngestBatchAndAllBeforeSyncDone) {
   share({&a, &b}, net);
   fill(b, net, 100, 1);
   bool done_sent = false;
-  mesh.on_send = [&](const Endpoint& from, const proto::WireMessage& m) {
-    if (from.node == &a && m.has_sync_done()) {
+  mesh.on_send = [&](const Endpoint& from, const WireMessage& m) {
+    if (from.node == &a && is<session::SyncDone>(m)) {
       done_sent = true;
       // The dialler says it is done only once everything it fetched is stored.
       EXPECT_EQ(a.replica.ids(net).size(), 100u);
@@ -186,8 +186,8 @@ TEST(SyncFlowTest, WhatWaitedUnstoredWhenTheConnectionDroppedIsFetchedNextTime) 
   share({&a, &b}, net);
   fill(b, net, 100, 1);
   std::size_t answers = 0;
-  mesh.stop_after = [&](const Endpoint& from, const proto::WireMessage& m) {
-    return from.node == &b && m.has_objects() && m.objects().kind() == proto::Objects::ANSWER_END && ++answers == 5;
+  mesh.stop_after = [&](const Endpoint& from, const WireMessage& m) {
+    return from.node == &b && is_objects(m, ObjectsKind::kAnswerEnd) && ++answers == 5;
   };
   Link& first = mesh.connect(a, b);
   mesh.start(first);
@@ -230,7 +230,7 @@ TEST(SyncFlowTest, ARoundWithMoreDifferencesThanItMayFetchIsFollowedAtOnce) {
   EXPECT_TRUE(l.a.session->round_complete());
   // Several rounds ran back to back; round_complete only after the last.
   std::size_t rounds = 0;
-  for (const auto& m : l.a.sent) rounds += m.has_sync_done() ? 1 : 0;
+  for (const auto& m : l.a.sent) rounds += is<session::SyncDone>(m) ? 1 : 0;
   EXPECT_GT(rounds, 1u);
   EXPECT_EQ(l.a.session->progress().rounds_completed, 1u);
 }
@@ -253,7 +253,7 @@ TEST(SyncFlowTest, RoundCompleteOnBothSides) {
   EXPECT_TRUE(l.b.session->round_complete());
   EXPECT_EQ(l.a.session->progress().rounds_completed, 1u);
   EXPECT_EQ(l.b.session->progress().rounds_completed, 1u);
-  ASSERT_TRUE(l.a.sent.back().has_sync_done());
+  ASSERT_TRUE(is<session::SyncDone>(l.a.sent.back()));
 }
 
 TEST(SyncFlowTest, NoSharedNetworkIsAnImmediatelyCompleteRound) {
@@ -290,7 +290,7 @@ TEST(SyncFlowTest, ANewRoundStartsAfterTheIntervalAndFetchesWhatIsNew) {
   mesh.now += std::chrono::milliseconds(1);
   mesh.tick(l);
   ASSERT_GT(l.a.sent.size(), sent_before);
-  EXPECT_TRUE(l.a.sent[sent_before].has_reconcile());
+  EXPECT_TRUE(is<session::Reconcile>(l.a.sent[sent_before]));
   EXPECT_FALSE(l.a.session->round_complete());
   ASSERT_TRUE(mesh.run());
   EXPECT_TRUE(l.a.session->round_complete());
@@ -387,12 +387,12 @@ TEST(SyncFlowTest, AMemberRemovedWhileConnectedGetsNoMorePushesAndIsRefusedNextR
   mesh.now += mesh.limits.resync_interval;
   mesh.tick(l);
   ASSERT_TRUE(mesh.run());
-  EXPECT_TRUE(l.b.sent.back().has_sync_refused());
+  EXPECT_TRUE(is<session::SyncRefused>(l.b.sent.back()));
   EXPECT_TRUE(l.a.session->round_complete());
   EXPECT_FALSE(a.replica.ids(net).count(id_of(secret)));
   // a's pushes about it now stop at a; one still in flight is dropped by b.
   EXPECT_TRUE(l.a.session->push(net, envelope(net, 8, 8))->empty());
-  auto late = mesh.inject(l.b, objects_message(net, proto::Objects::PUSH, std::vector<Bytes>{envelope(net, 9, 9)}));
+  auto late = mesh.inject(l.b, objects_message(net, ObjectsKind::kPush, std::vector<Bytes>{envelope(net, 9, 9)}));
   ASSERT_TRUE(late) << late.error().message();
   EXPECT_FALSE(b.replica.ids(net).count(id_of(envelope(net, 9, 9))));
 }

@@ -36,7 +36,7 @@ void check_or_write(const fs::path& path, const Bytes& bytes) {
   EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
 }
 
-void append_record(Bytes& seed, const proto::WireMessage& m) {
+void append_record(Bytes& seed, const session::WireMessage& m) {
   const auto bytes = session::encode_wire(m);
   ASSERT_LE(bytes.size(), 0xFFFFu);
   seed.push_back(static_cast<std::uint8_t>(bytes.size() >> 8));
@@ -52,7 +52,7 @@ TEST(SyncFuzzSeeds, SeedsAreCurrent) {
   SyncSession node(b, dialler_key(), Role::kResponder, limits());
   Bytes to_node{0};     // mode 0: what the dialler sent, for the target's responder
   Bytes to_dialler{1};  // mode 1: what the node sent, for the target's initiator
-  ASSERT_TRUE(run_pair(dialler, node, [&](bool from_dialler, const proto::WireMessage& m) {
+  ASSERT_TRUE(run_pair(dialler, node, [&](bool from_dialler, const session::WireMessage& m) {
     append_record(from_dialler ? to_node : to_dialler, m);
   }));
   // The fixture exercises what the target is for: a refusal, a rejected

@@ -76,7 +76,7 @@ inline void fill_node(MemoryReplica& r) {
 
 // Every message a session sends must be one its peer's strict decoder
 // accepts, within the session's message limit.
-inline void check_sendable(const std::vector<proto::WireMessage>& messages) {
+inline void check_sendable(const std::vector<session::WireMessage>& messages) {
   for (const auto& m : messages) {
     const auto bytes = session::encode_wire(m);
     if (bytes.size() > session::kDefaultMaxMessageLen || !session::decode_wire(bytes)) std::abort();
@@ -87,10 +87,10 @@ inline void check_sendable(const std::vector<proto::WireMessage>& messages) {
 // set) observes every message with its direction (true: dialler to node).
 // Returns false if either side failed or it did not settle.
 inline bool run_pair(SyncSession& dialler, SyncSession& node,
-                     const std::function<void(bool, const proto::WireMessage&)>& seen = nullptr) {
-  std::deque<proto::WireMessage> to_node, to_dialler;
+                     const std::function<void(bool, const session::WireMessage&)>& seen = nullptr) {
+  std::deque<session::WireMessage> to_node, to_dialler;
   const session::Instant now{};
-  auto take = [&](core::Result<SyncOutput> out, std::deque<proto::WireMessage>& queue, bool from_dialler) {
+  auto take = [&](core::Result<SyncOutput> out, std::deque<session::WireMessage>& queue, bool from_dialler) {
     if (!out) return false;
     check_sendable(out->send);
     for (auto& m : out->send) {

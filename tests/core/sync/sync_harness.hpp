@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <variant>
 #include <vector>
 
 #include "core/session/wire_codec.hpp"
@@ -23,6 +24,21 @@
 #include "sync_test_double.hpp"
 
 namespace tumar::sync::test {
+
+using session::WireMessage;
+using ObjectsKind = session::Objects::Kind;
+
+// Whether `m` holds a T.
+template <typename T>
+bool is(const WireMessage& m) {
+  return std::holds_alternative<T>(m);
+}
+
+// Whether `m` is an Objects message of this kind.
+inline bool is_objects(const WireMessage& m, ObjectsKind kind) {
+  const auto* objects = std::get_if<session::Objects>(&m);
+  return objects != nullptr && objects->kind == kind;
+}
 
 struct Node {
   explicit Node(std::uint8_t n) : key(peer_key(n)) {}
@@ -35,9 +51,9 @@ struct Endpoint {
   Node* node = nullptr;
   Endpoint* peer = nullptr;
   std::optional<SyncSession> session;
-  std::deque<proto::WireMessage> inbox;
+  std::deque<WireMessage> inbox;
   std::optional<core::Error> error;
-  std::vector<proto::WireMessage> sent;  // what this side sent, in order
+  std::vector<WireMessage> sent;  // what this side sent, in order
 };
 
 struct Link {
@@ -52,10 +68,10 @@ class Mesh {
   std::uint64_t unix_ms = 1'700'000'000'000;
   SyncLimits limits;
   // Called for every message a session sends, before it is delivered.
-  std::function<void(const Endpoint& from, const proto::WireMessage&)> on_send;
+  std::function<void(const Endpoint& from, const WireMessage&)> on_send;
   // run() stops as soon as a sent message satisfies this (it is then in the
   // peer's inbox, undelivered); cleared when it fires.
-  std::function<bool(const Endpoint& from, const proto::WireMessage&)> stop_after;
+  std::function<bool(const Endpoint& from, const WireMessage&)> stop_after;
 
   Node& add_node(std::uint8_t n) {
     nodes_.push_back(std::make_unique<Node>(n));
@@ -92,7 +108,7 @@ class Mesh {
           }
           if (e->inbox.empty() || l->failed()) continue;
           any = true;
-          proto::WireMessage m = std::move(e->inbox.front());
+          WireMessage m = std::move(e->inbox.front());
           e->inbox.pop_front();
           handle(*e, e->session->on_message(m, now, unix_ms));
         }
@@ -114,11 +130,11 @@ class Mesh {
   }
 
   // Delivers a hand-made message to `to`, as if its peer had sent it.
-  core::Result<SyncOutput> inject(Endpoint& to, const proto::WireMessage& m) {
+  core::Result<SyncOutput> inject(Endpoint& to, const WireMessage& m) {
     return to.session->on_message(m, now, unix_ms);
   }
 
-  void send(Endpoint& from, const proto::WireMessage& m) {
+  void send(Endpoint& from, const WireMessage& m) {
     if (on_send) on_send(from, m);
     if (stop_after && stop_after(from, m)) {
       stopped_ = true;

@@ -19,6 +19,8 @@
 namespace tumar::sync::test {
 namespace {
 
+bool is_want(const Endpoint&, const WireMessage& m) { return is<session::WantObjects>(m); }
+
 struct SyncHostileTest : ::testing::Test {
   Mesh mesh;
   Node& a = mesh.add_node(1);
@@ -39,14 +41,14 @@ struct SyncHostileTest : ::testing::Test {
 
   // Runs the real exchange until `pred` matches a message, which is then
   // taken back (never delivered).
-  proto::WireMessage run_until(const std::function<bool(const Endpoint&, const proto::WireMessage&)>& pred) {
+  WireMessage run_until(const std::function<bool(const Endpoint&, const WireMessage&)>& pred) {
     mesh.stop_after = pred;
     mesh.start(*link);
     mesh.run();
     for (Endpoint* e : {&dialler(), &node()}) {
       for (auto it = e->inbox.rbegin(); it != e->inbox.rend(); ++it) {
         if (!pred(*e->peer, *it)) continue;
-        proto::WireMessage m = *it;
+        WireMessage m = *it;
         e->inbox.erase(std::next(it).base());
         return m;
       }
@@ -58,25 +60,22 @@ struct SyncHostileTest : ::testing::Test {
   // `why`: a piece of the error's describe() (its id, or the sentence of one
   // not given an id yet), so the test proves the refusal happened for the
   // reason it is about.
-  void expect_error(Endpoint& to, const proto::WireMessage& m, const std::string& why) {
+  void expect_error(Endpoint& to, const WireMessage& m, const std::string& why) {
     auto out = mesh.inject(to, m);
     ASSERT_FALSE(out) << session::wire_kind(m);
     EXPECT_EQ(out.error().code(), core::Errc::kProtocol) << out.error().describe();
     EXPECT_NE(out.error().describe().find(why), std::string::npos) << out.error().describe();
     // Final: the same error again, even for a harmless message.
-    proto::WireMessage ping;
-    ping.mutable_ping()->set_nonce(1);
-    auto again = to.session->on_message(ping, mesh.now, mesh.unix_ms);
+    auto again = to.session->on_message(session::Ping{1, {}}, mesh.now, mesh.unix_ms);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().message(), out.error().message());
   }
 };
 
-Bytes bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
 
 // A PUSH of one valid-looking object of `network`.
-proto::WireMessage push_of(const NetworkId& network) {
-  return objects_message(network, proto::Objects::PUSH, std::vector<Bytes>{envelope(network, 1, 1)});
+WireMessage push_of(const NetworkId& network) {
+  return objects_message(network, ObjectsKind::kPush, std::vector<Bytes>{envelope(network, 1, 1)});
 }
 
 // --- at the node (responder) ---
@@ -89,7 +88,7 @@ TEST_F(SyncHostileTest, NodeRefusesWantObjectsOutsideARound) {
 
 TEST_F(SyncHostileTest, NodeRefusesHaveBatchesOutsideARound) {
   mesh.start(*link);
-  expect_error(node(), objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(net, 1, 1)}),
+  expect_error(node(), objects_message(net, ObjectsKind::kHave, std::vector<Bytes>{envelope(net, 1, 1)}),
                "outside a round");
 }
 
@@ -110,7 +109,7 @@ TEST_F(SyncHostileTest, NodeRefusesGarbageInARunningReconciliation) {
 }
 
 TEST_F(SyncHostileTest, NodeRefusesASecondRoundWhileOneRuns) {
-  const auto want = run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  const auto want = run_until(is_want);
   ASSERT_TRUE(mesh.inject(node(), want));  // the round is transferring now
   expect_error(node(), dialler().sent.front(), "second round");  // a fresh first query
 }
@@ -121,7 +120,7 @@ TEST_F(SyncHostileTest, NodeRefusesSyncDoneOutsideARound) {
 }
 
 TEST_F(SyncHostileTest, NodeRefusesWhatOnlyANodeSends) {
-  for (const auto& m : {objects_message(net, proto::Objects::ANSWER_END, std::vector<Bytes>{}), ack_message(net),
+  for (const auto& m : {objects_message(net, ObjectsKind::kAnswerEnd, std::vector<Bytes>{}), ack_message(net),
                         refused_message(net)}) {
     Mesh fresh;
     Node& x = fresh.add_node(1);
@@ -139,12 +138,12 @@ TEST_F(SyncHostileTest, NodeCutsOffADiallerNamingTooManyNetworks) {
   Link& l = mesh.connect(a, b);
   link = &l;
   mesh.start(l);
-  const Bytes query = bytes_of(dialler().sent.front().reconcile().negentropy());
+  const Bytes query = std::get<session::Reconcile>(dialler().sent.front()).negentropy;
   for (std::uint8_t i = 0; i < 3; ++i) {
     auto out = mesh.inject(l.b, reconcile_message(network_id(static_cast<std::uint8_t>(100 + i)), query));
     ASSERT_TRUE(out);
     ASSERT_EQ(out->send.size(), 1u);
-    EXPECT_TRUE(out->send[0].has_sync_refused());
+    EXPECT_TRUE(is<session::SyncRefused>(out->send[0]));
   }
   auto out = mesh.inject(l.b, reconcile_message(network_id(200), query));
   ASSERT_FALSE(out);
@@ -173,8 +172,8 @@ TEST_F(SyncHostileTest, NodeSendsTheBootstrapPushOncePerSession) {
   for (int round = 0; round < 3; ++round) {
     auto out = mesh.inject(l.b, reconcile_message(net, empty_query));
     ASSERT_TRUE(out) << out.error().message();
-    const auto pushes = std::count_if(out->send.begin(), out->send.end(), [](const proto::WireMessage& m) {
-      return m.has_objects() && m.objects().kind() == proto::Objects::PUSH;
+    const auto pushes = std::count_if(out->send.begin(), out->send.end(), [](const WireMessage& m) {
+      return is_objects(m, ObjectsKind::kPush);
     });
     EXPECT_EQ(pushes, round == 0 ? 1 : 0) << "round " << round;
     ASSERT_TRUE(mesh.inject(l.b, done_message(net)));
@@ -191,7 +190,7 @@ TEST_F(SyncHostileTest, NodeCutsOffADiallerStartingRoundsInALoop) {
   Link& l = mesh.connect(a, b);
   link = &l;
   mesh.start(l);
-  const Bytes query = bytes_of(dialler().sent.front().reconcile().negentropy());
+  const Bytes query = std::get<session::Reconcile>(dialler().sent.front()).negentropy;
   auto round = [&] {
     auto out = mesh.inject(l.b, reconcile_message(net, query));
     if (!out) return out;
@@ -218,42 +217,42 @@ TEST_F(SyncHostileTest, NodeCutsOffADiallerStartingRoundsInALoop) {
 TEST_F(SyncHostileTest, NodeRefusesObjectsOfAnotherNetworkUnderThisOne) {
   const NetworkId other = network_id(2);
   b.replica.join(other, {});  // b is in it, a is not a member there
-  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  run_until(is_want);
   // A HAVE batch about `net` carrying an object the replica files under `other`.
-  expect_error(node(), objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(other, 5, 5)}),
+  expect_error(node(), objects_message(net, ObjectsKind::kHave, std::vector<Bytes>{envelope(other, 5, 5)}),
                "another network");
 }
 
 // --- at the dialler (initiator) ---
 
 TEST_F(SyncHostileTest, DiallerRefusesAnObjectItDidNotAskForAndStoresNothing) {
-  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  run_until(is_want);
   const auto before = a.replica.ids(net);
   const Bytes unasked = envelope(net, 5, 777);
-  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER_END, std::vector<Bytes>{unasked}),
+  expect_error(dialler(), objects_message(net, ObjectsKind::kAnswerEnd, std::vector<Bytes>{unasked}),
                "not asked for");
   EXPECT_EQ(a.replica.ids(net), before);
   EXPECT_EQ(a.replica.ingest_calls, 0u);
 }
 
 TEST_F(SyncHostileTest, DiallerRefusesTheSameObjectTwiceInOneAnswer) {
-  const auto want = run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
-  const ObjectId first = id_from_wire(want.want_objects().ids(0));
+  const auto want = run_until(is_want);
+  const ObjectId first = std::get<session::WantObjects>(want).ids.at(0);
   const Bytes e = b.replica.networks[net].objects.at(first);
-  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER, std::vector<Bytes>{e, e}), "not asked for");
+  expect_error(dialler(), objects_message(net, ObjectsKind::kAnswer, std::vector<Bytes>{e, e}), "not asked for");
 }
 
 TEST_F(SyncHostileTest, DiallerRefusesAnAnswerLargerThanTheRequest) {
   mesh.limits.want_batch = 2;
   Link& l = mesh.connect(a, b);
   link = &l;
-  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  run_until(is_want);
   std::vector<Bytes> three(3, envelope(net, 1, 1));
-  expect_error(dialler(), objects_message(net, proto::Objects::ANSWER, three), "more objects than");
+  expect_error(dialler(), objects_message(net, ObjectsKind::kAnswer, three), "more objects than");
 }
 
 TEST_F(SyncHostileTest, DiallerRefusesAReplyNobodyAskedFor) {
-  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  run_until(is_want);
   expect_error(dialler(), reconcile_message(net, Bytes{0x61}), "nobody asked for");
 }
 
@@ -263,7 +262,7 @@ TEST_F(SyncHostileTest, DiallerRefusesGarbageNegentropy) {
 }
 
 TEST_F(SyncHostileTest, DiallerRefusesALateRefusal) {
-  run_until([](const Endpoint&, const proto::WireMessage& m) { return m.has_want_objects(); });
+  run_until(is_want);
   expect_error(dialler(), refused_message(net), "wrong moment");
 }
 
@@ -274,7 +273,7 @@ TEST_F(SyncHostileTest, DiallerRefusesAnAcknowledgementOfNothing) {
 
 TEST_F(SyncHostileTest, DiallerRefusesWhatOnlyADiallerSends) {
   for (const auto& m : {want_message(net, std::vector<ObjectId>{ObjectId{}}),
-                        objects_message(net, proto::Objects::HAVE, std::vector<Bytes>{envelope(net, 1, 1)}),
+                        objects_message(net, ObjectsKind::kHave, std::vector<Bytes>{envelope(net, 1, 1)}),
                         done_message(net)}) {
     Mesh fresh;
     Node& x = fresh.add_node(1);

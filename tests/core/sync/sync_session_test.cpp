@@ -42,15 +42,13 @@ Traffic traffic(const Endpoint& e, const NetworkId& network) {
   Traffic t;
   for (const auto& m : e.sent) {
     if (network_of(m) != network) continue;
-    if (m.has_want_objects()) {
+    if (is<session::WantObjects>(m)) {
       t.want_messages += 1;
-      for (const auto& id : m.want_objects().ids()) t.wanted.insert(id_from_wire(id));
+      for (const auto& id : std::get<session::WantObjects>(m).ids) t.wanted.insert(id);
     }
-    if (m.has_objects()) {
+    if (is<session::Objects>(m)) {
       t.objects_messages += 1;
-      for (const auto& e2 : m.objects().envelopes()) {
-        t.objects.insert(id_of({reinterpret_cast<const std::uint8_t*>(e2.data()), e2.size()}));
-      }
+      for (const auto& e2 : std::get<session::Objects>(m).envelopes) t.objects.insert(id_of(e2));
     }
   }
   return t;
@@ -203,7 +201,7 @@ TEST(SyncSessionTest, ARemovedMemberIsRefusedAndGetsNothing) {
   for (const auto& m : l.b.sent) {
     if (network_of(m) == gone) {
       ++about_gone;
-      EXPECT_TRUE(m.has_sync_refused());
+      EXPECT_TRUE(is<session::SyncRefused>(m));
     }
   }
   EXPECT_EQ(about_gone, 1u);
@@ -269,9 +267,9 @@ TEST(SyncSessionTest, LargeObjectsTravelInBatchesBelowTheMessageLimit) {
   }
   const auto a0 = p.a.replica.ids(net), b0 = p.b.replica.ids(net);
   std::size_t answers_without_end = 0;
-  p.mesh.on_send = [&](const Endpoint&, const proto::WireMessage& m) {
-    EXPECT_LE(m.ByteSizeLong(), kObjectsBatchBytes + kObjectsOverhead);
-    if (m.has_objects() && m.objects().kind() == proto::Objects::ANSWER) ++answers_without_end;
+  p.mesh.on_send = [&](const Endpoint&, const WireMessage& m) {
+    EXPECT_LE(session::encode_wire(m).size(), kObjectsBatchBytes + kObjectsOverhead);
+    if (is_objects(m, ObjectsKind::kAnswer)) ++answers_without_end;
   };
   Link& l = p.sync();
   expect_reconciled(p, l, net, a0, b0);
@@ -286,10 +284,8 @@ TEST(SyncSessionTest, HavesAreSentInTimestampOrder) {
   Link& l = p.sync();
   std::vector<std::uint64_t> order;
   for (const auto& m : l.a.sent) {
-    if (!m.has_objects()) continue;
-    for (const auto& e : m.objects().envelopes()) {
-      order.push_back(MemoryReplica::timestamp_of({reinterpret_cast<const std::uint8_t*>(e.data()), e.size()}));
-    }
+    if (!is<session::Objects>(m)) continue;
+    for (const auto& e : std::get<session::Objects>(m).envelopes) order.push_back(MemoryReplica::timestamp_of(e));
   }
   ASSERT_EQ(order.size(), 300u);
   EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
