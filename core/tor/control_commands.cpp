@@ -44,7 +44,13 @@ core::Result<std::string> publication_arguments(const OnionPublication& p) {
   if (path.empty() || path.front() != '/' || path.size() > kMaxUnixPathLen || !is_safe_argument(path)) {
     return core::fail<ErrorId::kTorControlArgumentUnsafe>(Errc::kInvalidArgument, "Unix socket path");
   }
-  std::string out = " Port=" + std::to_string(p.virtual_port) + ",unix:" + path;
+  std::string out;
+  // tor answers ClientAuthV3 without this flag with "512 No auth type
+  // specified" (control_cmd.c, handle_control_add_onion), whatever 3.27's
+  // last example shows; and the flag without a client is "512 No auth
+  // clients specified".
+  if (!p.authorized_clients.empty()) out += " Flags=V3Auth";
+  out += " Port=" + std::to_string(p.virtual_port) + ",unix:" + path;
   for (const ClientAuthPublicKey& key : p.authorized_clients) {
     // rend-spec-v3 G.1.2: the key part only, base32 without padding.
     out += " ClientAuthV3=" + encoding::to_base32(key);

@@ -49,7 +49,7 @@ struct OnionPublication {
   std::vector<ClientAuthPublicKey> authorized_clients;
 };
 
-// ADD_ONION NEW:ED25519-V3 Port=V,unix:P [ClientAuthV3=K ...]: tor makes the
+// ADD_ONION NEW:ED25519-V3 [Flags=V3Auth] Port=V,unix:P [ClientAuthV3=K ...]: tor makes the
 // key and returns it once (no DiscardPK), for the encrypted store.
 [[nodiscard]] core::Result<crypto::SecretBuffer> add_onion_new_command(const OnionPublication& publication);
 // ADD_ONION ED25519-V3:<base64 key> ...: publishes the key kept in the store.

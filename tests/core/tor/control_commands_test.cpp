@@ -41,8 +41,9 @@ TEST(ControlCommands, AddOnionNewAsksForAV3KeyAndKeepsIt) {
   auto line = add_onion_new_command(p);
   ASSERT_TRUE(line);
   // No Flags=DiscardPK: tor's answer carries the key, for the encrypted store.
+  // V3Auth with the keys: tor refuses ClientAuthV3 without it.
   EXPECT_EQ(text_of(line->span()),
-            "ADD_ONION NEW:ED25519-V3 Port=7000,unix:/home/ana/.tumar/tor/node.sock"
+            "ADD_ONION NEW:ED25519-V3 Flags=V3Auth Port=7000,unix:/home/ana/.tumar/tor/node.sock"
             " ClientAuthV3=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dypq"
             " ClientAuthV3=aaaqeayeaudaocajbifqydiob4ibceqtcqkrmfyydenbwha5dypq\r\n");
 }
