@@ -47,5 +47,29 @@ TEST(ErrorText, ASentenceNotYetGivenAnIdIsShownAsItIs) {
   EXPECT_EQ(e.message(), "Not now.");
 }
 
+TEST(ErrorText, APartIsWordedFromItsKey) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadTextTooLong>(core::Errc::kRefused, "network_name", 80)),
+            "The network name is too long (at most 80 bytes).");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadMalformed>(core::Errc::kRefused, "direct_content")),
+            "The direct message's content is malformed.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, "member_row")),
+            "The profile database holds a damaged member row.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadEmptyEntry>(core::Errc::kRefused, "tags")),
+            "An empty entry in tags.");
+}
+
+TEST(ErrorText, ACountOfOneReadsAsEnglishSaysIt) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 1)),
+            "The note's newest revision carries a clock ahead of this computer's; edit it again in 1 minute.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 3)),
+            "The note's newest revision carries a clock ahead of this computer's; edit it again in 3 minutes.");
+}
+
+TEST(ErrorText, AHandshakeSizeErrorReadsAsBefore) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNoiseMessage1Size>(core::Errc::kProtocol, 31, 32)),
+            "Handshake failed: expected message 1 (exactly 32 bytes: the initiator's ephemeral key), got a 31-byte "
+            "message.");
+}
+
 }  // namespace
 }  // namespace tumar::cli
