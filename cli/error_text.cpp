@@ -12,7 +12,7 @@ using core::ErrorId;
 // One template per id core/ reports. Fields in braces are filled from the
 // error; core/error_ids.hpp names each id's fields (a test checks the match).
 constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
-    {ErrorId::kUnworded, "{sentence}"},
+    {ErrorId::kFrontEndSentence, "{sentence}"},
 
     // profile/
     {ErrorId::kProfileSimulatedCrash, "Simulated crash (test) before: {step}."},

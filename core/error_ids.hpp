@@ -23,8 +23,10 @@
 namespace tumar::core {
 
 enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
-  // Transitional: a sentence still made where the error is, its one field.
-  kUnworded,
+  // A sentence the front end made itself (cli/front_end_error.hpp), for an
+  // error it finds before any core call. core/ cannot make one: make_error()
+  // refuses this id and the other constructor is the front end's only.
+  kFrontEndSentence,
 
   // profile/: the profile directory, its files and the key file
   kProfileSimulatedCrash,
@@ -379,7 +381,7 @@ struct ErrorSpec {
 
 // In the order of ErrorId (checked below).
 inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)> kErrorCatalog = {{
-    {ErrorId::kUnworded, "unworded", {"sentence"}},
+    {ErrorId::kFrontEndSentence, "front_end.sentence", {"sentence"}},
 
     {ErrorId::kProfileSimulatedCrash, "profile.simulated_crash", {"step"}},
     {ErrorId::kProfileCannotDo, "profile.cannot", {"step", "path", "reason"}},
@@ -730,6 +732,7 @@ std::string field_value(N number) {
 //   return core::fail<core::ErrorId::kProfileNewerSchema>(core::Errc::kCorrupt, version);
 template <ErrorId Id, typename... Values>
 Error make_error(Errc code, Values&&... values) {
+  static_assert(Id != ErrorId::kFrontEndSentence, "core/ makes no sentences: give the error an id in core/error_ids.hpp");
   static_assert(sizeof...(Values) == error_spec(Id).field_count(),
                 "pass one value for each field core/error_ids.hpp names for this id");
   return Error(code, Id, std::vector<std::string>{field_value(std::forward<Values>(values))...});

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "cli/front_end_error.hpp"
 #include "core/error_ids.hpp"
 
 namespace tumar::cli {
@@ -40,11 +41,11 @@ TEST(ErrorText, AFieldValueIsNotReadAsATemplate) {
   EXPECT_EQ(error_text(e), "There is no tumar profile at /h/{path}. Create one with: tumar init");
 }
 
-TEST(ErrorText, ASentenceNotYetGivenAnIdIsShownAsItIs) {
-  const core::Error e(core::Errc::kRefused, "Not now.");
-  EXPECT_EQ(e.id(), ErrorId::kUnworded);
+TEST(ErrorText, TheFrontEndsOwnSentenceIsShownAsItIs) {
+  const core::Error e = sentence_error(core::Errc::kRefused, "Not now.");
+  EXPECT_EQ(e.id(), ErrorId::kFrontEndSentence);
   EXPECT_EQ(error_text(e), "Not now.");
-  EXPECT_EQ(e.message(), "Not now.");
+  EXPECT_EQ(e.describe(), "Not now.");
 }
 
 TEST(ErrorText, APartIsWordedFromItsKey) {
