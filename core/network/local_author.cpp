@@ -190,7 +190,9 @@ core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind,
 core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::PublicIdentity& member, Role role,
                                          std::uint64_t now_ms) {
   TUMAR_TRY(require_lead(net));
-  if (!identity::verify_binding(member)) return core::fail<core::ErrorId::kNetworkMemberKeysMismatch>(core::Errc::kRefused);
+  if (!identity::verify_binding(member)) {
+    return core::fail<core::ErrorId::kNetworkMemberKeysMismatch>(core::Errc::kRefused);
+  }
   TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
   if (!key) return no_current_key(net);
   TUMAR_TRY(next_seq(net, 2));
@@ -418,7 +420,9 @@ proto::ResourceNote note_payload(const NoteFields& f) {
 
 core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms) {
   const auto n = note_payload(fields);
-  if (auto ok = check_note_dates(n, now_ms); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  if (auto ok = check_note_dates(n, now_ms); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(net, Kind::kNote, payload, now_ms);
@@ -426,7 +430,9 @@ core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFiel
 
 core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms) {
   TUMAR_TRY_ASSIGN(obj, replica_.store().object(root));
-  if (!obj || obj->kind != Kind::kNote) return core::fail<core::ErrorId::kNetworkNoSuchNote>(core::Errc::kInvalidArgument);
+  if (!obj || obj->kind != Kind::kNote) {
+    return core::fail<core::ErrorId::kNetworkNoSuchNote>(core::Errc::kInvalidArgument);
+  }
   TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(obj->network, Kind::kNote, root));
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
@@ -439,7 +445,9 @@ core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteF
     const std::uint64_t wait_min = (*next - now_ms + 59'999) / 60'000;
     return core::fail<core::ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, wait_min);
   }
-  if (auto ok = check_note_dates(n, now_ms); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  if (auto ok = check_note_dates(n, now_ms); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   const std::string payload = n.SerializeAsString();
   if (auto ok = decode_note(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(obj->network, Kind::kNote, payload, now_ms);
@@ -453,7 +461,9 @@ core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::st
   b.set_text(text);
   b.set_expires_ms(expires_ms);
   const std::string payload = b.SerializeAsString();
-  if (auto ok = decode_broadcast(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  if (auto ok = decode_broadcast(payload); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   return write_sealed(net, Kind::kBroadcast, payload, now_ms);
 }
 

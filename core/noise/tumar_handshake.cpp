@@ -132,7 +132,8 @@ core::Result<HandshakeStep> TumarHandshake::read_message1(state::AwaitingMessage
                                                           crypto::RandomSource& rng) {
   // Exactly e and nothing else: message 1 is in clear, so it may carry no payload.
   if (message.size() != kMessage1Len) {
-    return fail(core::make_error<core::ErrorId::kNoiseMessage1Size>(core::Errc::kProtocol, message.size(), kMessage1Len));
+    return fail(
+        core::make_error<core::ErrorId::kNoiseMessage1Size>(core::Errc::kProtocol, message.size(), kMessage1Len));
   }
   auto payload = s.noise.read_message(message);  // // e
   if (!payload || !payload->empty()) return fail(rejected(1));
