@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "cli/front_end_error.hpp"
 #include "cli/text_format.hpp"
 
 namespace tumar::cli {
@@ -103,7 +104,7 @@ core::Result<std::uint32_t> parse_date_option(std::string_view option, std::stri
   // Only printable ASCII of the user's input is echoed back.
   for (char c : text.substr(0, 40)) sentence.push_back(c >= 0x20 && c < 0x7F ? c : '?');
   sentence.append("\" is not a valid date.");
-  return core::fail(core::Errc::kInvalidArgument, sentence);
+  return cli::fail(core::Errc::kInvalidArgument, sentence);
 }
 
 core::Result<std::uint64_t> parse_expiry(std::string_view text, std::uint64_t now_ms, std::int64_t offset_ms) {
@@ -112,14 +113,14 @@ core::Result<std::uint64_t> parse_expiry(std::string_view text, std::uint64_t no
     const std::int64_t end_of_day =
         static_cast<std::int64_t>((static_cast<std::uint64_t>(*day) + 1) * kMsPerDay) - offset_ms;
     if (end_of_day <= static_cast<std::int64_t>(now_ms)) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        concat({"--expires ", format_date(*day), " is in the past; give a later date or a duration."}));
+      return cli::fail(core::Errc::kInvalidArgument,
+                       concat({"--expires ", format_date(*day), " is in the past; give a later date or a duration."}));
     }
     return static_cast<std::uint64_t>(end_of_day);
   }
-  return core::fail(core::Errc::kInvalidArgument,
-                    "--expires takes a duration such as 30m, 72h or 7d (at most 366 days), or a date written "
-                    "YYYY-MM-DD.");
+  return cli::fail(core::Errc::kInvalidArgument,
+                   "--expires takes a duration such as 30m, 72h or 7d (at most 366 days), or a date written "
+                   "YYYY-MM-DD.");
 }
 
 }  // namespace tumar::cli

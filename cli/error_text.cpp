@@ -14,7 +14,7 @@ using core::ErrorId;
 // One template per id core/ reports. Fields in braces are filled from the
 // error; core/error_ids.hpp names each id's fields (a test checks the match).
 constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
-    {ErrorId::kUnworded, "{sentence}"},
+    {ErrorId::kFrontEndSentence, "{sentence}"},
 
     // profile/
     {ErrorId::kProfileSimulatedCrash, "Simulated crash (test) before: {step}."},
@@ -336,7 +336,210 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
      "Tor's authentication cookie file has {size} bytes instead of 32; it is damaged or not tor's cookie. tumar restarts tor, which writes a new one."},
     {ErrorId::kTorControlServerHashMismatch,
      "The control port did not prove that it knows tor's authentication cookie: it is not the tor tumar started. tumar did not authenticate and sent it nothing secret."},
+    // noise/
+    {ErrorId::kNoiseStartAsResponder,
+     "Handshake misuse: expected message 1 from the initiator (a responder does not send first), got a request to start."},
+    {ErrorId::kNoiseStartWhenComplete,
+     "Handshake misuse: expected nothing more (the handshake is complete), got a request to start."},
+    {ErrorId::kNoiseStartAgain,
+     "Handshake misuse: expected the peer's next message (the handshake was already started), got a request to start."},
+    {ErrorId::kNoisePeerSentFirst,
+     "Handshake failed: expected to send message 1 first, but the peer sent first (got a {size}-byte message)."},
+    {ErrorId::kNoiseAfterComplete,
+     "Handshake failed: expected no more handshake messages (the handshake is complete), got a {size}-byte message."},
+    {ErrorId::kNoiseMessage1Size,
+     "Handshake failed: expected message 1 (exactly {expected} bytes: the initiator's ephemeral key), got a {size}-byte message."},
+    {ErrorId::kNoiseMessage2Size,
+     "Handshake failed: expected message 2 ({min} to {max} bytes: ephemeral key, static key, identity proof), got a {size}-byte message."},
+    {ErrorId::kNoiseMessage3Size,
+     "Handshake failed: expected message 3 ({min} to {max} bytes: static key, identity proof), got a {size}-byte message."},
+    {ErrorId::kNoiseMessageRejected,
+     "Handshake failed: message {message} from the peer was rejected (not authentic or malformed)."},
+    {ErrorId::kNoiseOtherIdentity,
+     "The peer answered with a different identity than the one dialled; the connection was closed before revealing who we are."},
+    {ErrorId::kNoiseInviterRealJoinerDemo,
+     "The inviter's node runs a real profile and this is a demo (training) profile; the connection was closed before revealing who we are."},
+    {ErrorId::kNoiseInviterDemoJoinerReal,
+     "The inviter's node runs a demo (training) profile and this is a real profile; the connection was closed before revealing who we are."},
+
+    // profile/
+    {ErrorId::kProfileCannotWatch, "Cannot watch the profile database {path}: {reason}."},
+    {ErrorId::kProfileWipeIncomplete, "Could not {step} {path}: {reason}. Check that the key file is gone."},
+    {ErrorId::kProfileWipeIncompleteKeyDestroyed,
+     "Could not {step} {path}: {reason}. The key file was destroyed, so the data can no longer be decrypted."},
+
+    // sync/
+    {ErrorId::kSyncObjectOfOtherNetwork, "The peer sent an object of another network."},
+    {ErrorId::kSyncBeforeStart, "A sync message arrived before sync started."},
+    {ErrorId::kSyncDiallerSentNodeMessage, "The dialler sent a sync message only a node sends."},
+    {ErrorId::kSyncDiallerSecondRound, "The dialler started a second round while one was running."},
+    {ErrorId::kSyncDiallerAskedOutsideRound, "The dialler asked for objects outside a round."},
+    {ErrorId::kSyncDiallerPushedUnsynced, "The dialler pushed objects of a network it has not synced."},
+    {ErrorId::kSyncDiallerObjectsOutsideRound, "The dialler sent objects outside a round."},
+    {ErrorId::kSyncDiallerSentNodeObjects, "The dialler sent objects only a node sends."},
+    {ErrorId::kSyncDiallerEndedNoRound, "The dialler ended a round that was not running."},
+    {ErrorId::kSyncNodeSentDiallerMessage, "The node sent a sync message only a dialler sends."},
+    {ErrorId::kSyncUnaskedReply, "The peer sent a reconciliation reply nobody asked for."},
+    {ErrorId::kSyncRefusedAtWrongMoment, "The peer refused a network at the wrong moment."},
+    {ErrorId::kSyncObjectsOfUnsyncedNetwork, "The peer sent objects of a network this session does not sync."},
+    {ErrorId::kSyncPeerPushedUnsynced, "The peer pushed objects of a network it has not synced."},
+    {ErrorId::kSyncUnaskedObjects, "The peer sent objects nobody asked for."},
+    {ErrorId::kSyncTooManyObjects, "The peer answered with more objects than were asked for."},
+    {ErrorId::kSyncUnaskedObject, "The peer sent an object that was not asked for."},
+    {ErrorId::kSyncNodeSentDiallerObjects, "The node sent objects only a dialler sends."},
+    {ErrorId::kSyncUnsentAcknowledged, "The peer acknowledged objects nobody sent."},
+    {ErrorId::kSyncPeerStoppedAnswering, "The peer stopped answering sync requests."},
+
+    // network/
+    {ErrorId::kEnvelopeTooLarge, "The object is larger than the 64 KiB limit."},
+    {ErrorId::kEnvelopeNotCanonical, "The object is not a canonically encoded envelope."},
+    {ErrorId::kEnvelopeHeaderTooLong, "The object's header is too long."},
+    {ErrorId::kEnvelopeHeaderNotCanonical, "The object's header is not canonically encoded."},
+    {ErrorId::kEnvelopeUnknownVersion, "The object has an unknown version."},
+    {ErrorId::kEnvelopeUnknownKind, "The object has an unknown kind."},
+    {ErrorId::kEnvelopeCounterRange, "The object's epoch, timestamp or sequence number is out of range."},
+    {ErrorId::kEnvelopeSeqNotAllowed, "The object's sequence number is missing or not allowed."},
+    {ErrorId::kEnvelopeGenesisSeq, "A genesis object must be its founder's first (seq 1)."},
+    {ErrorId::kEnvelopeKeyIdMalformed, "The object's key id is malformed."},
+    {ErrorId::kEnvelopeKeyIdNotAllowed, "Only a genesis, an epoch start or a grant names a key id."},
+    {ErrorId::kEnvelopeAuthorMalformed, "The object's author key is malformed."},
+    {ErrorId::kEnvelopeGenesisNetwork, "A genesis object must have no network id and epoch 0."},
+    {ErrorId::kEnvelopeNetworkIdMalformed, "The object's network id is malformed."},
+    {ErrorId::kEnvelopeRecipientMalformed, "The object's recipient is malformed."},
+    {ErrorId::kEnvelopeRecipientNotAllowed, "Only a grant or a direct message names a recipient."},
+    {ErrorId::kEnvelopeCiphertextShort, "The object's ciphertext is too short."},
+    {ErrorId::kEnvelopeSignatureMalformed, "The object's signature is malformed."},
+    {ErrorId::kEnvelopeSignatureInvalid, "The object's signature does not verify."},
+
+    // network/
+    {ErrorId::kPayloadMalformed, "The {part} is malformed."},
+    {ErrorId::kPayloadNotCanonical, "The {part} is not canonically encoded."},
+    {ErrorId::kPayloadTooManyEntries, "Too many {part} (at most {limit})."},
+    {ErrorId::kPayloadEmptyEntry, "An empty entry in {part}."},
+    {ErrorId::kPayloadTextTooLong, "The {part} is too long (at most {limit} bytes)."},
+    {ErrorId::kPayloadTextNotUtf8, "The {part} is not valid UTF-8 text."},
+    {ErrorId::kPayloadTextControl, "The {part} contains control characters."},
+    {ErrorId::kPayloadTextBidi, "The {part} contains characters that reverse the direction of the text."},
+    {ErrorId::kPayloadNetworkNoName, "The network has no name."},
+    {ErrorId::kPayloadGenesisNoFounder, "The genesis names no founder."},
+    {ErrorId::kPayloadAdmissionNoMember, "The admission names no member."},
+    {ErrorId::kPayloadAdmissionRole, "The admission has an unknown role."},
+    {ErrorId::kPayloadRemovalKey, "The removal's key is malformed."},
+    {ErrorId::kPayloadRemovalSeq, "The removal's last seq is out of range."},
+    {ErrorId::kPayloadEpochNoReason, "The epoch start gives no reason."},
+    {ErrorId::kPayloadEpochRemoval, "The epoch start's removal is malformed."},
+    {ErrorId::kPayloadProfileClock, "The profile's clock is out of range."},
+    {ErrorId::kPayloadProfileNoName, "The profile has no display name."},
+    {ErrorId::kPayloadNoteRoot, "The note's root id is malformed."},
+    {ErrorId::kPayloadNoteClock, "The note's clock is out of range."},
+    {ErrorId::kPayloadNoteClockRoot, "A new note has clock 0 and a revision a later one."},
+    {ErrorId::kPayloadNoteNoTitle, "The note has no title."},
+    {ErrorId::kPayloadNoteVerifiedLater, "The note says it was verified on a day after it was written."},
+    {ErrorId::kPayloadNoteClockAhead, "The note's revision clock is ahead of the time it was written."},
+    {ErrorId::kPayloadBroadcastPriority, "The broadcast has an unknown priority."},
+    {ErrorId::kPayloadBroadcastExpiry, "The broadcast's expiry is out of range."},
+    {ErrorId::kPayloadBroadcastEmpty, "The broadcast is empty."},
+    {ErrorId::kPayloadSignedPrekey, "The prekey bundle's signed prekey is malformed."},
+    {ErrorId::kPayloadTooManyPrekeys, "The prekey bundle has too many one-time prekeys."},
+    {ErrorId::kPayloadOneTimePrekey, "A one-time prekey in the bundle is malformed."},
+    {ErrorId::kPayloadPrekeyOrder, "The bundle's one-time prekeys are not ordered by member."},
+    {ErrorId::kPayloadDirectSize, "The direct message's size is out of range."},
+    {ErrorId::kPayloadDirectContent, "The direct message's content is malformed."},
+    {ErrorId::kPayloadDirectReceipts, "The direct message carries too many receipts."},
+    {ErrorId::kPayloadDirectReceipt, "A receipt in the message is malformed."},
+    {ErrorId::kPayloadDirectEmpty, "The direct message is empty."},
+    {ErrorId::kPayloadGrantMalformed, "The grant is malformed."},
+    {ErrorId::kPayloadGrantKeyCount, "The grant holds no keys, or too many."},
+    {ErrorId::kPayloadGrantKey, "A granted key is malformed."},
+
+    // network/
+    {ErrorId::kNetworkHistoryPending,
+     "This node has not yet received the network's history it needs ({reason}). Sync with a member, then try again."},
+    {ErrorId::kNetworkRefused, "Refused: {reason}."},
+    {ErrorId::kNetworkNotAMember, "You are not a member of this network (any more)."},
+    {ErrorId::kNetworkLeadOnly, "Only a lead of this network can do that; ask one of its leads."},
+    {ErrorId::kNetworkSeqExhausted,
+     "You have written the largest number of objects one person can write in this network."},
+    {ErrorId::kNetworkNameEmpty, "Give the network a name."},
+    {ErrorId::kNetworkNameTaken, "You already have a network called \"{name}\"; choose another name."},
+    {ErrorId::kNetworkDemoNeedsDemoProfile,
+     "A demo network can only be created in a demo profile (`tumar init --demo`)."},
+    {ErrorId::kNetworkDemoProfileOnlyDemo, "This is a demo profile: it can only create demo networks."},
+    {ErrorId::kNetworkNoCurrentKey, "This node holds no key for the network's current epoch."},
+    {ErrorId::kNetworkNoKey, "This node holds no key for the network."},
+    {ErrorId::kNetworkMemberKeysMismatch, "That member's keys do not match."},
+    {ErrorId::kNetworkNotAMemberPerson, "That person is not a member of this network."},
+    {ErrorId::kNetworkAlreadyRemoved, "That member was already removed."},
+    {ErrorId::kNetworkRemoveSelf, "You cannot remove yourself; ask another lead."},
+    {ErrorId::kNetworkLastEpochRemoval, "The network has reached its last epoch; no removal can start another."},
+    {ErrorId::kNetworkLastEpochRekey, "The network has reached its last epoch; no new key can be started."},
+    {ErrorId::kNetworkNewKeyNotArrived,
+     "A lead changed the network's key and the new one has not reached this device yet; sync with a member, then try again."},
+    {ErrorId::kNetworkKeyNotYetHeld, "This node does not hold the network's key yet; sync with a member first."},
+    {ErrorId::kNetworkProfileClockMax, "Your profile's revision clock is at its largest value."},
+    {ErrorId::kNetworkNoSuchNote, "No such note."},
+    {ErrorId::kNetworkNoteClockMax, "The note's revision clock is at its largest value."},
+    {ErrorId::kNetworkNoteClockAhead,
+     "The note's newest revision carries a clock ahead of this computer's; edit it again in {minutes} minutes."},
+    {ErrorId::kNetworkPrekeyClockMax, "Your prekeys' revision clock is at its largest value."},
+    {ErrorId::kNetworkStrangerRefused,
+     "Identity {fingerprint} is not a member of any network this node is in, and not on its allow list."},
+    {ErrorId::kNetworkUnknownInvite, "An unknown invite was presented."},
+    {ErrorId::kNetworkInviteProofInvalid, "An invite proof did not verify (wrong secret, or replayed)."},
+    {ErrorId::kNetworkInviteNetworkGone, "An invite to a network this node no longer holds was presented."},
+    {ErrorId::kNetworkDemoJoinerRealNetwork,
+     "A demo profile presented an invite to a real network; it was refused and the invite is still unused."},
+    {ErrorId::kNetworkRealJoinerDemoNetwork,
+     "A real profile presented an invite to a demo network; it was refused and the invite is still unused."},
+    {ErrorId::kNetworkInviteUsed, "An invite that was already used was presented."},
+    {ErrorId::kNetworkInviteExpired, "An expired invite was presented."},
+    {ErrorId::kNetworkStoredDamaged, "The profile database holds a damaged {part}."},
+    {ErrorId::kNetworkNoteIdPrefix,
+     "A note is named by at least 4 hex digits of its id, as `tumar note list` shows them."},
+    {ErrorId::kNetworkNoNoteWithPrefix, "No note has an id starting with {prefix}."},
+    {ErrorId::kNetworkSeveralNotes, "{prefix} matches several notes; give more of the id:{matches}"},
+    {ErrorId::kNetworkSearchEmpty, "Give at least one word to search for."},
+    {ErrorId::kNetworkNoSuchNetwork, "No network called \"{name}\". Run `tumar network list` to see yours."},
+    {ErrorId::kNetworkSeveralNetworks, "\"{name}\" matches several networks; give more of the id:{matches}"},
 };
+
+// The words for the keys core/ puts in a `part` field (payload.*,
+// network.stored_damaged): which part of an object, or which row of the
+// profile database, an error is about. A key not listed is its own word.
+constexpr std::pair<std::string_view, std::string_view> kParts[] = {
+    {"network_name", "network name"},
+    {"display_name", "display name"},
+    {"epoch_start", "epoch start"},
+    {"prekey_bundle", "prekey bundle"},
+    {"direct_message", "direct message"},
+    {"direct_content", "direct message's content"},
+    {"member_row", "member row"},
+    {"network_row", "network row"},
+    {"object_row", "object row"},
+    {"object_id", "object id"},
+    {"epoch_key", "epoch key"},
+    {"key_id", "key id"},
+    {"equivocation_row", "equivocation row"},
+};
+
+// Where English words a count of one differently: the template used when
+// `field` is 1.
+struct OneTemplate {
+  ErrorId id;
+  std::string_view field;
+  std::string_view text;
+};
+constexpr OneTemplate kEnglishOne[] = {
+    {ErrorId::kNetworkNoteClockAhead, "minutes",
+     "The note's newest revision carries a clock ahead of this computer's; edit it again in {minutes} minute."},
+};
+
+std::string_view part_words(std::string_view key) {
+  for (const auto& [k, words] : kParts) {
+    if (k == key) return words;
+  }
+  return key;
+}
 
 }  // namespace
 
@@ -376,20 +579,27 @@ std::string as_date(std::string_view unix_seconds) {
 }  // namespace
 
 std::string error_text(const core::Error& error) {
-  const auto text = english_template(error.id());
+  auto text = english_template(error.id());
   if (!text) return error.describe();  // the test keeps this from happening
+  for (const OneTemplate& one : kEnglishOne) {
+    if (one.id == error.id() && error.field(one.field) == "1") text = one.text;
+  }
   std::string out;
   std::size_t at = 0;
   for (std::size_t open = text->find('{'); open != std::string_view::npos; open = text->find('{', at)) {
     const std::size_t close = text->find('}', open);
     if (close == std::string_view::npos) break;
     out.append(text->substr(at, open - at));
-    const auto name = text->substr(open + 1, close - open - 1);
+    const std::string_view name = text->substr(open + 1, close - open - 1);
     const auto value = error.field(name);
-    if (value && name.ends_with("_at")) {
+    if (!value) {
+      out.append(text->substr(open, close - open + 1));
+    } else if (name == "part") {
+      out.append(part_words(*value));
+    } else if (name.ends_with("_at")) {
       out.append(as_date(*value));
     } else {
-      out.append(value ? *value : text->substr(open, close - open + 1));
+      out.append(*value);
     }
     at = close + 1;
   }

@@ -1,5 +1,6 @@
 #include "cli/member_lookup.hpp"
 
+#include "cli/front_end_error.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/encoding/hex.hpp"
@@ -47,19 +48,19 @@ core::Result<network::DirectoryEntry> find_member(std::vector<network::Directory
   }
   if (current.size() == 1) return std::move(current.front());
   if (current.empty() && !removed.empty()) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      concat({describe(removed.front()), " was already removed from \"", net_label, "\"."}));
+    return cli::fail(core::Errc::kInvalidArgument,
+                     concat({describe(removed.front()), " was already removed from \"", net_label, "\"."}));
   }
   if (current.empty()) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      concat({"Nobody called \"", one_line(text), "\" is a member of \"", net_label,
+    return cli::fail(core::Errc::kInvalidArgument,
+                     concat({"Nobody called \"", one_line(text), "\" is a member of \"", net_label,
                               "\". Give a display name exactly as `tumar members --network ", net_flag,
                               "` shows it, or at least 8 digits of the member's key."}));
   }
   std::string list;
   for (const auto& e : current) list.append(concat({"\n  ", describe(e)}));
-  return core::fail(core::Errc::kInvalidArgument,
-                    concat({"\"", one_line(text), "\" matches ", std::to_string(current.size()), " members of \"",
+  return cli::fail(core::Errc::kInvalidArgument,
+                   concat({"\"", one_line(text), "\" matches ", std::to_string(current.size()), " members of \"",
                             net_label, "\"; give more digits of the key of the one to " + verb + ":", list}));
 }
 

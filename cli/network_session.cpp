@@ -1,6 +1,7 @@
 #include "cli/network_session.hpp"
 
 #include "cli/commands/profile_commands.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
@@ -56,11 +57,11 @@ core::Result<network::NetworkRecord> NetworkSession::network(const std::optional
   TUMAR_TRY_ASSIGN(all, replica_.store().networks());
   if (all.size() == 1) return std::move(all.front());
   if (all.empty()) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "You are not in any network yet. Create one with `tumar network create NAME`, or join one "
-                      "with the invite a lead gave you (`tumar join`).");
+    return cli::fail(core::Errc::kInvalidArgument,
+                     "You are not in any network yet. Create one with `tumar network create NAME`, or join one "
+                     "with the invite a lead gave you (`tumar join`).");
   }
-  return core::fail(
+  return cli::fail(
       core::Errc::kInvalidArgument,
       concat({"You are in several networks; say which one with --network: ", network_choices(all), "."}));
 }

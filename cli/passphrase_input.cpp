@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cli/front_end_error.hpp"
+
 namespace tumar::cli {
 namespace {
 
@@ -20,17 +22,17 @@ core::Result<crypto::SecretBuffer> read_line(int fd, const char* source) {
     std::uint8_t c = 0;
     ssize_t r = ::read(fd, &c, 1);
     if (r < 0 && errno == EINTR) continue;
-    if (r < 0) return core::fail(core::Errc::kInvalidArgument, std::string("Could not read the passphrase from ") + source + ".");
+    if (r < 0) return cli::fail(core::Errc::kInvalidArgument, std::string("Could not read the passphrase from ") + source + ".");
     if (r == 0 || c == '\n') break;
     if (n == kMaxPassphraseBytes) {
-      return core::fail(core::Errc::kInvalidArgument, "The passphrase is longer than 1024 bytes.");
+      return cli::fail(core::Errc::kInvalidArgument, "The passphrase is longer than 1024 bytes.");
     }
     buf.data()[n++] = c;
     crypto::wipe({&c, 1});
   }
   if (n > 0 && buf.data()[n - 1] == '\r') --n;
   buf.truncate(n);
-  if (n == 0) return core::fail(core::Errc::kInvalidArgument, std::string("The passphrase from ") + source + " is empty.");
+  if (n == 0) return cli::fail(core::Errc::kInvalidArgument, std::string("The passphrase from ") + source + " is empty.");
   return buf;
 }
 
@@ -47,8 +49,8 @@ std::size_t utf8_chars(const crypto::SecretBuffer& s) {
 core::Result<crypto::SecretBuffer> read_passphrase_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "Cannot open the passphrase file " + path + ": " + std::strerror(errno) + ".");
+    return cli::fail(core::Errc::kInvalidArgument,
+                     "Cannot open the passphrase file " + path + ": " + std::strerror(errno) + ".");
   }
   auto r = read_line(fd, "the passphrase file");
   ::close(fd);
@@ -58,8 +60,8 @@ core::Result<crypto::SecretBuffer> read_passphrase_file(const std::string& path)
 core::Result<crypto::SecretBuffer> prompt_passphrase(const char* prompt, const char* file_flag) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      std::string("No terminal to ask for the passphrase; pass it with ") + file_flag + " FILE.");
+    return cli::fail(core::Errc::kInvalidArgument,
+                     std::string("No terminal to ask for the passphrase; pass it with ") + file_flag + " FILE.");
   }
   termios old{};
   bool have_termios = ::tcgetattr(fd, &old) == 0;
@@ -90,15 +92,15 @@ core::Result<crypto::SecretBuffer> new_passphrase(const std::optional<std::strin
   }();
   if (!pass) return pass;
   if (utf8_chars(*pass) < kMinPassphraseChars) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      std::string("The ") + what + " is too short: use at least 8 characters, ideally several words.");
+    return cli::fail(core::Errc::kInvalidArgument,
+                     std::string("The ") + what + " is too short: use at least 8 characters, ideally several words.");
   }
   if (!file) {
     std::string p2 = std::string("Repeat the ") + what + ": ";
     auto again = prompt_passphrase(p2.c_str(), file_flag);
     if (!again) return again;
     if (!crypto::constant_time_equal(pass->span(), again->span())) {
-      return core::fail(core::Errc::kInvalidArgument, "The two entries differ; nothing was changed.");
+      return cli::fail(core::Errc::kInvalidArgument, "The two entries differ; nothing was changed.");
     }
   }
   return pass;

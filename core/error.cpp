@@ -30,10 +30,6 @@ const char* errc_name(Errc code) noexcept {
   return "unknown";
 }
 
-Error::Error(Errc code, std::string sentence) : code_(code), id_(ErrorId::kUnworded) {
-  values_.push_back(std::move(sentence));
-}
-
 Error::Error(Errc code, ErrorId id, std::vector<std::string> values)
     : code_(code), id_(id), values_(std::move(values)) {
   if (static_cast<std::size_t>(id) >= kErrorCatalog.size() || values_.size() != error_spec(id).field_count()) {
@@ -58,7 +54,7 @@ Error Error::with_code(Errc code) const {
 }
 
 std::string Error::describe() const {
-  if (id_ == ErrorId::kUnworded) return values_.front();
+  if (id_ == ErrorId::kFrontEndSentence) return values_.front();
   const ErrorSpec& spec = error_spec(id_);
   std::string out(spec.key);
   if (values_.empty()) return out;
@@ -72,7 +68,7 @@ std::string Error::describe() const {
 }
 
 std::string Error::message() const {
-  if (id_ == ErrorId::kUnworded) return values_.front();
+  if (id_ == ErrorId::kFrontEndSentence) return values_.front();
   if (const ErrorWords words = g_words.load(std::memory_order_acquire)) return words(*this);
   return describe();
 }

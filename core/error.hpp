@@ -6,8 +6,10 @@
 // made at the edge from the id and fields (cli/error_text.cpp). Fields never
 // hold secret material: only constants and public values.
 //
-// Transitional: errors not yet given an id carry a sentence made where they
-// are (ErrorId::kUnworded, whose one field is that sentence).
+// core/ cannot make a sentence: an Error is made only by make_error() (core/
+// error_ids.hpp), which checks the id's fields at compile time, or by the
+// front end's own cli::FrontEndError (cli/front_end_error.hpp), which core/
+// may not include (cmake/TumarCoreModules.cmake).
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +19,10 @@
 #include <vector>
 
 #include <tl/expected.hpp>
+
+namespace tumar::cli {
+struct FrontEndError;
+}  // namespace tumar::cli
 
 namespace tumar::core {
 
@@ -42,12 +48,6 @@ enum class ErrorId : std::uint16_t;
 
 class Error {
  public:
-  // Transitional: a sentence made in core/ (ErrorId::kUnworded).
-  Error(Errc code, std::string sentence);
-  // `values` in the order of error_spec(id).fields; make_error() and fail()
-  // check their number at compile time.
-  Error(Errc code, ErrorId id, std::vector<std::string> values);
-
   Errc code() const noexcept { return code_; }
   ErrorId id() const noexcept { return id_; }
   std::string_view key() const noexcept;
@@ -59,16 +59,28 @@ class Error {
   Error with_code(Errc code) const;
 
   // For debug logs: the key and fields, e.g. `profile.newer_schema{version=7}`;
-  // an unworded error gives its sentence.
+  // a front end's sentence gives the sentence.
   std::string describe() const;
 
-  // The words a person reads. Transitional, for callers that are not yet at
-  // the edge (net/ composes them into its own errors): it asks the words the
-  // front end registered with set_error_words(); without one (core's tests,
-  // tools) it is describe(). Front ends call their own renderer instead.
+  // The words a person reads, from the words the front end registered with
+  // set_error_words(); without one (core's tests, tools) it is describe().
+  // Front ends call their own renderer. It stays because an error still
+  // becomes text before it reaches the edge: a replica's Decision carries a
+  // reason as text (network/replica.hpp), a session closes with a reason
+  // (session/peer_session.hpp), and net/ folds core errors into net::Error,
+  // which holds a sentence. Each keeps the words the front end gave, and
+  // none builds a sentence of its own in core/.
   std::string message() const;
 
  private:
+  template <ErrorId Id, typename... Values>
+  friend Error make_error(Errc code, Values&&... values);
+  friend struct cli::FrontEndError;
+
+  // `values` in the order of error_spec(id).fields; make_error() checks
+  // their number at compile time.
+  Error(Errc code, ErrorId id, std::vector<std::string> values);
+
   Errc code_;
   ErrorId id_;
   std::vector<std::string> values_;
@@ -80,10 +92,6 @@ void set_error_words(ErrorWords words) noexcept;
 
 template <typename T>
 using Result = tl::expected<T, Error>;
-
-inline tl::unexpected<Error> fail(Errc code, std::string sentence) {
-  return tl::unexpected<Error>(Error(code, std::move(sentence)));
-}
 
 // Programmer misuse (a wrong buffer size, a call out of turn, a read before
 // a seal) aborts, libsodium style: it is a bug in tumar, never something a

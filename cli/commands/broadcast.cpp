@@ -6,6 +6,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
@@ -50,7 +51,7 @@ void add_broadcast_send(CLI::App& parent, AppContext& ctx) {
     ctx.action = [&ctx, args]() -> core::Result<void> {
       const std::string text = joined(args->words);
       if (text.find_first_not_of(" \n\t") == std::string::npos) {
-        return core::fail(core::Errc::kInvalidArgument, "The broadcast is empty: give the text to send.");
+        return cli::fail(core::Errc::kInvalidArgument, "The broadcast is empty: give the text to send.");
       }
       const std::uint64_t now = wall_clock_ms();
       std::uint64_t expires = 0;
@@ -64,12 +65,12 @@ void add_broadcast_send(CLI::App& parent, AppContext& ctx) {
       const std::string label = network_label(net);
       TUMAR_TRY_ASSIGN(role, s.my_role(net.id));
       if (!role) {
-        return core::fail(core::Errc::kRefused, concat({"You are not a member of \"", label, "\" (any more)."}));
+        return cli::fail(core::Errc::kRefused, concat({"You are not a member of \"", label, "\" (any more)."}));
       }
       if (*role != network::Role::kLead) {
         const std::string flag = shell_word(args->network ? *args->network : net.name);
-        return core::fail(core::Errc::kRefused,
-                          concat({"Only leads of \"", label,
+        return cli::fail(core::Errc::kRefused,
+                         concat({"Only leads of \"", label,
                                   "\" can send broadcasts. Ask a lead to send it (`tumar members --network ", flag,
                                   "` shows who they are), or share it as a note with `tumar note add`."}));
       }

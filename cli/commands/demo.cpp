@@ -14,6 +14,7 @@
 #include "cli/demo/demo_run.hpp"
 #include "cli/demo/evidence.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/front_end_error.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -142,11 +143,11 @@ core::Result<void> run_demo(AppContext& ctx, bool pace) {
   const auto started = std::chrono::steady_clock::now();
   char exe[4096];
   const ssize_t len = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (len <= 0) return core::fail(core::Errc::kStorage, "Cannot find the tumar program itself (/proc is not mounted?).");
+  if (len <= 0) return cli::fail(core::Errc::kStorage, "Cannot find the tumar program itself (/proc is not mounted?).");
   exe[len] = '\0';
   std::string error;
   auto scratch = demo::Scratch::create(error);
-  if (!scratch) return core::fail(core::Errc::kStorage, error);
+  if (!scratch) return cli::fail(core::Errc::kStorage, error);
   const std::filesystem::path dir = scratch->dir();
   std::printf("tumar demo: three throwaway profiles in %s, deleted at the end (also on Ctrl-C).\n", dir.c_str());
   if (pace && isatty(STDIN_FILENO) == 0) std::printf("(--pace: no terminal on stdin, so running straight through.)\n");

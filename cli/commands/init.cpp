@@ -2,6 +2,7 @@
 #include <string>
 
 #include "cli/app_context.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/passphrase_input.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
@@ -31,8 +32,8 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
     ctx.action = [&ctx, opts]() -> core::Result<void> {
       TUMAR_TRY_ASSIGN(home, profile::resolve_home(ctx.home));
       if (profile::Profile::exists(home)) {
-        return core::fail(core::Errc::kProfileExists,
-                          "A profile already exists at " + home.string() + "; nothing was changed.");
+        return cli::fail(core::Errc::kProfileExists,
+                         "A profile already exists at " + home.string() + "; nothing was changed.");
       }
       TUMAR_TRY_ASSIGN(strength, profile::parse_kdf_strength(opts->kdf));
       TUMAR_TRY_ASSIGN(pass, new_passphrase(ctx.passphrase_file, "passphrase", "--passphrase-file"));

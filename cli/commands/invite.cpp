@@ -5,6 +5,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/json.hpp"
 #include "cli/qr_code.hpp"
 #include "cli/urgent_banner.hpp"
@@ -29,12 +30,12 @@ struct InviteArgs {
 // invite is a key to the network lying in someone's messages.
 core::Result<std::int64_t> parse_validity(const std::string& text) {
   if (text.size() < 2 || text.size() > 6) {
-    return core::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
+    return cli::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
   }
   const char unit = text.back();
   const std::string digits = text.substr(0, text.size() - 1);
   if (digits.find_first_not_of("0123456789") != std::string::npos) {
-    return core::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
+    return cli::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
   }
   const std::int64_t n = std::stoll(digits);
   std::int64_t seconds = 0;
@@ -42,17 +43,17 @@ core::Result<std::int64_t> parse_validity(const std::string& text) {
     case 'm': seconds = n * 60; break;
     case 'h': seconds = n * 3600; break;
     case 'd': seconds = n * 86400; break;
-    default: return core::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
+    default: return cli::fail(core::Errc::kInvalidArgument, "--expires takes a duration such as 30m, 72h or 7d.");
   }
   if (seconds < 60 || seconds > 30 * 86400) {
-    return core::fail(core::Errc::kInvalidArgument, "An invite can be valid for 1 minute to 30 days.");
+    return cli::fail(core::Errc::kInvalidArgument, "An invite can be valid for 1 minute to 30 days.");
   }
   return seconds;
 }
 
 core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   if (args.role != "member" && args.role != "lead") {
-    return core::fail(core::Errc::kInvalidArgument, "--role is member or lead.");
+    return cli::fail(core::Errc::kInvalidArgument, "--role is member or lead.");
   }
   TUMAR_TRY_ASSIGN(validity, parse_validity(args.expires));
   crypto::SystemRandom rng;
@@ -63,23 +64,23 @@ core::Result<void> create_invite(AppContext& ctx, const InviteArgs& args) {
   if (!net) return tl::unexpected(net.error());
   TUMAR_TRY_ASSIGN(me, replica.directory().member(net->id, prof.identity().public_identity().identity_key));
   if (!me || me->removed() || me->role != network::Role::kLead) {
-    return core::fail(core::Errc::kRefused,
-                      "Only a lead of \"" + net->name + "\" can invite; ask one of its leads for an invite.");
+    return cli::fail(core::Errc::kRefused,
+                     "Only a lead of \"" + net->name + "\" can invite; ask one of its leads for an invite.");
   }
   std::string where = args.address;
   if (where.empty()) {
     TUMAR_TRY_ASSIGN(recorded, network::serve_address(prof.database()));
     if (!recorded) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        "The invite must say where to reach your node: start `tumar serve` first (its address is "
-                        "used), or give --address HOST:PORT.");
+      return cli::fail(core::Errc::kInvalidArgument,
+                       "The invite must say where to reach your node: start `tumar serve` first (its address is "
+                       "used), or give --address HOST:PORT.");
     }
     where = *recorded;
   }
   TUMAR_TRY_ASSIGN(address, peers::parse_peer_address(where));
   if (address.host == "0.0.0.0" || address.host == "::" || address.host == "[::]") {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "Your node listens on every address (" + where +
+    return cli::fail(core::Errc::kInvalidArgument,
+                     "Your node listens on every address (" + where +
                           "); give --address with the HOST:PORT the newcomer can reach.");
   }
 

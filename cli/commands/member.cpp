@@ -11,6 +11,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
@@ -51,16 +52,16 @@ void add_member_command(CLI::App& app, AppContext& ctx) {
       const std::string flag = shell_word(args->network ? *args->network : net.name);
       TUMAR_TRY_ASSIGN(role, s.my_role(net.id));
       if (role != network::Role::kLead) {
-        return core::fail(core::Errc::kRefused,
-                          concat({"Only a lead of \"", label,
+        return cli::fail(core::Errc::kRefused,
+                         concat({"Only a lead of \"", label,
                                   "\" can remove members; ask one of its leads (`tumar members --network ", flag,
                                   "` shows who they are)."}));
       }
       TUMAR_TRY_ASSIGN(entries, s.replica().directory().entries(net.id));
       TUMAR_TRY_ASSIGN(target, find_member(std::move(entries), args->member, label, flag, "remove"));
       if (target.member.identity.identity_key == s.my_key()) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          "You cannot remove yourself from a network; ask another lead to remove you.");
+        return cli::fail(core::Errc::kInvalidArgument,
+                         "You cannot remove yourself from a network; ask another lead to remove you.");
       }
       TUMAR_TRY_ASSIGN(written, s.author().remove(net.id, target.member.identity.identity_key, wall_clock_ms()));
       // One grant per remaining member but us (beside the removal and the epoch start).

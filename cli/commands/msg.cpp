@@ -13,6 +13,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"
@@ -38,10 +39,10 @@ core::Result<std::string> read_message_from_stdin() {
     text.append(buf, n);
     if (n < want) break;
   }
-  if (std::ferror(stdin)) return core::fail(core::Errc::kInvalidArgument, "Could not read the message from stdin.");
+  if (std::ferror(stdin)) return cli::fail(core::Errc::kInvalidArgument, "Could not read the message from stdin.");
   if (text.size() == kMaxRead) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      concat({"The message is too long (at most ", std::to_string(network::kMaxDirectTextBytes),
+    return cli::fail(core::Errc::kInvalidArgument,
+                     concat({"The message is too long (at most ", std::to_string(network::kMaxDirectTextBytes),
                               " bytes); split it into several."}));
   }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
@@ -210,8 +211,8 @@ void add_delete(CLI::App& msg, AppContext& ctx) {
       direct::MessageStore store(s.replica().store().database());
       TUMAR_TRY_ASSIGN(removed, store.remove(*id));
       if (!removed) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          concat({"There is no message #", std::to_string(*id), "; `tumar msg list` shows the numbers."}));
+        return cli::fail(core::Errc::kInvalidArgument,
+                         concat({"There is no message #", std::to_string(*id), "; `tumar msg list` shows the numbers."}));
       }
       print(concat({"Deleted message #", std::to_string(*id), ".\n"}));
       return {};

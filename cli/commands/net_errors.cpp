@@ -1,6 +1,7 @@
 #include "cli/commands/net_errors.hpp"
 
 #include "cli/exit_codes.hpp"
+#include "cli/front_end_error.hpp"
 
 namespace tumar::cli {
 
@@ -16,7 +17,7 @@ int exit_code_for(net::Errc code) {
 }
 
 core::Error to_core_error(const net::Error& error) {
-  return core::Error(core::Errc::kInvalidArgument, error.message());
+  return cli::sentence_error(core::Errc::kInvalidArgument, error.message());
 }
 
 }  // namespace tumar::cli

@@ -8,6 +8,7 @@
 #include "cli/commands/note_input.hpp"
 #include "cli/commands/note_output.hpp"
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 
@@ -32,12 +33,12 @@ core::Result<void> may_revise(NetworkSession& s, const network::NoteRecord& n) {
   TUMAR_TRY_ASSIGN(role, s.my_role(n.network));
   TUMAR_TRY_ASSIGN(net, s.label(n.network));
   if (!role) {
-    return core::fail(core::Errc::kRefused,
-                      concat({"You are no longer a member of \"", net, "\", so you cannot change its notes."}));
+    return cli::fail(core::Errc::kRefused,
+                     concat({"You are no longer a member of \"", net, "\", so you cannot change its notes."}));
   }
   if (n.author == s.my_key() || *role == network::Role::kLead) return {};
   TUMAR_TRY_ASSIGN(author, s.member_name(n.network, n.author));
-  return core::fail(core::Errc::kRefused, concat({"Only the note's author (", author, ") or a lead of \"", net,
+  return cli::fail(core::Errc::kRefused, concat({"Only the note's author (", author, ") or a lead of \"", net,
                                                   "\" can change this note; ask one of them to update it."}));
 }
 
@@ -73,7 +74,7 @@ void add_note_add(CLI::App& note, AppContext& ctx) {
       fields.verified_on = today;
       if (auto r = apply_note_flags(args->flags, fields, today); !r) return r;
       if (!args->flags.title) {
-        return core::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
+        return cli::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
       }
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
@@ -111,9 +112,9 @@ void add_note_edit(CLI::App& note, AppContext& ctx) {
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
       if (!args->flags.any()) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          "Nothing to change: give at least one of --title, --body, --tags, --region, --contact, "
-                          "--valid-until or --verified-on.");
+        return cli::fail(core::Errc::kInvalidArgument,
+                         "Nothing to change: give at least one of --title, --body, --tags, --region, --contact, "
+                         "--valid-until or --verified-on.");
       }
       const std::uint32_t today = local_today();
       network::NoteFields check;  // dates and the title, checked before the passphrase is asked for

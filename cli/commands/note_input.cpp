@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/network/object_limits.hpp"
@@ -53,7 +54,7 @@ void add_note_flags(CLI::App& cmd, NoteFlags& flags, bool editing) {
 core::Result<void> apply_note_flags(const NoteFlags& flags, network::NoteFields& fields, std::uint32_t today) {
   if (flags.title) {
     if (flags.title->find_first_not_of(' ') == std::string::npos) {
-      return core::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
+      return cli::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
     }
     fields.title = *flags.title;
   }
@@ -71,8 +72,8 @@ core::Result<void> apply_note_flags(const NoteFlags& flags, network::NoteFields&
   if (flags.verified_on) {
     TUMAR_TRY_ASSIGN(day, parse_date_option("--verified-on", *flags.verified_on));
     if (day > today) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        concat({"--verified-on cannot be later than today (", format_date(today), ")."}));
+      return cli::fail(core::Errc::kInvalidArgument,
+                       concat({"--verified-on cannot be later than today (", format_date(today), ")."}));
     }
     fields.verified_on = day;
   }
@@ -102,14 +103,14 @@ core::Result<std::string> read_body_from_stdin() {
     if (n < want) break;
   }
   if (std::ferror(stdin)) {
-    return core::fail(core::Errc::kInvalidArgument, "Could not read the note's text from standard input.");
+    return cli::fail(core::Errc::kInvalidArgument, "Could not read the note's text from standard input.");
   }
   std::string body = normalise_body(text);
   if (text.size() == kMaxRead || body.size() > network::kMaxNoteBodyBytes) {
     // kInvalidArgument, as the core answers for a --body over the limit: the
     // same text gets the same exit code however it was given.
-    return core::fail(core::Errc::kInvalidArgument,
-                      concat({"The note's text is too long (at most ", std::to_string(network::kMaxNoteBodyBytes),
+    return cli::fail(core::Errc::kInvalidArgument,
+                     concat({"The note's text is too long (at most ", std::to_string(network::kMaxNoteBodyBytes),
                               " bytes); shorten it or split it into several notes."}));
   }
   return body;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/app_context.hpp"
+#include "cli/front_end_error.hpp"
 #include "core/profile/panic_wipe.hpp"
 #include "core/profile/profile.hpp"
 
@@ -52,8 +53,8 @@ void add_panic_command(CLI::App& app, AppContext& ctx) {
     ctx.action = [&ctx, yes]() -> core::Result<void> {
       TUMAR_TRY_ASSIGN(home, profile::resolve_home(ctx.home));
       if (!*yes && !confirmed_on_terminal(home.string())) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          "Not confirmed; nothing was wiped. Run `tumar panic --yes` to wipe without a question.");
+        return cli::fail(core::Errc::kInvalidArgument,
+                         "Not confirmed; nothing was wiped. Run `tumar panic --yes` to wipe without a question.");
       }
       TUMAR_TRY_ASSIGN(report, profile::wipe_profile(home));
       if (!report.key_file_destroyed && report.files_wiped == 0) {

@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/json.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
@@ -15,8 +16,8 @@ namespace {
 core::Result<identity::IdentityKey> parse_key(const std::string& hex) {
   auto bytes = encoding::from_hex(hex);
   if (!bytes || bytes->size() != identity::kIdentityKeySize) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "The key must be the 64 hexadecimal characters `tumar whoami` shows as \"Identity key\".");
+    return cli::fail(core::Errc::kInvalidArgument,
+                     "The key must be the 64 hexadecimal characters `tumar whoami` shows as \"Identity key\".");
   }
   identity::IdentityKey key{};
   std::copy(bytes->begin(), bytes->end(), key.begin());
@@ -53,7 +54,7 @@ void add_peer_add(CLI::App& peer, AppContext& ctx) {
       TUMAR_TRY_ASSIGN(prof, open_profile(ctx, rng));
       print_urgent_banner(prof);
       if (key && *key == prof.identity().public_identity().identity_key) {
-        return core::fail(core::Errc::kInvalidArgument, "That is your own identity key; add your contact's key instead.");
+        return cli::fail(core::Errc::kInvalidArgument, "That is your own identity key; add your contact's key instead.");
       }
       peers::PeerStore store(prof.database());
       TUMAR_TRY_ASSIGN(outcome, store.add(address, key, static_cast<std::int64_t>(std::time(nullptr))));
@@ -127,8 +128,8 @@ void add_peer_remove(CLI::App& peer, AppContext& ctx) {
       peers::PeerStore store(prof.database());
       TUMAR_TRY_ASSIGN(removed, store.remove(address));
       if (!removed) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          address.to_string() + " is not on your allow list (see `tumar peer list`).");
+        return cli::fail(core::Errc::kInvalidArgument,
+                         address.to_string() + " is not on your allow list (see `tumar peer list`).");
       }
       std::printf("Removed %s.\n", address.to_string().c_str());
       return {};

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "cli/front_end_error.hpp"
 #include "cli/passphrase_input.hpp"
 #include "core/store/memory_lock.hpp"
 
@@ -11,8 +12,8 @@ core::Result<std::filesystem::path> existing_profile_home(const AppContext& ctx)
   auto home = profile::resolve_home(ctx.home);
   if (!home) return home;
   if (!profile::Profile::exists(*home)) {
-    return core::fail(core::Errc::kNoProfile,
-                      "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
+    return cli::fail(core::Errc::kNoProfile,
+                     "There is no tumar profile at " + home->string() + ". Create one with: tumar init");
   }
   return home;
 }

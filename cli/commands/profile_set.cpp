@@ -6,6 +6,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 
@@ -78,9 +79,9 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
       if (!args->any()) {
-        return core::fail(core::Errc::kInvalidArgument,
-                          "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
-                          "--services or --contact.");
+        return cli::fail(core::Errc::kInvalidArgument,
+                         "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
+                         "--services or --contact.");
       }
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
@@ -88,7 +89,7 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
       TUMAR_TRY_ASSIGN(fields, current_fields(s, net.id));
       if (args->name) {
         if (args->name->empty()) {
-          return core::fail(core::Errc::kInvalidArgument, "Your display name cannot be empty; give a name.");
+          return cli::fail(core::Errc::kInvalidArgument, "Your display name cannot be empty; give a name.");
         }
         fields.display_name = *args->name;
       }

@@ -4,6 +4,7 @@
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
 #include "cli/commands/profile_commands.hpp"
+#include "cli/front_end_error.hpp"
 #include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/network/replica.hpp"
@@ -98,7 +99,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
         // wipe them), without touching files that may belong to a new profile.
         prof->database().abandon();
         prof.reset();
-        return core::fail(core::Errc::kProfileWiped, "The profile was wiped; keys erased from memory, node stopped.");
+        return cli::fail(core::Errc::kProfileWiped, "The profile was wiped; keys erased from memory, node stopped.");
       }
       const auto& counts = engine.counts();
       std::printf("Node stopped. %zu connections, %zu peers admitted, %zu turned away or cut off.\n",

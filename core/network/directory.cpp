@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/error_ids.hpp"
 #include "core/store/bind.hpp"
 
 namespace tumar::network {
@@ -11,7 +12,9 @@ using store::column_array;
 using store::execute;
 using store::prepare_bound;
 
-core::Error corrupt() { return core::Error(core::Errc::kCorrupt, "The profile database holds a damaged member row."); }
+core::Error corrupt() {
+  return core::make_error<core::ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, "member_row");
+}
 
 // A unit separator cannot appear in a list item (check_text refuses control
 // characters), so joining is lossless.

@@ -14,7 +14,10 @@
 namespace tumar::network {
 namespace {
 
-core::Error refused(std::string sentence) { return core::Error(core::Errc::kRefused, std::move(sentence)); }
+template <core::ErrorId Id>
+tl::unexpected<core::Error> refused() {
+  return core::fail<Id>(core::Errc::kRefused);
+}
 
 bool valid_kind(int kind) { return kind >= proto::GENESIS && kind <= proto::EPOCH_START; }
 
@@ -85,26 +88,26 @@ ObjectId object_id(std::span<const std::uint8_t> envelope_bytes) {
 }
 
 core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes) {
-  if (bytes.size() > kMaxEnvelopeLen) return tl::unexpected(refused("The object is larger than the 64 KiB limit."));
+  if (bytes.size() > kMaxEnvelopeLen) return refused<core::ErrorId::kEnvelopeTooLarge>();
   proto::Envelope env;
   // Unknown fields are dropped before re-encoding, so an envelope carrying
   // any fails the comparison: nothing unsigned can ride along.
   if (!env.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) ||
       (env.DiscardUnknownFields(), env.ByteSizeLong() != bytes.size()) || env.SerializeAsString() != as_string(bytes)) {
-    return tl::unexpected(refused("The object is not a canonically encoded envelope."));
+    return refused<core::ErrorId::kEnvelopeNotCanonical>();
   }
-  if (env.header().size() > kMaxHeaderLen) return tl::unexpected(refused("The object's header is too long."));
+  if (env.header().size() > kMaxHeaderLen) return refused<core::ErrorId::kEnvelopeHeaderTooLong>();
   proto::EnvelopeHeader h;
   if (!h.ParseFromString(env.header()) || (h.DiscardUnknownFields(), h.SerializeAsString() != env.header())) {
-    return tl::unexpected(refused("The object's header is not canonically encoded."));
+    return refused<core::ErrorId::kEnvelopeHeaderNotCanonical>();
   }
-  if (h.version() != kEnvelopeVersion) return tl::unexpected(refused("The object has an unknown version."));
-  if (!valid_kind(h.kind())) return tl::unexpected(refused("The object has an unknown kind."));
+  if (h.version() != kEnvelopeVersion) return refused<core::ErrorId::kEnvelopeUnknownVersion>();
+  if (!valid_kind(h.kind())) return refused<core::ErrorId::kEnvelopeUnknownKind>();
   // SQLite stores these as signed 64-bit integers: a larger value would
   // sort below zero there and above everything in C++, and replicas
   // comparing in different places would disagree.
   if (h.epoch() > kMaxCounter || h.timestamp_ms() > kMaxCounter || h.seq() > kMaxCounter) {
-    return tl::unexpected(refused("The object's epoch, timestamp or sequence number is out of range."));
+    return refused<core::ErrorId::kEnvelopeCounterRange>();
   }
 
   ParsedEnvelope out;
@@ -115,40 +118,40 @@ core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes)
   // An author's objects are numbered from 1 (the genesis is the founder's
   // first); a direct message's one-time author has no sequence.
   if (out.header_.kind == Kind::kDirect ? h.seq() != 0 : h.seq() == 0) {
-    return tl::unexpected(refused("The object's sequence number is missing or not allowed."));
+    return refused<core::ErrorId::kEnvelopeSeqNotAllowed>();
   }
   if (out.header_.kind == Kind::kGenesis && h.seq() != 1) {
-    return tl::unexpected(refused("A genesis object must be its founder's first (seq 1)."));
+    return refused<core::ErrorId::kEnvelopeGenesisSeq>();
   }
   if (carries_key_id(out.header_.kind)) {
     KeyId k{};
-    if (!copy_exact(h.key_id(), k)) return tl::unexpected(refused("The object's key id is malformed."));
+    if (!copy_exact(h.key_id(), k)) return refused<core::ErrorId::kEnvelopeKeyIdMalformed>();
     out.header_.key_id = k;
   } else if (!h.key_id().empty()) {
-    return tl::unexpected(refused("Only a genesis, an epoch start or a grant names a key id."));
+    return refused<core::ErrorId::kEnvelopeKeyIdNotAllowed>();
   }
-  if (!copy_exact(h.author(), out.header_.author)) return tl::unexpected(refused("The object's author key is malformed."));
+  if (!copy_exact(h.author(), out.header_.author)) return refused<core::ErrorId::kEnvelopeAuthorMalformed>();
   if (out.header_.kind == Kind::kGenesis) {
     if (!h.network_id().empty() || h.epoch() != 0) {
-      return tl::unexpected(refused("A genesis object must have no network id and epoch 0."));
+      return refused<core::ErrorId::kEnvelopeGenesisNetwork>();
     }
   } else {
     NetworkId net{};
-    if (!copy_exact(h.network_id(), net)) return tl::unexpected(refused("The object's network id is malformed."));
+    if (!copy_exact(h.network_id(), net)) return refused<core::ErrorId::kEnvelopeNetworkIdMalformed>();
     out.header_.network_id = net;
   }
   if (out.header_.kind == Kind::kEpochGrant || out.header_.kind == Kind::kDirect) {
     // A grant names its grantee; a direct message names only a tag that
     // members can match to the recipient (core/direct/recipient_tag.hpp).
     identity::IdentityKey r{};
-    if (!copy_exact(h.recipient(), r)) return tl::unexpected(refused("The object's recipient is malformed."));
+    if (!copy_exact(h.recipient(), r)) return refused<core::ErrorId::kEnvelopeRecipientMalformed>();
     out.header_.recipient = r;
   } else if (!h.recipient().empty()) {
-    return tl::unexpected(refused("Only a grant or a direct message names a recipient."));
+    return refused<core::ErrorId::kEnvelopeRecipientNotAllowed>();
   }
   const std::size_t min_ct = out.header_.kind == Kind::kEpochGrant ? crypto_box_SEALBYTES : kNonceLen + kTagLen;
-  if (env.ciphertext().size() < min_ct) return tl::unexpected(refused("The object's ciphertext is too short."));
-  if (!copy_exact(env.signature(), out.signature_)) return tl::unexpected(refused("The object's signature is malformed."));
+  if (env.ciphertext().size() < min_ct) return refused<core::ErrorId::kEnvelopeCiphertextShort>();
+  if (!copy_exact(env.signature(), out.signature_)) return refused<core::ErrorId::kEnvelopeSignatureMalformed>();
 
   out.bytes_.assign(bytes.begin(), bytes.end());
   out.id_ = object_id(bytes);
@@ -160,7 +163,7 @@ core::Result<ParsedEnvelope> parse_envelope(std::span<const std::uint8_t> bytes)
 core::Result<VerifiedEnvelope> verify_envelope(ParsedEnvelope parsed) {
   const auto message = signed_message(parsed.header_bytes_, parsed.ciphertext_);
   if (!identity::verify_signature(parsed.header_.author, message, parsed.signature_)) {
-    return tl::unexpected(refused("The object's signature does not verify."));
+    return refused<core::ErrorId::kEnvelopeSignatureInvalid>();
   }
   return VerifiedEnvelope(std::move(parsed));
 }

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/encoding/hex.hpp"
+#include "core/error_ids.hpp"
 #include "core/network/directory.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/store/bind.hpp"
@@ -16,7 +17,7 @@ using store::execute;
 using store::collect;
 using store::prepare_bound;
 
-core::Error corrupt() { return core::Error(core::Errc::kCorrupt, "The profile database holds a damaged note."); }
+core::Error corrupt() { return core::make_error<core::ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, "note"); }
 
 constexpr const char* kNoteColumns =
     "SELECT n.root_id, n.network_id, n.author, n.created_at, n.revision_id, n.lamport, n.editor, n.updated_at, "
@@ -176,8 +177,7 @@ core::Result<NoteRecord> Library::resolve_note(const std::string& prefix) {
   std::string lower = prefix;
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (lower.size() < 4 || lower.size() > 64 || lower.find_first_not_of("0123456789abcdef") != std::string::npos) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "A note is named by at least 4 hex digits of its id, as `tumar note list` shows them.");
+    return core::fail<core::ErrorId::kNetworkNoteIdPrefix>(core::Errc::kInvalidArgument);
   }
   // The prefix is hex only, so a GLOB on the hex of the id is safe and exact.
   TUMAR_TRY_ASSIGN(all, collect<NoteRecord>(
@@ -185,11 +185,12 @@ core::Result<NoteRecord> Library::resolve_note(const std::string& prefix) {
       read_note));
   if (all.size() == 1) return std::move(all.front());
   if (all.empty()) {
-    return core::fail(core::Errc::kInvalidArgument, "No note has an id starting with " + lower + ".");
+    return core::fail<core::ErrorId::kNetworkNoNoteWithPrefix>(core::Errc::kInvalidArgument, lower);
   }
+  // The candidates, one a line: the start of each id and its title.
   std::string list;
   for (auto& n : all) list += "\n  " + encoding::to_hex(n.root).substr(0, 12) + "  " + n.title;
-  return core::fail(core::Errc::kInvalidArgument, lower + " matches several notes; give more of the id:" + list);
+  return core::fail<core::ErrorId::kNetworkSeveralNotes>(core::Errc::kInvalidArgument, lower, list);
 }
 
 core::Result<std::vector<NoteRecord>> Library::notes(const std::optional<NetworkId>& network) {
@@ -205,7 +206,7 @@ core::Result<std::vector<NoteRecord>> Library::notes(const std::optional<Network
 
 core::Result<std::vector<NoteRecord>> Library::search(const std::string& query, const std::optional<NetworkId>& network) {
   const std::string q = fts_query(query);
-  if (q.empty()) return core::fail(core::Errc::kInvalidArgument, "Give at least one word to search for.");
+  if (q.empty()) return core::fail<core::ErrorId::kNetworkSearchEmpty>(core::Errc::kInvalidArgument);
   std::string sql = std::string(kNoteColumns) + " JOIN note_fts f ON f.rowid = n.rowid WHERE note_fts MATCH ?1";
   if (network) {
     return collect<NoteRecord>(prepare_bound(db_, sql + " AND n.network_id = ?2 ORDER BY bm25(note_fts)", q, *network),

@@ -1,5 +1,6 @@
 #include "core/network/local_author.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/network/counter.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/epoch_key_id.hpp"
@@ -32,13 +33,11 @@ core::Result<void> check_stored(const sync::IngestResult& r) {
     case sync::IngestOutcome::kDuplicate:
       return {};
     case sync::IngestOutcome::kPending:
-      return core::fail(core::Errc::kRefused,
-                        "This node has not yet received the network's history it needs (" + r.reason +
-                            "). Sync with a member, then try again.");
+      return core::fail<core::ErrorId::kNetworkHistoryPending>(core::Errc::kRefused, r.reason);
     case sync::IngestOutcome::kRejected:
       break;
   }
-  return core::fail(core::Errc::kRefused, "Refused: " + r.reason + ".");
+  return core::fail<core::ErrorId::kNetworkRefused>(core::Errc::kRefused, r.reason);
 }
 
 // A write transaction, unless the caller already holds one (a node
@@ -71,10 +70,10 @@ core::Result<Written> LocalAuthor::store(std::vector<std::vector<std::uint8_t>> 
 core::Result<void> LocalAuthor::require_lead(const NetworkId& net) {
   TUMAR_TRY_ASSIGN(me, replica_.directory().member(net, me_.public_identity().identity_key));
   if (!me || me->removed()) {
-    return core::fail(core::Errc::kRefused, "You are not a member of this network (any more).");
+    return core::fail<core::ErrorId::kNetworkNotAMember>(core::Errc::kRefused);
   }
   if (me->role != Role::kLead) {
-    return core::fail(core::Errc::kRefused, "Only a lead of this network can do that; ask one of its leads.");
+    return core::fail<core::ErrorId::kNetworkLeadOnly>(core::Errc::kRefused);
   }
   return {};
 }
@@ -84,29 +83,26 @@ core::Result<std::uint64_t> LocalAuthor::next_seq(const NetworkId& net, std::uin
   std::optional<std::uint64_t> seq = last;
   for (std::uint64_t i = 0; i < ahead && seq; ++i) seq = next_counter(*seq);
   if (!seq) {
-    return core::fail(core::Errc::kLimit,
-                      "You have written the largest number of objects one person can write in this network.");
+    return core::fail<core::ErrorId::kNetworkSeqExhausted>(core::Errc::kLimit);
   }
   return *seq;
 }
 
 core::Result<NetworkId> LocalAuthor::create_network(const std::string& name, bool demo, std::uint64_t now_ms) {
-  if (name.empty()) return core::fail(core::Errc::kInvalidArgument, "Give the network a name.");
-  if (auto r = check_text("network name", name, kMaxNetworkNameBytes); !r) {
-    return core::fail(core::Errc::kInvalidArgument, r.error().message());
+  if (name.empty()) return core::fail<core::ErrorId::kNetworkNameEmpty>(core::Errc::kInvalidArgument);
+  if (auto r = check_text("network_name", name, kMaxNetworkNameBytes); !r) {
+    return tl::unexpected(r.error().with_code(core::Errc::kInvalidArgument));
   }
   TUMAR_TRY_ASSIGN(existing, replica_.store().networks());
   for (const auto& n : existing) {
     if (n.name == name) {
-      return core::fail(core::Errc::kInvalidArgument,
-                        "You already have a network called \"" + name + "\"; choose another name.");
+      return core::fail<core::ErrorId::kNetworkNameTaken>(core::Errc::kInvalidArgument, name);
     }
   }
   TUMAR_TRY_ASSIGN(demo_profile, replica_.store().profile_is_demo());
   if (demo != demo_profile) {
-    return core::fail(core::Errc::kRefused,
-                      demo ? "A demo network can only be created in a demo profile (`tumar init --demo`)."
-                           : "This is a demo profile: it can only create demo networks.");
+    return demo ? core::fail<core::ErrorId::kNetworkDemoNeedsDemoProfile>(core::Errc::kRefused)
+                : core::fail<core::ErrorId::kNetworkDemoProfileOnlyDemo>(core::Errc::kRefused);
   }
   proto::Genesis g;
   g.set_name(name);
@@ -143,9 +139,9 @@ core::Result<std::vector<std::uint8_t>> LocalAuthor::grant_envelope(const Networ
   // Every key we hold, and in the header the current epoch and the id of
   // the key we write under: what every replica checks against the starts.
   TUMAR_TRY_ASSIGN(current, replica_.store().current_epoch_key(net));
-  if (!current) return core::fail(core::Errc::kRefused, "This node holds no key for the network's current epoch.");
+  if (!current) return core::fail<core::ErrorId::kNetworkNoCurrentKey>(core::Errc::kRefused);
   TUMAR_TRY_ASSIGN(keys, replica_.store().all_epoch_keys(net));
-  if (keys.empty()) return core::fail(core::Errc::kRefused, "This node holds no key for the network.");
+  if (keys.empty()) return core::fail<core::ErrorId::kNetworkNoKey>(core::Errc::kRefused);
   proto::EpochGrant grant;
   grant.set_network_id(net.data(), net.size());
   grant.set_recipient(to.identity_key.data(), to.identity_key.size());
@@ -194,7 +190,9 @@ core::Result<Written> LocalAuthor::write_sealed(const NetworkId& net, Kind kind,
 core::Result<Written> LocalAuthor::admit(const NetworkId& net, const identity::PublicIdentity& member, Role role,
                                          std::uint64_t now_ms) {
   TUMAR_TRY(require_lead(net));
-  if (!identity::verify_binding(member)) return core::fail(core::Errc::kRefused, "That member's keys do not match.");
+  if (!identity::verify_binding(member)) {
+    return core::fail<core::ErrorId::kNetworkMemberKeysMismatch>(core::Errc::kRefused);
+  }
   TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
   if (!key) return no_current_key(net);
   TUMAR_TRY(next_seq(net, 2));
@@ -225,16 +223,16 @@ core::Result<Written> LocalAuthor::remove(const NetworkId& net, const identity::
                                           std::uint64_t now_ms) {
   TUMAR_TRY(require_lead(net));
   TUMAR_TRY_ASSIGN(target, replica_.directory().member(net, member));
-  if (!target) return core::fail(core::Errc::kInvalidArgument, "That person is not a member of this network.");
-  if (target->removed()) return core::fail(core::Errc::kInvalidArgument, "That member was already removed.");
+  if (!target) return core::fail<core::ErrorId::kNetworkNotAMemberPerson>(core::Errc::kInvalidArgument);
+  if (target->removed()) return core::fail<core::ErrorId::kNetworkAlreadyRemoved>(core::Errc::kInvalidArgument);
   if (member == me_.public_identity().identity_key) {
-    return core::fail(core::Errc::kInvalidArgument, "You cannot remove yourself; ask another lead.");
+    return core::fail<core::ErrorId::kNetworkRemoveSelf>(core::Errc::kInvalidArgument);
   }
   TUMAR_TRY_ASSIGN(key, replica_.store().current_epoch_key(net));
   if (!key) return no_current_key(net);
   const std::uint64_t epoch = key->first;
   if (!next_counter(epoch)) {
-    return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no removal can start another.");
+    return core::fail<core::ErrorId::kNetworkLastEpochRemoval>(core::Errc::kLimit);
   }
   TUMAR_TRY_ASSIGN(seq, next_seq(net));
   // What the member wrote that we hold is all of theirs that counts: the
@@ -273,7 +271,7 @@ core::Result<Written> LocalAuthor::start_epoch(const NetworkId& net, int reason,
   const std::uint64_t epoch = current->first;
   const auto next_epoch = next_counter(epoch);
   if (!next_epoch) {
-    return core::fail(core::Errc::kLimit, "The network has reached its last epoch; no new key can be started.");
+    return core::fail<core::ErrorId::kNetworkLastEpochRekey>(core::Errc::kLimit);
   }
   TUMAR_TRY_ASSIGN(seq, next_seq(net));
   crypto::Secret<32> next;
@@ -382,19 +380,17 @@ core::Result<Written> LocalAuthor::no_current_key(const NetworkId& net) {
   if (epoch && *epoch > 0) {
     TUMAR_TRY_ASSIGN(any, replica_.store().all_epoch_keys(net));
     if (!any.empty()) {
-      return core::fail(core::Errc::kRefused,
-                        "A lead changed the network's key and the new one has not reached this device yet; "
-                        "sync with a member, then try again.");
+      return core::fail<core::ErrorId::kNetworkNewKeyNotArrived>(core::Errc::kRefused);
     }
   }
-  return core::fail(core::Errc::kRefused, "This node does not hold the network's key yet; sync with a member first.");
+  return core::fail<core::ErrorId::kNetworkKeyNotYetHeld>(core::Errc::kRefused);
 }
 
 core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const ProfileFields& f, std::uint64_t now_ms) {
   const auto& me = me_.public_identity().identity_key;
   TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(net, Kind::kProfile, me));
   const auto next = next_counter(lamport);
-  if (!next) return core::fail(core::Errc::kLimit, "Your profile's revision clock is at its largest value.");
+  if (!next) return core::fail<core::ErrorId::kNetworkProfileClockMax>(core::Errc::kLimit);
   proto::MemberProfile p;
   p.set_lamport(*next);
   p.set_display_name(f.display_name);
@@ -404,7 +400,7 @@ core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const Profi
   for (const auto& l : f.languages) p.add_languages(l);
   for (const auto& s : f.services) p.add_services(s);
   const std::string payload = p.SerializeAsString();
-  if (auto ok = decode_profile(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = decode_profile(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(net, Kind::kProfile, payload, now_ms);
 }
 
@@ -424,32 +420,36 @@ proto::ResourceNote note_payload(const NoteFields& f) {
 
 core::Result<Written> LocalAuthor::add_note(const NetworkId& net, const NoteFields& fields, std::uint64_t now_ms) {
   const auto n = note_payload(fields);
-  if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = check_note_dates(n, now_ms); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   const std::string payload = n.SerializeAsString();
-  if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = decode_note(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(net, Kind::kNote, payload, now_ms);
 }
 
 core::Result<Written> LocalAuthor::revise_note(const ObjectId& root, const NoteFields& fields, std::uint64_t now_ms) {
   TUMAR_TRY_ASSIGN(obj, replica_.store().object(root));
-  if (!obj || obj->kind != Kind::kNote) return core::fail(core::Errc::kInvalidArgument, "No such note.");
+  if (!obj || obj->kind != Kind::kNote) {
+    return core::fail<core::ErrorId::kNetworkNoSuchNote>(core::Errc::kInvalidArgument);
+  }
   TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(obj->network, Kind::kNote, root));
   auto n = note_payload(fields);
   n.set_root(root.data(), root.size());
   const auto next = next_counter(lamport);
-  if (!next) return core::fail(core::Errc::kLimit, "The note's revision clock is at its largest value.");
+  if (!next) return core::fail<core::ErrorId::kNetworkNoteClockMax>(core::Errc::kLimit);
   n.set_lamport(*next);
   if (!check_note_clock(n, now_ms)) {
     // Only a revision written on a machine whose clock ran ahead, or forged
     // to freeze the note, gets here; ours wins once our clock passes it.
     const std::uint64_t wait_min = (*next - now_ms + 59'999) / 60'000;
-    return core::fail(core::Errc::kInvalidArgument,
-                      "The note's newest revision carries a clock ahead of this computer's; edit it again in " +
-                          std::to_string(wait_min) + (wait_min == 1 ? " minute." : " minutes."));
+    return core::fail<core::ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, wait_min);
   }
-  if (auto ok = check_note_dates(n, now_ms); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = check_note_dates(n, now_ms); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   const std::string payload = n.SerializeAsString();
-  if (auto ok = decode_note(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = decode_note(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(obj->network, Kind::kNote, payload, now_ms);
 }
 
@@ -461,7 +461,9 @@ core::Result<Written> LocalAuthor::broadcast(const NetworkId& net, const std::st
   b.set_text(text);
   b.set_expires_ms(expires_ms);
   const std::string payload = b.SerializeAsString();
-  if (auto ok = decode_broadcast(payload); !ok) return core::fail(core::Errc::kInvalidArgument, ok.error().message());
+  if (auto ok = decode_broadcast(payload); !ok) {
+    return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
+  }
   return write_sealed(net, Kind::kBroadcast, payload, now_ms);
 }
 
@@ -473,7 +475,7 @@ core::Result<Written> LocalAuthor::publish_prekeys(const NetworkId& net, const P
                                                    std::uint64_t now_ms) {
   TUMAR_TRY_ASSIGN(lamport, replica_.store().max_lamport(net, Kind::kPrekeys, me_.public_identity().identity_key));
   const auto next = next_counter(lamport);
-  if (!next) return core::fail(core::Errc::kLimit, "Your prekeys' revision clock is at its largest value.");
+  if (!next) return core::fail<core::ErrorId::kNetworkPrekeyClockMax>(core::Errc::kLimit);
   proto::PrekeyBundle bundle;
   bundle.set_lamport(*next);
   bundle.set_signed_prekey_id(prekeys.signed_prekey_id);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/encoding/hex.hpp"
+#include "core/error_ids.hpp"
 #include "core/store/bind.hpp"
 
 namespace tumar::network {
@@ -13,19 +14,20 @@ using store::execute;
 using store::collect;
 using store::prepare_bound;
 
+// `what`: a key the front end words (the `part` of network.stored_damaged).
 core::Error corrupt(const char* what) {
-  return core::Error(core::Errc::kCorrupt, std::string("The profile database holds a damaged ") + what + ".");
+  return core::make_error<core::ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, what);
 }
 
 constexpr const char* kNetworkColumns = "SELECT id, name, founder, joined_at, is_demo FROM network";
 
 core::Result<NetworkRecord> read_network(const store::Statement& st) {
   NetworkRecord r;
-  if (!column_array(st, 0, r.id)) return tl::unexpected(corrupt("network row"));
+  if (!column_array(st, 0, r.id)) return tl::unexpected(corrupt("network_row"));
   r.name = st.column_text(1);
   if (!st.column_is_null(2)) {
     identity::IdentityKey f{};
-    if (!column_array(st, 2, f)) return tl::unexpected(corrupt("network row"));
+    if (!column_array(st, 2, f)) return tl::unexpected(corrupt("network_row"));
     r.founder = f;
   }
   r.joined_at = st.column_int64(3);
@@ -48,21 +50,21 @@ constexpr const char* kAbout =
 core::Result<StoredObject> read_object(const store::Statement& st) {
   StoredObject o;
   if (!column_array(st, 0, o.id) || !column_array(st, 1, o.network) || !column_array(st, 4, o.author)) {
-    return tl::unexpected(corrupt("object row"));
+    return tl::unexpected(corrupt("object_row"));
   }
   o.timestamp_ms = static_cast<std::uint64_t>(st.column_int64(2));
   o.kind = static_cast<Kind>(st.column_int64(3));
   o.epoch = static_cast<std::uint64_t>(st.column_int64(5));
   if (!st.column_is_null(6)) {
     ObjectId s{};
-    if (!column_array(st, 6, s)) return tl::unexpected(corrupt("object row"));
+    if (!column_array(st, 6, s)) return tl::unexpected(corrupt("object_row"));
     o.subject = s;
   }
   o.lamport = static_cast<std::uint64_t>(st.column_int64(7));
   o.seq = static_cast<std::uint64_t>(st.column_int64(8));
   if (!st.column_is_null(9)) {
     KeyId k{};
-    if (!column_array(st, 9, k)) return tl::unexpected(corrupt("object row"));
+    if (!column_array(st, 9, k)) return tl::unexpected(corrupt("object_row"));
     o.key_id = k;
   }
   return o;
@@ -137,13 +139,12 @@ core::Result<NetworkRecord> NetworkStore::resolve(const std::string& name_or_pre
   }
   if (matches.size() == 1) return std::move(matches.front());
   if (matches.empty()) {
-    return core::fail(core::Errc::kInvalidArgument,
-                      "No network called \"" + name_or_prefix + "\". Run `tumar network list` to see yours.");
+    return core::fail<core::ErrorId::kNetworkNoSuchNetwork>(core::Errc::kInvalidArgument, name_or_prefix);
   }
+  // The candidates, one a line: the start of each id and its name.
   std::string list;
   for (auto& n : matches) list += "\n  " + encoding::to_hex(n.id).substr(0, 12) + "  " + n.name;
-  return core::fail(core::Errc::kInvalidArgument,
-                    "\"" + name_or_prefix + "\" matches several networks; give more of the id:" + list);
+  return core::fail<core::ErrorId::kNetworkSeveralNetworks>(core::Errc::kInvalidArgument, name_or_prefix, list);
 }
 
 core::Result<void> NetworkStore::add_epoch_key(const NetworkId& net, std::uint64_t epoch,
@@ -157,7 +158,7 @@ core::Result<std::vector<crypto::Secret<32>>> NetworkStore::epoch_keys(const Net
       prepare_bound(db_, "SELECT key FROM epoch_key WHERE network_id = ?1 AND epoch = ?2", net, epoch),
       [](const store::Statement& st) -> core::Result<crypto::Secret<32>> {
         auto b = st.column_blob(0);
-        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
+        if (b.size() != 32) return tl::unexpected(corrupt("epoch_key"));
         return crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32));
       });
 }
@@ -168,7 +169,7 @@ core::Result<std::vector<std::pair<std::uint64_t, crypto::Secret<32>>>> NetworkS
       prepare_bound(db_, "SELECT epoch, key FROM epoch_key WHERE network_id = ?1 ORDER BY epoch, key", net),
       [](const store::Statement& st) -> core::Result<std::pair<std::uint64_t, crypto::Secret<32>>> {
         auto b = st.column_blob(1);
-        if (b.size() != 32) return tl::unexpected(corrupt("epoch key"));
+        if (b.size() != 32) return tl::unexpected(corrupt("epoch_key"));
         return std::pair{static_cast<std::uint64_t>(st.column_int64(0)),
                          crypto::Secret<32>::copy_of(std::span<const std::uint8_t, 32>(b.data(), 32))};
       });
@@ -220,7 +221,7 @@ core::Result<std::vector<reconcile::Item>> NetworkStore::items(const NetworkId& 
       [](const store::Statement& st) -> core::Result<reconcile::Item> {
         reconcile::Item item{};
         item.timestamp = static_cast<std::uint64_t>(st.column_int64(0));
-        if (!column_array(st, 1, item.id)) return tl::unexpected(corrupt("object id"));
+        if (!column_array(st, 1, item.id)) return tl::unexpected(corrupt("object_id"));
         return item;
       });
 }
@@ -386,7 +387,7 @@ core::Result<std::vector<ObjectId>> NetworkStore::delete_direct_stamped_before(
                     static_cast<std::int64_t>(std::min<std::uint64_t>(stamped_at_or_before_ms, INT64_MAX))),
       [](const store::Statement& st) -> core::Result<Row> {
         Row r;
-        if (!column_array(st, 0, r.id) || !column_array(st, 1, r.tag)) return tl::unexpected(corrupt("object row"));
+        if (!column_array(st, 0, r.id) || !column_array(st, 1, r.tag)) return tl::unexpected(corrupt("object_row"));
         return r;
       });
   if (!expired) return tl::unexpected(expired.error());

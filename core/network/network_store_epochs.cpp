@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/error_ids.hpp"
 #include "core/network/network_store.hpp"
 #include "core/store/bind.hpp"
 
@@ -15,13 +16,14 @@ using store::column_array;
 using store::execute;
 using store::prepare_bound;
 
+// `what`: a key the front end words (the `part` of network.stored_damaged).
 core::Error corrupt(const char* what) {
-  return core::Error(core::Errc::kCorrupt, std::string("The profile database holds a damaged ") + what + ".");
+  return core::make_error<core::ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, what);
 }
 
 core::Result<KeyId> read_key_id(const store::Statement& st) {
   KeyId k{};
-  if (!column_array(st, 0, k)) return tl::unexpected(corrupt("key id"));
+  if (!column_array(st, 0, k)) return tl::unexpected(corrupt("key_id"));
   return k;
 }
 
@@ -107,7 +109,7 @@ core::Result<std::optional<StoredObject>> NetworkStore::slot_holder(const Networ
   TUMAR_TRY_ASSIGN(row, st.step());
   if (!row) return std::optional<StoredObject>{};
   ObjectId id{};
-  if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object row"));
+  if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object_row"));
   return object(id);
 }
 
@@ -119,7 +121,7 @@ core::Result<std::vector<ObjectId>> NetworkStore::equivocation_ids(const Network
                     net, author, seq),
       [](const store::Statement& st) -> core::Result<ObjectId> {
         ObjectId id{};
-        if (!column_array(st, 0, id)) return tl::unexpected(corrupt("equivocation row"));
+        if (!column_array(st, 0, id)) return tl::unexpected(corrupt("equivocation_row"));
         return id;
       });
 }
@@ -147,7 +149,7 @@ core::Result<std::vector<StoredObject>> NetworkStore::objects_of_epoch(const Net
     TUMAR_TRY_ASSIGN(row, st.step());
     if (!row) break;
     ObjectId id{};
-    if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object row"));
+    if (!column_array(st, 0, id)) return tl::unexpected(corrupt("object_row"));
     ids.push_back(id);
   }
   for (const auto& id : ids) {

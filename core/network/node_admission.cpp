@@ -1,5 +1,6 @@
 #include "core/network/node_admission.hpp"
 
+#include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/invite/invite_proof.hpp"
 #include "core/peers/peer_store.hpp"
@@ -24,9 +25,7 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NodeAdmission::admit(
   auto allowed = allow.is_allowed(key);
   if (!allowed) return tl::unexpected(allowed.error());
   if (*allowed) return Envelopes{};
-  return core::fail(core::Errc::kRefused, "Identity " + identity::fingerprint(key) +
-                                              " is not a member of any network this node is in, and not on its "
-                                              "allow list.");
+  return core::fail<core::ErrorId::kNetworkStrangerRefused>(core::Errc::kRefused, identity::fingerprint(key));
 }
 
 core::Result<std::vector<std::vector<std::uint8_t>>> NodeAdmission::redeem(const identity::VerifiedIdentity& peer,
@@ -37,34 +36,32 @@ core::Result<std::vector<std::vector<std::uint8_t>>> NodeAdmission::redeem(const
   if (!record) return tl::unexpected(record.error());
   // Unknown, forged, used and expired all look the same to the joiner: the
   // connection closes. The reason is for our debug log.
-  if (!*record) return core::fail(core::Errc::kRefused, "An unknown invite was presented.");
+  if (!*record) return core::fail<core::ErrorId::kNetworkUnknownInvite>(core::Errc::kRefused);
   if (!invite::verify_invite_proof((*record)->secret, invite)) {
-    return core::fail(core::Errc::kRefused, "An invite proof did not verify (wrong secret, or replayed).");
+    return core::fail<core::ErrorId::kNetworkInviteProofInvalid>(core::Errc::kRefused);
   }
   // The sandbox (SECURITY.md, "The trainer's demo"): a demo profile never
   // enters a real network, nor a real profile a demo one. Checked before the
   // invite is spent, so the rightful joiner can still use it.
   auto net = replica_.store().network((*record)->network);
   if (!net) return tl::unexpected(net.error());
-  if (!*net) return core::fail(core::Errc::kRefused, "An invite to a network this node no longer holds was presented.");
+  if (!*net) return core::fail<core::ErrorId::kNetworkInviteNetworkGone>(core::Errc::kRefused);
   const noise::ProfileKind network_kind = (*net)->is_demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
   if (invite.kind != network_kind) {
-    return core::fail(core::Errc::kRefused, invite.kind == noise::ProfileKind::kDemo
-                                                ? "A demo profile presented an invite to a real network; it was "
-                                                  "refused and the invite is still unused."
-                                                : "A real profile presented an invite to a demo network; it was "
-                                                  "refused and the invite is still unused.");
+    return invite.kind == noise::ProfileKind::kDemo
+               ? core::fail<core::ErrorId::kNetworkDemoJoinerRealNetwork>(core::Errc::kRefused)
+               : core::fail<core::ErrorId::kNetworkRealJoinerDemoNetwork>(core::Errc::kRefused);
   }
-  if ((*record)->used_at) return core::fail(core::Errc::kRefused, "An invite that was already used was presented.");
+  if ((*record)->used_at) return core::fail<core::ErrorId::kNetworkInviteUsed>(core::Errc::kRefused);
   if (static_cast<std::int64_t>(now_ms / 1000) >= (*record)->expires_at) {
-    return core::fail(core::Errc::kRefused, "An expired invite was presented.");
+    return core::fail<core::ErrorId::kNetworkInviteExpired>(core::Errc::kRefused);
   }
   auto txn = store::Transaction::begin(replica_.store().database());
   if (!txn) return tl::unexpected(txn.error());
   auto first = replica_.store().use_invite(invite.invite_id, peer.identity().identity_key,
                                            static_cast<std::int64_t>(now_ms / 1000));
   if (!first) return tl::unexpected(first.error());
-  if (!*first) return core::fail(core::Errc::kRefused, "An invite that was already used was presented.");
+  if (!*first) return core::fail<core::ErrorId::kNetworkInviteUsed>(core::Errc::kRefused);
   LocalAuthor author(replica_, me_, rng_);
   auto existing = replica_.directory().member((*record)->network, peer.identity().identity_key);
   if (!existing) return tl::unexpected(existing.error());

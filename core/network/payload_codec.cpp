@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/object_limits.hpp"
 #include "tumar/network.pb.h"
@@ -9,17 +10,22 @@
 namespace tumar::network {
 namespace {
 
-core::Error refused(std::string sentence) { return core::Error(core::Errc::kRefused, std::move(sentence)); }
+using core::ErrorId;
+
+template <ErrorId Id, typename... Values>
+tl::unexpected<core::Error> refused(Values&&... values) {
+  return core::fail<Id>(core::Errc::kRefused, std::forward<Values>(values)...);
+}
 
 template <typename Message>
 core::Result<Message> decode_strict(std::string_view payload, const char* what) {
   Message m;
   if (payload.size() > kMaxPayloadLen || !m.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return tl::unexpected(refused(std::string("The ") + what + " is malformed."));
+    return refused<ErrorId::kPayloadMalformed>(what);
   }
   m.DiscardUnknownFields();
   if (m.SerializeAsString() != payload) {
-    return tl::unexpected(refused(std::string("The ") + what + " is not canonically encoded."));
+    return refused<ErrorId::kPayloadNotCanonical>(what);
   }
   return m;
 }
@@ -53,10 +59,10 @@ bool valid_utf8(std::string_view s) {
 
 core::Result<void> check_list(std::string_view what, const google::protobuf::RepeatedPtrField<std::string>& items) {
   if (static_cast<std::size_t>(items.size()) > kMaxListItems) {
-    return tl::unexpected(refused(std::string("Too many ") + std::string(what) + " (at most 16)."));
+    return refused<ErrorId::kPayloadTooManyEntries>(what, kMaxListItems);
   }
   for (const auto& item : items) {
-    if (item.empty()) return tl::unexpected(refused(std::string("An empty entry in ") + std::string(what) + "."));
+    if (item.empty()) return refused<ErrorId::kPayloadEmptyEntry>(what);
     if (auto r = check_text(what, item, kMaxListItemBytes); !r) return r;
   }
   return {};
@@ -66,10 +72,9 @@ core::Result<void> check_list(std::string_view what, const google::protobuf::Rep
 
 core::Result<void> check_text(std::string_view what, std::string_view text, std::size_t max_bytes, bool multiline) {
   if (text.size() > max_bytes) {
-    return tl::unexpected(refused("The " + std::string(what) + " is too long (at most " + std::to_string(max_bytes) +
-                                  " bytes)."));
+    return refused<ErrorId::kPayloadTextTooLong>(what, max_bytes);
   }
-  if (!valid_utf8(text)) return tl::unexpected(refused("The " + std::string(what) + " is not valid UTF-8 text."));
+  if (!valid_utf8(text)) return refused<ErrorId::kPayloadTextNotUtf8>(what);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     // Terminal escape sequences in a note would be replayed on every
@@ -78,7 +83,7 @@ core::Result<void> check_text(std::string_view what, std::string_view text, std:
     // U+009B is CSI, which terminals honouring C1 controls act on.
     const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
     if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t'))) || c == 0x7F || c1) {
-      return tl::unexpected(refused("The " + std::string(what) + " contains control characters."));
+      return refused<ErrorId::kPayloadTextControl>(what);
     }
     // Bidirectional embeddings, overrides and isolates (U+202A..U+202E,
     // U+2066..U+2069) reorder what a terminal shows, so a title could
@@ -89,8 +94,7 @@ core::Result<void> check_text(std::string_view what, std::string_view text, std:
       const auto c2 = static_cast<unsigned char>(text[i + 1]);
       const auto c3 = static_cast<unsigned char>(text[i + 2]);
       if ((c2 == 0x80 && c3 >= 0xAA && c3 <= 0xAE) || (c2 == 0x81 && c3 >= 0xA6 && c3 <= 0xA9)) {
-        return tl::unexpected(
-            refused("The " + std::string(what) + " contains characters that reverse the direction of the text."));
+        return refused<ErrorId::kPayloadTextBidi>(what);
       }
     }
   }
@@ -100,18 +104,18 @@ core::Result<void> check_text(std::string_view what, std::string_view text, std:
 core::Result<proto::Genesis> decode_genesis(std::string_view payload) {
   auto g = decode_strict<proto::Genesis>(payload, "genesis");
   if (!g) return g;
-  if (g->name().empty()) return tl::unexpected(refused("The network has no name."));
-  TUMAR_TRY(check_text("network name", g->name(), kMaxNetworkNameBytes));
-  if (!g->has_founder()) return tl::unexpected(refused("The genesis names no founder."));
+  if (g->name().empty()) return refused<ErrorId::kPayloadNetworkNoName>();
+  TUMAR_TRY(check_text("network_name", g->name(), kMaxNetworkNameBytes));
+  if (!g->has_founder()) return refused<ErrorId::kPayloadGenesisNoFounder>();
   return g;
 }
 
 core::Result<proto::Admission> decode_admission(std::string_view payload) {
   auto a = decode_strict<proto::Admission>(payload, "admission");
   if (!a) return a;
-  if (!a->has_member()) return tl::unexpected(refused("The admission names no member."));
+  if (!a->has_member()) return refused<ErrorId::kPayloadAdmissionNoMember>();
   if (a->role() != proto::MEMBER && a->role() != proto::LEAD) {
-    return tl::unexpected(refused("The admission has an unknown role."));
+    return refused<ErrorId::kPayloadAdmissionRole>();
   }
   return a;
 }
@@ -119,18 +123,18 @@ core::Result<proto::Admission> decode_admission(std::string_view payload) {
 core::Result<proto::Removal> decode_removal(std::string_view payload) {
   auto r = decode_strict<proto::Removal>(payload, "removal");
   if (!r) return r;
-  if (r->member().size() != identity::kIdentityKeySize) return tl::unexpected(refused("The removal's key is malformed."));
-  if (r->last_seq() > kMaxCounter) return tl::unexpected(refused("The removal's last seq is out of range."));
+  if (r->member().size() != identity::kIdentityKeySize) return refused<ErrorId::kPayloadRemovalKey>();
+  if (r->last_seq() > kMaxCounter) return refused<ErrorId::kPayloadRemovalSeq>();
   return r;
 }
 
 core::Result<proto::EpochStart> decode_epoch_start(std::string_view payload) {
-  auto e = decode_strict<proto::EpochStart>(payload, "epoch start");
+  auto e = decode_strict<proto::EpochStart>(payload, "epoch_start");
   if (!e) return e;
   const bool removal = e->reason() == proto::EPOCH_REMOVAL;
-  if (!removal && e->reason() != proto::EPOCH_REKEY) return tl::unexpected(refused("The epoch start gives no reason."));
+  if (!removal && e->reason() != proto::EPOCH_REKEY) return refused<ErrorId::kPayloadEpochNoReason>();
   if (removal ? e->removal().size() != 32 : !e->removal().empty()) {
-    return tl::unexpected(refused("The epoch start's removal is malformed."));
+    return refused<ErrorId::kPayloadEpochRemoval>();
   }
   return e;
 }
@@ -138,9 +142,9 @@ core::Result<proto::EpochStart> decode_epoch_start(std::string_view payload) {
 core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
   auto p = decode_strict<proto::MemberProfile>(payload, "profile");
   if (!p) return p;
-  if (p->lamport() > kMaxCounter) return tl::unexpected(refused("The profile's clock is out of range."));
-  if (p->display_name().empty()) return tl::unexpected(refused("The profile has no display name."));
-  for (auto [what, text, max] : {std::tuple{"display name", &p->display_name(), kMaxNameBytes},
+  if (p->lamport() > kMaxCounter) return refused<ErrorId::kPayloadProfileClock>();
+  if (p->display_name().empty()) return refused<ErrorId::kPayloadProfileNoName>();
+  for (auto [what, text, max] : {std::tuple{"display_name", &p->display_name(), kMaxNameBytes},
                                  std::tuple{"organisation", &p->organisation(), kMaxNameBytes},
                                  std::tuple{"region", &p->region(), kMaxNameBytes},
                                  std::tuple{"contact", &p->contact(), kMaxContactBytes}}) {
@@ -154,12 +158,12 @@ core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
 core::Result<proto::ResourceNote> decode_note(std::string_view payload) {
   auto n = decode_strict<proto::ResourceNote>(payload, "note");
   if (!n) return n;
-  if (!n->root().empty() && n->root().size() != 32) return tl::unexpected(refused("The note's root id is malformed."));
-  if (n->lamport() > kMaxCounter) return tl::unexpected(refused("The note's clock is out of range."));
+  if (!n->root().empty() && n->root().size() != 32) return refused<ErrorId::kPayloadNoteRoot>();
+  if (n->lamport() > kMaxCounter) return refused<ErrorId::kPayloadNoteClock>();
   if (n->root().empty() != (n->lamport() == 0)) {
-    return tl::unexpected(refused("A new note has clock 0 and a revision a later one."));
+    return refused<ErrorId::kPayloadNoteClockRoot>();
   }
-  if (n->title().empty()) return tl::unexpected(refused("The note has no title."));
+  if (n->title().empty()) return refused<ErrorId::kPayloadNoteNoTitle>();
   TUMAR_TRY(check_text("title", n->title(), kMaxNoteTitleBytes));
   TUMAR_TRY(check_text("body", n->body(), kMaxNoteBodyBytes, true));
   TUMAR_TRY(check_text("region", n->region(), kMaxNameBytes));
@@ -175,14 +179,14 @@ core::Result<void> check_note_dates(const proto::ResourceNote& note, std::uint64
   constexpr std::uint64_t kMaxUtcOffsetMs = 14 * 3'600'000;
   const std::uint64_t latest_day = (written_ms + kMaxClockSkewMs + kMaxUtcOffsetMs) / kDayMs;
   if (note.verified_on() > latest_day) {
-    return tl::unexpected(refused("The note says it was verified on a day after it was written."));
+    return refused<ErrorId::kPayloadNoteVerifiedLater>();
   }
   return {};
 }
 
 core::Result<void> check_note_clock(const proto::ResourceNote& note, std::uint64_t written_ms) {
   if (note.lamport() > written_ms) {
-    return tl::unexpected(refused("The note's revision clock is ahead of the time it was written."));
+    return refused<ErrorId::kPayloadNoteClockAhead>();
   }
   return {};
 }
@@ -191,32 +195,32 @@ core::Result<proto::Broadcast> decode_broadcast(std::string_view payload) {
   auto b = decode_strict<proto::Broadcast>(payload, "broadcast");
   if (!b) return b;
   if (b->priority() != proto::NORMAL && b->priority() != proto::URGENT) {
-    return tl::unexpected(refused("The broadcast has an unknown priority."));
+    return refused<ErrorId::kPayloadBroadcastPriority>();
   }
-  if (b->expires_ms() > kMaxCounter) return tl::unexpected(refused("The broadcast's expiry is out of range."));
-  if (b->text().empty()) return tl::unexpected(refused("The broadcast is empty."));
+  if (b->expires_ms() > kMaxCounter) return refused<ErrorId::kPayloadBroadcastExpiry>();
+  if (b->text().empty()) return refused<ErrorId::kPayloadBroadcastEmpty>();
   TUMAR_TRY(check_text("broadcast", b->text(), kMaxBroadcastBytes, true));
   return b;
 }
 
 core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload) {
-  auto b = decode_strict<proto::PrekeyBundle>(payload, "prekey bundle");
+  auto b = decode_strict<proto::PrekeyBundle>(payload, "prekey_bundle");
   if (!b) return b;
   if (b->lamport() > kMaxCounter || b->signed_prekey_id() == 0 || b->signed_prekey().size() != 32 ||
       b->signed_prekey_signature().size() != 64) {
-    return tl::unexpected(refused("The prekey bundle's signed prekey is malformed."));
+    return refused<ErrorId::kPayloadSignedPrekey>();
   }
   if (static_cast<std::size_t>(b->one_time_prekeys_size()) > kMaxDedicatedPrekeys) {
-    return tl::unexpected(refused("The prekey bundle has too many one-time prekeys."));
+    return refused<ErrorId::kPayloadTooManyPrekeys>();
   }
   // Ordered by sender with no repeats, so "the prekey for me" has one answer.
   const std::string* previous = nullptr;
   for (const auto& k : b->one_time_prekeys()) {
     if (k.sender().size() != 32 || k.id() == 0 || k.key().size() != 32) {
-      return tl::unexpected(refused("A one-time prekey in the bundle is malformed."));
+      return refused<ErrorId::kPayloadOneTimePrekey>();
     }
     if (previous && !(*previous < k.sender())) {
-      return tl::unexpected(refused("The bundle's one-time prekeys are not ordered by member."));
+      return refused<ErrorId::kPayloadPrekeyOrder>();
     }
     previous = &k.sender();
   }
@@ -224,31 +228,31 @@ core::Result<proto::PrekeyBundle> decode_prekeys(std::string_view payload) {
 }
 
 core::Result<proto::DirectPayload> decode_direct(std::string_view payload) {
-  auto d = decode_strict<proto::DirectPayload>(payload, "direct message");
+  auto d = decode_strict<proto::DirectPayload>(payload, "direct_message");
   if (!d) return d;
   if (d->ratchet_message().empty() || d->ratchet_message().size() > kMaxDirectMessageBytes) {
-    return tl::unexpected(refused("The direct message's size is out of range."));
+    return refused<ErrorId::kPayloadDirectSize>();
   }
   return d;
 }
 
 core::Result<proto::DirectContent> decode_direct_content(std::string_view plaintext) {
-  auto c = decode_strict<proto::DirectContent>(plaintext, "direct message's content");
+  auto c = decode_strict<proto::DirectContent>(plaintext, "direct_content");
   if (!c) return c;
   if (c->message_id().size() != kDirectMessageIdLen || c->sent_ms() > kMaxCounter) {
-    return tl::unexpected(refused("The direct message's content is malformed."));
+    return refused<ErrorId::kPayloadDirectContent>();
   }
   if (static_cast<std::size_t>(c->delivered_size()) > kMaxReceiptIds ||
       static_cast<std::size_t>(c->read_size()) > kMaxReceiptIds) {
-    return tl::unexpected(refused("The direct message carries too many receipts."));
+    return refused<ErrorId::kPayloadDirectReceipts>();
   }
   for (const auto* list : {&c->delivered(), &c->read()}) {
     for (const auto& id : *list) {
-      if (id.size() != kDirectMessageIdLen) return tl::unexpected(refused("A receipt in the message is malformed."));
+      if (id.size() != kDirectMessageIdLen) return refused<ErrorId::kPayloadDirectReceipt>();
     }
   }
   if (c->text().empty() && c->delivered().empty() && c->read().empty()) {
-    return tl::unexpected(refused("The direct message is empty."));
+    return refused<ErrorId::kPayloadDirectEmpty>();
   }
   TUMAR_TRY(check_text("message", c->text(), kMaxDirectTextBytes, true));
   return c;
@@ -258,13 +262,13 @@ core::Result<proto::EpochGrant> decode_grant(std::string_view payload) {
   auto g = decode_strict<proto::EpochGrant>(payload, "grant");
   if (!g) return g;
   if (g->network_id().size() != 32 || g->recipient().size() != 32) {
-    return tl::unexpected(refused("The grant is malformed."));
+    return refused<ErrorId::kPayloadGrantMalformed>();
   }
   if (g->keys().empty() || static_cast<std::size_t>(g->keys().size()) > kMaxEpochs) {
-    return tl::unexpected(refused("The grant holds no keys, or too many."));
+    return refused<ErrorId::kPayloadGrantKeyCount>();
   }
   for (const auto& k : g->keys()) {
-    if (k.key().size() != 32) return tl::unexpected(refused("A granted key is malformed."));
+    if (k.key().size() != 32) return refused<ErrorId::kPayloadGrantKey>();
   }
   return g;
 }

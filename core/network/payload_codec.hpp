@@ -62,7 +62,9 @@ namespace tumar::network {
 // Checks a text field: valid UTF-8, no control characters other than newline
 // and tab (in multi-line fields), no bidirectional embeddings, overrides or
 // isolates, at most max_bytes. Used for CLI input too,
-// so a member cannot create what others would refuse.
+// so a member cannot create what others would refuse. `what` is the part
+// checked, as a key the front end words (the `part` field of the payload.*
+// errors in core/error_ids.hpp: "title", "network_name", ...).
 [[nodiscard]] core::Result<void> check_text(std::string_view what, std::string_view text, std::size_t max_bytes,
                                             bool multiline = false);
 

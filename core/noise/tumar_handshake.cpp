@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "core/error_ids.hpp"
 #include "core/noise/invite_mac.hpp"
 
 namespace tumar::noise {
@@ -37,21 +38,9 @@ HandshakeState make_noise(const identity::LocalIdentity& me, Role role) {
   return std::move(*hs);
 }
 
-std::string got(std::size_t size) { return "got a " + std::to_string(size) + "-byte message"; }
-
-core::Error unexpected_size(const char* expected, std::size_t min, std::size_t max, const char* contents,
-                            std::size_t size) {
-  const std::string range = min == max ? "exactly " + std::to_string(min) + " bytes"
-                                       : std::to_string(min) + " to " + std::to_string(max) + " bytes";
-  return core::Error(core::Errc::kProtocol, std::string("Handshake failed: expected ") + expected + " (" + range +
-                                                ": " + contents + "), " + got(size) + ".");
-}
-
-const char* kind_name(ProfileKind kind) { return kind == ProfileKind::kDemo ? "a demo (training)" : "a real"; }
-
-core::Error rejected(const char* which) {
-  return core::Error(core::Errc::kProtocol,
-                     std::string("Handshake failed: ") + which + " from the peer was rejected (not authentic or malformed).");
+// `message`: which of the three handshake messages (1, 2 or 3).
+core::Error rejected(int message) {
+  return core::make_error<core::ErrorId::kNoiseMessageRejected>(core::Errc::kProtocol, message);
 }
 
 }  // namespace
@@ -107,13 +96,13 @@ core::Result<HandshakeStep> TumarHandshake::fail(core::Error error) {
 core::Result<HandshakeStep> TumarHandshake::start(crypto::RandomSource& rng) {
   if (auto* s = std::get_if<state::Start>(&state_)) return write_message1(std::move(*s), rng);
   if (auto* f = std::get_if<state::Failed>(&state_)) return tl::unexpected<core::Error>(f->error);
-  const char* expected = std::holds_alternative<state::AwaitingMessage1>(state_)
-                             ? "message 1 from the initiator (a responder does not send first)"
-                         : std::holds_alternative<state::Complete>(state_)
-                             ? "nothing more (the handshake is complete)"
-                             : "the peer's next message (the handshake was already started)";
-  return fail(core::Error(core::Errc::kInvalidArgument,
-                          std::string("Handshake misuse: expected ") + expected + ", got a request to start."));
+  if (std::holds_alternative<state::AwaitingMessage1>(state_)) {
+    return fail(core::make_error<core::ErrorId::kNoiseStartAsResponder>(core::Errc::kInvalidArgument));
+  }
+  if (std::holds_alternative<state::Complete>(state_)) {
+    return fail(core::make_error<core::ErrorId::kNoiseStartWhenComplete>(core::Errc::kInvalidArgument));
+  }
+  return fail(core::make_error<core::ErrorId::kNoiseStartAgain>(core::Errc::kInvalidArgument));
 }
 
 core::Result<HandshakeStep> TumarHandshake::receive(std::span<const std::uint8_t> message, crypto::RandomSource& rng) {
@@ -122,13 +111,9 @@ core::Result<HandshakeStep> TumarHandshake::receive(std::span<const std::uint8_t
   if (auto* s = std::get_if<state::AwaitingMessage3>(&state_)) return read_message3(std::move(*s), message);
   if (auto* f = std::get_if<state::Failed>(&state_)) return tl::unexpected<core::Error>(f->error);
   if (std::holds_alternative<state::Start>(state_)) {
-    return fail(core::Error(core::Errc::kProtocol,
-                            "Handshake failed: expected to send message 1 first, but the peer sent first (" +
-                                got(message.size()) + ")."));
+    return fail(core::make_error<core::ErrorId::kNoisePeerSentFirst>(core::Errc::kProtocol, message.size()));
   }
-  return fail(core::Error(core::Errc::kProtocol,
-                          "Handshake failed: expected no more handshake messages (the handshake is complete), " +
-                              got(message.size()) + "."));
+  return fail(core::make_error<core::ErrorId::kNoiseAfterComplete>(core::Errc::kProtocol, message.size()));
 }
 
 // Initiator: -> e
@@ -147,12 +132,13 @@ core::Result<HandshakeStep> TumarHandshake::read_message1(state::AwaitingMessage
                                                           crypto::RandomSource& rng) {
   // Exactly e and nothing else: message 1 is in clear, so it may carry no payload.
   if (message.size() != kMessage1Len) {
-    return fail(unexpected_size("message 1", kMessage1Len, kMessage1Len, "the initiator's ephemeral key", message.size()));
+    return fail(
+        core::make_error<core::ErrorId::kNoiseMessage1Size>(core::Errc::kProtocol, message.size(), kMessage1Len));
   }
   auto payload = s.noise.read_message(message);  // // e
-  if (!payload || !payload->empty()) return fail(rejected("message 1"));
+  if (!payload || !payload->empty()) return fail(rejected(1));
   auto m2 = s.noise.write_message(own_payload_, rng);  // // e, ee, s, es + our identity proof
-  if (!m2) return fail(m2.error().code() == core::Errc::kProtocol ? rejected("message 1") : m2.error());
+  if (!m2) return fail(m2.error().code() == core::Errc::kProtocol ? rejected(1) : m2.error());
   HandshakeStep step;
   step.send = std::move(*m2);
   state_ = state::AwaitingMessage3{std::move(s.noise)};
@@ -164,29 +150,26 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
                                                           std::span<const std::uint8_t> message,
                                                           crypto::RandomSource& rng) {
   if (message.size() < kMessage2MinLen || message.size() > kMessage2MaxLen) {
-    return fail(unexpected_size("message 2", kMessage2MinLen, kMessage2MaxLen,
-                                "ephemeral key, static key, identity proof", message.size()));
+    return fail(core::make_error<core::ErrorId::kNoiseMessage2Size>(core::Errc::kProtocol, message.size(),
+                                                                   kMessage2MinLen, kMessage2MaxLen));
   }
   auto payload = s.noise.read_message(message);  // // e, ee, s, es
-  if (!payload) return fail(rejected("message 2"));
+  if (!payload) return fail(rejected(2));
   // rs is authenticated by es: only its private key could have produced this payload.
   auto peer = authenticate_peer(*s.noise.remote_static(), *payload, PayloadFrom::kResponder);
   if (!peer) return fail(peer.error());
   // Our identity is about to be revealed: only to the party we meant to reach.
   if (expected_responder_ &&
       !crypto::constant_time_equal(*expected_responder_, peer->identity().identity().identity_key)) {
-    return fail(core::Error(core::Errc::kRefused,
-                            "The peer answered with a different identity than the one dialled; the connection "
-                            "was closed before revealing who we are."));
+    return fail(core::make_error<core::ErrorId::kNoiseOtherIdentity>(core::Errc::kRefused));
   }
   // A joiner shows itself only to a network of its own kind (the sandbox,
   // SECURITY.md "The trainer's demo"). The inviter's node checks the same
   // again, from our proof, before it spends the invite.
   if (invite_ && peer->kind() != invite_->kind) {
-    return fail(core::Error(core::Errc::kRefused,
-                            std::string("The inviter's node runs ") + kind_name(peer->kind()) +
-                                " profile and this is " + kind_name(invite_->kind) +
-                                " profile; the connection was closed before revealing who we are."));
+    return fail(invite_->kind == ProfileKind::kDemo
+                    ? core::make_error<core::ErrorId::kNoiseInviterRealJoinerDemo>(core::Errc::kRefused)
+                    : core::make_error<core::ErrorId::kNoiseInviterDemoJoinerReal>(core::Errc::kRefused));
   }
   std::vector<std::uint8_t> payload3;
   if (invite_) {
@@ -211,15 +194,15 @@ core::Result<HandshakeStep> TumarHandshake::read_message2(state::AwaitingMessage
 core::Result<HandshakeStep> TumarHandshake::read_message3(state::AwaitingMessage3&& s,
                                                           std::span<const std::uint8_t> message) {
   if (message.size() < kMessage3MinLen || message.size() > kMessage3MaxLen) {
-    return fail(unexpected_size("message 3", kMessage3MinLen, kMessage3MaxLen, "static key, identity proof",
-                                message.size()));
+    return fail(core::make_error<core::ErrorId::kNoiseMessage3Size>(core::Errc::kProtocol, message.size(),
+                                                                   kMessage3MinLen, kMessage3MaxLen));
   }
   // The h an invite proof in this message must be bound to: ours, before
   // message 3 changes it (it is the initiator's h when it wrote the proof).
   std::array<std::uint8_t, kHashLen> h_before{};
   std::copy_n(s.noise.handshake_hash().begin(), kHashLen, h_before.begin());
   auto payload = s.noise.read_message(message);  // // s, se
-  if (!payload) return fail(rejected("message 3"));
+  if (!payload) return fail(rejected(3));
   // rs is authenticated by se: only its private key could have produced this payload.
   auto peer = authenticate_peer(*s.noise.remote_static(), *payload, PayloadFrom::kInitiator);
   if (!peer) return fail(peer.error());

@@ -19,17 +19,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The first failure, kept as a sentence; later failures do not replace it.
+// The first failure: the step, the path and the system's reason (the
+// fields of profile.wipe_incomplete); later failures do not replace it.
 class FirstFailure {
  public:
+  struct Failure {
+    std::string step;
+    std::string path;
+    std::string reason;
+  };
   void note(const std::string& what, const std::string& name, int err) {
-    if (err == 0 || sentence_) return;
-    sentence_ = "Could not " + what + " " + name + ": " + std::strerror(err) + ".";
+    if (err == 0 || failure_) return;
+    failure_ = Failure{what, name, std::strerror(err)};
   }
-  const std::optional<std::string>& sentence() const { return sentence_; }
+  const std::optional<Failure>& failure() const { return failure_; }
 
  private:
-  std::optional<std::string> sentence_;
+  std::optional<Failure> failure_;
 };
 
 void count(WipeReport& report, const DestroyOutcome& d) {
@@ -121,7 +127,7 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   dir.reset();
 
   // 3. The directory itself, only if nothing else is in it.
-  if (report.left_alone.empty() && !failure.sentence()) {
+  if (report.left_alone.empty() && !failure.failure()) {
     if (::rmdir(home.c_str()) == 0) {
       report.home_removed = true;
     } else if (errno != ENOTEMPTY && errno != EEXIST && errno != EBUSY && errno != ENOTDIR) {
@@ -131,11 +137,12 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
     }
   }
   report.total_duration = Clock::now() - start;
-  if (failure.sentence()) {
-    std::string msg = *failure.sentence();
-    msg += report.key_file_destroyed ? " The key file was destroyed, so the data can no longer be decrypted."
-                                     : " Check that the key file is gone.";
-    return core::fail(core::Errc::kStorage, msg);
+  if (const auto& f = failure.failure()) {
+    if (report.key_file_destroyed) {
+      return core::fail<core::ErrorId::kProfileWipeIncompleteKeyDestroyed>(core::Errc::kStorage, f->step, f->path,
+                                                                            f->reason);
+    }
+    return core::fail<core::ErrorId::kProfileWipeIncomplete>(core::Errc::kStorage, f->step, f->path, f->reason);
   }
   return report;
 }

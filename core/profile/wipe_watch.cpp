@@ -5,15 +5,16 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/error_ids.hpp"
+
 namespace tumar::profile {
 
 core::Result<WipeWatch> WipeWatch::arm(const ProfilePaths& paths) {
   struct stat st {};
   if (::stat(paths.database.c_str(), &st) != 0) {
     const int err = errno;
-    return core::fail(err == ENOENT ? core::Errc::kNoProfile : core::Errc::kStorage,
-                      "Cannot watch the profile database " + paths.database.string() + ": " + std::strerror(err) +
-                          ".");
+    return core::fail<core::ErrorId::kProfileCannotWatch>(err == ENOENT ? core::Errc::kNoProfile : core::Errc::kStorage,
+                                                          paths.database.string(), std::strerror(err));
   }
   return WipeWatch(paths, st.st_dev, st.st_ino);
 }

@@ -24,6 +24,29 @@ core::Error tampered_page(const PageFailure& failure) {
   }
   return core::make_error<core::ErrorId::kStoreStructureInconsistent>(core::Errc::kTampered);
 }
+template <core::ErrorId Id>
+core::Error failed_with(const char* reason) {
+  return core::make_error<Id>(core::Errc::kStorage, reason);
+}
+
+// One of the store's "... failed" ids, chosen at run time, with SQLite's
+// reason: made through make_error(), which checks each id's fields.
+core::Error store_failure(core::ErrorId failed, const char* reason) {
+  using core::ErrorId;
+  switch (failed) {
+    case ErrorId::kStoreOpenFailed: return failed_with<ErrorId::kStoreOpenFailed>(reason);
+    case ErrorId::kStoreReserveFailed: return failed_with<ErrorId::kStoreReserveFailed>(reason);
+    case ErrorId::kStoreCloseFailed: return failed_with<ErrorId::kStoreCloseFailed>(reason);
+    case ErrorId::kStoreCommandFailed: return failed_with<ErrorId::kStoreCommandFailed>(reason);
+    case ErrorId::kStorePrepareFailed: return failed_with<ErrorId::kStorePrepareFailed>(reason);
+    case ErrorId::kStoreClearLogFailed: return failed_with<ErrorId::kStoreClearLogFailed>(reason);
+    case ErrorId::kStoreCheckpointFailed: return failed_with<ErrorId::kStoreCheckpointFailed>(reason);
+    case ErrorId::kStoreBindFailed: return failed_with<ErrorId::kStoreBindFailed>(reason);
+    case ErrorId::kStoreStatementFailed: return failed_with<ErrorId::kStoreStatementFailed>(reason);
+    default: break;
+  }
+  core::misuse("store: sqlite_error was given an id that is not one of the store's failures");
+}
 }  // namespace
 
 core::Error counter_past_int64() { return core::make_error<core::ErrorId::kStoreCounterMax>(core::Errc::kLimit); }
@@ -35,7 +58,7 @@ core::Error sqlite_error(int rc, EncryptedVfs* vfs, core::ErrorId failed) {
   if (rc == SQLITE_IOERR_DATA || primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
     return core::make_error<core::ErrorId::kStoreStructureInconsistent>(core::Errc::kTampered);
   }
-  return core::Error(core::Errc::kStorage, failed, {sqlite3_errstr(rc)});
+  return store_failure(failed, sqlite3_errstr(rc));
 }
 
 }  // namespace detail

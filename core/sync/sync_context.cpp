@@ -8,8 +8,8 @@
 
 namespace tumar::sync {
 
-tl::unexpected<core::Error> misbehaved(std::string sentence) {
-  return core::fail(core::Errc::kProtocol, std::move(sentence));
+tl::unexpected<core::Error> misbehaved(const core::Error& refused) {
+  return tl::unexpected(refused.with_code(core::Errc::kProtocol));
 }
 
 core::Result<void> receive_objects(SyncContext& ctx, const session::Objects& objects, ReceivedEnvelopes& into,
@@ -52,7 +52,7 @@ core::Result<void> ingest_received(SyncContext& ctx, const NetworkId& network, R
       }
       continue;
     }
-    if (r.network != network) return misbehaved("The peer sent an object of another network.");
+    if (r.network != network) return misbehaved<core::ErrorId::kSyncObjectOfOtherNetwork>();
     ctx.seen.insert(batch.ids[i]);
     switch (r.outcome) {
       case IngestOutcome::kAccepted:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/session/wire_message.hpp"
 #include "core/sync/replica.hpp"
@@ -30,9 +31,16 @@ struct SyncContext {
   SyncProgress progress;
 };
 
-// The error for a peer that broke the sync protocol. `sentence` is for the
-// debug log: constants only, never an id or a key.
-tl::unexpected<core::Error> misbehaved(std::string sentence);
+// The error for a peer that broke the sync protocol: `Id` (sync.* in
+// core/error_ids.hpp) says what it did, with no fields: never an id or a key.
+template <core::ErrorId Id>
+tl::unexpected<core::Error> misbehaved() {
+  return core::fail<Id>(core::Errc::kProtocol);
+}
+
+// The same for a peer's message a lower layer refused (reconciliation, say):
+// that layer's error, passed through as the peer's misbehaviour.
+tl::unexpected<core::Error> misbehaved(const core::Error& refused);
 
 // Envelopes received from the peer and not yet handed to the replica, with
 // their ids (computed once, as they arrive).

@@ -63,7 +63,7 @@ core::Result<void> InitiatorRounds::on_message(SyncContext& ctx, const session::
     case session::WireBody::kObjects:
       return on_objects(ctx, *id, std::get<session::Objects>(message), now, now_unix_ms, out);
     case session::WireBody::kObjectsAck: return on_ack(ctx, *id, now, out);
-    default: return misbehaved("The node sent a sync message only a dialler sends.");
+    default: return misbehaved<core::ErrorId::kSyncNodeSentDiallerMessage>();
   }
 }
 
@@ -71,11 +71,11 @@ core::Result<void> InitiatorRounds::on_reply(SyncContext& ctx, const NetworkId& 
                                              std::span<const std::uint8_t> reply, Instant now, SyncOutput& out) {
   Network* net = find(id);
   auto* rec = net == nullptr ? nullptr : std::get_if<Reconciling>(&net->phase);
-  if (rec == nullptr) return misbehaved("The peer sent a reconciliation reply nobody asked for.");
+  if (rec == nullptr) return misbehaved<core::ErrorId::kSyncUnaskedReply>();
   rec->answered = true;
   net->accepted = true;
   auto next = rec->negentropy.reconcile(reply, rec->have, rec->need);
-  if (!next) return misbehaved(next.error().message());
+  if (!next) return misbehaved(next.error());
   const bool cut_short = ++rec->steps >= ctx.limits.max_reconcile_steps || rec->need.size() >= ctx.limits.max_need_ids;
   if (*next && !cut_short) {
     out.send.push_back(reconcile_message(id, **next));
@@ -190,7 +190,7 @@ core::Result<void> InitiatorRounds::on_refused(SyncContext& ctx, const NetworkId
   Network* net = find(id);
   auto* rec = net == nullptr ? nullptr : std::get_if<Reconciling>(&net->phase);
   // A refusal answers the first query of a round, nothing else.
-  if (rec == nullptr || rec->answered) return misbehaved("The peer refused a network at the wrong moment.");
+  if (rec == nullptr || rec->answered) return misbehaved<core::ErrorId::kSyncRefusedAtWrongMoment>();
   net->phase = Refused{};
   net->accepted = false;
   net->waiting_since.reset();
@@ -200,12 +200,12 @@ core::Result<void> InitiatorRounds::on_refused(SyncContext& ctx, const NetworkId
 core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId& id, const session::Objects& objects,
                                                Instant now, std::uint64_t now_unix_ms, SyncOutput& out) {
   Network* net = find(id);
-  if (net == nullptr) return misbehaved("The peer sent objects of a network this session does not sync.");
+  if (net == nullptr) return misbehaved<core::ErrorId::kSyncObjectsOfUnsyncedNetwork>();
   switch (objects.kind) {
     case session::Objects::Kind::kPush: {
       // A push sent before the peer refused the network is dropped unread.
       if (std::holds_alternative<Refused>(net->phase)) return {};
-      if (!net->accepted) return misbehaved("The peer pushed objects of a network it has not synced.");
+      if (!net->accepted) return misbehaved<core::ErrorId::kSyncPeerPushedUnsynced>();
       return ingest_objects(ctx, id, objects, now_unix_ms, out, [](const ObjectId&) -> core::Result<void> {
         return {};
       });
@@ -213,14 +213,14 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
     case session::Objects::Kind::kAnswer:
     case session::Objects::Kind::kAnswerEnd: {
       auto* t = std::get_if<Transferring>(&net->phase);
-      if (t == nullptr || t->wants.empty()) return misbehaved("The peer sent objects nobody asked for.");
+      if (t == nullptr || t->wants.empty()) return misbehaved<core::ErrorId::kSyncUnaskedObjects>();
       Transferring::Want& want = t->wants.front();
       const std::size_t count = objects.envelopes.size();
-      if (count > want.answer_budget) return misbehaved("The peer answered with more objects than were asked for.");
+      if (count > want.answer_budget) return misbehaved<core::ErrorId::kSyncTooManyObjects>();
       want.answer_budget -= count;
       auto admit = [&want](const ObjectId& oid) -> core::Result<void> {
         auto it = std::lower_bound(want.asked.begin(), want.asked.end(), oid);
-        if (it == want.asked.end() || *it != oid) return misbehaved("The peer sent an object that was not asked for.");
+        if (it == want.asked.end() || *it != oid) return misbehaved<core::ErrorId::kSyncUnaskedObject>();
         want.asked.erase(it);
         return {};
       };
@@ -244,14 +244,14 @@ core::Result<void> InitiatorRounds::on_objects(SyncContext& ctx, const NetworkId
       if (objects.kind == session::Objects::Kind::kAnswer) return {};
       return pump(ctx, id, *net, now, out);
     }
-    default: return misbehaved("The node sent objects only a dialler sends.");
+    default: return misbehaved<core::ErrorId::kSyncNodeSentDiallerObjects>();
   }
 }
 
 core::Result<void> InitiatorRounds::on_ack(SyncContext& ctx, const NetworkId& id, Instant now, SyncOutput& out) {
   Network* net = find(id);
   auto* t = net == nullptr ? nullptr : std::get_if<Transferring>(&net->phase);
-  if (t == nullptr || !t->have_outstanding) return misbehaved("The peer acknowledged objects nobody sent.");
+  if (t == nullptr || !t->have_outstanding) return misbehaved<core::ErrorId::kSyncUnsentAcknowledged>();
   t->have_outstanding = false;
   ctx.progress.objects_acknowledged += std::exchange(t->have_in_flight, 0);
   return pump(ctx, id, *net, now, out);
@@ -276,7 +276,7 @@ core::Result<void> InitiatorRounds::finish_round_if_done(SyncContext& ctx, Insta
 core::Result<void> InitiatorRounds::on_tick(SyncContext& ctx, Instant now, SyncOutput& out) {
   for (const auto& [id, net] : networks_) {
     if (net.waiting_since && now - *net.waiting_since >= ctx.limits.request_timeout) {
-      return misbehaved("The peer stopped answering sync requests.");
+      return misbehaved<core::ErrorId::kSyncPeerStoppedAnswering>();
     }
   }
   if (started_ && !round_running_ && now >= last_round_end_ + ctx.limits.resync_interval) {

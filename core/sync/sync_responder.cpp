@@ -26,7 +26,7 @@ core::Result<void> ResponderRounds::on_message(SyncContext& ctx, const session::
     case session::WireBody::kObjects:
       return on_objects(ctx, *id, std::get<session::Objects>(message), now_unix_ms, out);
     case session::WireBody::kSyncDone: return on_done(ctx, *id);
-    default: return misbehaved("The dialler sent a sync message only a node sends.");
+    default: return misbehaved<core::ErrorId::kSyncDiallerSentNodeMessage>();
   }
 }
 
@@ -35,9 +35,9 @@ core::Result<void> ResponderRounds::on_query(SyncContext& ctx, const NetworkId& 
   auto it = networks_.find(id);
   if (it == networks_.end() || std::holds_alternative<Idle>(it->second.phase)) return start(ctx, id, query, now, out);
   auto* rec = std::get_if<Reconciling>(&it->second.phase);
-  if (rec == nullptr) return misbehaved("The dialler started a second round while one was running.");
+  if (rec == nullptr) return misbehaved<core::ErrorId::kSyncDiallerSecondRound>();
   auto reply = rec->negentropy.reconcile(query);
-  if (!reply) return misbehaved(reply.error().message());
+  if (!reply) return misbehaved(reply.error());
   out.send.push_back(reconcile_message(id, *reply));
   return {};
 }
@@ -89,7 +89,7 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
   if (auto r = sorted->seal(); !r) return r;
   TUMAR_TRY_ASSIGN(negentropy, reconcile::Negentropy::make(*sorted, ctx.limits.negentropy_frame_limit));
   auto reply = negentropy.reconcile(query);
-  if (!reply) return misbehaved(reply.error().message());
+  if (!reply) return misbehaved(reply.error());
   Network& net = entry->second;
   net.phase = Reconciling{std::move(sorted), std::move(negentropy)};
   net.open = true;
@@ -114,7 +114,7 @@ core::Result<void> ResponderRounds::start(SyncContext& ctx, const NetworkId& id,
 core::Result<void> ResponderRounds::on_want(SyncContext& ctx, const NetworkId& id, const session::WantObjects& want,
                                             SyncOutput& out) {
   Network* net = in_round(id);
-  if (net == nullptr) return misbehaved("The dialler asked for objects outside a round.");
+  if (net == nullptr) return misbehaved<core::ErrorId::kSyncDiallerAskedOutsideRound>();
   net->phase = Transferring{};  // reconciliation is over: the snapshot goes
   TUMAR_TRY_ASSIGN(envelopes, ctx.replica->envelopes(id, want.ids));
   std::erase_if(envelopes, [](const std::vector<std::uint8_t>& e) { return !sendable(e); });
@@ -131,26 +131,26 @@ core::Result<void> ResponderRounds::on_objects(SyncContext& ctx, const NetworkId
   switch (objects.kind) {
     case session::Objects::Kind::kPush: {
       auto it = networks_.find(id);
-      if (it == networks_.end()) return misbehaved("The dialler pushed objects of a network it has not synced.");
+      if (it == networks_.end()) return misbehaved<core::ErrorId::kSyncDiallerPushedUnsynced>();
       // Pushed before our refusal reached the dialler: dropped unread.
       if (!it->second.open) return {};
       return ingest_objects(ctx, id, objects, now_unix_ms, out, no_check);
     }
     case session::Objects::Kind::kHave: {
       Network* net = in_round(id);
-      if (net == nullptr) return misbehaved("The dialler sent objects outside a round.");
+      if (net == nullptr) return misbehaved<core::ErrorId::kSyncDiallerObjectsOutsideRound>();
       net->phase = Transferring{};
       if (auto r = ingest_objects(ctx, id, objects, now_unix_ms, out, no_check); !r) return r;
       out.send.push_back(ack_message(id));
       return {};
     }
-    default: return misbehaved("The dialler sent objects only a node sends.");
+    default: return misbehaved<core::ErrorId::kSyncDiallerSentNodeObjects>();
   }
 }
 
 core::Result<void> ResponderRounds::on_done(SyncContext& ctx, const NetworkId& id) {
   Network* net = in_round(id);
-  if (net == nullptr) return misbehaved("The dialler ended a round that was not running.");
+  if (net == nullptr) return misbehaved<core::ErrorId::kSyncDiallerEndedNoRound>();
   net->phase = Idle{};
   ctx.progress.rounds_completed += 1;
   return {};

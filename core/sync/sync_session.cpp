@@ -59,7 +59,7 @@ core::Result<SyncOutput> SyncSession::on_message(const session::WireMessage& mes
                                                  std::uint64_t now_unix_ms) {
   return guarded([&](SyncOutput& out) -> core::Result<void> {
     if (!is_sync_message(message)) return {};
-    if (!started_) return misbehaved("A sync message arrived before sync started.");
+    if (!started_) return misbehaved<core::ErrorId::kSyncBeforeStart>();
     if (auto* initiator = std::get_if<InitiatorRounds>(&rounds_)) {
       return initiator->on_message(ctx_, message, now, now_unix_ms, out);
     }

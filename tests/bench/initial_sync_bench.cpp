@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/front_end_error.hpp"
 #include "core/crypto/random.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/identity/identity.hpp"
@@ -226,7 +227,7 @@ SyncRun sync_newcomer(Person& founder, network::LocalAuthor& author, const netwo
   for (auto& m : out->send) to_server.push(std::move(m));
   while (!client.round_complete()) {
     auto m = to_client.pop();
-    if (!m) die("client", core::Error(core::Errc::kProtocol, "the founder stopped answering"));
+    if (!m) die("client", cli::sentence_error(core::Errc::kProtocol, "the founder stopped answering"));
     ++messages;
     const auto cw0 = Clock::now();
     auto r = client.on_message(*m, session::Clock::now(), now_ms);

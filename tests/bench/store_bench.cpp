@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/front_end_error.hpp"
 #include "core/store/database.hpp"
 
 namespace {
@@ -107,7 +108,7 @@ double query_run(const fs::path& path, const Opener& open, const Config& cfg) {
     (void)sel->bind(1, static_cast<std::int64_t>(1 + rng() % static_cast<std::uint64_t>(cfg.rows)));
     auto row = sel->step();
     if (!row) die("query", row.error());
-    if (!*row) die("query", tumar::core::Error(tumar::core::Errc::kStorage, "a row is missing"));
+    if (!*row) die("query", tumar::cli::sentence_error(tumar::core::Errc::kStorage, "a row is missing"));
     bytes += sel->column_blob(0).size();
     sel->reset();
   }

@@ -8,13 +8,14 @@
 
 #include <fstream>
 
+#include "cli/front_end_error.hpp"
 #include "support/run_process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tumar::cli {
 namespace {
 
-std::string shown(core::Errc code, const std::string& message) { return user_message(core::Error(code, message)); }
+std::string shown(core::Errc code, const std::string& message) { return user_message(cli::sentence_error(code, message)); }
 
 TEST(ErrorAdvice, AWrongPassphraseSaysNothingChangedAndToTryAgain) {
   EXPECT_EQ(shown(core::Errc::kWrongPassphrase, "The passphrase is wrong."),

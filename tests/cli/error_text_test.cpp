@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "cli/front_end_error.hpp"
 #include "core/error_ids.hpp"
 
 namespace tumar::cli {
@@ -40,11 +41,35 @@ TEST(ErrorText, AFieldValueIsNotReadAsATemplate) {
   EXPECT_EQ(error_text(e), "There is no tumar profile at /h/{path}. Create one with: tumar init");
 }
 
-TEST(ErrorText, ASentenceNotYetGivenAnIdIsShownAsItIs) {
-  const core::Error e(core::Errc::kRefused, "Not now.");
-  EXPECT_EQ(e.id(), ErrorId::kUnworded);
+TEST(ErrorText, TheFrontEndsOwnSentenceIsShownAsItIs) {
+  const core::Error e = sentence_error(core::Errc::kRefused, "Not now.");
+  EXPECT_EQ(e.id(), ErrorId::kFrontEndSentence);
   EXPECT_EQ(error_text(e), "Not now.");
-  EXPECT_EQ(e.message(), "Not now.");
+  EXPECT_EQ(e.describe(), "Not now.");
+}
+
+TEST(ErrorText, APartIsWordedFromItsKey) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadTextTooLong>(core::Errc::kRefused, "network_name", 80)),
+            "The network name is too long (at most 80 bytes).");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadMalformed>(core::Errc::kRefused, "direct_content")),
+            "The direct message's content is malformed.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkStoredDamaged>(core::Errc::kCorrupt, "member_row")),
+            "The profile database holds a damaged member row.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kPayloadEmptyEntry>(core::Errc::kRefused, "tags")),
+            "An empty entry in tags.");
+}
+
+TEST(ErrorText, ACountOfOneReadsAsEnglishSaysIt) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 1)),
+            "The note's newest revision carries a clock ahead of this computer's; edit it again in 1 minute.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 3)),
+            "The note's newest revision carries a clock ahead of this computer's; edit it again in 3 minutes.");
+}
+
+TEST(ErrorText, AHandshakeSizeErrorReadsAsBefore) {
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNoiseMessage1Size>(core::Errc::kProtocol, 31, 32)),
+            "Handshake failed: expected message 1 (exactly 32 bytes: the initiator's ephemeral key), got a 31-byte "
+            "message.");
 }
 
 }  // namespace

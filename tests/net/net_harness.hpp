@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "cli/front_end_error.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
 #include "core/node/engine.hpp"
@@ -38,7 +39,7 @@ inline node::AdmissionPolicy admit_only(identity::IdentityKey key) {
   return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&,
                std::uint64_t) -> core::Result<std::vector<std::vector<std::uint8_t>>> {
     if (peer.identity().identity_key == key) return std::vector<std::vector<std::uint8_t>>{};
-    return core::fail(core::Errc::kRefused, "Not on the allow list.");
+    return cli::fail(core::Errc::kRefused, "Not on the allow list.");
   };
 }
 

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "core/network/counter.hpp"
 #include "core/network/epoch_key_id.hpp"
 #include "core/store/bind.hpp"
@@ -109,7 +110,7 @@ TEST_F(EpochStartTest, AGrantOfAStartedEpochGivesOnlyTheKeyItsStartNamed) {
   // M holds no key of the current epoch, so it writes nothing (and says why).
   auto note = m_->author().add_note(net_, {"x", "y", {}, "", "", 0, 0}, kNow);
   ASSERT_FALSE(note);
-  EXPECT_NE(note.error().message().find("new one has not reached this device"), std::string::npos);
+  EXPECT_EQ(note.error().id(), core::ErrorId::kNetworkNewKeyNotArrived) << note.error().describe();
 }
 
 TEST_F(EpochStartTest, CountersRefuseToPassTheTopInsteadOfWrapping) {

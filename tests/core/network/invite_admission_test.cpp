@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "core/invite/invite_code.hpp"
 #include "core/invite/invite_proof.hpp"
 #include "core/network/node_admission.hpp"
@@ -80,9 +81,7 @@ TEST_F(InviteAdmissionTest, ARealNetworkRefusesADemoProfileBeforeTheInviteIsSpen
   auto refused = gate.admit(verified(*demo), proof(noise::ProfileKind::kDemo), now);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), core::Errc::kRefused);
-  EXPECT_NE(refused.error().message().find("A demo profile presented an invite to a real network"),
-            std::string::npos)
-      << refused.error().message();
+  EXPECT_EQ(refused.error().id(), core::ErrorId::kNetworkDemoJoinerRealNetwork) << refused.error().describe();
   EXPECT_FALSE(used(*lead));
   EXPECT_FALSE(is_member(*lead, net, *demo));
   EXPECT_EQ(members(*lead, net), before);
@@ -107,9 +106,7 @@ TEST_F(InviteAdmissionTest, ADemoNetworkRefusesARealProfileBeforeTheInviteIsSpen
   auto refused = gate.admit(verified(*real), proof(noise::ProfileKind::kReal), now);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code(), core::Errc::kRefused);
-  EXPECT_NE(refused.error().message().find("A real profile presented an invite to a demo network"),
-            std::string::npos)
-      << refused.error().message();
+  EXPECT_EQ(refused.error().id(), core::ErrorId::kNetworkRealJoinerDemoNetwork) << refused.error().describe();
   EXPECT_FALSE(used(*lead));
   EXPECT_FALSE(is_member(*lead, net, *real));
   EXPECT_EQ(members(*lead, net), before);
@@ -129,7 +126,7 @@ TEST_F(InviteAdmissionTest, AProofRelabelledWithTheNetworksKindDoesNotVerify) {
   relabelled.kind = noise::ProfileKind::kReal;
   auto refused = gate.admit(verified(*demo), relabelled, now);
   ASSERT_FALSE(refused);
-  EXPECT_NE(refused.error().message().find("did not verify"), std::string::npos) << refused.error().message();
+  EXPECT_EQ(refused.error().id(), core::ErrorId::kNetworkInviteProofInvalid) << refused.error().describe();
   EXPECT_FALSE(used(*lead));
 }
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "core/network/object_limits.hpp"
 #include "network_fixture.hpp"
 #include "tumar/network.pb.h"
@@ -286,7 +287,8 @@ TEST_F(RulesTest, ARevisionsClockCannotRunAheadOfItsOwnTimestamp) {
   auto early = a_->author().revise_note(root->id, {"Hotline", "+7 700 111 1111", {}, "", "", 0, 0}, kT0 + 20 * kMinute);
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code(), core::Errc::kInvalidArgument);
-  EXPECT_NE(early.error().message().find("edit it again in 6 minutes"), std::string::npos) << early.error().message();
+  EXPECT_EQ(early.error().id(), core::ErrorId::kNetworkNoteClockAhead) << early.error().describe();
+  EXPECT_EQ(early.error().field("minutes"), "6");
   EXPECT_EQ((*a_->replica().library().note(root->id))->body, "wrong number");
   // A minute after it, the correction wins, here and everywhere.
   auto fixed = a_->author().revise_note(root->id, {"Hotline", "+7 700 111 1111", {}, "", "", 0, 0}, kT0 + 26 * kMinute);

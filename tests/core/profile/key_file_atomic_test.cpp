@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/error_ids.hpp"
+#include "cli/front_end_error.hpp"
 #include "core/profile/atomic_file.hpp"
 #include "core/profile/key_file.hpp"
 #include "core/profile/profile_paths.hpp"
@@ -207,7 +208,7 @@ TEST(KeyFileConcurrency, WritersWaitForReaders) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_FALSE(finished);
   EXPECT_EQ(read_bytes(p.key_file), before);
-  reader = core::fail(core::Errc::kStorage, "released");  // drops the lock
+  reader = cli::fail(core::Errc::kStorage, "released");  // drops the lock
   writer.join();
   EXPECT_TRUE(finished);
   EXPECT_EQ(opens_as(p.key_file, kNew), std::optional(SlotKind::kReal));

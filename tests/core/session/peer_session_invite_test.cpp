@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/invite/invite_code.hpp"
+#include "cli/front_end_error.hpp"
 #include "core/invite/invite_proof.hpp"
 #include "core/session/peer_session.hpp"
 #include "session_harness.hpp"
@@ -32,7 +33,7 @@ Admission admit_invite_holders(const Secret32& secret, Seen& seen) {
     ++seen.calls;
     seen.invite = invite;
     if (invite && invite::verify_invite_proof(secret, *invite)) return {};
-    return core::fail(core::Errc::kRefused, "No valid invite.");
+    return cli::fail(core::Errc::kRefused, "No valid invite.");
   };
 }
 

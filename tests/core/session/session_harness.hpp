@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "cli/front_end_error.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
 #include "core/session/peer_session.hpp"
@@ -33,7 +34,7 @@ inline Admission admit_only(identity::IdentityKey key) {
   return [key](const identity::VerifiedIdentity& peer, const std::optional<noise::PresentedInvite>&)
              -> core::Result<void> {
     if (peer.identity().identity_key == key) return {};
-    return core::fail(core::Errc::kRefused, "The peer is not on the allow list.");
+    return cli::fail(core::Errc::kRefused, "The peer is not on the allow list.");
   };
 }
 

@@ -12,6 +12,7 @@
 #include <set>
 #include <algorithm>
 
+#include "cli/front_end_error.hpp"
 #include "core/sync/sync_wire.hpp"
 #include "sync_harness.hpp"
 
@@ -196,7 +197,7 @@ TEST(SyncFlowTest, WhatWaitedUnstoredWhenTheConnectionDroppedIsFetchedNextTime) 
   // connection is then lost, and they with it.
   EXPECT_TRUE(a.replica.ids(net).empty());
   EXPECT_TRUE(a.replica.batch_sizes.empty());
-  first.a.error = core::Error(core::Errc::kProtocol, "connection lost");  // the harness delivers nothing more on it
+  first.a.error = cli::sentence_error(core::Errc::kProtocol, "connection lost");  // the harness delivers nothing more on it
 
   Link& second = mesh.connect(a, b);
   mesh.start(second);

@@ -18,6 +18,7 @@
 #include <span>
 #include <vector>
 
+#include "cli/front_end_error.hpp"
 #include "core/sync/replica.hpp"
 
 namespace tumar::sync::test {
@@ -197,7 +198,7 @@ class MemoryReplica final : public Replica {
 
  private:
   static tl::unexpected<core::Error> storage_error() {
-    return core::fail(core::Errc::kStorage, "The test store is failing.");
+    return cli::fail(core::Errc::kStorage, "The test store is failing.");
   }
   static std::optional<ObjectId> dependency(std::span<const std::uint8_t> bytes) {
     if (bytes.size() != 40 + 1 + 32 || bytes[40] != 0xEE) return std::nullopt;
