@@ -45,7 +45,7 @@ Parsed parse_all(std::string_view text, std::size_t chunk = 1 << 20, ControlLimi
 ErrorId error_of(std::string_view text, ControlLimits limits = {}) {
   Parsed p = parse_all(text, 1 << 20, limits);
   EXPECT_TRUE(p.error) << text;
-  return p.error ? p.error->id() : ErrorId::kUnworded;
+  return p.error ? p.error->id() : ErrorId::kCount;
 }
 
 TEST(ControlReply, ReadsTheGetinfoExampleOfTheSpec) {

@@ -47,7 +47,7 @@ core::ErrorId id_after_method(const Bytes& reply_to_greeting) {
   c.start();
   auto r = feed(c, reply_to_greeting);
   EXPECT_FALSE(r);
-  return r ? ErrorId::kUnworded : r.error().id();
+  return r ? ErrorId::kCount : r.error().id();
 }
 
 core::Result<SocksStep> reply_after_connect(Socks5Client& c, const Bytes& reply) {
