@@ -501,6 +501,46 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kNetworkSearchEmpty, "Give at least one word to search for."},
     {ErrorId::kNetworkNoSuchNetwork, "No network called \"{name}\". Run `tumar network list` to see yours."},
     {ErrorId::kNetworkSeveralNetworks, "\"{name}\" matches several networks; give more of the id:{matches}"},
+
+    // network/: why an object was rejected or held; words that fit inside a
+    // sentence ("Refused: {reason}.", a log line).
+    {ErrorId::kObjectStampedInFuture, "stamped more than 10 minutes in the future"},
+    {ErrorId::kObjectAuthorAdmissionMissing, "its author's admission has not arrived"},
+    {ErrorId::kObjectAuthorNotYetAdmitted, "its author was not yet admitted in that epoch"},
+    {ErrorId::kObjectAuthorRemovedBeforeEpoch, "its author was removed before that epoch"},
+    {ErrorId::kObjectAuthorRemovedPastSeq, "its author was removed before writing it (its seq is past the removal's)"},
+    {ErrorId::kObjectLeadOnlyKind, "only a lead may write a {kind}"},
+    {ErrorId::kObjectAuthorRemovedBeforeWriting, "its author was removed before writing it"},
+    {ErrorId::kObjectSeqUsedThrice, "its author used its seq more than twice"},
+    {ErrorId::kObjectReusesGenesisSeq, "it reuses the seq of the network's genesis"},
+    {ErrorId::kObjectNoEpochAfterLargest, "no epoch can follow the largest"},
+    {ErrorId::kObjectPreviousEpochNotStarted, "the epoch it follows has not started here yet"},
+    {ErrorId::kObjectNoKeyForPreviousEpoch, "we hold no key for the epoch it follows"},
+    {ErrorId::kObjectFollowedRemovalMissing, "the removal it follows has not arrived"},
+    {ErrorId::kObjectFollowedRemovalNotAuthors, "it names a removal that is not its author's in the epoch it follows"},
+    {ErrorId::kObjectGrantedEpochNotStarted, "the epoch it grants has not started here yet"},
+    {ErrorId::kObjectGrantedKeyUnnamed, "no start of its epoch names its key"},
+    {ErrorId::kObjectOtherNetwork, "it belongs to a network we are not in"},
+    {ErrorId::kObjectGenesisMissing, "the network's genesis has not arrived"},
+    {ErrorId::kObjectNoGenesisKey, "no key for the genesis yet"},
+    {ErrorId::kObjectGenesisOtherKey, "the genesis names another key than the one sealing it"},
+    {ErrorId::kObjectFounderNotAuthor, "the genesis founder is not its author"},
+    {ErrorId::kObjectFounderBindingInvalid, "the founder's Noise key binding does not verify"},
+    {ErrorId::kObjectDemoNetworkRealProfile, "a demo network, and this is a real profile"},
+    {ErrorId::kObjectRealNetworkDemoProfile, "a real network, and this is a demo profile"},
+    {ErrorId::kObjectDirectExpired, "a direct message past its lifetime"},
+    {ErrorId::kObjectNoNetworkKey, "we hold no key for the network yet"},
+    {ErrorId::kObjectNoEpochKey, "we hold no key for its epoch yet"},
+    {ErrorId::kObjectDirectEpochTooOld, "a direct message under an epoch key two removals old"},
+    {ErrorId::kObjectEpochKeyDoesNotOpen, "the epoch key does not open it"},
+    {ErrorId::kObjectNoKeyOpens, "we hold no key that opens it (epoch {epoch})"},
+    {ErrorId::kObjectAdmittedBindingInvalid, "the admitted key's binding does not verify"},
+    {ErrorId::kObjectFounderRemoval, "the founder cannot be removed"},
+    {ErrorId::kObjectRemovedAdmissionMissing, "the removed member's admission has not arrived"},
+    {ErrorId::kObjectRevisedNoteMissing, "the note it revises has not arrived"},
+    {ErrorId::kObjectRevisesNonNote, "it revises something that is not a note of this network"},
+    {ErrorId::kObjectNoteReviserNotAllowed, "only the note's author or a lead may revise it"},
+    {ErrorId::kObjectUnexpectedKind, "unexpected kind"},
 };
 
 // The words for the keys core/ puts in a `part` field (payload.*,
@@ -594,6 +634,10 @@ std::string error_text(const core::Error& error) {
     const auto value = error.field(name);
     if (!value) {
       out.append(text->substr(open, close - open + 1));
+    } else if (name == "reason" && error.cause() != nullptr) {
+      // The reason is another error (network.refused, network.history_pending:
+      // core/error.hpp, because()): its own words, wherever it came from.
+      out.append(error_text(*error.cause()));
     } else if (name == "part") {
       out.append(part_words(*value));
     } else if (name.ends_with("_at")) {

@@ -53,17 +53,25 @@ Error Error::with_code(Errc code) const {
   return copy;
 }
 
+Error Error::because(Error cause) const {
+  Error copy = *this;
+  copy.cause_ = std::make_shared<const Error>(std::move(cause));
+  return copy;
+}
+
 std::string Error::describe() const {
   if (id_ == ErrorId::kFrontEndSentence) return values_.front();
   const ErrorSpec& spec = error_spec(id_);
   std::string out(spec.key);
-  if (values_.empty()) return out;
-  out += '{';
-  for (std::size_t i = 0; i < values_.size(); ++i) {
-    if (i != 0) out += ", ";
-    out.append(spec.fields[i]).append("=").append(values_[i]);
+  if (!values_.empty()) {
+    out += '{';
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      if (i != 0) out += ", ";
+      out.append(spec.fields[i]).append("=").append(values_[i]);
+    }
+    out += '}';
   }
-  out += '}';
+  if (cause_) out.append(" because ").append(cause_->describe());
   return out;
 }
 

@@ -12,6 +12,7 @@
 // may not include (cmake/TumarCoreModules.cmake).
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,15 @@ class Error {
   // The same error with another code, for a caller that classifies it again.
   Error with_code(Errc code) const;
 
+  // An error that says why another happened: network.refused{reason} holds
+  // the key of the error that refused the object and carries that error
+  // itself as its cause, so the edge words the whole chain ("Refused: " and
+  // the cause's own words) and core/ passes no sentence up. The field keeps
+  // the cause's key so that describe() and a log keyed on fields still say
+  // which reason it was.
+  Error because(Error cause) const;
+  const Error* cause() const noexcept { return cause_.get(); }
+
   // For debug logs: the key and fields, e.g. `profile.newer_schema{version=7}`;
   // a front end's sentence gives the sentence.
   std::string describe() const;
@@ -65,11 +75,9 @@ class Error {
   // The words a person reads, from the words the front end registered with
   // set_error_words(); without one (core's tests, tools) it is describe().
   // Front ends call their own renderer. It stays because an error still
-  // becomes text before it reaches the edge: a replica's Decision carries a
-  // reason as text (network/replica.hpp), a session closes with a reason
-  // (session/peer_session.hpp), and net/ folds core errors into net::Error,
-  // which holds a sentence. Each keeps the words the front end gave, and
-  // none builds a sentence of its own in core/.
+  // becomes text before it reaches the edge: a debug log line, and a session
+  // that closes with a reason (session/peer_session.hpp). Each keeps the
+  // words the front end gave, and none builds a sentence of its own in core/.
   std::string message() const;
 
  private:
@@ -84,6 +92,7 @@ class Error {
   Errc code_;
   ErrorId id_;
   std::vector<std::string> values_;
+  std::shared_ptr<const Error> cause_;  // immutable once made: copies share it
 };
 
 using ErrorWords = std::string (*)(const Error&);

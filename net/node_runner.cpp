@@ -115,10 +115,10 @@ void NodeRunner::dial(node::Dial d) {
       [this, d]() -> asio::awaitable<void> {
         auto out = co_await transport_.dial(d.address, d.timeout);
         if (!out) {
-          const std::string reason = out.error().message();
-          const auto why = out.error().code() == Errc::kAddress ? node::DialFailure::kAddress
-                                                                 : node::DialFailure::kUnreachable;
-          guarded("dialling", [&] { return engine_.dial_failed(now(), d.conn, why, reason); });
+          node::DialError error{node::DialFailure::kUnreachable, out.error().system()};
+          if (out.error().what() == Failure::kDialNoResolve) error.why = node::DialFailure::kAddress;
+          if (out.error().what() == Failure::kDialTimedOut) error.why = node::DialFailure::kTimedOut;
+          guarded("dialling", [&] { return engine_.dial_failed(now(), d.conn, std::move(error)); });
           co_return;
         }
         std::string label = out->label;

@@ -19,7 +19,7 @@ Result<std::string> TcpTransport::listen(const peers::PeerAddress& address) {
   auto results = resolver.resolve(address.host, std::to_string(address.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
-    return fail(Errc::kAddress, "Cannot listen on " + address.to_string() + ": the host name does not resolve.");
+    return fail(Errc::kAddress, Failure::kListenNoResolve, address.to_string());
   }
   std::string last_error;
   for (const auto& entry : results) {
@@ -33,8 +33,7 @@ Result<std::string> TcpTransport::listen(const peers::PeerAddress& address) {
     acceptor_.emplace(std::move(acceptor));
     return endpoint_string(acceptor_->local_endpoint(ec));
   }
-  return fail(Errc::kAddress, "Cannot listen on " + address.to_string() + ": " + last_error +
-                                  ". Is another node already using that port?");
+  return fail(Errc::kAddress, Failure::kListenFailed, address.to_string(), last_error);
 }
 
 void TcpTransport::close_listener() noexcept {
@@ -63,7 +62,7 @@ asio::awaitable<Result<Inbound>> TcpTransport::accept() {
     socket.set_option(tcp::no_delay(true), peer_ec);
     co_return Inbound{Stream(std::move(socket)), remote.address().to_string(), endpoint_string(remote)};
   }
-  co_return fail(Errc::kAddress, "The listener is closed.");
+  co_return fail(Errc::kAddress, Failure::kListenerClosed);
 }
 
 asio::awaitable<Result<Outbound>> TcpTransport::dial(const peers::PeerAddress& address,
@@ -90,13 +89,13 @@ asio::awaitable<Result<Outbound>> TcpTransport::dial(const peers::PeerAddress& a
                                                     asio::redirect_error(asio::use_awaitable, ec));
   if (ec || endpoints.empty()) {
     timer.cancel();
-    if (*expired) co_return fail(Errc::kUnreachable, address.to_string() + " did not answer in time.");
-    co_return fail(Errc::kAddress, "The host name in " + address.to_string() + " does not resolve.");
+    if (*expired) co_return fail(Errc::kUnreachable, Failure::kDialTimedOut, address.to_string());
+    co_return fail(Errc::kAddress, Failure::kDialNoResolve, address.to_string());
   }
   co_await asio::async_connect(*socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
   timer.cancel();
-  if (*expired) co_return fail(Errc::kUnreachable, address.to_string() + " did not answer in time.");
-  if (ec) co_return fail(Errc::kUnreachable, "Cannot reach " + address.to_string() + ": " + ec.message() + ".");
+  if (*expired) co_return fail(Errc::kUnreachable, Failure::kDialTimedOut, address.to_string());
+  if (ec) co_return fail(Errc::kUnreachable, Failure::kDialFailed, address.to_string(), ec.message());
   error_code ignored;
   socket->set_option(tcp::no_delay(true), ignored);
   const auto remote = socket->remote_endpoint(ignored);

@@ -1,5 +1,6 @@
 #include "cli/commands/job_words.hpp"
 
+#include "cli/commands/net_errors.hpp"
 #include "cli/exit_codes.hpp"
 
 namespace tumar::cli {
@@ -11,8 +12,11 @@ JobWords job_words(const node::JobOutcome& o) {
       " What it acknowledged is stored on both sides; run `tumar sync` again to send the rest.";
   switch (o.failure) {
     case F::kNone: return {kExitOk, {}};
-    case F::kBadAddress: return {kExitUsage, o.detail};
-    case F::kUnreachable: return {kExitUnreachable, o.detail};
+    case F::kBadAddress:
+    case F::kUnreachable: {
+      const int code = o.failure == F::kBadAddress ? kExitUsage : kExitUnreachable;
+      return {code, o.dial ? dial_words(who, *o.dial) : who + ": " + o.detail};
+    }
     case F::kNotFinished: return {kExitUnreachable, who + " did not finish the sync."};
     case F::kWrongIdentity:
       return {kExitRefused, who + " proved a different identity than the one recorded for it; nothing was sent. If "

@@ -17,7 +17,34 @@ int exit_code_for(net::Errc code) {
 }
 
 core::Error to_core_error(const net::Error& error) {
-  return cli::sentence_error(core::Errc::kInvalidArgument, error.message());
+  return cli::sentence_error(core::Errc::kInvalidArgument, net_error_words(error));
+}
+
+std::string net_error_words(const net::Error& error) {
+  const std::string& at = error.address();
+  switch (error.what()) {
+    case net::Failure::kListenNoResolve: return "Cannot listen on " + at + ": the host name does not resolve.";
+    case net::Failure::kListenFailed:
+      return "Cannot listen on " + at + ": " + error.system() + ". Is another node already using that port?";
+    case net::Failure::kListenerClosed: return "The listener is closed.";
+    case net::Failure::kDialNoResolve: return dial_words(at, {node::DialFailure::kAddress, error.system()});
+    case net::Failure::kDialTimedOut: return dial_words(at, {node::DialFailure::kTimedOut, error.system()});
+    case net::Failure::kDialFailed: return dial_words(at, {node::DialFailure::kUnreachable, error.system()});
+  }
+  return error.describe();
+}
+
+std::string dial_words(const std::string& address, const node::DialError& error) {
+  switch (error.why) {
+    case node::DialFailure::kAddress: return "The host name in " + address + " does not resolve.";
+    case node::DialFailure::kTimedOut: return address + " did not answer in time.";
+    case node::DialFailure::kUnreachable: return "Cannot reach " + address + ": " + error.system + ".";
+    case node::DialFailure::kStopping: return "The node is stopping.";
+    // The connection's own account of how it ended (net/connection.cpp),
+    // as the engine passed it on before.
+    case node::DialFailure::kClosed: return error.system;
+  }
+  return "Cannot reach " + address + ".";
 }
 
 }  // namespace tumar::cli

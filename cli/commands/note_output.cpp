@@ -4,12 +4,26 @@
 #include "cli/json_writer.hpp"
 #include "cli/text_format.hpp"
 #include "core/encoding/hex.hpp"
+#include "core/network/object_limits.hpp"
 
 namespace tumar::cli {
 namespace {
 
+std::optional<std::string> stale_words(const network::NoteRecord& n, std::uint32_t today) {
+  const auto reason = network::stale_reason(n, today);
+  if (!reason) return std::nullopt;
+  switch (*reason) {
+    case network::Staleness::kPastValidUntil: return "past its valid-until date";
+    case network::Staleness::kNeverVerified: return "never verified";
+    case network::Staleness::kNotVerified:
+      static_assert(network::kStaleAfterDays == 90, "the words name the number of days");
+      return "not verified for 90 days";
+  }
+  return std::nullopt;
+}
+
 std::string stale_line(const network::NoteRecord& n, std::uint32_t today) {
-  auto reason = network::stale_reason(n, today);
+  auto reason = stale_words(n, today);
   if (!reason) return {};
   return concat({"    STALE: ", *reason, " — check it before you rely on it\n"});
 }
@@ -65,7 +79,7 @@ core::Result<std::string> note_json(NetworkSession& s, const network::NoteRecord
   TUMAR_TRY_ASSIGN(net, s.replica().store().network(n.network));
   TUMAR_TRY_ASSIGN(author, s.member_name(n.network, n.author));
   TUMAR_TRY_ASSIGN(editor, s.member_name(n.network, n.editor));
-  auto stale = network::stale_reason(n, today);
+  auto stale = stale_words(n, today);
   JsonObject o;
   o.add("id", encoding::to_hex(n.root));
   o.add("network", encoding::to_hex(n.network));

@@ -75,18 +75,18 @@ std::string fts_query(const std::string& query) {
 
 }  // namespace
 
-std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t today) {
-  if (note.valid_until != 0 && note.valid_until < today) return std::string("past its valid-until date");
+std::optional<Staleness> stale_reason(const NoteRecord& note, std::uint32_t today) {
+  if (note.valid_until != 0 && note.valid_until < today) return Staleness::kPastValidUntil;
   const std::uint32_t verified = note.verified_on;
   if (verified == 0) {
     // Never verified: stale once it is 90 days old.
     const auto created_day = static_cast<std::uint32_t>(note.created_at_ms / 86'400'000);
-    if (today > created_day + kStaleAfterDays) return std::string("never verified");
+    if (today > created_day + kStaleAfterDays) return Staleness::kNeverVerified;
     return std::nullopt;
   }
   // today - verified, not verified + 90: a verification date near 2^32 days
   // (any u32 is valid on the wire) must not wrap round to "long ago".
-  if (today > verified && today - verified > kStaleAfterDays) return std::string("not verified for 90 days");
+  if (today > verified && today - verified > kStaleAfterDays) return Staleness::kNotVerified;
   return std::nullopt;
 }
 

@@ -47,8 +47,15 @@ struct NoteKey {
 
 inline NoteKey key_of(const NoteRecord& n) { return NoteKey{n.network, n.created_at_ms, n.root}; }
 
+// Why a note is stale; the front end words it (cli/commands/note_output.cpp).
+enum class Staleness {
+  kPastValidUntil,  // its valid-until date has passed
+  kNeverVerified,   // never verified, and older than kStaleAfterDays
+  kNotVerified,     // last verified more than kStaleAfterDays ago
+};
+
 // Stale on `today` (days since 1970-01-01)? With the reason, for listings.
-std::optional<std::string> stale_reason(const NoteRecord& note, std::uint32_t today);
+std::optional<Staleness> stale_reason(const NoteRecord& note, std::uint32_t today);
 
 struct BroadcastRecord {
   ObjectId id{};

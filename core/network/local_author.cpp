@@ -26,18 +26,28 @@ std::span<const std::uint8_t> bytes_of(const std::string& s) {
 }
 
 // Explains, for the person at the keyboard, why the replica refused what we
-// just wrote (it would refuse the same from anyone).
+// just wrote (it would refuse the same from anyone). The replica's reason is
+// an error of its own (an object.* id, or the error of the check that
+// refused it); it rides along as the cause, and the edge words the reason
+// field from it ("Refused: " and the cause's words). That keeps one wording
+// per reason, used alike here and in the debug log, with no sentence made
+// in core/; the field holds the cause's key for describe().
 core::Result<void> check_stored(const sync::IngestResult& r) {
   switch (r.outcome) {
     case sync::IngestOutcome::kAccepted:
     case sync::IngestOutcome::kDuplicate:
       return {};
     case sync::IngestOutcome::kPending:
-      return core::fail<core::ErrorId::kNetworkHistoryPending>(core::Errc::kRefused, r.reason);
+      if (!r.reason) core::misuse("check_stored: a held object without a reason");
+      return tl::unexpected(
+          core::make_error<core::ErrorId::kNetworkHistoryPending>(core::Errc::kRefused, r.reason->key())
+              .because(*r.reason));
     case sync::IngestOutcome::kRejected:
       break;
   }
-  return core::fail<core::ErrorId::kNetworkRefused>(core::Errc::kRefused, r.reason);
+  if (!r.reason) core::misuse("check_stored: a rejected object without a reason");
+  return tl::unexpected(
+      core::make_error<core::ErrorId::kNetworkRefused>(core::Errc::kRefused, r.reason->key()).because(*r.reason));
 }
 
 // A write transaction, unless the caller already holds one (a node

@@ -23,6 +23,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/error_ids.hpp"
 
 #include "core/network/directory.hpp"
 #include "core/network/envelope.hpp"
@@ -35,13 +39,25 @@ enum class Verdict {
   kReject,   // invalid for good
 };
 
+// Why an object is held or rejected is an error id (core/error_ids.hpp,
+// "why an object was rejected or held"), or the error of the check that
+// refused it (a payload that does not decode), never a sentence: the edge
+// words it for the debug log and for network.refused{reason}.
 struct Decision {
   Verdict verdict = Verdict::kAccept;
-  std::string reason;  // for the debug log; public facts only
+  std::optional<core::Error> reason;  // set unless accepted; public facts only
 
-  static Decision accept() { return {Verdict::kAccept, {}}; }
-  static Decision pending(std::string why) { return {Verdict::kPending, std::move(why)}; }
-  static Decision reject(std::string why) { return {Verdict::kReject, std::move(why)}; }
+  static Decision accept() { return {Verdict::kAccept, std::nullopt}; }
+  static Decision pending(core::Error why) { return {Verdict::kPending, std::move(why)}; }
+  static Decision reject(core::Error why) { return {Verdict::kReject, std::move(why)}; }
+  template <core::ErrorId Id, typename... Values>
+  static Decision pending(Values&&... values) {
+    return pending(core::make_error<Id>(core::Errc::kRefused, std::forward<Values>(values)...));
+  }
+  template <core::ErrorId Id, typename... Values>
+  static Decision reject(Values&&... values) {
+    return reject(core::make_error<Id>(core::Errc::kRefused, std::forward<Values>(values)...));
+  }
   bool accepted() const noexcept { return verdict == Verdict::kAccept; }
 };
 

@@ -146,8 +146,8 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
   sync::IngestResult result;
   if (!env) {
     ++counters_.rejected;
-    result.reason = env.error().message();
-    log::debug("rejected an object: " + result.reason);
+    result.reason = env.error();
+    log::debug("rejected an object: " + env.error().message());
     return result;
   }
   result.id = env->id();
@@ -184,7 +184,7 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
       result.outcome = sync::IngestOutcome::kRejected;
       result.reason = decision.reason;
       log::debug("rejected " + std::string(kind_name(env->header().kind)) + " " + short_id(env->id()) + ": " +
-                 decision.reason);
+                 decision.reason->message());
       break;
   }
   return result;
@@ -205,9 +205,9 @@ core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& e
   if (invalidate.on) cache_.clear();
   if (auto d = check_timestamp(h, now_ms); !d.accepted()) return d;
   TUMAR_TRY_ASSIGN(net, cache_.network(store_, env.network()));
-  if (!net) return Decision::reject("it belongs to a network we are not in");
+  if (!net) return Decision::reject<core::ErrorId::kObjectOtherNetwork>();
   if (h.kind == Kind::kGenesis) return apply_genesis(env, now_ms);
-  if (!net->founder) return Decision::pending("the network's genesis has not arrived");
+  if (!net->founder) return Decision::pending<core::ErrorId::kObjectGenesisMissing>();
   // A direct message's author is a one-time key that hides the sender:
   // there is no member to check (apply_direct says what is checked instead).
   if (h.kind == Kind::kDirect) return apply_direct(env, now_ms);
@@ -223,26 +223,28 @@ core::Result<Decision> NetworkReplica::judge_and_apply(const VerifiedEnvelope& e
 
 core::Result<Decision> NetworkReplica::apply_genesis(const VerifiedEnvelope& env, std::uint64_t now_ms) {
   TUMAR_TRY_ASSIGN(payload, open_payload(env));
-  if (!payload) return Decision::pending("no key for the genesis yet");
+  if (!payload) return Decision::pending<core::ErrorId::kObjectNoGenesisKey>();
   // The key it names is epoch 0's: the one that opened it.
   TUMAR_TRY_ASSIGN(opened_by, opening_key_id(env));
   if (opened_by != env.header().key_id) {
-    return Decision::reject("the genesis names another key than the one sealing it");
+    return Decision::reject<core::ErrorId::kObjectGenesisOtherKey>();
   }
   auto g = decode_genesis(*payload);
-  if (!g) return Decision::reject(g.error().message());
+  if (!g) return Decision::reject(g.error());
   bool ok = false;
   auto founder = public_identity(g->founder(), ok);
-  if (!ok || founder.identity_key != env.header().author) return Decision::reject("the genesis founder is not its author");
-  if (!identity::verify_binding(founder)) return Decision::reject("the founder's Noise key binding does not verify");
+  if (!ok || founder.identity_key != env.header().author) {
+    return Decision::reject<core::ErrorId::kObjectFounderNotAuthor>();
+  }
+  if (!identity::verify_binding(founder)) return Decision::reject<core::ErrorId::kObjectFounderBindingInvalid>();
   // The sandbox: without its genesis nothing of a network is accepted (every
   // other object waits for it in memory), so refusing the genesis keeps a
   // training and a real network apart entirely.
   TUMAR_TRY_ASSIGN(demo_profile, store_.profile_is_demo());
   if (g->demo() != demo_profile) {
     sandbox_refused_ = true;
-    return Decision::reject(g->demo() ? "a demo network, and this is a real profile"
-                                      : "a real network, and this is a demo profile");
+    return g->demo() ? Decision::reject<core::ErrorId::kObjectDemoNetworkRealProfile>()
+                     : Decision::reject<core::ErrorId::kObjectRealNetworkDemoProfile>();
   }
 
   TUMAR_TRY(store_.set_genesis(env.network(), g->name(), founder.identity_key, g->demo()));
@@ -268,16 +270,16 @@ core::Result<Decision> NetworkReplica::apply_direct(const VerifiedEnvelope& env,
   const Header& h = env.header();
   // Past its lifetime every replica has dropped it or is about to
   // (direct_expiry.hpp): a peer that still holds it must not bring it back.
-  if (direct_expired(h.timestamp_ms, now_ms)) return Decision::reject("a direct message past its lifetime");
+  if (direct_expired(h.timestamp_ms, now_ms)) return Decision::reject<core::ErrorId::kObjectDirectExpired>();
   TUMAR_TRY_ASSIGN(current, store_.current_epoch_key(env.network()));
-  if (!current) return Decision::pending("we hold no key for the network yet");
+  if (!current) return Decision::pending<core::ErrorId::kObjectNoNetworkKey>();
   const std::uint64_t newest = current->first;
-  if (h.epoch > newest) return Decision::pending("we hold no key for its epoch yet");
-  if (h.epoch + 1 < newest) return Decision::reject("a direct message under an epoch key two removals old");
+  if (h.epoch > newest) return Decision::pending<core::ErrorId::kObjectNoEpochKey>();
+  if (h.epoch + 1 < newest) return Decision::reject<core::ErrorId::kObjectDirectEpochTooOld>();
   TUMAR_TRY_ASSIGN(payload, open_payload(env));
-  if (!payload) return Decision::reject("the epoch key does not open it");
+  if (!payload) return Decision::reject<core::ErrorId::kObjectEpochKeyDoesNotOpen>();
   auto d = decode_direct(*payload);
-  if (!d) return Decision::reject(d.error().message());
+  if (!d) return Decision::reject(d.error());
   TUMAR_TRY(store_.insert_object(describe(env, *h.recipient, 0), env.bytes(), static_cast<std::int64_t>(now_ms)));
   return Decision::accept();
 }
@@ -310,18 +312,20 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
   const Header& h = env.header();
   const NetworkId& net = env.network();
   TUMAR_TRY_ASSIGN(payload, open_payload(env));
-  if (!payload) return Decision::pending("we hold no key that opens it (epoch " + std::to_string(h.epoch) + ")");
+  if (!payload) return Decision::pending<core::ErrorId::kObjectNoKeyOpens>(h.epoch);
   const std::string& plain = *payload;
   const auto now = static_cast<std::int64_t>(now_ms);
 
   switch (h.kind) {
     case Kind::kAdmission: {
       auto a = decode_admission(plain);
-      if (!a) return Decision::reject(a.error().message());
+      if (!a) return Decision::reject(a.error());
       bool ok = false;
       MemberRecord m;
       m.identity = public_identity(a->member(), ok);
-      if (!ok || !identity::verify_binding(m.identity)) return Decision::reject("the admitted key's binding does not verify");
+      if (!ok || !identity::verify_binding(m.identity)) {
+        return Decision::reject<core::ErrorId::kObjectAdmittedBindingInvalid>();
+      }
       m.role = a->role() == proto::LEAD ? Role::kLead : Role::kMember;
       m.admitted_epoch = h.epoch;
       m.admission_id = env.id();
@@ -332,12 +336,12 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
     }
     case Kind::kRemoval: {
       auto rm = decode_removal(plain);
-      if (!rm) return Decision::reject(rm.error().message());
+      if (!rm) return Decision::reject(rm.error());
       const auto target = to_array<32>(rm->member());
       TUMAR_TRY_ASSIGN(network, store_.network(net));
-      if (network->founder == target) return Decision::reject("the founder cannot be removed");
+      if (network->founder == target) return Decision::reject<core::ErrorId::kObjectFounderRemoval>();
       TUMAR_TRY_ASSIGN(member, directory_.member(net, target));
-      if (!member) return Decision::pending("the removed member's admission has not arrived");
+      if (!member) return Decision::pending<core::ErrorId::kObjectRemovedAdmissionMissing>();
       if (author.removed()) {
         // Judged without the removals its target wrote (object_rules.hpp).
         TUMAR_TRY_ASSIGN(cutoff, store_.removal_cutoff(net, h.author, target));
@@ -353,7 +357,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
     }
     case Kind::kProfile: {
       auto p = decode_profile(plain);
-      if (!p) return Decision::reject(p.error().message());
+      if (!p) return Decision::reject(p.error());
       const ProfileRecord rec = detail::profile_record(env, *p);
       TUMAR_TRY(store_.insert_object(describe(env, h.author, p->lamport()), env.bytes(), now));
       TUMAR_TRY(directory_.apply_profile(net, h.author, rec));
@@ -361,9 +365,9 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
     }
     case Kind::kNote: {
       auto n = decode_note(plain);
-      if (!n) return Decision::reject(n.error().message());
-      if (auto d = check_note_dates(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
-      if (auto d = check_note_clock(*n, h.timestamp_ms); !d) return Decision::reject(d.error().message());
+      if (!n) return Decision::reject(n.error());
+      if (auto d = check_note_dates(*n, h.timestamp_ms); !d) return Decision::reject(d.error());
+      if (auto d = check_note_clock(*n, h.timestamp_ms); !d) return Decision::reject(d.error());
       if (n->root().empty()) {
         TUMAR_TRY(store_.insert_object(describe(env, env.id(), 0), env.bytes(), now));
         TUMAR_TRY(project_note(env, *n, h.author, h.timestamp_ms, false));
@@ -371,13 +375,13 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       }
       const auto root_id = to_array<32>(n->root());
       TUMAR_TRY_ASSIGN(root, store_.object(root_id));
-      if (!root) return Decision::pending("the note it revises has not arrived");
+      if (!root) return Decision::pending<core::ErrorId::kObjectRevisedNoteMissing>();
       if (root->kind != Kind::kNote || root->network != net || root->subject != root_id) {
-        return Decision::reject("it revises something that is not a note of this network");
+        return Decision::reject<core::ErrorId::kObjectRevisesNonNote>();
       }
       // Editable by the note's author or a lead (docs/NETWORKS.md, "Kinds and who may write them").
       if (root->author != h.author && author.role != Role::kLead) {
-        return Decision::reject("only the note's author or a lead may revise it");
+        return Decision::reject<core::ErrorId::kObjectNoteReviserNotAllowed>();
       }
       TUMAR_TRY(store_.insert_object(describe(env, root_id, n->lamport()), env.bytes(), now));
       TUMAR_TRY(project_note(env, *n, root->author, root->timestamp_ms, false));
@@ -385,7 +389,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
     }
     case Kind::kBroadcast: {
       auto b = decode_broadcast(plain);
-      if (!b) return Decision::reject(b.error().message());
+      if (!b) return Decision::reject(b.error());
       BroadcastRecord rec;
       rec.id = env.id();
       rec.network = net;
@@ -402,7 +406,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
       // Stored and carried; whoever writes to the author reads the newest
       // (core/direct/peer_bundle.hpp). Nothing to project.
       auto b = decode_prekeys(plain);
-      if (!b) return Decision::reject(b.error().message());
+      if (!b) return Decision::reject(b.error());
       TUMAR_TRY(store_.insert_object(describe(env, h.author, b->lamport()), env.bytes(), now));
       return Decision::accept();
     }
@@ -412,7 +416,7 @@ core::Result<Decision> NetworkReplica::apply_sealed(const VerifiedEnvelope& env,
     case Kind::kEpochStart:
       break;
   }
-  return Decision::reject("unexpected kind");
+  return Decision::reject<core::ErrorId::kObjectUnexpectedKind>();
 }
 
 core::Result<void> NetworkReplica::project_note(const VerifiedEnvelope& env, const proto::ResourceNote& n,
@@ -494,7 +498,7 @@ core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms,
       } else if (d.verdict == Verdict::kReject) {
         ++counters_.rejected;
         log::debug("rejected " + std::string(kind_name(p.env.header().kind)) + " " + short_id(p.env.id()) + ": " +
-                   d.reason);
+                   d.reason->message());
         p.settled = true;
       }
     }

@@ -30,7 +30,7 @@ core::Result<std::optional<Decision>> NetworkReplica::settle_equivocation(const 
   if (!evidence.empty()) {
     if (evidence.size() >= 2) {
       if (!(env.id() < evidence.back())) {
-        return std::optional<Decision>(Decision::reject("its author used its seq more than twice"));
+        return std::optional<Decision>(Decision::reject<core::ErrorId::kObjectSeqUsedThrice>());
       }
       TUMAR_TRY(store_.delete_equivocation(evidence.back()));
     }
@@ -42,7 +42,7 @@ core::Result<std::optional<Decision>> NetworkReplica::settle_equivocation(const 
   // The genesis is never voided: its id is the network's, known to every
   // replica before anything else, so the founder's seq 1 is settled.
   if (holder->kind == Kind::kGenesis) {
-    return std::optional<Decision>(Decision::reject("it reuses the seq of the network's genesis"));
+    return std::optional<Decision>(Decision::reject<core::ErrorId::kObjectReusesGenesisSeq>());
   }
   TUMAR_TRY_ASSIGN(bytes, store_.envelope(holder->id));
   if (!bytes) return std::optional<Decision>{};
@@ -146,20 +146,20 @@ core::Result<std::optional<KeyId>> NetworkReplica::opening_key_id(const Verified
 core::Result<Decision> NetworkReplica::apply_epoch_start(const VerifiedEnvelope& env, std::uint64_t now_ms) {
   const Header& h = env.header();
   const NetworkId& net = env.network();
-  if (!next_counter(h.epoch)) return Decision::reject("no epoch can follow the largest");
+  if (!next_counter(h.epoch)) return Decision::reject<core::ErrorId::kObjectNoEpochAfterLargest>();
   TUMAR_TRY_ASSIGN(started, store_.epoch_started(net, h.epoch));
-  if (!started) return Decision::pending("the epoch it follows has not started here yet");
+  if (!started) return Decision::pending<core::ErrorId::kObjectPreviousEpochNotStarted>();
   TUMAR_TRY_ASSIGN(payload, open_payload(env));
-  if (!payload) return Decision::pending("we hold no key for the epoch it follows");
+  if (!payload) return Decision::pending<core::ErrorId::kObjectNoKeyForPreviousEpoch>();
   auto start = decode_epoch_start(*payload);
-  if (!start) return Decision::reject(start.error().message());
+  if (!start) return Decision::reject(start.error());
   std::optional<ObjectId> removal;
   if (start->reason() == proto::EPOCH_REMOVAL) {
     removal = to_array<32>(start->removal());
     TUMAR_TRY_ASSIGN(r, store_.object(*removal));
-    if (!r) return Decision::pending("the removal it follows has not arrived");
+    if (!r) return Decision::pending<core::ErrorId::kObjectFollowedRemovalMissing>();
     if (r->kind != Kind::kRemoval || r->network != net || r->author != h.author || r->epoch != h.epoch) {
-      return Decision::reject("it names a removal that is not its author's in the epoch it follows");
+      return Decision::reject<core::ErrorId::kObjectFollowedRemovalNotAuthors>();
     }
   }
   TUMAR_TRY(store_.insert_object(describe(env, removal, 0), env.bytes(), static_cast<std::int64_t>(now_ms)));
@@ -175,10 +175,10 @@ core::Result<Decision> NetworkReplica::apply_grant(const VerifiedEnvelope& env, 
   // onto that key.)
   const Header& h = env.header();
   TUMAR_TRY_ASSIGN(started, store_.epoch_started(env.network(), h.epoch));
-  if (!started) return Decision::pending("the epoch it grants has not started here yet");
+  if (!started) return Decision::pending<core::ErrorId::kObjectGrantedEpochNotStarted>();
   TUMAR_TRY_ASSIGN(ids, store_.started_key_ids(env.network(), h.epoch));
   if (!h.key_id || std::find(ids.begin(), ids.end(), *h.key_id) == ids.end()) {
-    return Decision::pending("no start of its epoch names its key");
+    return Decision::pending<core::ErrorId::kObjectGrantedKeyUnnamed>();
   }
   // A grant to someone else is stored and carried unread; one to us hands
   // us the keys in it that starts named. One to us that does not open is

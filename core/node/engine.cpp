@@ -268,7 +268,7 @@ struct Engine::Impl {
     auto it = dials.find(conn);
     if (it == dials.end() || stopping_until) {
       out.closes.push_back(Close{conn, CloseHow::kAbort});
-      if (it != dials.end()) dial_failed(conn, "The node is stopping.");
+      if (it != dials.end()) dial_failed(conn, DialError{DialFailure::kStopping, {}});
       return;
     }
     PendingDial pending = std::move(it->second);
@@ -296,17 +296,20 @@ struct Engine::Impl {
     handle(l, l.session->start(rng));
   }
 
-  void dial_failed(ConnId conn, std::string reason, DialFailure why = DialFailure::kUnreachable) {
+  void dial_failed(ConnId conn, DialError error) {
     auto it = dials.find(conn);
     if (it == dials.end()) return;
     PendingDial pending = std::move(it->second);
     dials.erase(it);
     if (pending.job) {
-      finish_job(*jobs[*pending.job], why == DialFailure::kAddress ? JobFailure::kBadAddress : JobFailure::kUnreachable,
-                 std::move(reason));
+      Job& job = *jobs[*pending.job];
+      if (!job.done) job.outcome.dial = error;
+      finish_job(job, error.why == DialFailure::kAddress ? JobFailure::kBadAddress : JobFailure::kUnreachable,
+                 error.system);
     } else {
       dialling.erase(pending.address.to_string());
-      log::debug(pending.address.to_string() + ": " + reason);
+      log::debug(pending.address.to_string() + ": dial failed (" + std::to_string(static_cast<int>(error.why)) +
+                 ") " + error.system);
     }
   }
 
@@ -317,7 +320,7 @@ struct Engine::Impl {
   }
 
   void closed(ConnId conn, std::string detail) {
-    if (dials.count(conn)) return dial_failed(conn, std::move(detail));
+    if (dials.count(conn)) return dial_failed(conn, DialError{DialFailure::kClosed, std::move(detail)});
     Link* link = find(conn);
     if (link == nullptr || !link->session) return;
     handle(*link, link->session->on_peer_closed(std::move(detail)));
@@ -740,9 +743,9 @@ Actions Engine::connected(Now now, ConnId conn, std::string label) {
   return impl_->take();
 }
 
-Actions Engine::dial_failed(Now now, ConnId conn, DialFailure why, std::string reason) {
+Actions Engine::dial_failed(Now now, ConnId conn, DialError error) {
   impl_->now = now;
-  impl_->dial_failed(conn, std::move(reason), why);
+  impl_->dial_failed(conn, std::move(error));
   return impl_->take();
 }
 

@@ -126,9 +126,9 @@ class Engine {
   // budget counts per address). Returns its id; the Actions may close it at
   // once (over budget).
   std::pair<ConnId, Actions> accepted(Now now, const std::string& remote_ip, std::string label);
-  // A Dial succeeded / failed (the transport's reason, for logs and reports).
+  // A Dial succeeded / failed (the transport's facts, for logs and reports).
   Actions connected(Now now, ConnId conn, std::string label);
-  Actions dial_failed(Now now, ConnId conn, DialFailure why, std::string reason);
+  Actions dial_failed(Now now, ConnId conn, DialError error);
   // Bytes read from a connection, in any chunking.
   Actions bytes_in(Now now, ConnId conn, std::span<const std::uint8_t> bytes);
   // The connection ended under us (EOF, reset, write failure).

@@ -43,10 +43,19 @@ struct Dial {
   std::chrono::milliseconds timeout{0};
 };
 
-// Why a Dial failed, as the transport tells it.
+// Why a Dial failed, as facts; the front end words it
+// (cli/commands/net_errors.cpp) with the address dialled.
 enum class DialFailure {
-  kAddress,      // the address does not resolve or is malformed
-  kUnreachable,  // refused, timed out, no route
+  kAddress,      // the host name does not resolve
+  kTimedOut,     // nothing answered within the Dial's timeout
+  kUnreachable,  // refused, no route: `system` is the system's error text
+  kStopping,     // the node was stopping when the connection came up
+  kClosed,       // the connection ended before the engine took it: `system` is how (a debug fact)
+};
+
+struct DialError {
+  DialFailure why = DialFailure::kUnreachable;
+  std::string system;  // the operating system's error text, if it gave one; public
 };
 
 enum class CloseHow {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/identity/identity.hpp"
+#include "core/node/node_io.hpp"
 #include "core/sync/replica.hpp"
 #include "core/noise/tumar_handshake.hpp"
 #include "core/peers/peer_address.hpp"
@@ -32,8 +33,8 @@ struct SyncJob {
 // Why a job failed, as facts. The front end chooses the words.
 enum class JobFailure {
   kNone,
-  kBadAddress,          // the address does not resolve; `detail` is the transport's sentence
-  kUnreachable,         // the dial failed; `detail` is the transport's sentence
+  kBadAddress,          // the address does not resolve; `dial` says so
+  kUnreachable,         // the dial failed; `dial` says how
   kNotFinished,         // the engine stopped before the job ended
   kWrongIdentity,       // the responder proved another identity than the pinned one
   kJoinRefusedInHandshake,  // joining: the handshake itself refused (the profile kinds differ); `detail` says which
@@ -51,6 +52,7 @@ struct JobOutcome {
   std::optional<identity::PublicIdentity> peer;  // who proved to be there, if anyone
   JobFailure failure = JobFailure::kNotFinished;
   std::string detail;  // a debug-log fact (a transport error, a close reason); never secret
+  std::optional<DialError> dial;  // kBadAddress, kUnreachable: how the dial failed, for the front end's words
   // What moved, whether or not the job succeeded: a sync cut off halfway
   // still tells the user what the peer acknowledged.
   sync::SyncProgress progress;

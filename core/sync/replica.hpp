@@ -5,6 +5,7 @@
 // rule) comes from the caller.
 
 #include <array>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -30,7 +31,9 @@ struct IngestResult {
   IngestOutcome outcome = IngestOutcome::kRejected;
   ObjectId id{};
   NetworkId network{};
-  std::string reason;  // for the debug log when rejected; public facts only
+  // Why it was rejected or held (core/error_ids.hpp, "why an object was
+  // rejected or held", or the check's own error); public facts only.
+  std::optional<core::Error> reason;
   // Objects that were pending and became valid because of this one (already
   // stored): they are flooded on like an accepted one.
   std::vector<std::vector<std::uint8_t>> released;

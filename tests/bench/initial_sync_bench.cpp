@@ -314,7 +314,8 @@ int main(int argc, char** argv) {
       // A library the founder refused would make the sync measure nothing.
       for (const auto& one : *r) {
         if (one.outcome != sync::IngestOutcome::kAccepted) {
-          std::fprintf(stderr, "the founder refused a prepared note: %s\n", one.reason.c_str());
+          const std::string why = one.reason ? one.reason->describe() : std::string();
+          std::fprintf(stderr, "the founder refused a prepared note: %s\n", why.c_str());
           return 1;
         }
       }

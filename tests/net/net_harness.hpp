@@ -80,7 +80,7 @@ class RunningNode {
                                              std::move(admission));
     transport_ = std::make_unique<TcpTransport>(io_);
     auto bound = transport_->listen(*peers::parse_listen_address("127.0.0.1:0"));
-    if (!bound) throw std::runtime_error(bound.error().message());
+    if (!bound) throw std::runtime_error(bound.error().describe());
     address_ = *peers::parse_peer_address(*bound);
     runner_ = std::make_unique<NodeRunner>(io_, *engine_, *transport_, RunnerOptions{false, std::chrono::milliseconds(500)});
     thread_ = std::thread([this] { runner_->run(); });

@@ -118,7 +118,7 @@ class ServingEngine {
     auto where = peers::parse_listen_address(listen);
     if (!where) throw std::runtime_error("listen address " + listen + ": " + where.error().message());
     auto bound_to = transport_.listen(*where);
-    if (!bound_to) throw std::runtime_error("listen: " + bound_to.error().message());
+    if (!bound_to) throw std::runtime_error("listen: " + bound_to.error().describe());
     bound_ = *bound_to;
     auto parsed = peers::parse_peer_address(bound_);
     if (!parsed) throw std::runtime_error("bound address " + bound_ + ": " + parsed.error().message());

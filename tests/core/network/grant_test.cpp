@@ -44,7 +44,7 @@ class GrantTest : public NetworkFixture {
   void expect_no_key(const Bytes& grant) {
     auto r = c_->replica().ingest(grant, kT0 + 11 * kMinute);
     ASSERT_TRUE(r);
-    EXPECT_NE(r->outcome, sync::IngestOutcome::kAccepted) << r->reason;
+    EXPECT_NE(r->outcome, sync::IngestOutcome::kAccepted) << (r->reason ? r->reason->describe() : std::string());
     auto keys = c_->store().all_epoch_keys(net_);
     ASSERT_TRUE(keys);
     ASSERT_EQ(keys->size(), 1u);

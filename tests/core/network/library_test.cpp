@@ -29,15 +29,15 @@ TEST(StaleReason, SaysWhyANoteMayBeOutOfDate) {
   EXPECT_EQ(stale_reason(note(kToday, 0, kToday), kToday), std::nullopt);
   // valid_until: the last valid day; the day after, it is stale.
   EXPECT_EQ(stale_reason(note(kToday, kToday, kToday), kToday), std::nullopt);
-  EXPECT_EQ(stale_reason(note(kToday, kToday - 1, kToday), kToday), "past its valid-until date");
+  EXPECT_EQ(stale_reason(note(kToday, kToday - 1, kToday), kToday), Staleness::kPastValidUntil);
   // Verified 90 days ago is still fresh; 91 is not.
   EXPECT_EQ(stale_reason(note(kToday - kStaleAfterDays, 0, kToday - 200), kToday), std::nullopt);
-  EXPECT_EQ(stale_reason(note(kToday - kStaleAfterDays - 1, 0, kToday - 200), kToday), "not verified for 90 days");
+  EXPECT_EQ(stale_reason(note(kToday - kStaleAfterDays - 1, 0, kToday - 200), kToday), Staleness::kNotVerified);
   // Never verified: judged by its age.
   EXPECT_EQ(stale_reason(note(0, 0, kToday - kStaleAfterDays), kToday), std::nullopt);
-  EXPECT_EQ(stale_reason(note(0, 0, kToday - kStaleAfterDays - 1), kToday), "never verified");
+  EXPECT_EQ(stale_reason(note(0, 0, kToday - kStaleAfterDays - 1), kToday), Staleness::kNeverVerified);
   // An expired date wins over a recent verification.
-  EXPECT_EQ(stale_reason(note(kToday, kToday - 1, kToday), kToday), "past its valid-until date");
+  EXPECT_EQ(stale_reason(note(kToday, kToday - 1, kToday), kToday), Staleness::kPastValidUntil);
   // A verification date in the future (a typo) does not make it stale or overflow.
   EXPECT_EQ(stale_reason(note(kToday + 1000, 0, kToday), kToday), std::nullopt);
   EXPECT_EQ(stale_reason(note(0xFFFFFFFFu, 0, kToday), kToday), std::nullopt);
@@ -155,8 +155,8 @@ TEST_F(LibraryTest, StaleNotesAreFlaggedFromWhatWasStored) {
   ASSERT_TRUE(w && x);
   auto n1 = *a_->replica().library().note(w->id);
   auto n2 = *a_->replica().library().note(x->id);
-  EXPECT_EQ(stale_reason(*n1, kToday), "not verified for 90 days");
-  EXPECT_EQ(stale_reason(*n2, kToday), "past its valid-until date");
+  EXPECT_EQ(stale_reason(*n1, kToday), Staleness::kNotVerified);
+  EXPECT_EQ(stale_reason(*n2, kToday), Staleness::kPastValidUntil);
   EXPECT_EQ(n1->verified_on, kToday - 100);
   EXPECT_EQ(n2->valid_until, kToday - 1);
 }

@@ -33,6 +33,20 @@ Header header(Kind kind, std::uint64_t epoch, std::uint64_t ts, std::uint64_t se
   return h;
 }
 
+TEST(ObjectRules, AReasonIsAnIdWithItsFieldsNotASentence) {
+  const Decision future = check_timestamp(header(Kind::kNote, 0, kT0 + kMaxClockSkewMs + 1), kT0);
+  ASSERT_TRUE(future.reason);
+  EXPECT_EQ(future.reason->id(), core::ErrorId::kObjectStampedInFuture);
+  const Decision held = check_author(std::nullopt, header(Kind::kNote, 0, kT0));
+  ASSERT_TRUE(held.reason);
+  EXPECT_EQ(held.reason->id(), core::ErrorId::kObjectAuthorAdmissionMissing);
+  const Decision lead = check_author(record(Role::kMember, 0), header(Kind::kRemoval, 0, kT0));
+  ASSERT_TRUE(lead.reason);
+  EXPECT_EQ(lead.reason->id(), core::ErrorId::kObjectLeadOnlyKind);
+  EXPECT_EQ(lead.reason->field("kind"), kind_name(Kind::kRemoval));
+  EXPECT_FALSE(Decision::accept().reason);
+}
+
 TEST(ObjectRules, TheRulesAsPureFunctions) {
   EXPECT_EQ(check_author(std::nullopt, header(Kind::kNote, 0, kT0)).verdict, Verdict::kPending);
   EXPECT_TRUE(check_author(record(Role::kMember, 0), header(Kind::kNote, 0, kT0)).accepted());
@@ -90,7 +104,7 @@ class RulesTest : public NetworkFixture {
     const auto before = a_->replica().counters();
     auto r = a_->replica().ingest(env, now);
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->outcome, want) << r->reason;
+    EXPECT_EQ(r->outcome, want) << (r->reason ? r->reason->describe() : std::string());
     EXPECT_EQ(*a_->store().has_object(object_id(env)), want == sync::IngestOutcome::kAccepted);
     if (want == sync::IngestOutcome::kRejected) {
       EXPECT_EQ(a_->replica().counters().rejected, before.rejected + 1);

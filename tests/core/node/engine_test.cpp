@@ -135,10 +135,12 @@ TEST_F(EngineTest, AnUnreachableJobEndsTheEngineWithTheTransportsReason) {
     auto a = e.start(sim.now());
     ASSERT_EQ(a.dials.size(), 1u);
     EXPECT_FALSE(a.finished);
-    a = e.dial_failed(sim.now(), a.dials[0].conn, DialFailure::kUnreachable, "Cannot reach it.");
+    a = e.dial_failed(sim.now(), a.dials[0].conn, DialError{DialFailure::kUnreachable, "Connection refused"});
     EXPECT_TRUE(a.finished);
     EXPECT_EQ(e.outcome(0).failure, JobFailure::kUnreachable);
-    EXPECT_EQ(e.outcome(0).detail, "Cannot reach it.");
+    ASSERT_TRUE(e.outcome(0).dial);
+    EXPECT_EQ(e.outcome(0).dial->why, DialFailure::kUnreachable);
+    EXPECT_EQ(e.outcome(0).dial->system, "Connection refused");
     EXPECT_EQ(e.stop_reason(), StopReason::kJobsDone);
   }
 }

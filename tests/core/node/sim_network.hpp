@@ -255,7 +255,7 @@ class SimNet {
         return apply(e.to.node, n.engine->connected(now(), e.to.conn, e.text));
       case Kind::kDialFailed:
         note("dial failed", e.to.node);
-        return apply(e.to.node, n.engine->dial_failed(now(), e.to.conn, DialFailure::kUnreachable, e.text));
+        return apply(e.to.node, n.engine->dial_failed(now(), e.to.conn, DialError{DialFailure::kUnreachable, e.text}));
     }
   }
 
@@ -307,7 +307,7 @@ class SimNet {
     e.incarnation = nodes_[from].incarnation;
     if (!target || !up(*target) || across(from, *target) || *target == from) {
       e.kind = Kind::kDialFailed;
-      e.text = "Cannot reach " + d.address.to_string() + ": Connection refused.";
+      e.text = "Connection refused";
       return push(std::move(e));
     }
     // Each simulated person has an address of their own for the connection
