@@ -562,6 +562,38 @@ constexpr std::pair<std::string_view, std::string_view> kParts[] = {
     {"equivocation_row", "equivocation row"},
 };
 
+// The words for the keys core/ puts in a `step` field (profile.cannot,
+// profile.wipe_incomplete, ...): what it was doing to a file when the system
+// said no. Each reads after "Cannot" / "Could not".
+constexpr std::pair<std::string_view, std::string_view> kSteps[] = {
+    {"create_temp", "create the temporary file"},
+    {"write_temp", "write the temporary file"},
+    {"sync_temp", "sync the temporary file"},
+    {"rename_into_place", "rename the temporary file into place"},
+    {"sync_directory", "sync the directory"},
+    {"overwrite_old", "overwrite the old file"},
+    {"sync_overwritten_old", "sync the overwritten old file"},
+    {"remove_leftover_temp", "remove the leftover temporary file"},
+    {"sync_directory_holding", "sync the directory holding"},
+    {"replace", "put the new version in place of"},
+    {"destroy_key_file", "destroy the key file"},
+    {"remove_directory", "remove the directory"},
+};
+
+// The words for the keys in tor.control_argument_unsafe's `argument`.
+constexpr std::pair<std::string_view, std::string_view> kArguments[] = {
+    {"onion_service_id", "onion service id"},
+    {"unix_socket_path", "Unix socket path"},
+};
+
+template <std::size_t N>
+std::string_view key_words(const std::pair<std::string_view, std::string_view> (&table)[N], std::string_view key) {
+  for (const auto& [k, words] : table) {
+    if (k == key) return words;
+  }
+  return key;  // a key not listed is its own word ("open", "read", "wipe")
+}
+
 // Where English words a count of one differently: the template used when
 // `field` is 1.
 struct OneTemplate {
@@ -640,6 +672,10 @@ std::string error_text(const core::Error& error) {
       out.append(error_text(*error.cause()));
     } else if (name == "part") {
       out.append(part_words(*value));
+    } else if (name == "step") {
+      out.append(key_words(kSteps, *value));
+    } else if (name == "argument") {
+      out.append(key_words(kArguments, *value));
     } else if (name.ends_with("_at")) {
       out.append(as_date(*value));
     } else {

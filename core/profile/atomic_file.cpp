@@ -40,7 +40,7 @@ core::Result<void> clear_stale_temp(const LockedDir& dir, const std::string& tmp
   if (d.kind == DestroyOutcome::Kind::kNotRegular) {
     return core::fail<core::ErrorId::kProfileInTheWay>(core::Errc::kStorage, (dir.path() / tmp).string());
   }
-  if (d.error != 0) return tl::unexpected(storage_error(dir, tmp, "remove the leftover temporary file", d.error));
+  if (d.error != 0) return tl::unexpected(storage_error(dir, tmp, "remove_leftover_temp", d.error));
   return {};
 }
 
@@ -98,13 +98,13 @@ int rename_noreplace(int dirfd, const std::string& from, const std::string& to) 
 
 const char* write_step_name(WriteStep step) noexcept {
   switch (step) {
-    case WriteStep::kCreateTemp: return "create the temporary file";
-    case WriteStep::kWriteTemp: return "write the temporary file";
-    case WriteStep::kSyncTemp: return "sync the temporary file";
-    case WriteStep::kRename: return "rename the temporary file into place";
-    case WriteStep::kSyncDir: return "sync the directory";
-    case WriteStep::kScrubOld: return "overwrite the old file";
-    case WriteStep::kSyncOld: return "sync the overwritten old file";
+    case WriteStep::kCreateTemp: return "create_temp";
+    case WriteStep::kWriteTemp: return "write_temp";
+    case WriteStep::kSyncTemp: return "sync_temp";
+    case WriteStep::kRename: return "rename_into_place";
+    case WriteStep::kSyncDir: return "sync_directory";
+    case WriteStep::kScrubOld: return "overwrite_old";
+    case WriteStep::kSyncOld: return "sync_overwritten_old";
   }
   return "write";
 }
@@ -201,7 +201,7 @@ core::Result<void> create_file(const LockedDir& dir, const std::string& name, st
   }
   guard.dismiss();  // the temp name is gone: the bytes are the new file now
   err = run_step(fault, WriteStep::kSyncDir, [&] { return sync_fd(dir.fd()); });
-  if (err != 0) return tl::unexpected(storage_error(dir, name, "sync the directory holding", err));
+  if (err != 0) return tl::unexpected(storage_error(dir, name, "sync_directory_holding", err));
   return {};
 }
 
@@ -225,7 +225,7 @@ core::Result<void> replace_file(const LockedDir& dir, ReplaceableFile old, std::
   });
   if (err != 0) {
     if (err == kCrashed) guard.dismiss();
-    return tl::unexpected(storage_error(dir, name, "put the new version in place of", err));
+    return tl::unexpected(storage_error(dir, name, "replace", err));
   }
   guard.dismiss();
 

@@ -44,7 +44,7 @@ enum class WriteStep : std::uint8_t { kCreateTemp, kWriteTemp, kSyncTemp, kRenam
 inline constexpr std::array<WriteStep, 7> kAllWriteSteps = {
     WriteStep::kCreateTemp, WriteStep::kWriteTemp, WriteStep::kSyncTemp, WriteStep::kRename,
     WriteStep::kSyncDir,    WriteStep::kScrubOld,  WriteStep::kSyncOld};
-[[nodiscard]] const char* write_step_name(WriteStep step) noexcept;
+[[nodiscard]] const char* write_step_name(WriteStep step) noexcept;  // a key the front end words (field `step`)
 
 enum class FaultKind : std::uint8_t { kError, kCrash };
 struct WriteFault {

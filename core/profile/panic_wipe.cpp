@@ -99,12 +99,12 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   const std::string tmp_name = temp_path_for(key_name).string();
   const DestroyOutcome key = destroy_entry(dirfd, key_name, Fill::kRandom);
   report.key_file_destroyed = key.kind == DestroyOutcome::Kind::kFile && key.bytes_overwritten > 0;
-  failure.note("destroy the key file", key_name, key.error);
+  failure.note("destroy_key_file", key_name, key.error);
   count(report, key);
   const DestroyOutcome tmp = destroy_entry(dirfd, tmp_name, Fill::kRandom);
   failure.note("destroy", tmp_name, tmp.error);
   count(report, tmp);
-  failure.note("sync the directory", home.string(), sync_fd(dirfd));
+  failure.note("sync_directory", home.string(), sync_fd(dirfd));
   report.key_gone_after = Clock::now() - start;
 
   // 2. Everything else of ours. Encrypted, so zeros are as final as random
@@ -123,7 +123,7 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
     count(report, d);
   }
   failure.note("list", home.string(), list_err);
-  failure.note("sync the directory", home.string(), sync_fd(dirfd));
+  failure.note("sync_directory", home.string(), sync_fd(dirfd));
   dir.reset();
 
   // 3. The directory itself, only if nothing else is in it.
@@ -133,7 +133,7 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
     } else if (errno != ENOTEMPTY && errno != EEXIST && errno != EBUSY && errno != ENOTDIR) {
       // ENOTDIR: home is a symlink to the real directory (an encrypted
       // volume, say). The link is the user's, not ours; it stays.
-      failure.note("remove the directory", home.string(), errno);
+      failure.note("remove_directory", home.string(), errno);
     }
   }
   report.total_duration = Clock::now() - start;

@@ -30,7 +30,7 @@ bool is_safe_argument(std::string_view text) noexcept {
 core::Result<void> check_service_id(std::string_view service_id) {
   if (!is_service_id(service_id)) {
     if (!is_safe_argument(service_id)) {
-      return core::fail<ErrorId::kTorControlArgumentUnsafe>(Errc::kInvalidArgument, "onion service id");
+      return core::fail<ErrorId::kTorControlArgumentUnsafe>(Errc::kInvalidArgument, "onion_service_id");
     }
     return core::fail<ErrorId::kTorOnionAddressShape>(Errc::kInvalidArgument, service_id);
   }
@@ -42,7 +42,7 @@ core::Result<std::string> publication_arguments(const OnionPublication& p) {
   if (p.virtual_port == 0) return core::fail<ErrorId::kTorPortRange>(Errc::kInvalidArgument, p.virtual_port);
   const std::string& path = p.unix_socket_path;
   if (path.empty() || path.front() != '/' || path.size() > kMaxUnixPathLen || !is_safe_argument(path)) {
-    return core::fail<ErrorId::kTorControlArgumentUnsafe>(Errc::kInvalidArgument, "Unix socket path");
+    return core::fail<ErrorId::kTorControlArgumentUnsafe>(Errc::kInvalidArgument, "unix_socket_path");
   }
   std::string out;
   // tor answers ClientAuthV3 without this flag with "512 No auth type

@@ -59,6 +59,20 @@ TEST(ErrorText, APartIsWordedFromItsKey) {
             "An empty entry in tags.");
 }
 
+TEST(ErrorText, AStepAndAnArgumentAreWordedFromTheirKeys) {
+  // core/ names what it was doing by key; the words are the CLI's.
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kProfileCannotDo>(core::Errc::kStorage, "sync_directory", "/home/a",
+                                                                   "Input/output error")),
+            "Cannot sync the directory /home/a: Input/output error.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kProfileCannotDo>(core::Errc::kStorage, "read", "/home/a/tumar.key",
+                                                                   "Permission denied")),
+            "Cannot read /home/a/tumar.key: Permission denied.");
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kTorControlArgumentUnsafe>(core::Errc::kInvalidArgument,
+                                                                            "unix_socket_path")),
+            "The Unix socket path for a tor control command holds a character that is not allowed there (a space, "
+            "quote, backslash, comma or line break); nothing was sent.");
+}
+
 TEST(ErrorText, ACountOfOneReadsAsEnglishSaysIt) {
   EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 1)),
             "The note's newest revision carries a clock ahead of this computer's; edit it again in 1 minute.");

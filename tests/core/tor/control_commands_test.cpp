@@ -86,7 +86,7 @@ TEST(ControlCommands, RefusesInjectionInEveryArgument) {
     auto line = add_onion_new_command(p);
     ASSERT_FALSE(line) << path;
     EXPECT_EQ(line.error().id(), ErrorId::kTorControlArgumentUnsafe);
-    EXPECT_EQ(line.error().field("argument"), "Unix socket path");
+    EXPECT_EQ(line.error().field("argument"), "unix_socket_path");
   }
   OnionPublication longest = publication();
   longest.unix_socket_path = "/" + std::string(kMaxUnixPathLen - 1, 'a');
