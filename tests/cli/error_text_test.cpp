@@ -73,6 +73,16 @@ TEST(ErrorText, AStepAndAnArgumentAreWordedFromTheirKeys) {
             "quote, backslash, comma or line break); nothing was sent.");
 }
 
+TEST(ErrorText, ATimeFieldIsShownAsADate) {
+  // core/ passes Unix seconds (a field named *_at); the words and the date's
+  // format are the CLI's (cli/dates.hpp).
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNodeInviteExpired>(core::Errc::kRefused, 1'700'000'000)),
+            "This invite expired on 2023-11-14 22:13 UTC. Ask whoever sent it for a new one.");
+  // Not a number, or past what cli/dates formats: shown as it came.
+  EXPECT_EQ(error_text(core::make_error<ErrorId::kNodeInviteExpired>(core::Errc::kRefused, "soon")),
+            "This invite expired on soon. Ask whoever sent it for a new one.");
+}
+
 TEST(ErrorText, ACountOfOneReadsAsEnglishSaysIt) {
   EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkNoteClockAhead>(core::Errc::kInvalidArgument, 1)),
             "The note's newest revision carries a clock ahead of this computer's; edit it again in 1 minute.");
