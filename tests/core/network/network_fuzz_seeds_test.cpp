@@ -15,6 +15,7 @@
 #include "core/store/statement.hpp"
 #include "network_fuzz_setup.hpp"
 #include "tumar/network.pb.h"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::network {
 namespace {
@@ -22,22 +23,9 @@ namespace {
 using test::Bytes;
 namespace fs = std::filesystem;
 
-fs::path corpus(const std::string& name) {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / name;
-}
+fs::path corpus(const std::string& name) { return tumar::test::fuzz_corpus(name); }
 
-void check_or_write(const fs::path& path, const Bytes& bytes) {
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
-    return;
-  }
-  std::ifstream f(path, std::ios::binary);
-  ASSERT_TRUE(f) << path << " is missing; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-  Bytes have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-}
+void check_or_write(const fs::path& path, const Bytes& bytes) { tumar::test::check_or_write_seed(path, bytes); }
 
 std::string bytes_str(const auto& a) { return std::string(a.begin(), a.end()); }
 

@@ -19,6 +19,7 @@
 #include "core/noise/frame.hpp"
 #include "core/noise/tumar_handshake.hpp"
 #include "noise_fuzz_setup.hpp"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::noise {
 namespace {
@@ -26,9 +27,7 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 namespace fs = std::filesystem;
 
-fs::path corpus_dir(const std::string& name) {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / name;
-}
+fs::path corpus_dir(const std::string& name) { return tumar::test::fuzz_corpus(name); }
 
 struct Messages {
   Bytes m1, m2, m3;
@@ -63,16 +62,7 @@ Messages record(bool with_invite = false, ProfileKind responder_kind = ProfileKi
 }
 
 void check_or_write(const std::string& corpus, const std::string& file, const Bytes& content) {
-  const fs::path path = corpus_dir(corpus) / file;
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()),
-                                                static_cast<std::streamsize>(content.size()));
-  }
-  std::ifstream in(path, std::ios::binary);
-  ASSERT_TRUE(in) << "missing seed " << path;
-  const Bytes stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(stored, content) << "stale seed " << path << " (see the comment at the top of this file)";
+  tumar::test::check_or_write_seed(corpus_dir(corpus) / file, content);
 }
 
 TEST(FuzzSeeds, InitiatorSeedsAreCurrent) {

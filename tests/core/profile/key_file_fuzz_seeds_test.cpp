@@ -14,6 +14,7 @@
 #include "core/profile/key_file.hpp"
 #include "key_file_test_support.hpp"
 #include "support/temp_dir.hpp"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::profile {
 namespace {
@@ -22,18 +23,10 @@ namespace fs = std::filesystem;
 using test::Bytes;
 using test::pass;
 
-fs::path corpus_dir() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "key_file";
-}
+fs::path corpus_dir() { return tumar::test::fuzz_corpus("key_file"); }
 
 void check_or_write(const std::string& file, const Bytes& content) {
-  const fs::path path = corpus_dir() / file;
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    test::write_bytes(path, content);
-  }
-  ASSERT_TRUE(fs::exists(path)) << "missing seed " << path;
-  EXPECT_EQ(test::read_bytes(path), content) << "stale seed " << path << " (see the comment at the top of this file)";
+  tumar::test::check_or_write_seed(corpus_dir() / file, content);
 }
 
 Bytes make(std::string_view real, std::optional<std::string_view> duress, const KdfLimits& limits) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "negentropy_fuzz_setup.hpp"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::reconcile {
 namespace {
@@ -20,24 +21,12 @@ namespace {
 using Bytes = std::vector<std::uint8_t>;
 namespace fs = std::filesystem;
 
-fs::path corpus() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "negentropy";
-}
+fs::path corpus() { return tumar::test::fuzz_corpus("negentropy"); }
 
 void check_or_write(const std::string& name, std::uint8_t config, const Bytes& message) {
   Bytes bytes{config};
   bytes.insert(bytes.end(), message.begin(), message.end());
-  const fs::path path = corpus() / name;
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
-    return;
-  }
-  std::ifstream f(path, std::ios::binary);
-  ASSERT_TRUE(f) << path << " is missing; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-  Bytes have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
+  tumar::test::check_or_write_seed(corpus() / name, bytes);
 }
 
 // Real messages at the target's two entry points: queries the target's

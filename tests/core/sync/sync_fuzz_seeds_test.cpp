@@ -13,28 +13,16 @@
 #include <iterator>
 
 #include "sync_fuzz_setup.hpp"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::sync::fuzz {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path corpus() {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / "sync_session";
-}
+fs::path corpus() { return tumar::test::fuzz_corpus("sync_session"); }
 
-void check_or_write(const fs::path& path, const Bytes& bytes) {
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
-    return;
-  }
-  std::ifstream f(path, std::ios::binary);
-  ASSERT_TRUE(f) << path << " is missing; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-  Bytes have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-}
+void check_or_write(const fs::path& path, const Bytes& bytes) { tumar::test::check_or_write_seed(path, bytes); }
 
 void append_record(Bytes& seed, const session::WireMessage& m) {
   const auto bytes = session::encode_wire(m);

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "tor_fuzz_drive.hpp"
+#include "support/fuzz_seeds.hpp"
 
 namespace tumar::tor {
 namespace {
@@ -21,22 +22,8 @@ using fuzz::Bytes;
 using fuzz::SocksKind;
 namespace fs = std::filesystem;
 
-fs::path corpus(const std::string& name) {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / name;
-}
-
-void check_or_write(const fs::path& path, const Bytes& bytes) {
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
-    return;
-  }
-  std::ifstream f(path, std::ios::binary);
-  ASSERT_TRUE(f) << path << " is missing; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-  const Bytes have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-}
+using tumar::test::check_or_write_seed;
+fs::path corpus(std::string_view target) { return tumar::test::fuzz_corpus(target); }
 
 Bytes cat(std::initializer_list<Bytes> parts) {
   Bytes out;
@@ -49,7 +36,7 @@ Bytes text(std::string_view s) { return {s.begin(), s.end()}; }
 const Bytes kReplyIpv4 = {0x05, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
 
 void socks_seed(const std::string& name, const Bytes& input, SocksKind kind, core::ErrorId error = {}) {
-  check_or_write(corpus("socks5_client") / name, input);
+  check_or_write_seed(corpus("socks5_client") / name, input);
   fuzz::check_socks(input);  // aborts if the client and the reference disagree
   const fuzz::SocksOutcome got = fuzz::run_socks(input);
   EXPECT_EQ(got.kind, kind) << name;
@@ -82,7 +69,7 @@ TEST(TorFuzzSeeds, Socks5ClientSeedsAreCurrent) {
 void control_seed(const std::string& name, std::uint8_t chunk, std::uint8_t limits, std::string_view stream,
                   std::size_t replies, std::optional<core::ErrorId> error = std::nullopt) {
   const Bytes input = cat({{chunk, limits}, text(stream)});
-  check_or_write(corpus("tor_control") / name, input);
+  check_or_write_seed(corpus("tor_control") / name, input);
   fuzz::check_control(input);  // aborts if chunked and whole disagree, or a parser breaks a rule
   const fuzz::ControlOutcome got =
       fuzz::run_control(std::span<const std::uint8_t>(input).subspan(2), 1, fuzz::fuzz_limits(limits), false);
