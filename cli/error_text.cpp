@@ -119,6 +119,10 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kSessionMalformedMessage, "The peer sent a malformed session message."},
     {ErrorId::kSessionNotOpen, "The connection is not open."},
     {ErrorId::kSessionOwnMessageTooLarge, "A message of {size} bytes is over the limit of {limit} bytes."},
+    {ErrorId::kSessionSentBeforeAdmitted, "The peer sent more than a frame before it was admitted."},
+    {ErrorId::kSessionPeerClosed, "The peer closed the connection."},
+    {ErrorId::kSessionReadFailed, "Reading from the connection failed: {system}"},
+    {ErrorId::kSessionWriteFailed, "Writing to the connection failed: {system}"},
 
     // sync/
     {ErrorId::kSyncTooManyRejected, "The peer sent too many objects that were rejected."},
@@ -233,9 +237,13 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kNoiseClosed, "The connection is closed."},
 
     // node/
-    {ErrorId::kNodeNoPeers, "You have no peers to sync with. Add one with: tumar peer add HOST:PORT --key KEY"},
+    {ErrorId::kNodeNoPeers,
+     "There is no one to sync with: no peer on your allow list, and no member of your networks has said where "
+     "their node can be reached. A member who runs `tumar serve` can publish it with: tumar profile set --address "
+     "HOST:PORT. Or add a peer with: tumar peer add HOST:PORT --key KEY"},
     {ErrorId::kNodeNotOnAllowList,
-     "{address} is not on your allow list. Add it first: tumar peer add {address} --key KEY"},
+     "{address} is not on your allow list, and no member of your networks said their node is there. Add it "
+     "first: tumar peer add {address} --key KEY"},
     {ErrorId::kNodeInviteExpired, "This invite expired on {expired_at}. Ask whoever sent it for a new one."},
     {ErrorId::kNodeOwnInvite, "This is your own invite; give it to the person you invite."},
     {ErrorId::kNodeRealInviteDemoProfile,
@@ -430,6 +438,8 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kPayloadEpochRemoval, "The epoch start's removal is malformed."},
     {ErrorId::kPayloadProfileClock, "The profile's clock is out of range."},
     {ErrorId::kPayloadProfileNoName, "The profile has no display name."},
+    {ErrorId::kPayloadProfileAddress,
+     "The profile's addresses must be at most {limit}, each HOST:PORT once (for example 192.168.1.20:7420)."},
     {ErrorId::kPayloadNoteRoot, "The note's root id is malformed."},
     {ErrorId::kPayloadNoteClock, "The note's clock is out of range."},
     {ErrorId::kPayloadNoteClockRoot, "A new note has clock 0 and a revision a later one."},
@@ -509,7 +519,7 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
     {ErrorId::kObjectAuthorNotYetAdmitted, "its author was not yet admitted in that epoch"},
     {ErrorId::kObjectAuthorRemovedBeforeEpoch, "its author was removed before that epoch"},
     {ErrorId::kObjectAuthorRemovedPastSeq, "its author was removed before writing it (its seq is past the removal's)"},
-    {ErrorId::kObjectLeadOnlyKind, "only a lead may write a {kind}"},
+    {ErrorId::kObjectLeadOnlyKind, "only a lead may write {kind}"},
     {ErrorId::kObjectAuthorRemovedBeforeWriting, "its author was removed before writing it"},
     {ErrorId::kObjectSeqUsedThrice, "its author used its seq more than twice"},
     {ErrorId::kObjectReusesGenesisSeq, "it reuses the seq of the network's genesis"},
@@ -580,6 +590,21 @@ constexpr std::pair<std::string_view, std::string_view> kSteps[] = {
     {"remove_directory", "remove the directory"},
 };
 
+// The words for the object kinds core/ puts in a `kind` field
+// (network/object_types.hpp, kind_name), each with its article.
+constexpr std::pair<std::string_view, std::string_view> kKinds[] = {
+    {"genesis", "a network's genesis"},
+    {"admission", "an admission"},
+    {"profile", "a profile"},
+    {"removal", "a removal"},
+    {"epoch_grant", "an epoch grant"},
+    {"note", "a note"},
+    {"broadcast", "a broadcast"},
+    {"prekeys", "a prekey bundle"},
+    {"direct", "a direct message"},
+    {"epoch_start", "an epoch start"},
+};
+
 // The words for the keys in tor.control_argument_unsafe's `argument`.
 constexpr std::pair<std::string_view, std::string_view> kArguments[] = {
     {"onion_service_id", "onion service id"},
@@ -605,13 +630,6 @@ constexpr OneTemplate kEnglishOne[] = {
     {ErrorId::kNetworkNoteClockAhead, "minutes",
      "The note's newest revision carries a clock ahead of this computer's; edit it again in {minutes} minute."},
 };
-
-std::string_view part_words(std::string_view key) {
-  for (const auto& [k, words] : kParts) {
-    if (k == key) return words;
-  }
-  return key;
-}
 
 }  // namespace
 
@@ -671,9 +689,11 @@ std::string error_text(const core::Error& error) {
       // core/error.hpp, because()): its own words, wherever it came from.
       out.append(error_text(*error.cause()));
     } else if (name == "part") {
-      out.append(part_words(*value));
+      out.append(key_words(kParts, *value));
     } else if (name == "step") {
       out.append(key_words(kSteps, *value));
+    } else if (name == "kind") {
+      out.append(key_words(kKinds, *value));
     } else if (name == "argument") {
       out.append(key_words(kArguments, *value));
     } else if (name.ends_with("_at")) {
@@ -682,6 +702,9 @@ std::string error_text(const core::Error& error) {
       out.append(*value);
     }
     at = close + 1;
+    // A value that is a whole sentence ("The note has no title.") before a
+    // template's own full stop: one full stop, not two.
+    if (out.ends_with('.') && at < text->size() && (*text)[at] == '.') ++at;
   }
   out.append(text->substr(at));
   return out;

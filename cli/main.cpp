@@ -39,10 +39,6 @@ int main(int argc, char** argv) {
   // alone; the profile directory is 0700 as well.
   umask(077);
   using namespace tumar::cli;
-  // core::Error::message() asks ours: the reasons core/ and net/ still pass
-  // on as text (a refused object, a closed session, a failed job) read as
-  // the CLI words them.
-  tumar::core::set_error_words(&error_text);
 
   CLI::App app{
       "tumar: secure peer-to-peer messaging and sync for networks of resource centres, shelters and crisis lines.\n"

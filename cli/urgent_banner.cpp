@@ -24,7 +24,7 @@ void print_urgent_banner(profile::Profile& profile, bool json_output) {
   network::Library library(profile.database());
   auto urgent = library.unread_urgent(wall_clock_ms());
   if (!urgent) {
-    if (log::enabled(log::Level::kDebug)) log::debug(concat({"urgent banner skipped: ", urgent.error().message()}));
+    if (log::enabled(log::Level::kDebug)) log::debug(concat({"urgent banner skipped: ", urgent.error().describe()}));
     return;
   }
   if (urgent->empty()) return;

@@ -1,17 +1,11 @@
 #include "core/error.hpp"
 
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
 #include "core/error_ids.hpp"
 
 namespace tumar::core {
-namespace {
-
-std::atomic<ErrorWords> g_words{nullptr};
-
-}  // namespace
 
 const char* errc_name(Errc code) noexcept {
   switch (code) {
@@ -74,14 +68,6 @@ std::string Error::describe() const {
   if (cause_) out.append(" because ").append(cause_->describe());
   return out;
 }
-
-std::string Error::message() const {
-  if (id_ == ErrorId::kFrontEndSentence) return values_.front();
-  if (const ErrorWords words = g_words.load(std::memory_order_acquire)) return words(*this);
-  return describe();
-}
-
-void set_error_words(ErrorWords words) noexcept { g_words.store(words, std::memory_order_release); }
 
 void misuse(const char* what) noexcept {
   std::fprintf(stderr, "tumar: misuse (a bug in tumar): %s\n", what);

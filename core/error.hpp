@@ -72,14 +72,6 @@ class Error {
   // a front end's sentence gives the sentence.
   std::string describe() const;
 
-  // The words a person reads, from the words the front end registered with
-  // set_error_words(); without one (core's tests, tools) it is describe().
-  // Front ends call their own renderer. It stays because an error still
-  // becomes text before it reaches the edge: a debug log line, and a session
-  // that closes with a reason (session/peer_session.hpp). Each keeps the
-  // words the front end gave, and none builds a sentence of its own in core/.
-  std::string message() const;
-
  private:
   template <ErrorId Id, typename... Values>
   friend Error make_error(Errc code, Values&&... values);
@@ -94,10 +86,6 @@ class Error {
   std::vector<std::string> values_;
   std::shared_ptr<const Error> cause_;  // immutable once made: copies share it
 };
-
-using ErrorWords = std::string (*)(const Error&);
-// Set once by a front end at start, before any thread runs.
-void set_error_words(ErrorWords words) noexcept;
 
 template <typename T>
 using Result = tl::expected<T, Error>;

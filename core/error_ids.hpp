@@ -109,6 +109,10 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kSessionMalformedMessage,
   kSessionNotOpen,
   kSessionOwnMessageTooLarge,
+  kSessionSentBeforeAdmitted,
+  kSessionPeerClosed,
+  kSessionReadFailed,
+  kSessionWriteFailed,
 
   // sync/
   kSyncTooManyRejected,
@@ -301,6 +305,7 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kPayloadEpochRemoval,
   kPayloadProfileClock,
   kPayloadProfileNoName,
+  kPayloadProfileAddress,
   kPayloadNoteRoot,
   kPayloadNoteClock,
   kPayloadNoteClockRoot,
@@ -546,6 +551,10 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kSessionMalformedMessage, "session.malformed_message", {}},
     {ErrorId::kSessionNotOpen, "session.not_open", {}},
     {ErrorId::kSessionOwnMessageTooLarge, "session.own_message_too_large", {"size", "limit"}},
+    {ErrorId::kSessionSentBeforeAdmitted, "session.sent_before_admitted", {}},
+    {ErrorId::kSessionPeerClosed, "session.peer_closed", {}},
+    {ErrorId::kSessionReadFailed, "session.read_failed", {"system"}},
+    {ErrorId::kSessionWriteFailed, "session.write_failed", {"system"}},
 
     {ErrorId::kSyncTooManyRejected, "sync.too_many_rejected", {}},
     {ErrorId::kSyncTooManyRefusedNetworks, "sync.too_many_refused_networks", {}},
@@ -726,6 +735,7 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kPayloadEpochRemoval, "payload.epoch_removal", {}},
     {ErrorId::kPayloadProfileClock, "payload.profile_clock", {}},
     {ErrorId::kPayloadProfileNoName, "payload.profile_no_name", {}},
+    {ErrorId::kPayloadProfileAddress, "payload.profile_address", {"limit"}},
     {ErrorId::kPayloadNoteRoot, "payload.note_root", {}},
     {ErrorId::kPayloadNoteClock, "payload.note_clock", {}},
     {ErrorId::kPayloadNoteClockRoot, "payload.note_clock_root", {}},

@@ -2,6 +2,7 @@
 
 #include <boost/asio/write.hpp>
 
+#include "core/error_ids.hpp"
 #include "core/log/log.hpp"
 
 namespace tumar::net {
@@ -55,11 +56,11 @@ void Connection::abort() {
   close_socket();
 }
 
-void Connection::end(std::string detail) {
+void Connection::end(core::Error how) {
   if (closing_) return;
   closing_ = true;
   outbox_.clear();
-  if (events_.ended) events_.ended(std::move(detail));
+  if (events_.ended) events_.ended(std::move(how));
   close_socket();
 }
 
@@ -80,7 +81,9 @@ asio::awaitable<void> Connection::read_loop(std::shared_ptr<Connection> self) {
                                                            asio::redirect_error(asio::use_awaitable, ec));
     if (closing_) break;
     if (ec) {
-      end(ec == asio::error::eof ? "The peer closed the connection." : "Reading failed: " + ec.message());
+      end(ec == asio::error::eof
+              ? core::make_error<core::ErrorId::kSessionPeerClosed>(core::Errc::kProtocol)
+              : core::make_error<core::ErrorId::kSessionReadFailed>(core::Errc::kStorage, ec.message()));
       break;
     }
     if (events_.bytes) events_.bytes(std::span<const std::uint8_t>(buffer.get(), n));
@@ -111,7 +114,7 @@ asio::awaitable<void> Connection::write_loop(std::shared_ptr<Connection> self) {
       queued_bytes_ -= std::min(queued_bytes_, written);
       read_resume_.cancel();
       if (ec) {
-        end("Writing failed: " + ec.message());
+        end(core::make_error<core::ErrorId::kSessionWriteFailed>(core::Errc::kStorage, ec.message()));
         break;
       }
     }

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "net/asio.hpp"
 #include "net/transport.hpp"
 
@@ -36,7 +37,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   struct Events {
     std::function<void(std::span<const std::uint8_t>)> bytes;  // read from the peer
-    std::function<void(std::string)> ended;  // the peer closed, or reading or writing failed (not after close/abort)
+    // The peer closed, or reading or writing failed (not after close/abort):
+    // session.peer_closed, session.read_failed or session.write_failed.
+    std::function<void(core::Error)> ended;
     std::function<void()> gone;              // the socket is closed: forget this connection
   };
 
@@ -52,7 +55,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // `self` keeps the connection alive while the loop may still run.
   asio::awaitable<void> read_loop(std::shared_ptr<Connection> self);
   asio::awaitable<void> write_loop(std::shared_ptr<Connection> self);
-  void end(std::string detail);
+  void end(core::Error how);
   void close_socket() noexcept;
 
   Stream stream_;

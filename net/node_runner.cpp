@@ -100,8 +100,8 @@ void NodeRunner::open(node::ConnId id, Stream stream) {
   events.bytes = [this, id](std::span<const std::uint8_t> bytes) {
     guarded("reading", [&] { return engine_.bytes_in(now(), id, bytes); });
   };
-  events.ended = [this, id](std::string detail) {
-    guarded("closing", [&] { return engine_.closed(now(), id, std::move(detail)); });
+  events.ended = [this, id](core::Error how) {
+    guarded("closing", [&] { return engine_.closed(now(), id, std::move(how)); });
   };
   events.gone = [this, id] { connections_.erase(id); };
   auto c = std::make_shared<Connection>(std::move(stream), std::move(events));

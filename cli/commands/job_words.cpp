@@ -1,6 +1,7 @@
 #include "cli/commands/job_words.hpp"
 
 #include "cli/commands/net_errors.hpp"
+#include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
 
 namespace tumar::cli {
@@ -8,6 +9,8 @@ namespace tumar::cli {
 JobWords job_words(const node::JobOutcome& o) {
   using F = node::JobFailure;
   const std::string who = o.address.to_string();
+  // The error behind the failure in the front end's words, after "who: ".
+  const std::string cause = o.cause ? error_text(*o.cause) : std::string("no reason was given.");
   const std::string again =
       " What it acknowledged is stored on both sides; run `tumar sync` again to send the rest.";
   switch (o.failure) {
@@ -15,13 +18,13 @@ JobWords job_words(const node::JobOutcome& o) {
     case F::kBadAddress:
     case F::kUnreachable: {
       const int code = o.failure == F::kBadAddress ? kExitUsage : kExitUnreachable;
-      return {code, o.dial ? dial_words(who, *o.dial) : who + ": " + o.detail};
+      return {code, o.dial ? dial_words(who, *o.dial) : who + ": " + cause};
     }
     case F::kNotFinished: return {kExitUnreachable, who + " did not finish the sync."};
     case F::kWrongIdentity:
       return {kExitRefused, who + " proved a different identity than the one recorded for it; nothing was sent. If "
                                   "its key really changed, remove and re-add the peer."};
-    case F::kJoinRefusedInHandshake: return {kExitRefused, who + ": " + o.detail};
+    case F::kJoinRefusedInHandshake: return {kExitRefused, who + ": " + cause};
     case F::kInviteRefused:
       return {kExitRefused,
               who + " refused the invite: it was already used, has expired, or was withdrawn. Ask for a new invite."};
@@ -34,9 +37,9 @@ JobWords job_words(const node::JobOutcome& o) {
       return {kExitUnreachable,
               who + " closed the connection before the sync finished (its node may be stopping)." + again};
     case F::kTimeout: return {kExitUnreachable, who + " stopped answering."};
-    case F::kProtocol: return {kExitAuthentication, who + " broke the protocol: " + o.detail};
+    case F::kProtocol: return {kExitAuthentication, who + " broke the protocol: " + cause};
   }
-  return {kExitUnreachable, who + ": " + o.detail};
+  return {kExitUnreachable, who + ": " + cause};
 }
 
 }  // namespace tumar::cli

@@ -28,8 +28,9 @@ std::string entry_json(const network::NetworkRecord& net, const network::Directo
     o.add("languages", e.profile->languages);
     o.add("services", e.profile->services);
     o.add("contact", e.profile->contact);
+    o.add("addresses", e.profile->addresses);
   } else {
-    for (const char* field : {"name", "organisation", "region", "languages", "services", "contact"}) {
+    for (const char* field : {"name", "organisation", "region", "languages", "services", "contact", "addresses"}) {
       o.add_null(field);
     }
   }
@@ -54,6 +55,7 @@ std::string entry_text(const network::DirectoryEntry& e, bool is_me) {
     append_field(out, "languages:    ", list_text(e.profile->languages));
     append_field(out, "services:     ", list_text(e.profile->services));
     append_field(out, "contact:      ", one_line(e.profile->contact));
+    append_field(out, "reachable at: ", list_text(e.profile->addresses));
   }
   out.append(concat({"    key:          ", encoding::to_hex(key).substr(0, kKeyPrefixChars), "…\n",
                      "    fingerprint:  ", identity::fingerprint(key), "\n"}));

@@ -2,22 +2,26 @@
 // Fields not given keep the value your current entry has; an empty value
 // (--region "") clears a field.
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
+#include "core/network/object_limits.hpp"
+#include "core/peers/peer_address.hpp"
 
 namespace tumar::cli {
 namespace {
 
 struct ProfileArgs {
   std::optional<std::string> network;
-  std::optional<std::string> name, organisation, region, languages, services, contact;
+  std::optional<std::string> name, organisation, region, languages, services, contact, addresses;
 
-  bool any() const { return name || organisation || region || languages || services || contact; }
+  bool any() const { return name || organisation || region || languages || services || contact || addresses; }
 };
 
 // Our current directory entry in `net`, or one holding only the profile's
@@ -34,6 +38,7 @@ core::Result<network::ProfileFields> current_fields(NetworkSession& s, const net
     f.contact = e.profile->contact;
     f.languages = e.profile->languages;
     f.services = e.profile->services;
+    f.addresses = e.profile->addresses;
   }
   return f;
 }
@@ -49,6 +54,7 @@ std::string show(const network::ProfileFields& f) {
   line("languages:    ", list_text(f.languages));
   line("services:     ", list_text(f.services));
   line("contact:      ", one_line(f.contact));
+  line("reachable at: ", list_text(f.addresses));
   return out;
 }
 
@@ -72,6 +78,10 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
   add_optional_text(*cmd, "--services", args->services, "What you offer, separated by commas")->type_name("A,B");
   add_optional_text(*cmd, "--contact", args->contact, "How members can reach you (at most 300 bytes)")
       ->type_name("TEXT");
+  add_optional_text(*cmd, "--address", args->addresses,
+                    "Where your node (`tumar serve`) can be reached, HOST:PORT, several separated by commas: "
+                    "members' `tumar sync` dials it")
+      ->type_name("HOST:PORT");
   cmd->footer(
       "Every member of the network sees these fields. Fields you leave out keep their current\n"
       "value; an empty value (--contact \"\") clears one. Lists: at most 16 items of 40 bytes.\n"
@@ -81,7 +91,7 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
       if (!args->any()) {
         return cli::fail(core::Errc::kInvalidArgument,
                          "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
-                         "--services or --contact.");
+                         "--services, --contact or --address.");
       }
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
@@ -98,6 +108,21 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
       if (args->contact) fields.contact = *args->contact;
       if (args->languages) fields.languages = split_commas(*args->languages);
       if (args->services) fields.services = split_commas(*args->services);
+      if (args->addresses) {
+        fields.addresses.clear();
+        for (const auto& text : split_commas(*args->addresses)) {
+          TUMAR_TRY_ASSIGN(address, peers::parse_peer_address(text));
+          const std::string canonical = address.to_string();
+          if (std::find(fields.addresses.begin(), fields.addresses.end(), canonical) == fields.addresses.end()) {
+            fields.addresses.push_back(canonical);
+          }
+        }
+        if (fields.addresses.size() > network::kMaxProfileAddresses) {
+          return cli::fail(core::Errc::kInvalidArgument,
+                           concat({"At most ", std::to_string(network::kMaxProfileAddresses),
+                                   " addresses; you gave ", std::to_string(fields.addresses.size()), "."}));
+        }
+      }
       TUMAR_TRY(s.author().set_profile(net.id, fields, wall_clock_ms()));
       print(concat({"Your entry in \"", network_label(net), "\" is now:\n", show(fields),
                     "Members see it within seconds while your `tumar serve` runs and is connected, else at their next `tumar sync`.\n"}));

@@ -53,7 +53,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
         if (!address) return tl::unexpected(address.error());
         named.push_back(*address);
       }
-      auto targets = node::sync_targets(prof->database(), named);
+      auto targets = node::sync_targets(prof->database(), prof->identity().public_identity().identity_key, named);
       if (!targets) return tl::unexpected(targets.error());
 
       if (!args->json) {

@@ -37,6 +37,7 @@ struct ProfileRecord {
   ObjectId object_id{};
   std::string display_name, organisation, region, contact;
   std::vector<std::string> languages, services;
+  std::vector<std::string> addresses;  // where the member's node can be reached (canonical HOST:PORT)
   std::uint64_t updated_at_ms = 0;
 };
 

@@ -409,6 +409,7 @@ core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const Profi
   p.set_contact(f.contact);
   for (const auto& l : f.languages) p.add_languages(l);
   for (const auto& s : f.services) p.add_services(s);
+  for (const auto& a : f.addresses) p.add_addresses(a);
   const std::string payload = p.SerializeAsString();
   if (auto ok = decode_profile(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(net, Kind::kProfile, payload, now_ms);

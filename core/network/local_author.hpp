@@ -32,6 +32,7 @@ struct NoteFields {
 struct ProfileFields {
   std::string display_name, organisation, region, contact;
   std::vector<std::string> languages, services;
+  std::vector<std::string> addresses;  // HOST:PORT, canonical (peers::PeerAddress::to_string)
 };
 
 // Our X3DH prekeys as a PREKEYS object carries them (docs/PROTOCOL.md): the

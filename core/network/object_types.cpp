@@ -26,12 +26,12 @@ const char* kind_name(Kind kind) noexcept {
     case Kind::kAdmission: return "admission";
     case Kind::kProfile: return "profile";
     case Kind::kRemoval: return "removal";
-    case Kind::kEpochGrant: return "epoch grant";
+    case Kind::kEpochGrant: return "epoch_grant";
     case Kind::kNote: return "note";
     case Kind::kBroadcast: return "broadcast";
     case Kind::kPrekeys: return "prekeys";
-    case Kind::kDirect: return "direct message";
-    case Kind::kEpochStart: return "epoch start";
+    case Kind::kDirect: return "direct";
+    case Kind::kEpochStart: return "epoch_start";
   }
   return "unknown";
 }

@@ -34,6 +34,8 @@ enum class Kind : int {
 
 enum class Role : int { kMember = 1, kLead = 2 };
 
+// A stable key for the kind ("epoch_grant"), for logs and for an error's
+// `kind` field; a front end words it (cli/error_text.cpp, kKinds).
 const char* kind_name(Kind kind) noexcept;
 
 // An id as logs and listings abbreviate it: its first 12 hex digits.

@@ -5,6 +5,7 @@
 #include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/object_limits.hpp"
+#include "core/peers/peer_address.hpp"
 #include "tumar/network.pb.h"
 
 namespace tumar::network {
@@ -152,6 +153,19 @@ core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
   }
   TUMAR_TRY(check_list("languages", p->languages()));
   TUMAR_TRY(check_list("services", p->services()));
+  // Each address exactly as parse_peer_address spells it back, none twice:
+  // one canonical encoding, and nothing a member's node could not dial.
+  if (static_cast<std::size_t>(p->addresses().size()) > kMaxProfileAddresses) {
+    return refused<ErrorId::kPayloadProfileAddress>(kMaxProfileAddresses);
+  }
+  for (int i = 0; i < p->addresses().size(); ++i) {
+    const std::string& a = p->addresses(i);
+    auto parsed = peers::parse_peer_address(a);
+    if (!parsed || parsed->to_string() != a) return refused<ErrorId::kPayloadProfileAddress>(kMaxProfileAddresses);
+    for (int j = 0; j < i; ++j) {
+      if (p->addresses(j) == a) return refused<ErrorId::kPayloadProfileAddress>(kMaxProfileAddresses);
+    }
+  }
   return p;
 }
 

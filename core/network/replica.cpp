@@ -147,7 +147,7 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
   if (!env) {
     ++counters_.rejected;
     result.reason = env.error();
-    log::debug("rejected an object: " + env.error().message());
+    log::debug("rejected an object: " + env.error().describe());
     return result;
   }
   result.id = env->id();
@@ -184,7 +184,7 @@ core::Result<sync::IngestResult> NetworkReplica::ingest_one(core::Result<Verifie
       result.outcome = sync::IngestOutcome::kRejected;
       result.reason = decision.reason;
       log::debug("rejected " + std::string(kind_name(env->header().kind)) + " " + short_id(env->id()) + ": " +
-                 decision.reason->message());
+                 decision.reason->describe());
       break;
   }
   return result;
@@ -498,7 +498,7 @@ core::Result<void> NetworkReplica::retry_pending(std::uint64_t now_ms,
       } else if (d.verdict == Verdict::kReject) {
         ++counters_.rejected;
         log::debug("rejected " + std::string(kind_name(p.env.header().kind)) + " " + short_id(p.env.id()) + ": " +
-                   d.reason->message());
+                   d.reason->describe());
         p.settled = true;
       }
     }

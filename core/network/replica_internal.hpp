@@ -35,6 +35,7 @@ inline ProfileRecord profile_record(const VerifiedEnvelope& env, const proto::Me
   rec.contact = p.contact();
   rec.languages.assign(p.languages().begin(), p.languages().end());
   rec.services.assign(p.services().begin(), p.services().end());
+  rec.addresses.assign(p.addresses().begin(), p.addresses().end());
   rec.updated_at_ms = env.header().timestamp_ms;
   return rec;
 }

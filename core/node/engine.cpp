@@ -12,6 +12,7 @@
 #include "core/network/replica.hpp"
 #include "core/node/job_failure.hpp"
 #include "core/node/prekey_schedule.hpp"
+#include "core/node/sync_targets.hpp"
 #include "core/node/rekey_duty.hpp"
 #include "core/peers/peer_store.hpp"
 #include "core/profile/wipe_watch.hpp"
@@ -305,7 +306,7 @@ struct Engine::Impl {
       Job& job = *jobs[*pending.job];
       if (!job.done) job.outcome.dial = error;
       finish_job(job, error.why == DialFailure::kAddress ? JobFailure::kBadAddress : JobFailure::kUnreachable,
-                 error.system);
+                 std::nullopt);
     } else {
       dialling.erase(pending.address.to_string());
       log::debug(pending.address.to_string() + ": dial failed (" + std::to_string(static_cast<int>(error.why)) +
@@ -319,11 +320,13 @@ struct Engine::Impl {
     handle(*link, link->session->on_bytes(now.mono, bytes, rng));
   }
 
-  void closed(ConnId conn, std::string detail) {
-    if (dials.count(conn)) return dial_failed(conn, DialError{DialFailure::kClosed, std::move(detail)});
+  void closed(ConnId conn, core::Error how) {
+    if (dials.count(conn)) {
+      return dial_failed(conn, DialError{DialFailure::kClosed, std::string(how.field("system").value_or(""))});
+    }
     Link* link = find(conn);
     if (link == nullptr || !link->session) return;
-    handle(*link, link->session->on_peer_closed(std::move(detail)));
+    handle(*link, link->session->on_peer_closed(std::move(how)));
   }
 
   void tick() {
@@ -353,13 +356,13 @@ struct Engine::Impl {
     stopping_until = now.mono + options.shutdown_grace;
     for (auto& [conn, pending] : dials) {
       out.closes.push_back(Close{conn, CloseHow::kAbort});
-      if (pending.job) finish_job(*jobs[*pending.job], JobFailure::kNotFinished, "The node stopped.");
+      if (pending.job) finish_job(*jobs[*pending.job], JobFailure::kNotFinished, std::nullopt);
     }
     dials.clear();
     std::vector<ConnId> ids;
     for (const auto& [id, link] : links) ids.push_back(id);
     for (ConnId id : ids) {
-      if (Link* link = find(id)) close_link(*link, "The node is stopping.");
+      if (Link* link = find(id)) close_link(*link, std::nullopt);
     }
   }
 
@@ -376,8 +379,12 @@ struct Engine::Impl {
     append(out, link.id, step.send);
     if (step.admission) return answer_admission(link, std::move(*step.admission));
     if (step.admitted) on_admitted(link, *step.admitted);
+    // Every message the peer sent before it closed counts, also when its
+    // Goodbye came in the same read: a joiner pushes its profile and prekeys
+    // and says goodbye at once, and those were dropped. Stop only when
+    // handling one made us close the link.
     for (auto& message : step.received) {
-      if (link.dead || (link.session && link.session->is_closed())) break;
+      if (link.dead) break;
       on_message(link, std::move(message));
     }
     if (step.closed) on_session_closed(link, *step.closed);
@@ -392,8 +399,8 @@ struct Engine::Impl {
     }
     auto decided = admission(question.peer, question.invite, now.wall_ms);
     if (!decided) {
-      log::debug(link.label + ": not admitted: " + decided.error().message());
-      return handle(link, link.session->refuse(decided.error().message()));
+      log::debug(link.label + ": not admitted: " + decided.error().describe());
+      return handle(link, link.session->refuse(decided.error()));
     }
     handle(link, link.session->admit(now.mono, rng));
     // What an invite admission wrote (the newcomer's admission, the keys
@@ -447,9 +454,9 @@ struct Engine::Impl {
     if (!result) {
       // The peer broke the sync protocol (or our store failed): the reason
       // goes to the debug log only; the peer just sees the connection close.
-      log::debug(link.label + ": sync failed: " + result.error().message());
-      if (link.job) finish_job(*jobs[*link.job], JobFailure::kProtocol, result.error().message());
-      return close_link(link, "Sync failed.");
+      log::debug(link.label + ": sync failed: " + result.error().describe());
+      if (link.job) finish_job(*jobs[*link.job], JobFailure::kProtocol, result.error());
+      return close_link(link, result.error());
     }
     for (const auto& m : result->send) {
       send_wire(link, m);
@@ -476,14 +483,14 @@ struct Engine::Impl {
     if (auto sent = link.session->send(message, bytes); !sent) {
       // Our own message over the limit, or the nonce space spent: a local
       // condition, but the session cannot go on either way.
-      return handle(link, link.session->close("Could not send: " + sent.error().message()));
+      return handle(link, link.session->close(sent.error()));
     }
     append(out, link.id, bytes);
   }
 
-  void close_link(Link& link, std::string detail) {
+  void close_link(Link& link, std::optional<core::Error> why) {
     if (link.dead) return;
-    handle(link, link.session->close(std::move(detail)));
+    handle(link, link.session->close(std::move(why)));
   }
 
   void on_session_closed(Link& link, const session::Closure& closure) {
@@ -494,7 +501,8 @@ struct Engine::Impl {
       ++counts.closed_by_limit_or_protocol;
     }
     if (log::enabled(log::Level::kDebug)) {
-      log::debug(link.label + ": " + session::close_reason_name(closure.reason) + ": " + closure.detail);
+      log::debug(link.label + ": " + session::close_reason_name(closure.reason) +
+                 (closure.cause ? ": " + closure.cause->describe() : std::string()));
     }
     if (link.sync) {
       const auto& p = link.sync->progress();
@@ -508,7 +516,7 @@ struct Engine::Impl {
       if (!job.done && closure.reason != R::kLocal) {
         const bool was_open = link.session->peer().has_value();
         auto failure = explain_close(closure.reason, job.presented_invite, was_open, job.heard);
-        finish_job(job, failure, closure.detail);
+        finish_job(job, failure, closure.cause);
       }
     }
     if (link.redial_address) dialling.erase(*link.redial_address);
@@ -526,12 +534,12 @@ struct Engine::Impl {
       link->dead = true;
       link->ticket.reset();
       if (link->redial_address) dialling.erase(*link->redial_address);
-      if (link->job && !jobs[*link->job]->done) finish_job(*jobs[*link->job], JobFailure::kNotFinished, "Stopped.");
+      if (link->job && !jobs[*link->job]->done) finish_job(*jobs[*link->job], JobFailure::kNotFinished, std::nullopt);
       out.closes.push_back(Close{id, CloseHow::kAbort});
     }
     for (auto& [conn, pending] : dials) {
       out.closes.push_back(Close{conn, CloseHow::kAbort});
-      if (pending.job) finish_job(*jobs[*pending.job], JobFailure::kNotFinished, "Stopped.");
+      if (pending.job) finish_job(*jobs[*pending.job], JobFailure::kNotFinished, std::nullopt);
     }
     dials.clear();
   }
@@ -551,7 +559,7 @@ struct Engine::Impl {
         if (link == nullptr || !link->sync) continue;
         auto msgs = link->sync->push(parsed->network(), env);
         if (!msgs) {
-          close_link(*link, "Sync failed.");
+          close_link(*link, msgs.error());
           continue;
         }
         if (!msgs->empty()) ++counts.objects_pushed;
@@ -583,25 +591,32 @@ struct Engine::Impl {
           }
         }
       } else {
-        log::debug("could not publish the joiner's profile: " + written.error().message());
+        log::debug("could not publish the joiner's profile: " + written.error().describe());
+      }
+      // And its first prekey bundle, on the same connection: until a member's
+      // bundle is out, nobody can write to her (issue 19: a message must be
+      // able to wait for a newcomer at any member's node before her first sync).
+      for (const auto& env : refresh_prekeys(replica, me, rng, now.wall_ms)) {
+        auto parsed = network::parse_envelope(env);
+        if (!parsed || parsed->network() != *job.job.network) continue;
+        auto msgs = link.sync->push(parsed->network(), env);
+        if (msgs) {
+          for (const auto& m : *msgs) send_wire(link, m);
+        }
       }
     }
     job.outcome.progress = link.sync->progress();
     finish_job(job, JobFailure::kNone, {});
-    close_link(link, "Sync complete.");
+    close_link(link, std::nullopt);
   }
 
-  void finish_job(Job& job, JobFailure failure, std::string detail) {
+  void finish_job(Job& job, JobFailure failure, std::optional<core::Error> cause) {
     if (job.done) return;
     job.done = true;
     job.outcome.failure = failure;
-    job.outcome.detail = std::move(detail);
+    job.outcome.cause = std::move(cause);
     job.outcome.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now.mono - job.started);
     if (!job.job.network) remember_peer(job);
-    if (failure == JobFailure::kNone && job.job.publish_name) {
-      // A joiner's first prekey bundle; the next sync or serve carries it.
-      (void)refresh_prekeys(replica, me, rng, now.wall_ms);
-    }
     std::size_t index = 0;
     for (; index < jobs.size(); ++index) {
       if (jobs[index].get() == &job) break;
@@ -618,12 +633,12 @@ struct Engine::Impl {
       if (auto r = store.record_key(job.outcome.address, job.outcome.peer->identity_key); r) {
         job.outcome.key_recorded = true;
       } else {
-        log::warn("could not record the key of " + job.outcome.address.to_string() + ": " + r.error().message());
+        log::warn("could not record the key of " + job.outcome.address.to_string() + ": " + r.error().describe());
       }
     }
     if (job.outcome.ok()) {
       if (auto r = store.mark_synced(job.outcome.address, static_cast<std::int64_t>(now.wall_ms / 1000)); !r) {
-        log::debug("could not record the sync time: " + r.error().message());
+        log::debug("could not record the sync time: " + r.error().describe());
       }
     }
   }
@@ -671,7 +686,7 @@ struct Engine::Impl {
     // Direct messages and skipped keys past their lifetime (core/direct/expiry.hpp).
     // A failure (the database busy with another command) is retried next time.
     auto r = direct::expire_direct_metadata(replica.store(), me.public_identity().identity_key, now.wall_ms);
-    if (!r) log::debug(r.error().message());
+    if (!r) log::debug(r.error().describe());
   }
 
   void poll_store() {
@@ -681,7 +696,7 @@ struct Engine::Impl {
     while (true) {
       auto fresh = replica.store().envelopes_after(last_rowid, 256);
       if (!fresh) {
-        log::warn("Reading new objects failed: " + fresh.error().message());
+        log::warn("Reading new objects failed: " + fresh.error().describe());
         return;
       }
       if (fresh->empty()) return;
@@ -697,10 +712,11 @@ struct Engine::Impl {
 
   void redial() {
     // Keep a connection to every peer this profile knows by address (those
-    // it joined through, and `tumar peer add`): that is how a chain of
-    // nodes, each knowing only its neighbour, stays one connected network.
-    peers::PeerStore store(replica.store().database());
-    auto known = store.list();
+    // it joined through, `tumar peer add`, and members who published where
+    // their node is): that is how a chain of nodes, each knowing only its
+    // neighbour, stays one connected network, and how members pass on what
+    // they write without the lead online.
+    auto known = dialable_peers(replica.store().database(), me.public_identity().identity_key);
     if (!known) return;
     for (const auto& p : *known) {
       const std::string where = p.address.to_string();
@@ -755,9 +771,9 @@ Actions Engine::bytes_in(Now now, ConnId conn, std::span<const std::uint8_t> byt
   return impl_->take();
 }
 
-Actions Engine::closed(Now now, ConnId conn, std::string detail) {
+Actions Engine::closed(Now now, ConnId conn, core::Error how) {
   impl_->now = now;
-  impl_->closed(conn, std::move(detail));
+  impl_->closed(conn, std::move(how));
   return impl_->take();
 }
 

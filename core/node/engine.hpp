@@ -131,8 +131,9 @@ class Engine {
   Actions dial_failed(Now now, ConnId conn, DialError error);
   // Bytes read from a connection, in any chunking.
   Actions bytes_in(Now now, ConnId conn, std::span<const std::uint8_t> bytes);
-  // The connection ended under us (EOF, reset, write failure).
-  Actions closed(Now now, ConnId conn, std::string detail);
+  // The connection ended under us (EOF, reset, write failure): `how` is
+  // session.peer_closed, session.read_failed or session.write_failed.
+  Actions closed(Now now, ConnId conn, core::Error how);
   // Time passed (at least to the last deadline).
   Actions tick(Now now);
 

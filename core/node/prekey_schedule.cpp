@@ -42,7 +42,7 @@ Refreshed refresh_all(network::NetworkReplica& replica, const identity::LocalIde
   try {
     auto nets = replica.store().networks();
     if (!nets) {
-      debug_noexcept(nets.error().message());
+      debug_noexcept(nets.error().describe());
       out.failed = true;
       return out;
     }
@@ -50,7 +50,7 @@ Refreshed refresh_all(network::NetworkReplica& replica, const identity::LocalIde
     for (const auto& n : *nets) {
       auto r = keeper.ensure(n.id, now_ms);
       if (!r) {
-        debug_noexcept(r.error().message());
+        debug_noexcept(r.error().describe());
         out.failed = true;
         continue;
       }

@@ -10,14 +10,14 @@ Rekeyed rekey_exposed_networks(network::NetworkReplica& replica, const identity:
   Rekeyed out;
   auto nets = replica.store().networks();
   if (!nets) {
-    log::warn("could not check the networks' keys: " + nets.error().message());
+    log::warn("could not check the networks' keys: " + nets.error().describe());
     return out;
   }
   network::LocalAuthor author(replica, me, rng);
   for (const auto& n : *nets) {
     auto w = author.rekey_if_exposed(n.id, now_ms);
     if (!w) {
-      log::warn("could not start a new epoch for a network: " + w.error().message());
+      log::warn("could not start a new epoch for a network: " + w.error().describe());
       continue;
     }
     if (w->envelopes.empty()) continue;

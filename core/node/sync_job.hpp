@@ -37,21 +37,23 @@ enum class JobFailure {
   kUnreachable,         // the dial failed; `dial` says how
   kNotFinished,         // the engine stopped before the job ended
   kWrongIdentity,       // the responder proved another identity than the pinned one
-  kJoinRefusedInHandshake,  // joining: the handshake itself refused (the profile kinds differ); `detail` says which
+  kJoinRefusedInHandshake,  // joining: the handshake itself refused (the profile kinds differ); `cause` says which
   kInviteRefused,       // joining: closed right after message 3 (used, expired or withdrawn invite)
   kNotAdmitted,         // closed right after message 3: not a member, not on the allow list
   kClosedInHandshake,   // closed before the handshake finished
   kLostDuringSync,      // admitted, then the connection was cut
   kPeerStopping,        // admitted, then the peer said goodbye before the round finished
   kTimeout,             // the peer stopped answering
-  kProtocol,            // the peer broke the protocol; `detail` is for the debug log
+  kProtocol,            // the peer broke the protocol; `cause` says how
 };
 
 struct JobOutcome {
   peers::PeerAddress address;
   std::optional<identity::PublicIdentity> peer;  // who proved to be there, if anyone
   JobFailure failure = JobFailure::kNotFinished;
-  std::string detail;  // a debug-log fact (a transport error, a close reason); never secret
+  // The error behind the failure, when there is one (the handshake step or
+  // sync message that failed, how the stream ended); public values only.
+  std::optional<core::Error> cause;
   std::optional<DialError> dial;  // kBadAddress, kUnreachable: how the dial failed, for the front end's words
   // What moved, whether or not the job succeeded: a sync cut off halfway
   // still tells the user what the peer acknowledged.

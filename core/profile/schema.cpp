@@ -266,6 +266,12 @@ CREATE TABLE equivocation (
 ) STRICT;
 CREATE INDEX equivocation_by_slot ON equivocation (network_id, author, seq);
 )sql",
+    // 8: a member's profile carries where its node can be reached
+    // (MemberProfile.addresses), so `tumar sync` reaches the network's
+    // members, not only the allow list. Stored profiles had none.
+    R"sql(
+ALTER TABLE profile ADD COLUMN addresses TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -77,13 +77,13 @@ CloseReason PeerSession::reason_for(const core::Error& error) noexcept {
   }
 }
 
-void PeerSession::fail(CloseReason reason, std::string detail, SessionOutput& out) {
+void PeerSession::fail(CloseReason reason, std::optional<core::Error> cause, SessionOutput& out) {
   // Replacing the state destroys the handshake or transport, whose
   // CipherStates wipe their keys. Nothing is written: to the peer, every
   // failure is the same silent close.
   state_ = Closed{reason};
   out.send.clear();
-  out.closed = Closure{reason, std::move(detail)};
+  out.closed = Closure{reason, std::move(cause)};
 }
 
 SessionOutput PeerSession::start(crypto::RandomSource& rng) {
@@ -92,7 +92,7 @@ SessionOutput PeerSession::start(crypto::RandomSource& rng) {
   if (hs == nullptr || role_ != Role::kInitiator) return out;
   auto step = hs->handshake.start(rng);
   if (!step) {
-    fail(reason_for(step.error()), step.error().message(), out);
+    fail(reason_for(step.error()), step.error(), out);
     return out;
   }
   if (step->send) noise::append_frame(*step->send, out.send);
@@ -108,7 +108,7 @@ SessionOutput PeerSession::on_bytes(Instant now, std::span<const std::uint8_t> b
       // The owner has not answered yet (it answers before the next read, so
       // this holds at most one read's worth): keep the bytes for admit().
       if (waiting->held.size() + bytes.size() > limits_.max_frame_len + 2) {
-        fail(CloseReason::kLimit, "The peer sent more than a frame before it was admitted.", out);
+        fail(CloseReason::kLimit, core::make_error<core::ErrorId::kSessionSentBeforeAdmitted>(core::Errc::kLimit), out);
         break;
       }
       waiting->held.insert(waiting->held.end(), bytes.begin(), bytes.end());
@@ -129,11 +129,11 @@ SessionOutput PeerSession::on_bytes(Instant now, std::span<const std::uint8_t> b
 void PeerSession::handshake_bytes(Handshaking& hs, Instant now, std::span<const std::uint8_t>& bytes,
                                   crypto::RandomSource& rng, SessionOutput& out) {
   auto frame = hs.decoder.next(bytes);
-  if (!frame) return fail(reason_for(frame.error()), "Handshake: " + frame.error().message(), out);
+  if (!frame) return fail(reason_for(frame.error()), frame.error(), out);
   if (!*frame) return;  // need more bytes
 
   auto step = hs.handshake.receive(**frame, rng);
-  if (!step) return fail(reason_for(step.error()), "Handshake: " + step.error().message(), out);
+  if (!step) return fail(reason_for(step.error()), step.error(), out);
 
   if (!step->established) {
     if (step->send) noise::append_frame(*step->send, out.send);
@@ -176,10 +176,10 @@ SessionOutput PeerSession::admit(Instant now, crypto::RandomSource& rng) {
   return out;
 }
 
-SessionOutput PeerSession::refuse(std::string detail) {
+SessionOutput PeerSession::refuse(core::Error why) {
   SessionOutput out;
   if (!awaiting_admission()) return out;
-  fail(CloseReason::kNotAdmitted, std::move(detail), out);
+  fail(CloseReason::kNotAdmitted, std::move(why), out);
   return out;
 }
 
@@ -188,33 +188,33 @@ void PeerSession::open_bytes(Open& open, std::span<const std::uint8_t>& bytes, S
   // buffer), decrypted into a reused buffer, and a one-fragment message is
   // a view into that. Each is consumed before the next call.
   auto frame = open.decoder.next_view(bytes);
-  if (!frame) return fail(reason_for(frame.error()), frame.error().message(), out);
+  if (!frame) return fail(reason_for(frame.error()), frame.error(), out);
   if (!*frame) return;
 
   // A tampered, truncated, replayed or reordered message fails here: the
   // receive nonce is the count of messages so far, so a message out of its
   // place decrypts under the wrong nonce and its tag does not verify.
   if (auto opened = open.transport.open_into(**frame, open.plaintext); !opened) {
-    return fail(reason_for(opened.error()), opened.error().message(), out);
+    return fail(reason_for(opened.error()), opened.error(), out);
   }
 
   auto message = open.reassembler.add_view(open.plaintext);
-  if (!message) return fail(reason_for(message.error()), message.error().message(), out);
+  if (!message) return fail(reason_for(message.error()), message.error(), out);
   if (*message) handle_message(open, **message, out);
 }
 
 void PeerSession::handle_message(Open& open, std::span<const std::uint8_t> bytes, SessionOutput& out) {
   auto message = decode_wire(bytes);
-  if (!message) return fail(CloseReason::kProtocol, message.error().message(), out);
+  if (!message) return fail(CloseReason::kProtocol, message.error(), out);
   ++messages_received_;
   if (const auto* ping = std::get_if<Ping>(&*message)) {
-    if (auto r = send(Pong{ping->nonce}, out.send); !r) return fail(reason_for(r.error()), r.error().message(), out);
+    if (auto r = send(Pong{ping->nonce}, out.send); !r) return fail(reason_for(r.error()), r.error(), out);
     return;
   }
   if (std::holds_alternative<Goodbye>(*message)) {
     open.transport.close();
     state_ = Closed{CloseReason::kPeerGoodbye};
-    out.closed = Closure{CloseReason::kPeerGoodbye, "The peer said goodbye."};
+    out.closed = Closure{CloseReason::kPeerGoodbye, std::nullopt};
     return;
   }
   out.received.push_back(std::move(*message));
@@ -245,33 +245,31 @@ core::Result<void> PeerSession::send(const WireMessage& message, std::vector<std
   return {};
 }
 
-SessionOutput PeerSession::close(std::string detail) {
+SessionOutput PeerSession::close(std::optional<core::Error> why) {
   SessionOutput out;
   if (is_closed()) return out;
   if (is_open()) {
     (void)send(Goodbye{}, out.send);  // best effort: we close either way
   }
   state_ = Closed{CloseReason::kLocal};
-  out.closed = Closure{CloseReason::kLocal, std::move(detail)};
+  out.closed = Closure{CloseReason::kLocal, std::move(why)};
   return out;
 }
 
-SessionOutput PeerSession::on_peer_closed(std::string detail) {
+SessionOutput PeerSession::on_peer_closed(core::Error how) {
   SessionOutput out;
   if (is_closed()) return out;
   state_ = Closed{CloseReason::kPeerClosed};
-  out.closed = Closure{CloseReason::kPeerClosed, std::move(detail)};
+  out.closed = Closure{CloseReason::kPeerClosed, std::move(how)};
   return out;
 }
 
 SessionOutput PeerSession::on_tick(Instant now) {
   SessionOutput out;
   if ((std::holds_alternative<Handshaking>(state_) || awaiting_admission()) && now >= handshake_deadline_) {
-    fail(CloseReason::kHandshakeTimeout,
-         "The handshake did not finish within " + std::to_string(limits_.handshake_timeout.count()) + " ms.", out);
+    fail(CloseReason::kHandshakeTimeout, std::nullopt, out);
   } else if (is_open() && now >= last_heard_ + limits_.idle_timeout) {
-    fail(CloseReason::kIdleTimeout,
-         "Nothing heard from the peer for " + std::to_string(limits_.idle_timeout.count()) + " ms.", out);
+    fail(CloseReason::kIdleTimeout, std::nullopt, out);
   }
   return out;
 }

@@ -64,7 +64,10 @@ const char* close_reason_name(CloseReason reason) noexcept;
 
 struct Closure {
   CloseReason reason;
-  std::string detail;  // a sentence for the debug log; never sent to the peer
+  // The error behind the reason (a failed handshake step, the frame that was
+  // malformed, how the stream ended); none for a timeout, a Goodbye or a
+  // close of our own. Never sent to the peer; the front end words it.
+  std::optional<core::Error> cause;
 };
 
 // The handshake proved who the peer is; may it use this node? `invite` is
@@ -115,11 +118,11 @@ class PeerSession {
   // it away (kNotAdmitted; nothing written: the peer sees a plain close).
   // Ignored when no question is open.
   SessionOutput admit(Instant now, crypto::RandomSource& rng);
-  SessionOutput refuse(std::string detail);
+  SessionOutput refuse(core::Error why);
   bool awaiting_admission() const noexcept;
 
   // The peer closed its side (EOF) or the socket failed.
-  SessionOutput on_peer_closed(std::string detail);
+  SessionOutput on_peer_closed(core::Error how);
 
   // Time passed; closes the session if a deadline is past.
   SessionOutput on_tick(Instant now);
@@ -131,7 +134,7 @@ class PeerSession {
   [[nodiscard]] core::Result<void> send(const WireMessage& message, std::vector<std::uint8_t>& out);
 
   // Closes from our side: says Goodbye if Open, wipes the keys.
-  SessionOutput close(std::string detail);
+  SessionOutput close(std::optional<core::Error> why = std::nullopt);
 
   // When on_tick must next be called; nullopt once closed.
   std::optional<Instant> deadline() const noexcept;
@@ -175,7 +178,7 @@ class PeerSession {
                        crypto::RandomSource& rng, SessionOutput& out);
   void open_bytes(Open& open, std::span<const std::uint8_t>& bytes, SessionOutput& out);
   void handle_message(Open& open, std::span<const std::uint8_t> bytes, SessionOutput& out);
-  void fail(CloseReason reason, std::string detail, SessionOutput& out);
+  void fail(CloseReason reason, std::optional<core::Error> cause, SessionOutput& out);
   static CloseReason reason_for(const core::Error& error) noexcept;
 
   Role role_;

@@ -57,9 +57,9 @@ struct Peer {
     store::DbId id{};
     id[0] = index;
     auto opened = store::Database::open(path, crypto::Secret<32>::random(), id);
-    if (!opened) die("open: " + opened.error().message());
+    if (!opened) die("open: " + opened.error().describe());
     db.emplace(std::move(*opened));
-    if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().message());
+    if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().describe());
     replica.emplace(*db, me);
   }
 
@@ -168,22 +168,22 @@ int main(int argc, char** argv) {
   std::uint64_t now = test::unix_now_ms();
   network::LocalAuthor lead(*peers[0]->replica, peers[0]->me, peers[0]->rng);
   auto net_id = lead.create_network("Gossip bench network", false, now);
-  if (!net_id) die("create: " + net_id.error().message());
+  if (!net_id) die("create: " + net_id.error().describe());
   for (std::size_t i = 1; i < n; ++i) {
     if (auto a = lead.admit(*net_id, peers[i]->me.public_identity(), network::Role::kMember, ++now); !a) {
-      die("admit: " + a.error().message());
+      die("admit: " + a.error().describe());
     }
   }
   auto history = peers[0]->replica->store().envelopes_after(0, 100'000);
-  if (!history) die("history: " + history.error().message());
+  if (!history) die("history: " + history.error().describe());
   std::vector<std::vector<std::uint8_t>> envelopes;
   for (auto& [rowid, env] : *history) envelopes.push_back(std::move(env));
   for (std::size_t i = 1; i < n; ++i) {
     network::NetworkRecord rec;
     rec.id = *net_id;
-    if (auto r = peers[i]->replica->store().add_network(rec); !r) die("add network: " + r.error().message());
+    if (auto r = peers[i]->replica->store().add_network(rec); !r) die("add network: " + r.error().describe());
     if (auto r = peers[i]->replica->ingest_batch(envelopes, test::unix_now_ms()); !r) {
-      die("ingest: " + r.error().message());
+      die("ingest: " + r.error().describe());
     }
   }
 
@@ -198,7 +198,7 @@ int main(int argc, char** argv) {
     // One side dials (as after `tumar peer add`), the other admits.
     peers::PeerStore store(*peers[a]->db);
     if (auto r = store.add(peers[b]->address, peers[b]->me.public_identity().identity_key, 0); !r) {
-      die("peer add: " + r.error().message());
+      die("peer add: " + r.error().describe());
     }
     ++degree[a];
     ++degree[b];
@@ -222,7 +222,7 @@ int main(int argc, char** argv) {
       return lead.broadcast(*net_id, "Round " + std::to_string(r) + ": the Almaty shelter moved; new address inside",
                             r % 2 == 0, 0, test::unix_now_ms());
     });
-    if (!written) die("broadcast: " + written.error().message());
+    if (!written) die("broadcast: " + written.error().describe());
     peers[0]->serving->submit([&engine = peers[0]->serving->engine(), envelopes = written->envelopes](node::Now at) {
       return engine.published(at, envelopes);
     });

@@ -68,7 +68,7 @@ double cpu_seconds() {
 }
 
 [[noreturn]] void die(const char* what, const core::Error& e) {
-  std::fprintf(stderr, "%s: %s\n", what, e.message().c_str());
+  std::fprintf(stderr, "%s: %s\n", what, e.describe().c_str());
   std::exit(1);
 }
 

@@ -59,13 +59,13 @@ using Clock = std::chrono::steady_clock;
 struct ServedNode {
   explicit ServedNode(const std::filesystem::path& path) : me(identity::LocalIdentity::generate(rng)) {
     auto opened = store::Database::open(path, crypto::Secret<32>::random(), store::DbId{});
-    if (!opened) die("open: " + opened.error().message());
+    if (!opened) die("open: " + opened.error().describe());
     db.emplace(std::move(*opened));
-    if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().message());
+    if (auto m = profile::migrate(*db); !m) die("migrate: " + m.error().describe());
     replica.emplace(*db, me);
     author.emplace(*replica, me, rng);
     auto id = author->create_network("Load bench network", false, test::unix_now_ms());
-    if (!id) die("create: " + id.error().message());
+    if (!id) die("create: " + id.error().describe());
     net_id = *id;
     for (int b = 0; b < 3; ++b) {
       if (!author->broadcast(net_id, "Load bench broadcast " + std::to_string(b), false, 0, test::unix_now_ms())) {

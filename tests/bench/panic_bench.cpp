@@ -90,7 +90,7 @@ bool one_wipe(const fs::path& base, std::uint64_t db_size, Run& out) {
   ::sync();
   auto report = profile::wipe_profile(home);
   if (!report || !report->key_file_destroyed || !report->home_removed) {
-    std::fprintf(stderr, "wipe failed: %s\n", report ? "incomplete" : report.error().message().c_str());
+    std::fprintf(stderr, "wipe failed: %s\n", report ? "incomplete" : report.error().describe().c_str());
     return false;
   }
   out = {ms(report->key_gone_after), ms(report->total_duration)};

@@ -99,11 +99,11 @@ Outcome reconcile(const Sides& s, std::uint64_t limit) {
   while (true) {
     o.up += query.size();
     auto reply = server->reconcile(query);
-    if (!reply) die(reply.error().message().c_str());
+    if (!reply) die(reply.error().describe().c_str());
     o.down += reply->size();
     ++o.round_trips;
     auto next = client->reconcile(*reply, have, need);
-    if (!next) die(next.error().message().c_str());
+    if (!next) die(next.error().describe().c_str());
     if (!*next) break;
     query = std::move(**next);
   }

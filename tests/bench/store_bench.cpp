@@ -46,7 +46,7 @@ struct Config {
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 [[noreturn]] void die(const char* what, const tumar::core::Error& e) {
-  std::fprintf(stderr, "store_bench: %s: %s\n", what, e.message().c_str());
+  std::fprintf(stderr, "store_bench: %s: %s\n", what, e.describe().c_str());
   std::exit(1);
 }
 

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/crypto/random.hpp"
+#include "core/error_ids.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/replica.hpp"
@@ -128,7 +129,7 @@ class Client {
           events.bytes = [this](std::span<const std::uint8_t> bytes) {
             apply(session_.on_bytes(session::Clock::now(), bytes, rng_));
           };
-          events.ended = [this](std::string detail) { apply(session_.on_peer_closed(std::move(detail))); };
+          events.ended = [this](core::Error how) { apply(session_.on_peer_closed(std::move(how))); };
           connection_ = std::make_shared<net::Connection>(std::move(out->stream), std::move(events));
           connection_->start();
           apply(session_.start(rng_));
@@ -145,7 +146,7 @@ class Client {
   }
 
   // Goodbye, then the socket closes once it is written.
-  void close(std::string detail) { apply(session_.close(std::move(detail))); }
+  void close() { apply(session_.close()); }
 
   bool closed_cleanly() const noexcept { return clean_; }
 
@@ -197,7 +198,7 @@ StreamResult stream(const identity::LocalIdentity& me, const peers::PeerAddress&
     if (answered == total) {
       result.seconds = seconds_since(t0);
       result.messages = total;
-      c.close("done");
+      c.close();
     }
   };
   Client client(me, std::nullopt, rng, std::move(events));
@@ -249,7 +250,7 @@ double loopback_handshakes_per_s(const identity::LocalIdentity& me, const peers:
         const auto* pong = std::get_if<session::Pong>(&m);
         if (pong == nullptr || pong->nonce != nonces[i]) return;
         ++rounds;
-        c.close("Round complete.");
+        c.close();
       };
       clients.push_back(std::make_unique<Client>(me, key, rng, std::move(events)));
       clients.back()->dial(io, transport, to);
@@ -279,12 +280,12 @@ int main(int argc, char** argv) {
   const test::TempDir scratch;
   auto opened = store::Database::open(scratch / "node.db", crypto::Secret<32>::random(), store::DbId{});
   if (!opened) {
-    std::fprintf(stderr, "%s\n", opened.error().message().c_str());
+    std::fprintf(stderr, "%s\n", opened.error().describe().c_str());
     return 1;
   }
   store::Database db(std::move(*opened));
   if (auto m = profile::migrate(db); !m) {
-    std::fprintf(stderr, "%s\n", m.error().message().c_str());
+    std::fprintf(stderr, "%s\n", m.error().describe().c_str());
     return 1;
   }
   network::NetworkReplica replica(db, server);

@@ -23,7 +23,7 @@ class BroadcastCli : public NetworkCli {
       auto bota = admit(o, "Bota", network::Role::kLead);
       network::LocalAuthor as_bota(o.replica, bota, o.rng);
       auto w = as_bota.broadcast(o.net, text, true, expires_ms, now_ms());
-      ASSERT_TRUE(w) << w.error().message();
+      ASSERT_TRUE(w) << w.error().describe();
     });
   }
 

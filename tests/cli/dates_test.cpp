@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/error_text.hpp"
 #include "cli/text_format.hpp"
 
 namespace tumar::cli {
@@ -67,7 +68,7 @@ TEST(Dates, ExpiryIsADurationFromNowOrTheEndOfADay) {
   auto past = parse_expiry("2024-02-28", now);
   ASSERT_FALSE(past);
   EXPECT_EQ(past.error().code(), core::Errc::kInvalidArgument);
-  EXPECT_NE(past.error().message().find("in the past"), std::string::npos);
+  EXPECT_NE(error_text(past.error()).find("in the past"), std::string::npos);
   EXPECT_FALSE(parse_expiry("soon", now));
   EXPECT_FALSE(parse_expiry("0h", now));
 }
@@ -75,12 +76,12 @@ TEST(Dates, ExpiryIsADurationFromNowOrTheEndOfADay) {
 TEST(Dates, OptionErrorsNameTheOptionAndEchoOnlyPrintableInput) {
   auto r = parse_date_option("--valid-until", "2024-02-30");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().message(),
+  EXPECT_EQ(error_text(r.error()),
             "--valid-until takes a date written YYYY-MM-DD, for example 2025-03-31; \"2024-02-30\" is not a valid "
             "date.");
   auto esc = parse_date_option("--verified-on", "\x1b[2J");
   ASSERT_FALSE(esc);
-  EXPECT_EQ(esc.error().message().find('\x1b'), std::string::npos);
+  EXPECT_EQ(error_text(esc.error()).find('\x1b'), std::string::npos);
 }
 
 TEST(TextFormat, OneLineReplacesEverythingThatCouldSteerATerminal) {

@@ -12,6 +12,7 @@
 
 #include "cli/front_end_error.hpp"
 #include "core/error_ids.hpp"
+#include "core/network/object_types.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -96,19 +97,29 @@ TEST(ErrorText, AHandshakeSizeErrorReadsAsBefore) {
             "message.");
 }
 
+TEST(ErrorText, EveryObjectKindIsWordedWithItsArticle) {
+  for (int k = static_cast<int>(network::Kind::kGenesis); k <= static_cast<int>(network::Kind::kEpochStart); ++k) {
+    const auto kind = static_cast<network::Kind>(k);
+    const std::string words =
+        error_text(core::make_error<ErrorId::kObjectLeadOnlyKind>(core::Errc::kRefused, network::kind_name(kind)));
+    EXPECT_EQ(words.find('_'), std::string::npos) << words;
+    EXPECT_TRUE(words.find("write a ") != std::string::npos || words.find("write an ") != std::string::npos) << words;
+  }
+}
+
 TEST(ErrorText, ARefusalWordsItsReasonFromTheCause) {
   const core::Error why = core::make_error<ErrorId::kObjectNoKeyOpens>(core::Errc::kRefused, 3);
   const core::Error refused =
       core::make_error<ErrorId::kNetworkRefused>(core::Errc::kRefused, why.key()).because(why);
   EXPECT_EQ(error_text(refused), "Refused: we hold no key that opens it (epoch 3).");
   EXPECT_EQ(refused.describe(), "network.refused{reason=object.no_key_opens} because object.no_key_opens{epoch=3}");
-  const core::Error lead = core::make_error<ErrorId::kObjectLeadOnlyKind>(core::Errc::kRefused, "epoch grant");
+  const core::Error lead = core::make_error<ErrorId::kObjectLeadOnlyKind>(core::Errc::kRefused, "epoch_grant");
   EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkRefused>(core::Errc::kRefused, lead.key()).because(lead)),
-            "Refused: only a lead may write a epoch grant.");
+            "Refused: only a lead may write an epoch grant.");
   // A payload error as the reason reads as it did when it was passed up as text.
   const core::Error title = core::make_error<ErrorId::kPayloadNoteNoTitle>(core::Errc::kRefused);
   EXPECT_EQ(error_text(core::make_error<ErrorId::kNetworkRefused>(core::Errc::kRefused, title.key()).because(title)),
-            "Refused: The note has no title..");
+            "Refused: The note has no title.");
   // A `reason` field with no cause (the system's error text) is shown as it is.
   EXPECT_EQ(error_text(core::make_error<ErrorId::kStoreOpenFailed>(core::Errc::kStorage, "disk I/O error")),
             "Opening the database failed: disk I/O error.");

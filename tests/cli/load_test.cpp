@@ -62,11 +62,11 @@ TEST_F(LoadTest, TwoHundredMembersSyncWhileFiftyPeersSendGarbage) {
     node_key = o.self.identity_key;
     for (auto& p : peers) {
       auto a = o.me.admit(o.net, p->me().public_identity(), network::Role::kMember, now_ms());
-      ASSERT_TRUE(a) << a.error().message();
+      ASSERT_TRUE(a) << a.error().describe();
     }
     for (int b = 0; b < 3; ++b) {
       auto w = o.me.broadcast(o.net, "Load test broadcast " + std::to_string(b), false, 0, now_ms());
-      ASSERT_TRUE(w) << w.error().message();
+      ASSERT_TRUE(w) << w.error().describe();
       broadcasts.push_back(w->id);
     }
   });

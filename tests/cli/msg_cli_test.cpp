@@ -28,7 +28,7 @@ class MsgCli : public NetworkCli {
       b.signed_prekey_signature = spk.pub.signature;
       network::LocalAuthor as_bota(o.replica, bota, o.rng);
       auto w = as_bota.publish_prekeys(o.net, b, now_ms());
-      ASSERT_TRUE(w) << w.error().message();
+      ASSERT_TRUE(w) << w.error().describe();
     });
   }
 

@@ -37,7 +37,7 @@ class MsgWipeCli : public NetworkCli {
       b.signed_prekey_signature = spk.pub.signature;
       network::LocalAuthor as_bota(o.replica, bota, o.rng);
       auto w = as_bota.publish_prekeys(o.net, b, now_ms());
-      ASSERT_TRUE(w) << w.error().message();
+      ASSERT_TRUE(w) << w.error().describe();
       out.emplace(std::move(bota));
     });
     return out;
@@ -48,7 +48,7 @@ class MsgWipeCli : public NetworkCli {
     const std::string p = kPassphrase;
     auto pass = crypto::SecretBuffer::copy_of({reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});
     auto unlocked = profile::KeyFile::unlock(std::filesystem::path(home_) / "tumar.key", pass);
-    EXPECT_TRUE(unlocked) << unlocked.error().message();
+    EXPECT_TRUE(unlocked) << unlocked.error().describe();
     return store::PageCipher(profile::derive_page_key(unlocked->master), unlocked->db_id);
   }
 
@@ -67,7 +67,7 @@ class MsgWipeCli : public NetworkCli {
     std::vector<std::uint8_t> out;
     with_replica(kNetwork, [&](Opened& o) {
       auto st = o.replica.store().database().prepare(sql);
-      ASSERT_TRUE(st) << st.error().message();
+      ASSERT_TRUE(st) << st.error().describe();
       auto row = st->step();
       ASSERT_TRUE(row && *row) << sql;
       auto blob = st->column_blob(0);
@@ -80,7 +80,7 @@ class MsgWipeCli : public NetworkCli {
     std::int64_t out = -1;
     with_replica(kNetwork, [&](Opened& o) {
       auto st = o.replica.store().database().prepare(sql);
-      ASSERT_TRUE(st) << st.error().message();
+      ASSERT_TRUE(st) << st.error().describe();
       auto row = st->step();
       ASSERT_TRUE(row && *row) << sql;
       out = st->column_int64(0);

@@ -74,11 +74,11 @@ class NetworkCli : public ::testing::Test {
     const std::string p = kPassphrase;
     auto pass = crypto::SecretBuffer::copy_of({reinterpret_cast<const std::uint8_t*>(p.data()), p.size()});
     auto prof = profile::Profile::unlock(home_, pass, rng);
-    ASSERT_TRUE(prof) << prof.error().message();
+    ASSERT_TRUE(prof) << prof.error().describe();
     network::NetworkReplica replica(prof->database(), prof->identity());
     network::LocalAuthor me(replica, prof->identity(), rng);
     auto net = replica.store().resolve(name);
-    ASSERT_TRUE(net) << net.error().message();
+    ASSERT_TRUE(net) << net.error().describe();
     Opened opened{replica, me, prof->identity().public_identity(), net->id, rng};
     body(opened);
   }
@@ -97,10 +97,10 @@ class NetworkCli : public ::testing::Test {
   identity::LocalIdentity admit(Opened& o, const std::string& display_name, network::Role role) {
     auto id = identity::LocalIdentity::generate(o.rng);
     auto admitted = o.me.admit(o.net, id.public_identity(), role, now_ms());
-    EXPECT_TRUE(admitted) << admitted.error().message();
+    EXPECT_TRUE(admitted) << admitted.error().describe();
     network::LocalAuthor them(o.replica, id, o.rng);
     auto profiled = them.set_profile(o.net, named(display_name), now_ms());
-    EXPECT_TRUE(profiled) << profiled.error().message();
+    EXPECT_TRUE(profiled) << profiled.error().describe();
     return id;
   }
 
@@ -110,7 +110,7 @@ class NetworkCli : public ::testing::Test {
     auto bota = identity::LocalIdentity::generate(o.rng);
     network::LocalAuthor founder(o.replica, bota, o.rng);
     auto net = founder.create_network(name, false, now_ms());
-    EXPECT_TRUE(net) << net.error().message();
+    EXPECT_TRUE(net) << net.error().describe();
     if (!net) return bota;
     EXPECT_TRUE(founder.set_profile(*net, named("Bota"), now_ms()));
     EXPECT_TRUE(founder.admit(*net, o.self, network::Role::kMember, now_ms()));

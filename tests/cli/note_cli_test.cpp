@@ -222,7 +222,7 @@ TEST_F(NoteCli, OnlyTheAuthorOrALeadChangesANote) {
     network::NoteFields f;
     f.title = "Bota's note";
     auto w = as_bota.add_note(bota_net->id, f, now_ms());
-    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(w) << w.error().describe();
     theirs = encoding::to_hex(w->id).substr(0, 12);
   });
   auto r = tumar({"note", "verify", theirs});

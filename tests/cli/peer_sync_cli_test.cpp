@@ -125,7 +125,7 @@ TEST_F(PeerSyncCli, SyncRefusesAnAddressNotOnTheAllowList) {
   EXPECT_NE(r.err.find("not on your allow list"), std::string::npos) << r.err;
   auto none = tumar(alice_, {"sync"});
   EXPECT_EQ(none.exit_code, 1);
-  EXPECT_NE(none.err.find("no peers"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find("There is no one to sync with"), std::string::npos) << none.err;
 }
 
 TEST_F(PeerSyncCli, BadPeerInputIsRefusedAndChangesNothing) {

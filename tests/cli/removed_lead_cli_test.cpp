@@ -168,10 +168,10 @@ TEST_F(RemovedLeadCli, ASeizedLeadsKeysCannotCaptureTheNetworkKeyOrComeBackThrou
         network::LocalAuthor author(replica, prof.identity(), r);
         // a puppet lead and a trap broadcast, dated before the removal;
         auto p = author.admit(net, puppet.public_identity(), network::Role::kLead, removed_at - 60'000);
-        ASSERT_TRUE(p) << p.error().message();
+        ASSERT_TRUE(p) << p.error().describe();
         hostile.push_back(p->id);
         auto b = author.broadcast(net, "Shelter moved: go to 12 Trap street tonight", true, 0, removed_at - 30'000);
-        ASSERT_TRUE(b) << b.error().message();
+        ASSERT_TRUE(b) << b.error().describe();
         hostile.push_back(b->id);
         // and a grant to Bota of epoch 2^63-1 under a key it chose, stored
         // without the checks an honest node makes.

@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (error) {
     std::span<const std::uint8_t> more = stream;
     auto again = dec.next(more);
-    if (again || again.error().message() != error->message()) std::abort();
+    if (again || again.error().describe() != error->describe()) std::abort();
   }
   return 0;
 }

@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto code = invite::decode_invite(text);
   if (!code) {
     if (code.error().code() != core::Errc::kInvalidArgument) std::abort();
-    sentences.insert(code.error().message());
+    sentences.insert(code.error().describe());
     if (sentences.size() > 6) std::abort();  // a sentence built from the input
     return 0;
   }

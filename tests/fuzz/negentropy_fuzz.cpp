@@ -33,7 +33,7 @@ void as_server(std::span<const std::uint8_t> query, std::uint64_t limit) {
   auto answer = server->reconcile(query);
   if (!answer) {
     auto again = server->reconcile(query);
-    if (again || again.error().message() != answer.error().message()) std::abort();
+    if (again || again.error().describe() != answer.error().describe()) std::abort();
     return;
   }
   check_size(*answer, limit);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/crypto/random.hpp"
+#include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/engine.hpp"
@@ -112,7 +113,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!conns.empty()) {
           const node::ConnId id = conns[arg % conns.size()];
           const bool was_open = check.open.count(id) != 0;
-          auto actions = engine.closed(now, id, "fuzz");
+          auto actions = engine.closed(now, id, core::make_error<core::ErrorId::kSessionPeerClosed>(core::Errc::kProtocol));
           // The driver knows the socket is gone; the engine's Close for it is the bookkeeping echo.
           check.apply(actions, now.mono);
           if (was_open) check.open.erase(id);

@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } else {
     if (!init.failed()) std::abort();
     auto again = init.receive(message, rng);
-    if (again || again.error().message() != s2.error().message()) std::abort();
+    if (again || again.error().describe() != s2.error().describe()) std::abort();
   }
   return 0;
 }

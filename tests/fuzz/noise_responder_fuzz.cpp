@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (s3->send || !s3->established) std::abort();
   } else {
     auto again = resp.receive(m3, rng);
-    if (again || again.error().message() != s3.error().message()) std::abort();
+    if (again || again.error().describe() != s3.error().describe()) std::abort();
   }
   return 0;
 }

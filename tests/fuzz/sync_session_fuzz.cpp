@@ -54,7 +54,7 @@ void feed(std::span<const std::uint8_t> input, Role role) {
     auto out = session.on_message(*message, now, 1);
     if (!out) {
       auto again = session.on_tick(now);
-      if (again || again.error().message() != out.error().message()) std::abort();
+      if (again || again.error().describe() != out.error().describe()) std::abort();
       return;
     }
     fuzz::check_sendable(out->send);

@@ -26,7 +26,7 @@ TEST(NodeTest, TwoNodesSyncOverLoopback) {
   Fixture f;
   RunningNode b(test::admit_only(f.member.key()));
   auto outcome = sync_once(f.member, b.address(), b.key());
-  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << outcome.detail;
+  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << (outcome.cause ? outcome.cause->describe() : std::string());
   ASSERT_TRUE(outcome.peer.has_value());
   EXPECT_EQ(outcome.peer->identity_key, b.key());
   EXPECT_EQ(b.counts().admitted, 1u);
@@ -45,7 +45,7 @@ TEST(NodeTest, ManyPeersSyncAtOnce) {
     NodeRunner runner(io, engine, transport, RunnerOptions{false, 500ms});
     runner.run();
   }
-  for (std::size_t i = 0; i < engine.job_count(); ++i) EXPECT_TRUE(engine.outcome(i).ok()) << engine.outcome(i).detail;
+  for (std::size_t i = 0; i < engine.job_count(); ++i) EXPECT_TRUE(engine.outcome(i).ok()) << (engine.outcome(i).cause ? engine.outcome(i).cause->describe() : std::string());
   EXPECT_EQ(b.counts().admitted, 8u);
 }
 
@@ -75,7 +75,7 @@ TEST(NodeTest, ClosedPortIsUnreachable) {
   auto outcome = sync_once(f.member, {"127.0.0.1", port}, std::nullopt);
   EXPECT_EQ(outcome.failure, F::kUnreachable);
   ASSERT_TRUE(outcome.dial);
-  EXPECT_EQ(outcome.dial->why, node::DialFailure::kUnreachable) << outcome.detail;
+  EXPECT_EQ(outcome.dial->why, node::DialFailure::kUnreachable) << (outcome.cause ? outcome.cause->describe() : std::string());
   EXPECT_FALSE(outcome.dial->system.empty());
 }
 

@@ -31,9 +31,9 @@ class LoadPeer {
     id[1] = static_cast<std::uint8_t>(index >> 8);
     id[2] = 0x10;  // apart from the node's own ids
     auto opened = store::Database::open(path, crypto::Secret<32>::random(), id);
-    if (!opened) throw std::runtime_error("open: " + opened.error().message());
+    if (!opened) throw std::runtime_error("open: " + opened.error().describe());
     db_.emplace(std::move(*opened));
-    if (auto m = profile::migrate(*db_); !m) throw std::runtime_error("migrate: " + m.error().message());
+    if (auto m = profile::migrate(*db_); !m) throw std::runtime_error("migrate: " + m.error().describe());
     replica_.emplace(*db_, me_);
   }
 
@@ -44,7 +44,7 @@ class LoadPeer {
   void know(const network::NetworkId& net) {
     network::NetworkRecord rec;
     rec.id = net;
-    if (auto r = replica_->store().add_network(rec); !r) throw std::runtime_error("add: " + r.error().message());
+    if (auto r = replica_->store().add_network(rec); !r) throw std::runtime_error("add: " + r.error().describe());
   }
 
   // One sync round with the node at `node`, which must prove `node_key`.

@@ -35,13 +35,13 @@ bool with_profile(const std::string& home, const std::string& passphrase, const 
       {reinterpret_cast<const std::uint8_t*>(passphrase.data()), passphrase.size()});
   auto prof = profile::Profile::unlock(home, pass, rng);
   if (!prof) {
-    ADD_FAILURE() << home << ": " << prof.error().message();
+    ADD_FAILURE() << home << ": " << prof.error().describe();
     return false;
   }
   network::NetworkReplica replica(prof->database(), prof->identity());
   auto net = replica.store().resolve(network);
   if (!net) {
-    ADD_FAILURE() << home << ": " << net.error().message();
+    ADD_FAILURE() << home << ": " << net.error().describe();
     return false;
   }
   body(*prof, replica, net->id, rng);
@@ -56,15 +56,15 @@ inline ProfileLook look_at(const std::string& home, const std::string& passphras
                  look.discarded_wal_frames = prof.discarded_wal_frames();
                  auto st = prof.database().prepare("PRAGMA integrity_check");
                  if (!st) {
-                   look.integrity = "prepare: " + st.error().message();
+                   look.integrity = "prepare: " + st.error().describe();
                  } else if (auto row = st->step(); !row || !*row) {
-                   look.integrity = row ? "no row" : "step: " + row.error().message();
+                   look.integrity = row ? "no row" : "step: " + row.error().describe();
                  } else {
                    look.integrity = st->column_text(0);
                  }
                  auto items = replica.store().items(net);
                  if (!items) {
-                   ADD_FAILURE() << home << ": " << items.error().message();
+                   ADD_FAILURE() << home << ": " << items.error().describe();
                    return;
                  }
                  look.items = std::move(*items);
@@ -84,7 +84,7 @@ inline std::vector<reconcile::Item> add_notes(const std::string& home, const std
                    crypto::RandomSource& rng) {
                  auto items = replica.store().items(net);
                  if (!items) {
-                   ADD_FAILURE() << home << ": " << items.error().message();
+                   ADD_FAILURE() << home << ": " << items.error().describe();
                    return;
                  }
                  before = std::move(*items);
@@ -99,7 +99,7 @@ inline std::vector<reconcile::Item> add_notes(const std::string& home, const std
                    note.body = std::string(body_bytes, static_cast<char>('a' + (first_number + i) % 26));
                    auto w = me.add_note(net, note, now);
                    if (!w) {
-                     ADD_FAILURE() << "note " << first_number + i << ": " << w.error().message();
+                     ADD_FAILURE() << "note " << first_number + i << ": " << w.error().describe();
                      return;
                    }
                  }

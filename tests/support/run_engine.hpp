@@ -94,11 +94,11 @@ inline const char* job_failure_name(node::JobFailure failure) noexcept {
   return "?";
 }
 
-// "synced with 127.0.0.1:7420" or "127.0.0.1:7420: not admitted (detail)".
+// "synced with 127.0.0.1:7420" or "127.0.0.1:7420: not admitted (its cause's key and fields)".
 inline std::string describe(const node::JobOutcome& outcome) {
   if (outcome.ok()) return "synced with " + outcome.address.to_string();
   std::string line = outcome.address.to_string() + ": " + job_failure_name(outcome.failure);
-  if (!outcome.detail.empty()) line += " (" + outcome.detail + ")";
+  if (outcome.cause) line += " (" + outcome.cause->describe() + ")";
   return line;
 }
 
@@ -116,12 +116,12 @@ class ServingEngine {
                 const std::string& listen = "127.0.0.1:0", const profile::WipeWatch* watch = nullptr)
       : engine_(replica, me, rng, serving(std::move(options)), watch, std::move(admission)), transport_(io_) {
     auto where = peers::parse_listen_address(listen);
-    if (!where) throw std::runtime_error("listen address " + listen + ": " + where.error().message());
+    if (!where) throw std::runtime_error("listen address " + listen + ": " + where.error().describe());
     auto bound_to = transport_.listen(*where);
     if (!bound_to) throw std::runtime_error("listen: " + bound_to.error().describe());
     bound_ = *bound_to;
     auto parsed = peers::parse_peer_address(bound_);
-    if (!parsed) throw std::runtime_error("bound address " + bound_ + ": " + parsed.error().message());
+    if (!parsed) throw std::runtime_error("bound address " + bound_ + ": " + parsed.error().describe());
     address_ = *parsed;
     runner_.emplace(io_, engine_, transport_, net::RunnerOptions{.handle_signals = false});
   }

@@ -63,7 +63,7 @@ std::vector<std::string_view> split(std::string_view line) {
 
 template <typename T>
 T ok_or_die(core::Result<T> r) {
-  if (!r) die(r.error().message());
+  if (!r) die(r.error().describe());
   return std::move(*r);
 }
 
@@ -90,9 +90,9 @@ int main() {
     if (cmd == "item") {
       if (fields.size() != 3) die("wrong number of fields in an item line");
       const auto id = parse_hex(fields[2]);
-      if (auto r = items.insert(parse_u64(fields[1], "timestamp"), id); !r) die(r.error().message());
+      if (auto r = items.insert(parse_u64(fields[1], "timestamp"), id); !r) die(r.error().describe());
     } else if (cmd == "seal") {
-      if (auto r = items.seal(); !r) die(r.error().message());
+      if (auto r = items.seal(); !r) die(r.error().describe());
       ne.emplace(ok_or_die(reconcile::Negentropy::make(items, limit)));
     } else if (cmd == "initiate") {
       if (!ne) die("initiate before seal");

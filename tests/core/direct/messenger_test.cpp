@@ -37,7 +37,7 @@ class MessengerTest : public NetworkFixture {
     feed(*b_, missing(*a_, *b_), kT0 + 9 * kMinute);
     for (Node* n : {a_.get(), b_.get(), d_.get()}) {
       auto w = messenger(*n).prekeys().ensure(net_, kT0 + 10 * kMinute);
-      ASSERT_TRUE(w) << w.error().message();
+      ASSERT_TRUE(w) << w.error().describe();
       ASSERT_TRUE(w->has_value()) << "a first bundle is always published " << (n == a_.get() ? "a" : n == b_.get() ? "b" : "d");
     }
     sync_all(kT0 + 11 * kMinute);
@@ -56,13 +56,13 @@ class MessengerTest : public NetworkFixture {
 
   Written send(Node& from, Node& to, const std::string& text, std::uint64_t at) {
     auto w = messenger(from).send(net_, to.key(), text, at);
-    EXPECT_TRUE(w) << w.error().message();
+    EXPECT_TRUE(w) << w.error().describe();
     return w ? std::move(*w) : Written{};
   }
 
   InboxReport receive(Node& n, std::uint64_t at) {
     auto r = messenger(n).receive(at);
-    EXPECT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(r) << r.error().describe();
     return r ? *r : InboxReport{};
   }
 
@@ -329,7 +329,7 @@ class PrekeyKeeperTest : public MessengerTest {
   void aigerim_writes_first_then_refresh(std::uint64_t at) {
     ASSERT_TRUE(keeper().consume_one_time(net_, dedicated_id(a_->key())));
     auto w = keeper().ensure(net_, at);
-    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(w) << w.error().describe();
     ASSERT_TRUE(w->has_value()) << "a replacement is published";
   }
 };
@@ -516,7 +516,7 @@ TEST_F(PrekeysInHistoryTest, ANewcomerWhoseHistoryStartsWithPrekeysStillJoins) {
     // Then the newcomer publishes its own prekeys, as `tumar join` does.
     PrekeyKeeper mine(c->replica(), c->me(), c->rng());
     auto w = mine.ensure(*net, kT0 + 4 * kMinute);
-    ASSERT_TRUE(w) << w.error().message();
+    ASSERT_TRUE(w) << w.error().describe();
     EXPECT_TRUE(w->has_value());
     ASSERT_TRUE(c->replica().directory().member(*net, c->key())->has_value()) << "still admitted";
     EXPECT_EQ(*c->store().object_count(*net), *a->store().object_count(*net) + 1);
@@ -542,14 +542,14 @@ TEST_F(MessengerTest, ASkippedKeyIsDeletedAfterItsLifetimeEvenInASessionNoMessag
   ASSERT_EQ(skipped(), 1u);
 
   auto early = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs - 1);
-  ASSERT_TRUE(early) << early.error().message();
+  ASSERT_TRUE(early) << early.error().describe();
   EXPECT_EQ(early->skipped_keys, 0u);
   EXPECT_EQ(skipped(), 1u);
   // The DIRECT objects went at 30 days; the key waits a day longer.
   EXPECT_EQ(early->objects.size(), 2u);
   EXPECT_FALSE(*b_->store().has_object(first.id));
   auto late = expire_direct_metadata(b_->store(), b_->key(), kT1 + 4 + ratchet::kSkippedKeyLifetimeMs);
-  ASSERT_TRUE(late) << late.error().message();
+  ASSERT_TRUE(late) << late.error().describe();
   EXPECT_EQ(late->skipped_keys, 1u);
   EXPECT_EQ(skipped(), 0u);
   // The history Bota kept is hers to delete: the lifetime is the carried envelope's.

@@ -152,10 +152,10 @@ TEST(InviteCode, ADemoNetworksCodeSaysSoInItsPrefixAndARealOneDoesNot) {
   EXPECT_TRUE(real.starts_with(kInvitePrefix));
   EXPECT_FALSE(real.starts_with(kDemoInvitePrefix));
   auto d = decode_invite(demo);
-  ASSERT_TRUE(d) << d.error().message();
+  ASSERT_TRUE(d) << d.error().describe();
   EXPECT_EQ(d->kind, noise::ProfileKind::kDemo);
   auto r = decode_invite(real);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->kind, noise::ProfileKind::kReal);
   // Everything else is the same code.
   EXPECT_EQ(d->network_id, r->network_id);
@@ -166,7 +166,7 @@ TEST(InviteCode, ADemoNetworksCodeSaysSoInItsPrefixAndARealOneDoesNot) {
   std::string grouped;
   for (char c : demo) grouped += std::string(1, static_cast<char>(std::toupper(static_cast<unsigned char>(c)))) + "-";
   auto g = decode_invite(grouped);
-  ASSERT_TRUE(g) << g.error().message();
+  ASSERT_TRUE(g) << g.error().describe();
   EXPECT_EQ(encode_invite(*g), demo);
 }
 
@@ -185,7 +185,7 @@ TEST(InviteCode, AKindThePrefixDoesNotShowIsMalformed) {
 
 TEST(InviteCode, KnownAnswersDecodeToTheirFields) {
   auto v4 = decode_invite(kCodeV4);
-  ASSERT_TRUE(v4) << v4.error().message();
+  ASSERT_TRUE(v4) << v4.error().describe();
   EXPECT_EQ(v4->network_id, counting(0x00));
   EXPECT_EQ(v4->inviter, counting(0x20));
   EXPECT_EQ(v4->address.to_string(), "127.0.0.1:7420");
@@ -193,13 +193,13 @@ TEST(InviteCode, KnownAnswersDecodeToTheirFields) {
   EXPECT_EQ(v4->expires_at, kExpires);
 
   auto v6 = decode_invite(kCodeV6);
-  ASSERT_TRUE(v6) << v6.error().message();
+  ASSERT_TRUE(v6) << v6.error().describe();
   EXPECT_EQ(v6->address.host, "2001:db8::1");
   EXPECT_EQ(v6->address.port, 443);
   EXPECT_EQ(v6->expires_at, 0u);
 
   auto named = decode_invite(kCodeName);
-  ASSERT_TRUE(named) << named.error().message();
+  ASSERT_TRUE(named) << named.error().describe();
   EXPECT_EQ(named->address.to_string(), "lead.example.org:7420");
   EXPECT_EQ(named->expires_at, ~std::uint64_t{0});
 }
@@ -228,7 +228,7 @@ TEST(InviteCode, RandomCodesRoundTrip) {
     ASSERT_TRUE(text.starts_with(prefix));
     ASSERT_EQ(text.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz", prefix.size()), std::string::npos);
     auto back = decode_invite(text);
-    ASSERT_TRUE(back) << back.error().message();
+    ASSERT_TRUE(back) << back.error().describe();
     EXPECT_EQ(back->network_id, code.network_id);
     EXPECT_EQ(back->inviter, code.inviter);
     EXPECT_EQ(back->address, code.address);
@@ -244,7 +244,7 @@ TEST(InviteCode, LongestAddressFitsTheBounds) {
   const std::string text = encode_invite(make_code(host + ":65535"));
   EXPECT_LE(text.size() - kInvitePrefix.size(), kMaxInviteBodyLen);
   auto back = decode_invite(text);
-  ASSERT_TRUE(back) << back.error().message();
+  ASSERT_TRUE(back) << back.error().describe();
   EXPECT_EQ(back->address.host, host);
 }
 
@@ -272,7 +272,7 @@ TEST(InviteCode, ToleratesWhatCopyingDoesToACode) {
   for (const std::string& variant : {"  " + code + "\n", upper, grouped, wrapped, misread, chat_app,
                                      "\t" + code.substr(0, 6) + "\n" + code.substr(6) + " \n"}) {
     auto r = decode_invite(variant);
-    ASSERT_TRUE(r) << variant << ": " << r.error().message();
+    ASSERT_TRUE(r) << variant << ": " << r.error().describe();
     EXPECT_EQ(encode_invite(*r), code);
   }
 }

@@ -40,7 +40,7 @@ class DirectExpiryTest : public NetworkFixture {
   Written send_direct(std::uint64_t at) {
     const Bytes message(300, 0x5a);
     auto w = a_->author().send_direct(net_, b_->key(), message, at);
-    EXPECT_TRUE(w) << w.error().message();
+    EXPECT_TRUE(w) << w.error().describe();
     return w ? std::move(*w) : Written{};
   }
 
@@ -65,13 +65,13 @@ class DirectExpiryTest : public NetworkFixture {
       if (!to_node.empty()) {
         auto r = node.on_message(to_node.front(), now, now_ms);
         to_node.pop_front();
-        ASSERT_TRUE(r) << r.error().message();
+        ASSERT_TRUE(r) << r.error().describe();
         for (auto& m : r->send) to_dialler.push_back(std::move(m));
       }
       if (!to_dialler.empty()) {
         auto r = dialler.on_message(to_dialler.front(), now, now_ms);
         to_dialler.pop_front();
-        ASSERT_TRUE(r) << r.error().message();
+        ASSERT_TRUE(r) << r.error().describe();
         for (auto& m : r->send) to_node.push_back(std::move(m));
       }
     }
@@ -116,7 +116,7 @@ TEST_F(DirectExpiryTest, TheSweepRemovesOldDirectMessagesAndLeavesYoungOnesAndEv
   const std::uint64_t now = kT1 + kDirectLifetimeMs;
   for (Node* n : {a_.get(), b_.get()}) {
     auto swept = sweep_expired_direct(n->store(), n->key(), now);
-    ASSERT_TRUE(swept) << swept.error().message();
+    ASSERT_TRUE(swept) << swept.error().describe();
     EXPECT_EQ(*swept, std::vector<ObjectId>{old_one.id});
     EXPECT_FALSE(holds(*n, old_one.id));
     EXPECT_FALSE(in_items(*n, net_, old_one.id));  // reconciliation no longer offers it
@@ -142,7 +142,7 @@ TEST_F(DirectExpiryTest, AReplicaThatStillHoldsAnOldMessageDoesNotBringItBackThr
   const std::uint64_t now = kT1 + kDirectLifetimeMs + kMinute;
   // B's node swept (its `serve` timer ran); A's has not yet.
   auto swept = direct::expire_direct_metadata(b_->store(), b_->key(), now);
-  ASSERT_TRUE(swept) << swept.error().message();
+  ASSERT_TRUE(swept) << swept.error().describe();
   EXPECT_EQ(swept->objects, std::vector<ObjectId>{w.id});
   ASSERT_TRUE(holds(*a_, w.id));
 

@@ -134,7 +134,7 @@ TEST_F(EnvelopeTest, RoundTripOpensOnlyUnderItsKey) {
   const std::string payload = "Shelter on Abay st. has 3 beds tonight";
   const Bytes env = seal_envelope(note_header(), bytes_of(payload), key_, author_, rng_);
   auto v = verify_envelope_bytes(env);
-  ASSERT_TRUE(v) << v.error().message();
+  ASSERT_TRUE(v) << v.error().describe();
   EXPECT_EQ(v->header().author, author_.public_identity().identity_key);
   EXPECT_EQ(v->header().kind, Kind::kNote);
   EXPECT_EQ(v->header().epoch, 2u);
@@ -167,7 +167,7 @@ TEST_F(EnvelopeTest, GenesisNetworkIsItsOwnId) {
   h.key_id = epoch_key_id(key_);
   const Bytes env = seal_envelope(h, bytes_of("g"), key_, author_, rng_);
   auto v = verify_envelope_bytes(env);
-  ASSERT_TRUE(v) << v.error().message();
+  ASSERT_TRUE(v) << v.error().describe();
   EXPECT_FALSE(v->header().network_id);
   EXPECT_EQ(v->network(), object_id(env));
 }
@@ -182,7 +182,7 @@ TEST_F(EnvelopeTest, GrantOpensOnlyForItsRecipient) {
   h.key_id = epoch_key_id(key_);
   const Bytes env = seal_grant_envelope(h, bytes_of("keys"), bob.public_identity().noise_key, author_, rng).value();
   auto v = verify_envelope_bytes(env);
-  ASSERT_TRUE(v) << v.error().message();
+  ASSERT_TRUE(v) << v.error().describe();
   EXPECT_EQ(v->header().recipient, bob.public_identity().identity_key);
   auto plain = v->open_sealed(bob.public_identity().noise_key, bob.noise_secret());
   ASSERT_TRUE(plain);

@@ -58,14 +58,14 @@ TEST_F(EpochStartTest, ALeadCannotMoveTheNetworkOntoAKeyOfItsChoosing) {
   // M still writes under the network's real key, which L's key is not.
   EXPECT_EQ(current_key(*m_, net_).first, 0u);
   auto note = m_->author().add_note(net_, {"Hotline", "+7 700 111", {}, "", "", 0, 0}, kNow);
-  ASSERT_TRUE(note) << note.error().message();
+  ASSERT_TRUE(note) << note.error().describe();
   auto v = verify_envelope_bytes(note->envelopes.front());
   ASSERT_TRUE(v);
   EXPECT_EQ(v->header().epoch, 0u);
   EXPECT_FALSE(v->open(chosen));
   // And A can still remove L: the new epoch is 1, granted to M only.
   auto removed = a_->author().remove(net_, l_->key(), kNow + kMinute);
-  ASSERT_TRUE(removed) << removed.error().message();
+  ASSERT_TRUE(removed) << removed.error().describe();
   feed(*m_, removed->envelopes, kNow + 2 * kMinute);
   EXPECT_EQ(current_key(*m_, net_).first, 1u);
   EXPECT_TRUE(crypto::constant_time_equal(current_key(*m_, net_).second.span(), current_key(*a_, net_).second.span()));
@@ -143,7 +143,7 @@ TEST_F(EpochStartTest, CountersRefuseToPassTheTopInsteadOfWrapping) {
   const Bytes top = craft(m_->me(), net_, Kind::kProfile, 0, kNow, bytes_of(p.SerializeAsString()), key, m_->rng());
   ASSERT_EQ(m_->replica().ingest(top, kNow)->outcome, sync::IngestOutcome::kAccepted);
   const auto before = everything(*m_).size();
-  auto next = m_->author().set_profile(net_, {"Maira", "", "", "", {}, {}}, kNow + 1);
+  auto next = m_->author().set_profile(net_, {"Maira", "", "", "", {}, {}, {}}, kNow + 1);
   ASSERT_FALSE(next);
   EXPECT_EQ(next.error().code(), core::Errc::kLimit);
   EXPECT_EQ(everything(*m_).size(), before);
@@ -226,7 +226,7 @@ TEST_F(EpochStartTest, TheWinningKeyReachesAMemberOnlyTheLosingLeadKnew) {
   feed(*l_, missing(*a_, *l_), t);
   // N was granted only epoch 0 by L; A's check grants it epoch 1.
   auto caught_up = a_->author().rekey_if_exposed(net_, t);
-  ASSERT_TRUE(caught_up) << caught_up.error().message();
+  ASSERT_TRUE(caught_up) << caught_up.error().describe();
   ASSERT_EQ(caught_up->envelopes.size(), 1u);
   // Once done, nothing more is due.
   EXPECT_TRUE(a_->author().rekey_if_exposed(net_, t)->envelopes.empty());
@@ -235,7 +235,7 @@ TEST_F(EpochStartTest, TheWinningKeyReachesAMemberOnlyTheLosingLeadKnew) {
   EXPECT_EQ(*n->store().current_epoch(net_), std::optional<std::uint64_t>(1));
   EXPECT_TRUE(crypto::constant_time_equal(current_key(*n, net_).second.span(), current_key(*a_, net_).second.span()));
   auto note = n->author().add_note(net_, {"Night bus", "Route 32", {}, "", "", 0, 0}, t + 2);
-  ASSERT_TRUE(note) << note.error().message();
+  ASSERT_TRUE(note) << note.error().describe();
   EXPECT_EQ(verify_envelope_bytes(note->envelopes.front())->header().epoch, 1u);
 }
 

@@ -27,7 +27,7 @@ class InviteAdmissionTest : public NetworkFixture {
       EXPECT_TRUE(lead.store().mark_profile_demo());
     }
     auto net = lead.author().create_network("Shelters KZ", demo, kT0);
-    EXPECT_TRUE(net) << net.error().message();
+    EXPECT_TRUE(net) << net.error().describe();
     InviteRecord record;
     record.invite_id = invite::invite_id(secret);
     record.network = *net;

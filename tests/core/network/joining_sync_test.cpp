@@ -47,13 +47,13 @@ TEST_F(JoiningSyncTest, ANewcomerToALargeNetworkGetsAllOfItInOneRound) {
     if (!to_a.empty()) {
       auto r = node_a.on_message(to_a.front(), now, now_ms);
       to_a.pop_front();
-      ASSERT_TRUE(r) << r.error().message();
+      ASSERT_TRUE(r) << r.error().describe();
       for (auto& m : r->send) to_b.push_back(std::move(m));
     }
     if (!to_b.empty()) {
       auto r = dialler.on_message(to_b.front(), now, now_ms);
       to_b.pop_front();
-      ASSERT_TRUE(r) << r.error().message();
+      ASSERT_TRUE(r) << r.error().describe();
       for (auto& m : r->send) to_a.push_back(std::move(m));
     }
   }

@@ -52,12 +52,12 @@ class LibraryTest : public NetworkFixture {
   ObjectId add(const std::string& title, const std::string& body, std::vector<std::string> tags = {},
                std::string region = "") {
     auto w = a_->author().add_note(net_, {title, body, std::move(tags), std::move(region), "", 0, 0}, kT0 + kMinute);
-    EXPECT_TRUE(w) << w.error().message();
+    EXPECT_TRUE(w) << w.error().describe();
     return w->id;
   }
   std::vector<std::string> titles(const std::string& q) {
     auto r = a_->replica().library().search(q, net_);
-    EXPECT_TRUE(r) << q << ": " << r.error().message();
+    EXPECT_TRUE(r) << q << ": " << r.error().describe();
     std::vector<std::string> out;
     if (r) {
       for (const auto& n : *r) out.push_back(n.title);
@@ -96,7 +96,7 @@ TEST_F(LibraryTest, WhatAPersonTypesIsNeverQuerySyntax) {
   for (const char* q : {"\"", "\"\"", "help\"", "NEAR(", "OR", "AND NOT", "*", "col:term", "^", "(", "a\"b\"c",
                         "-help", "{title}: x", "NEAR/2", "' OR 1=1 --"}) {
     auto r = a_->replica().library().search(q, net_);
-    EXPECT_TRUE(r) << q << ": " << (r ? "" : r.error().message());
+    EXPECT_TRUE(r) << q << ": " << (r ? "" : r.error().describe());
   }
   EXPECT_EQ(titles("\"help\""), std::vector<std::string>{"Quotes"});
   EXPECT_EQ(titles("OR"), std::vector<std::string>{"Quotes"});  // a word, not an operator

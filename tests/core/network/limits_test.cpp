@@ -59,7 +59,7 @@ class LimitsTest : public NetworkFixture {
 TEST_F(LimitsTest, NoteFieldsOverTheirLimitsAreRefusedEverywhere) {
   const std::string max_body(kMaxNoteBodyBytes, 'b');
   auto ok = b_->author().add_note(net_, {"Long", max_body, {}, "", "", 0, 0}, kT0 + 10 * kMinute);
-  ASSERT_TRUE(ok) << ok.error().message();
+  ASSERT_TRUE(ok) << ok.error().describe();
   EXPECT_EQ(a_->replica().ingest(ok->envelopes[0], kT0 + 11 * kMinute)->outcome, sync::IngestOutcome::kAccepted);
 
   refused_both_ways("body of 32 KiB + 1", {"Long", max_body + "b", {}, "", "", 0, 0});
@@ -84,7 +84,7 @@ TEST_F(LimitsTest, NoteFieldsOverTheirLimitsAreRefusedEverywhere) {
   // Line breaks and tabs are fine in the body; real multi-byte text is fine everywhere.
   auto text = b_->author().add_note(net_, {"Убежище «Жан»", "Line 1\n\tLine 2 — €, 𝄞", {"қазақ"}, "Алматы", "", 0, 0},
                                     kT0 + 10 * kMinute);
-  ASSERT_TRUE(text) << text.error().message();
+  ASSERT_TRUE(text) << text.error().describe();
   EXPECT_EQ(a_->replica().ingest(text->envelopes[0], kT0 + 11 * kMinute)->outcome, sync::IngestOutcome::kAccepted);
 }
 
@@ -94,19 +94,64 @@ TEST_F(LimitsTest, ProfilesBroadcastsAndNetworkNamesAreCheckedToo) {
     EXPECT_EQ(r.error().code(), core::Errc::kInvalidArgument) << what;
   };
   const std::uint64_t t = kT0 + 10 * kMinute;
-  invalid(b_->author().set_profile(net_, {std::string(81, 'n'), "", "", "", {}, {}}, t), "long display name");
-  invalid(b_->author().set_profile(net_, {"", "", "", "", {}, {}}, t), "no display name");
-  invalid(b_->author().set_profile(net_, {"Dana", "", "", "", {}, std::vector<std::string>(17, "s")}, t),
+  invalid(b_->author().set_profile(net_, {std::string(81, 'n'), "", "", "", {}, {}, {}}, t), "long display name");
+  invalid(b_->author().set_profile(net_, {"", "", "", "", {}, {}, {}}, t), "no display name");
+  invalid(b_->author().set_profile(net_, {"Dana", "", "", "", {}, std::vector<std::string>(17, "s"), {}}, t),
           "17 services");
-  invalid(b_->author().set_profile(net_, {"Dana", "", "", std::string(301, 'c'), {}, {}}, t), "long contact");
+  invalid(b_->author().set_profile(net_, {"Dana", "", "", std::string(301, 'c'), {}, {}, {}}, t), "long contact");
   invalid(b_->author().broadcast(net_, std::string(kMaxBroadcastBytes + 1, 'x'), true, 0, t), "long broadcast");
   invalid(b_->author().broadcast(net_, "", true, 0, t), "empty broadcast");
   invalid(b_->author().broadcast(net_, "\x1b]0;pwned\a", true, 0, t), "escape in a broadcast");
   invalid(b_->author().create_network("Bad\x1bname", false, t), "escape in a network name");
   invalid(b_->author().create_network(std::string(81, 'n'), false, t), "long network name");
   invalid(b_->author().create_network("", false, t), "no network name");
-  EXPECT_TRUE(b_->author().set_profile(net_, {"Dana", "", "", "", {}, std::vector<std::string>(16, "s")}, t));
+  EXPECT_TRUE(b_->author().set_profile(net_, {"Dana", "", "", "", {}, std::vector<std::string>(16, "s"), {}}, t));
   EXPECT_TRUE(b_->author().broadcast(net_, std::string(kMaxBroadcastBytes, 'x'), true, 0, t));
+}
+
+// MemberProfile.addresses: what members' nodes will dial, so only what
+// peers/peer_address parses, spelled as it spells it back, at most
+// kMaxProfileAddresses, none twice; a hand-made profile breaking a rule is
+// refused by every replica, and one that keeps them arrives whole.
+TEST_F(LimitsTest, AProfileSaysWhereItsNodeIsOnlyInAddressesEveryMemberCanDial) {
+  const std::uint64_t t = kT0 + 10 * kMinute;
+  auto with = [](std::vector<std::string> addresses) {
+    ProfileFields f{"Dana", "", "", "", {}, {}, {}};
+    f.addresses = std::move(addresses);
+    return f;
+  };
+  for (const auto& [what, addresses] : std::vector<std::pair<const char*, std::vector<std::string>>>{
+           {"no port", {"192.0.2.7"}},
+           {"not canonical", {"[::1]:07420"}},
+           {"spaces", {" 192.0.2.7:7420"}},
+           {"twice", {"192.0.2.7:7420", "192.0.2.7:7420"}},
+           {"five", {"192.0.2.1:1", "192.0.2.2:1", "192.0.2.3:1", "192.0.2.4:1", "192.0.2.5:1"}},
+           {"port 0", {"192.0.2.7:0"}},
+       }) {
+    auto w = b_->author().set_profile(net_, with(addresses), t);
+    ASSERT_FALSE(w) << what;
+    EXPECT_EQ(w.error().code(), core::Errc::kInvalidArgument) << what;
+    proto::MemberProfile p;
+    p.set_lamport(1);
+    p.set_display_name("Dana");
+    for (const auto& a : addresses) p.add_addresses(a);
+    refused_by_a(what, Kind::kProfile, p.SerializeAsString());
+  }
+  const std::vector<std::string> good{"192.0.2.7:7420", "[2001:db8::1]:7420", "node.example.org:7000",
+                                      "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion:7420"};
+  auto w = b_->author().set_profile(net_, with(good), t);
+  ASSERT_TRUE(w) << w.error().describe();
+  feed(*a_, w->envelopes, t + kMinute);
+  auto entries = a_->replica().directory().entries(net_);
+  ASSERT_TRUE(entries);
+  bool seen = false;
+  for (const auto& e : *entries) {
+    if (e.member.identity.identity_key == b_->pub().identity_key && e.profile) {
+      EXPECT_EQ(e.profile->addresses, good);
+      seen = true;
+    }
+  }
+  EXPECT_TRUE(seen);
 }
 
 TEST_F(LimitsTest, UnicodeControlCharactersAreRefusedLikeAsciiOnes) {
@@ -141,12 +186,12 @@ TEST_F(LimitsTest, ANoteCannotClaimToBeVerifiedAfterItWasWritten) {
   // At 22:23 UTC it is already tomorrow in Almaty (UTC+5): a local date is fine.
   EXPECT_TRUE(b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day + 1, 0}, t));
   auto today = b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day, 0}, t);
-  ASSERT_TRUE(today) << today.error().message();
+  ASSERT_TRUE(today) << today.error().describe();
   EXPECT_EQ(a_->replica().ingest(today->envelopes[0], kT0 + 11 * kMinute)->outcome, sync::IngestOutcome::kAccepted);
   EXPECT_TRUE(b_->author().add_note(net_, {"Shelter", "x", {}, "", "", written_day - 30, 0}, t));
   // A revision is judged by its own date, so re-verifying later is fine.
   auto later = b_->author().revise_note(today->id, {"Shelter", "x", {}, "", "", written_day + 2, 0}, t + 2 * 86'400'000);
-  ASSERT_TRUE(later) << later.error().message();
+  ASSERT_TRUE(later) << later.error().describe();
 }
 
 TEST_F(LimitsTest, HandMadePayloadsBreakingTheRulesAreRefused) {

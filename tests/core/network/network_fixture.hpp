@@ -47,8 +47,8 @@ class NetworkFixture : public ::testing::Test {
   // kT0 + 6 min.
   NetworkId found(Node& a, const identity::PublicIdentity& member, Role role) {
     auto net = a.author().create_network("Almaty crisis line", false, kT0);
-    EXPECT_TRUE(net) << net.error().message();
-    EXPECT_TRUE(a.author().set_profile(*net, {"Aigerim", "Crisis line", "Almaty", "+7 700 000", {"kk", "ru"}, {"legal"}},
+    EXPECT_TRUE(net) << net.error().describe();
+    EXPECT_TRUE(a.author().set_profile(*net, {"Aigerim", "Crisis line", "Almaty", "+7 700 000", {"kk", "ru"}, {"legal"}, {}},
                                        kT0 + kMinute));
     auto n1 = a.author().add_note(*net, {"Shelter beds", "3 beds tonight", {"shelter"}, "Almaty", "", 19000, 0},
                                   kT0 + 2 * kMinute);
@@ -58,14 +58,14 @@ class NetworkFixture : public ::testing::Test {
                                        kT0 + 4 * kMinute));
     EXPECT_TRUE(a.author().broadcast(*net, "Police raid rumour on Abay st.: avoid tonight", true, 0, kT0 + 5 * kMinute));
     auto admitted = a.author().admit(*net, member, role, kT0 + 6 * kMinute);
-    EXPECT_TRUE(admitted) << admitted.error().message();
+    EXPECT_TRUE(admitted) << admitted.error().describe();
     return *net;
   }
 
   // Admits `who` (a node) and brings it up to date with `lead`.
   void admit_and_sync(Node& lead, Node& who, const NetworkId& net, Role role, std::uint64_t at) {
     auto r = lead.author().admit(net, who.pub(), role, at);
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().describe();
     who.join(net);
     feed(who, everything(lead), at + 1);
   }

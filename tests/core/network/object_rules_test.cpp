@@ -212,7 +212,7 @@ TEST_F(RulesTest, ANoteIsRevisedOnlyByItsAuthorOrALead) {
   ASSERT_TRUE(mine);
   feed(*l_, mine->envelopes, kT0 + 13 * kMinute);
   auto lead = l_->author().revise_note(b_note->id, {"Bus", "Route 12 cancelled", {}, "", "", 0, 0}, kT0 + 14 * kMinute);
-  ASSERT_TRUE(lead) << lead.error().message();
+  ASSERT_TRUE(lead) << lead.error().describe();
   expect_at_a(mine->envelopes[0], sync::IngestOutcome::kAccepted);
   expect_at_a(lead->envelopes[0], sync::IngestOutcome::kAccepted);
   auto shown = *a_->replica().library().note(b_note->id);
@@ -306,7 +306,7 @@ TEST_F(RulesTest, ARevisionsClockCannotRunAheadOfItsOwnTimestamp) {
   EXPECT_EQ((*a_->replica().library().note(root->id))->body, "wrong number");
   // A minute after it, the correction wins, here and everywhere.
   auto fixed = a_->author().revise_note(root->id, {"Hotline", "+7 700 111 1111", {}, "", "", 0, 0}, kT0 + 26 * kMinute);
-  ASSERT_TRUE(fixed) << fixed.error().message();
+  ASSERT_TRUE(fixed) << fixed.error().describe();
   EXPECT_EQ((*a_->replica().library().note(root->id))->body, "+7 700 111 1111");
   feed(*b_, {highest}, kT0 + 26 * kMinute);
   feed(*b_, fixed->envelopes, kT0 + 26 * kMinute);
@@ -352,7 +352,7 @@ TEST_F(RulesTest, AConcurrentSecondAdmissionLeavesEveryReplicaWithTheSameRights)
   feed(*p, everything(*a_), kT0 + 13 * kMinute);
   feed(*p, as_member->envelopes, kT0 + 13 * kMinute);
   auto bc = p->author().broadcast(net_, "From the new lead", false, 0, kT0 + 14 * kMinute);
-  ASSERT_TRUE(bc) << bc.error().message();
+  ASSERT_TRUE(bc) << bc.error().describe();
   Log all = as_lead->envelopes;
   append(all, as_member->envelopes);
   append(all, bc->envelopes);

@@ -111,7 +111,7 @@ TEST_F(PendingTest, AJoiningMembersFirstBatchLargerThanTheQueueIsStoredWhole) {
   fresh->join(net_);
   const Log history = everything(*a_);
   auto r = fresh->replica().ingest_batch(history, kT0 + kDay);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(*fresh->store().object_count(net_), history.size());
   EXPECT_EQ(fresh->replica().counters().dropped_pending, 0u);
   // Only what came before the grant waited: the genesis, A's profile and

@@ -65,7 +65,7 @@ TEST_F(RekeyTest, WithoutTheRekeyARemovedMemberHoldsTheCurrentKey) {
 TEST_F(RekeyTest, ALeadHoldingBothRemovalsStartsAnEpochNeitherRemovedMemberReads) {
   remove_concurrently();
   auto w = a_->author().rekey_if_exposed(net_, kRemovedAt + 2 * kMinute);
-  ASSERT_TRUE(w) << w.error().message();
+  ASSERT_TRUE(w) << w.error().describe();
   ASSERT_EQ(w->envelopes.size(), 2u);  // the epoch start, one grant (to B: A keeps its own copy)
   auto start = verify_envelope_bytes(w->envelopes[0]);
   ASSERT_TRUE(start);
@@ -135,7 +135,7 @@ TEST_F(RekeyTest, AMemberHoldingBothConcurrentRemovalsLeavesTheRekeyToALead) {
   // E sees the gap exactly as a lead would, but only leads may grant keys.
   ASSERT_TRUE(*e->store().epoch_granted_to_removed(net_, 1));
   auto w = e->author().rekey_if_exposed(net_, kRemovedAt + 3 * kMinute);
-  ASSERT_TRUE(w) << w.error().message();
+  ASSERT_TRUE(w) << w.error().describe();
   EXPECT_TRUE(w->envelopes.empty());
   EXPECT_EQ(current_key(*e, net_).first, 1u);
 }

@@ -34,7 +34,7 @@ class RemovalTest : public NetworkFixture {
   // A removes C at kT0 + 20 min.
   Written remove_c() {
     auto w = a_->author().remove(net_, c_->key(), kRemovedAt);
-    EXPECT_TRUE(w) << w.error().message();
+    EXPECT_TRUE(w) << w.error().describe();
     return std::move(*w);
   }
 
@@ -77,7 +77,7 @@ TEST_F(RemovalTest, TheRemovedMemberCannotReadAnythingWrittenAfter) {
   auto n2 = b_->author().add_note(net_, {"New hotline", "+7 777 111", {}, "", "", 0, 0}, t);
   auto bc = b_->author().broadcast(net_, "C was removed; do not answer C", true, 0, t);
   auto rev = a_->author().revise_note(c_note_, {"C's note", "edited by A after", {}, "", "", 0, 0}, t);
-  auto prof = b_->author().set_profile(net_, {"Dana", "", "", "new phone 555", {}, {}}, t);
+  auto prof = b_->author().set_profile(net_, {"Dana", "", "", "new phone 555", {}, {}, {}}, t);
   ASSERT_TRUE(n1 && n2 && bc && rev && prof);
   for (const Written* x : {&*n1, &*n2, &*bc, &*rev, &*prof}) {
     auto v = verify_envelope_bytes(x->envelopes[0]);
@@ -141,7 +141,7 @@ TEST_F(RemovalTest, WhatAReplicaStoredBeforeLearningOfTheRemovalIsTakenOut) {
   const std::uint64_t t = kRemovedAt + kMinute;
   auto late_note = c_->author().add_note(net_, {"Late", "after removal", {}, "", "", 0, 0}, t);
   auto late_rev = c_->author().revise_note(c_note_, {"C's note", "rewritten after removal", {}, "", "", 0, 0}, t);
-  auto late_prof = c_->author().set_profile(net_, {"C renamed", "", "", "", {}, {}}, t);
+  auto late_prof = c_->author().set_profile(net_, {"C renamed", "", "", "", {}, {}, {}}, t);
   ASSERT_TRUE(late_note && late_rev && late_prof);
   Log from_c = late_note->envelopes;
   append(from_c, late_rev->envelopes);

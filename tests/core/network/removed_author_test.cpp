@@ -36,7 +36,7 @@ class RemovedAuthorTest : public NetworkFixture {
 
   Written remove_r() {
     auto w = a_->author().remove(net_, r_->key(), kRemovedAt);
-    EXPECT_TRUE(w) << w.error().message();
+    EXPECT_TRUE(w) << w.error().describe();
     return std::move(*w);
   }
 
@@ -80,7 +80,7 @@ TEST_F(RemovedAuthorTest, ABackdatedAdmissionByARemovedLeadCountsNowhere) {
   // R, whose node has not heard of it, admits a puppet lead S "before" it.
   auto s = node(9);
   auto puppet = r_->author().admit(net_, s->pub(), Role::kLead, kRemovedAt - 1);
-  ASSERT_TRUE(puppet) << puppet.error().message();
+  ASSERT_TRUE(puppet) << puppet.error().describe();
   s->join(net_);
   feed(*s, everything(*r_), kRemovedAt);
   // The puppet grants everyone a key of R's choosing and writes a note.

@@ -17,7 +17,7 @@ using namespace test;
 
 std::vector<sync::IngestOutcome> feed_batch(Node& n, const Log& log, std::uint64_t now_ms) {
   auto r = n.replica().ingest_batch(log, now_ms);
-  EXPECT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(r) << r.error().describe();
   std::vector<sync::IngestOutcome> out;
   if (r) {
     for (const auto& x : *r) out.push_back(x.outcome);
@@ -89,10 +89,10 @@ TEST_F(ReplicaBatchTest, ARemovalAffectsTheLaterObjectsOfItsOwnBatch) {
   // A holds it when it removes C, so the removal counts it.
   feed(*a_, before->envelopes, kRemovedAt - kMinute);
   auto removal = a_->author().remove(net_, c_->key(), kRemovedAt);
-  ASSERT_TRUE(removal) << removal.error().message();
+  ASSERT_TRUE(removal) << removal.error().describe();
   // C, not told, keeps writing under the old epoch's key.
   auto late1 = c_->author().add_note(net_, {"Late", "after removal", {}, "", "", 0, 0}, kRemovedAt + kMinute);
-  auto late2 = c_->author().set_profile(net_, {"C renamed", "", "", "", {}, {}}, kRemovedAt + 2 * kMinute);
+  auto late2 = c_->author().set_profile(net_, {"C renamed", "", "", "", {}, {}, {}}, kRemovedAt + 2 * kMinute);
   ASSERT_TRUE(late1 && late2);
 
   Log batch{before->envelopes[0]};

@@ -38,7 +38,7 @@ TEST_F(ConvergenceTest, AMemberReceivingEverythingInAnyOrderSeesWhatTheFounderSe
     // B holds the key and can now write: a note A accepts.
     auto note = b->author().add_note(net, {"Night bus", "Route 12 runs until 2am", {}, "", "", 0, 0},
                                      kT0 + 11 * kMinute);
-    ASSERT_TRUE(note) << "order " << order_no << ": " << note.error().message();
+    ASSERT_TRUE(note) << "order " << order_no << ": " << note.error().describe();
     ++order_no;
   }
 }
@@ -64,7 +64,7 @@ TEST_F(ConvergenceTest, TwoWayExchangeConverges) {
   b->join(net);
   feed(*b, shuffled(everything(*a), 9), kT0 + 7 * kMinute);
   // B, now a lead, writes too; A receives B's objects in reverse.
-  ASSERT_TRUE(b->author().set_profile(net, {"Dana", "Shelter", "Shymkent", "", {}, {}}, kT0 + 8 * kMinute));
+  ASSERT_TRUE(b->author().set_profile(net, {"Dana", "Shelter", "Shymkent", "", {}, {}, {}}, kT0 + 8 * kMinute));
   ASSERT_TRUE(b->author().add_note(net, {"Pharmacy", "Open 24h", {"health"}, "", "", 0, 0}, kT0 + 9 * kMinute));
   ASSERT_TRUE(b->author().broadcast(net, "Meeting moved to Friday", false, 0, kT0 + 9 * kMinute));
   Log from_b;
@@ -92,7 +92,7 @@ TEST_F(ConvergenceTest, AChainOfAdmissionsBootstrapsTheNewestMemberInAnyOrder) {
   feed(*b, everything(*a), kT0 + 7 * kMinute);
   ASSERT_TRUE(b->author().add_note(net, {"From B", "B's note", {}, "", "", 0, 0}, kT0 + 8 * kMinute));
   auto admitted = b->author().admit(net, c_identity->pub(), Role::kMember, kT0 + 9 * kMinute);
-  ASSERT_TRUE(admitted) << admitted.error().message();
+  ASSERT_TRUE(admitted) << admitted.error().describe();
   const Log log = everything(*b);
   feed(*a, log, kT0 + 10 * kMinute);
   const Snapshot want = snapshot(*a, net);

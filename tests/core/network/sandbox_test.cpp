@@ -21,7 +21,7 @@ class SandboxTest : public NetworkFixture {
   // `lead` founds a network and admits `who`; `who` is then fed everything.
   std::pair<NetworkId, std::vector<sync::IngestOutcome>> found_and_feed(Node& lead, Node& who, bool demo) {
     auto net = lead.author().create_network("Training: Shelters KZ", demo, kT0);
-    EXPECT_TRUE(net) << net.error().message();
+    EXPECT_TRUE(net) << net.error().describe();
     EXPECT_TRUE(lead.author().add_note(*net, {"Hotline", "24h", {}, "", "", 0, 0}, kT0 + kMinute));
     EXPECT_TRUE(lead.author().admit(*net, who.pub(), Role::kMember, kT0 + 2 * kMinute));
     who.join(*net);
@@ -104,7 +104,7 @@ TEST_F(SandboxTest, ARealGenesisEncodesWithoutTheMarkAndDecodingStaysStrict) {
   const std::string real = full.SerializeAsString();
   full.set_demo(true);
   auto decoded = decode_genesis(full.SerializeAsString());
-  ASSERT_TRUE(decoded) << decoded.error().message();
+  ASSERT_TRUE(decoded) << decoded.error().describe();
   EXPECT_TRUE(decoded->demo());
   // demo = true as a non-canonical varint (0x18 0x81 0x00) would give one
   // network two ids: refused.

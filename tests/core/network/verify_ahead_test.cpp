@@ -54,7 +54,7 @@ TEST(VerifyAheadTest, EachResultIsItsOwnEnvelopesAtItsOwnIndexOnOneOrTwoThreads)
         if (forged.count(i) != 0) {
           EXPECT_FALSE(r) << i;
         } else {
-          ASSERT_TRUE(r) << i << ": " << r.error().message();
+          ASSERT_TRUE(r) << i << ": " << r.error().describe();
           EXPECT_EQ(r->id(), object_id(batch[i])) << i;
         }
       }

@@ -194,7 +194,7 @@ TEST_F(EngineTest, ConnectionsBeyondTheBudgetAreClosedBeforeAByte) {
   EXPECT_EQ(a3.closes[0].how, CloseHow::kAbort);
   EXPECT_EQ(e.counts().over_budget, 1u);
   // A slot frees when a connection ends.
-  (void)e.closed(sim.now(), c1, "gone");
+  (void)e.closed(sim.now(), c1, core::make_error<core::ErrorId::kSessionPeerClosed>(core::Errc::kProtocol));
   auto [c4, a4] = e.accepted(sim.now(), "d", "d:1");
   EXPECT_TRUE(a4.closes.empty());
   (void)c2;

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error_ids.hpp"
 #include "core/node/engine.hpp"
 #include "tests/core/network/network_test_support.hpp"
 
@@ -249,7 +250,7 @@ class SimNet {
         return apply(e.to.node, n.engine->bytes_in(now(), e.to.conn, e.bytes));
       case Kind::kClose:
         note("close", e.to.node);
-        return apply(e.to.node, n.engine->closed(now(), e.to.conn, e.text));
+        return apply(e.to.node, n.engine->closed(now(), e.to.conn, core::make_error<core::ErrorId::kSessionPeerClosed>(core::Errc::kProtocol)));
       case Kind::kConnected:
         note("connected", e.to.node);
         return apply(e.to.node, n.engine->connected(now(), e.to.conn, e.text));

@@ -35,7 +35,7 @@ class Scenario {
  public:
   Scenario(SimNet& net, std::size_t lead) : sim_(net), lead_(lead) {
     auto id = sim_.person(lead).author().create_network("Sim shelters", false, sim_.wall_ms());
-    EXPECT_TRUE(id) << id.error().message();
+    EXPECT_TRUE(id) << id.error().describe();
     net_ = *id;
     members_.insert(lead);
   }
@@ -85,7 +85,7 @@ class Scenario {
 
   void remove(std::size_t who) {
     auto r = sim_.person(lead_).author().remove(net_, sim_.person(who).key(), sim_.wall_ms());
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().describe();
     members_.erase(who);
     removed_.insert(who);
   }
@@ -190,7 +190,7 @@ SimRun run_network(std::uint64_t seed, std::size_t people, int rounds, bool keep
                                      << seed << ")"
                                      << (sim.up(m) && sim.engine(m).job_count() > 0
                                              ? " join: " + std::to_string(static_cast<int>(sim.engine(m).outcome(0).failure)) +
-                                                   " " + sim.engine(m).outcome(0).detail
+                                                   " " + (sim.engine(m).outcome(0).cause ? sim.engine(m).outcome(0).cause->describe() : std::string())
                                              : std::string(" (restarted)"));
   }
   for (std::size_t r : net.removed()) {
@@ -213,7 +213,7 @@ TEST(SimNetwork, OneJoinBringsTheNetwork) {
   sim.run_for(10s);
   ASSERT_TRUE(sim.up(1));
   const auto& o = sim.engine(1).outcome(0);
-  EXPECT_TRUE(o.ok()) << static_cast<int>(o.failure) << ": " << o.detail;
+  EXPECT_TRUE(o.ok()) << static_cast<int>(o.failure) << ": " << (o.cause ? o.cause->describe() : std::string());
   EXPECT_EQ(objects(sim.person(1)), objects(sim.person(0)));
 }
 

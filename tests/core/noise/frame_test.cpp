@@ -114,7 +114,7 @@ TEST(FrameDecoder, OversizedLengthFailsBeforeAnyBodyIsBuffered) {
   std::span<const std::uint8_t> in2(ok);
   auto again = dec.next(in2);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().message(), r.error().message());
+  EXPECT_EQ(again.error().describe(), r.error().describe());
 }
 
 TEST(FrameDecoder, OversizedLengthSplitAcrossChunks) {

@@ -110,8 +110,8 @@ class InviteHandshakeTest : public ::testing::Test {
 
 TEST_F(InviteHandshakeTest, ValidProofReachesTheResponderAndVerifiesWithTheSecret) {
   Run r = join(credential(secret));
-  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().message();
-  ASSERT_TRUE(r.responder_end) << r.responder_end.error().message();
+  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().describe();
+  ASSERT_TRUE(r.responder_end) << r.responder_end.error().describe();
   ASSERT_TRUE(r.responder_end->established);
   // Message 3: s (32 + 16) || payload with invite (191) + tag (16).
   EXPECT_EQ(r.m3.size(), 48u + kHandshakePayloadWithInviteLen + 16u);
@@ -172,7 +172,7 @@ TEST_F(InviteHandshakeTest, ProofReplayedInAnotherHandshakeDoesNotVerify) {
   auto replayed = responder_meets_rogue(mallory, [&](std::span<const std::uint8_t, kHashLen>) {
     return encode_handshake_payload(mallory.public_identity(), recorded);
   });
-  ASSERT_TRUE(replayed) << replayed.error().message();
+  ASSERT_TRUE(replayed) << replayed.error().describe();
   const auto& presented = replayed->established->presented_invite();
   ASSERT_TRUE(presented);
   EXPECT_EQ(presented->mac, recorded.mac);
@@ -184,7 +184,7 @@ TEST_F(InviteHandshakeTest, ProofReplayedInAnotherHandshakeDoesNotVerify) {
                                     InviteProof{invite::invite_id(secret),
                                                 invite::invite_proof_mac(secret, h, ProfileKind::kReal)});
   });
-  ASSERT_TRUE(fresh) << fresh.error().message();
+  ASSERT_TRUE(fresh) << fresh.error().describe();
   EXPECT_TRUE(invite::verify_invite_proof(secret, *fresh->established->presented_invite()));
 }
 
@@ -271,7 +271,7 @@ TEST_F(InviteHandshakeTest, GarbledOrOversizedInviteFieldsAreRefused) {
   // Control: the well-formed one is accepted by the same paths.
   ASSERT_TRUE(authenticate_peer(mallory.public_identity().noise_key, valid, PayloadFrom::kInitiator));
   auto ok = responder_meets_rogue(mallory, [&](auto) { return valid; });
-  ASSERT_TRUE(ok) << ok.error().message();
+  ASSERT_TRUE(ok) << ok.error().describe();
   ASSERT_TRUE(ok->established->presented_invite());
 }
 
@@ -289,8 +289,8 @@ TEST_F(InviteHandshakeTest, ImpostorAtTheInvitersAddressLearnsNothing) {
 
 TEST_F(InviteHandshakeTest, ADemoJoinersProofSaysSoAndVerifiesAtADemoNode) {
   Run r = join(credential(secret, ProfileKind::kDemo), ProfileKind::kDemo);
-  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().message();
-  ASSERT_TRUE(r.responder_end) << r.responder_end.error().message();
+  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().describe();
+  ASSERT_TRUE(r.responder_end) << r.responder_end.error().describe();
   // The demo mark adds two bytes to the proof: 48 + 193 + 16.
   EXPECT_EQ(r.m3.size(), 257u);
   const auto& presented = r.responder_end->established->presented_invite();
@@ -328,8 +328,8 @@ TEST_F(InviteHandshakeTest, AMemberWithoutAnInviteIsNotJudgedByTheNodesKind) {
   // Only a joiner says its kind; a member's connection is judged by
   // membership (a demo profile is a member only of demo networks).
   Run r = join(std::nullopt, ProfileKind::kDemo);
-  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().message();
-  ASSERT_TRUE(r.responder_end) << r.responder_end.error().message();
+  ASSERT_TRUE(r.initiator_end) << r.initiator_end.error().describe();
+  ASSERT_TRUE(r.responder_end) << r.responder_end.error().describe();
   EXPECT_EQ(r.initiator_end->established->peer().identity().identity_key, bob.public_identity().identity_key);
 }
 
@@ -343,7 +343,7 @@ TEST_F(InviteHandshakeTest, TheDemoMarkHasOneEncodingAndOnlyItsOwnSenderMayUseIt
   EXPECT_EQ(Bytes(demo.end() - 2, demo.end()), (Bytes{0x18, 0x01}));  // field 3, varint 1
   const auto& bob_key = bob.public_identity().noise_key;
   auto as_responder = authenticate_peer(bob_key, demo, PayloadFrom::kResponder);
-  ASSERT_TRUE(as_responder) << as_responder.error().message();
+  ASSERT_TRUE(as_responder) << as_responder.error().describe();
   EXPECT_EQ(as_responder->kind(), ProfileKind::kDemo);
   EXPECT_EQ(authenticate_peer(bob_key, real, PayloadFrom::kResponder)->kind(), ProfileKind::kReal);
   // An initiator states its kind only in its invite proof.
@@ -370,7 +370,7 @@ TEST_F(InviteHandshakeTest, TheDemoMarkHasOneEncodingAndOnlyItsOwnSenderMayUseIt
   EXPECT_EQ(with[kHandshakePayloadV1Len + 1], kDemoInviteProofLen);
   EXPECT_EQ(Bytes(with.end() - 2, with.end()), (Bytes{0x18, 0x01}));
   auto joiner = authenticate_peer(alice.public_identity().noise_key, with, PayloadFrom::kInitiator);
-  ASSERT_TRUE(joiner) << joiner.error().message();
+  ASSERT_TRUE(joiner) << joiner.error().describe();
   ASSERT_TRUE(joiner->invite());
   EXPECT_EQ(joiner->invite()->kind, ProfileKind::kDemo);
   EXPECT_EQ(joiner->kind(), ProfileKind::kReal);  // the payload itself says nothing

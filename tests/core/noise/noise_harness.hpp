@@ -34,11 +34,11 @@ inline std::optional<EstablishedPair> handshake(const identity::LocalIdentity& a
   auto s1 = init.start(rng);
   if (!s1 || !s1->send) return ADD_FAILURE() << "start", std::nullopt;
   auto s2 = resp.receive(*s1->send, rng);
-  if (!s2 || !s2->send) return ADD_FAILURE() << "message 1: " << s2.error().message(), std::nullopt;
+  if (!s2 || !s2->send) return ADD_FAILURE() << "message 1: " << s2.error().describe(), std::nullopt;
   auto s3 = init.receive(*s2->send, rng);
-  if (!s3 || !s3->send || !s3->established) return ADD_FAILURE() << "message 2: " << s3.error().message(), std::nullopt;
+  if (!s3 || !s3->send || !s3->established) return ADD_FAILURE() << "message 2: " << s3.error().describe(), std::nullopt;
   auto s4 = resp.receive(*s3->send, rng);
-  if (!s4 || !s4->established || s4->send) return ADD_FAILURE() << "message 3: " << s4.error().message(), std::nullopt;
+  if (!s4 || !s4->established || s4->send) return ADD_FAILURE() << "message 3: " << s4.error().describe(), std::nullopt;
   if (transcript != nullptr) *transcript = Transcript{*s1->send, *s2->send, *s3->send};
   return EstablishedPair{std::move(*s3->established), std::move(*s4->established)};
 }

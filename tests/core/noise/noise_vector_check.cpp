@@ -147,7 +147,7 @@ Outcome run_vector(const Vector& v, std::string& why) {
   if (!why.empty()) return Outcome::kFail;
   auto init = HandshakeState::initialize(std::move(ic));
   auto resp = HandshakeState::initialize(std::move(rc));
-  if (!init || !resp) return why = "initialize: " + (init ? resp.error() : init.error()).message(), Outcome::kFail;
+  if (!init || !resp) return why = "initialize: " + (init ? resp.error() : init.error()).describe(), Outcome::kFail;
   InjectedEphemeral init_rng(v.init_ephemeral), resp_rng(v.resp_ephemeral);
 
   std::optional<HandshakeResult> init_done, resp_done;
@@ -159,10 +159,10 @@ Outcome run_vector(const Vector& v, std::string& why) {
       HandshakeState& writer = from_initiator ? *init : *resp;
       HandshakeState& reader = from_initiator ? *resp : *init;
       auto ct = writer.write_message(m.payload, from_initiator ? init_rng : resp_rng);
-      if (!ct) return why = at + "write failed: " + ct.error().message(), Outcome::kFail;
+      if (!ct) return why = at + "write failed: " + ct.error().describe(), Outcome::kFail;
       if (*ct != m.ciphertext) return why = at + "ciphertext differs", Outcome::kFail;
       auto pt = reader.read_message(*ct);
-      if (!pt) return why = at + "read failed: " + pt.error().message(), Outcome::kFail;
+      if (!pt) return why = at + "read failed: " + pt.error().describe(), Outcome::kFail;
       if (*pt != m.payload) return why = at + "payload differs", Outcome::kFail;
       if (init->is_complete() != resp->is_complete()) return why = at + "sides disagree on completion", Outcome::kFail;
       if (init->is_complete()) {

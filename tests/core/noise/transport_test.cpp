@@ -28,7 +28,7 @@ Bytes body_of(const Bytes& frame) {
 Bytes seal(Transport& t, const Bytes& plaintext) {
   Bytes frame;
   auto r = t.seal(plaintext, frame);
-  EXPECT_TRUE(r) << (r ? "" : r.error().message());
+  EXPECT_TRUE(r) << (r ? "" : r.error().describe());
   return body_of(frame);
 }
 
@@ -90,11 +90,11 @@ TEST_F(TransportTest, ReplayIsRejectedAndPoisonsTheSession) {
   // A genuine next message is refused too: same error, keys are gone.
   auto next = b.open(seal(a, text("two")));
   ASSERT_FALSE(next);
-  EXPECT_EQ(next.error().message(), replay.error().message());
+  EXPECT_EQ(next.error().describe(), replay.error().describe());
   Bytes frame;
   auto send = b.seal(text("reply"), frame);
   ASSERT_FALSE(send);
-  EXPECT_EQ(send.error().message(), replay.error().message());
+  EXPECT_EQ(send.error().describe(), replay.error().describe());
 }
 
 TEST_F(TransportTest, ReorderedTruncatedAndAlteredMessagesAreRejected) {
@@ -198,7 +198,7 @@ TEST_F(TransportTest, NonceLimitRefusesToEncrypt) {
   EXPECT_TRUE(a.failed());
   auto again = a.seal(text("x"), frame);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().message(), r.error().message());
+  EXPECT_EQ(again.error().describe(), r.error().describe());
   // The receiver at the limit refuses too.
   auto rx = b.open(Bytes(kTagLen + 1, 0));
   ASSERT_FALSE(rx);

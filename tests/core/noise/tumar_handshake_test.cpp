@@ -52,7 +52,7 @@ class TumarHandshakeTest : public ::testing::Test {
       auto again = init.receive(*m2, rng);
       EXPECT_FALSE(again);
       if (!again) {
-        EXPECT_EQ(again.error().message(), out.error().message());
+        EXPECT_EQ(again.error().describe(), out.error().describe());
       }
       EXPECT_TRUE(init.failed());
     }
@@ -137,7 +137,7 @@ TEST_F(TumarHandshakeTest, HonestRogueHarnessIsAccepted) {
   // the refusals above are caused by the proofs alone.
   const auto& m = mallory.public_identity();
   auto out = initiator_meets_rogue(mallory, proof_payload(m.identity_key, m.noise_key, m.binding_signature));
-  ASSERT_TRUE(out) << out.error().message();
+  ASSERT_TRUE(out) << out.error().describe();
   ASSERT_TRUE(out->established);
   EXPECT_EQ(out->established->peer().identity().identity_key, m.identity_key);
 }
@@ -263,7 +263,7 @@ TEST_F(TumarHandshakeTest, ResponderDoesNotStartAndCompleteHandshakeTakesNoMore)
   EXPECT_EQ(more.error().id(), core::ErrorId::kNoiseAfterComplete) << more.error().describe();
   auto again = init.start(rng);  // failed stays failed, with the first error
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().message(), more.error().message());
+  EXPECT_EQ(again.error().describe(), more.error().describe());
 }
 
 TEST_F(TumarHandshakeTest, Message1WithPayloadOrLowOrderKeyIsRejected) {

@@ -16,7 +16,7 @@ class PeerStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto opened = store::Database::open_plain(dir_.path() / "t.db");
-    ASSERT_TRUE(opened) << opened.error().message();
+    ASSERT_TRUE(opened) << opened.error().describe();
     db_.emplace(std::move(*opened));
     ASSERT_TRUE(profile::migrate(*db_));
   }

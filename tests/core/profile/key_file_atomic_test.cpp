@@ -39,7 +39,7 @@ std::string describe(WriteFault f) {
 std::optional<SlotKind> opens_as(const std::filesystem::path& key, std::string_view p) {
   auto u = KeyFile::unlock(key, pass(p));
   if (!u) {
-    EXPECT_EQ(u.error().code(), core::Errc::kWrongPassphrase) << u.error().message();
+    EXPECT_EQ(u.error().code(), core::Errc::kWrongPassphrase) << u.error().describe();
     return std::nullopt;
   }
   return u->kind;
@@ -179,7 +179,7 @@ TEST(KeyFileConcurrency, ConcurrentWritersDoNotLoseEachOthersSlot) {
     std::thread b([&] { duress_set = KeyFile::set_duress(p.key_file, pass(kOld), pass(kDuress), "d"); });
     a.join();
     b.join();
-    ASSERT_TRUE(changed) << changed.error().message();
+    ASSERT_TRUE(changed) << changed.error().describe();
     EXPECT_EQ(opens_as(p.key_file, kNew), std::optional(SlotKind::kReal));
     if (duress_set) {
       EXPECT_EQ(opens_as(p.key_file, kDuress), std::optional(SlotKind::kDuress)) << "round " << round;

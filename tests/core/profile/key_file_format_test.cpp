@@ -77,7 +77,7 @@ TEST(KeyFileFormat, NewFileKnownAnswer) {
 
 TEST(KeyFileFormat, UnlocksTheKnownAnswerFile) {
   auto u = unlock_key_file_bytes(valid_file(), pass("correct horse battery staple"));
-  ASSERT_TRUE(u) << u.error().message();
+  ASSERT_TRUE(u) << u.error().describe();
   EXPECT_EQ(u->kind, SlotKind::kReal);
   EXPECT_TRUE(crypto::constant_time_equal(u->master.span(), test::pattern_key(0xa0).span()));
   EXPECT_EQ(u->db_id, test::pattern_db_id(0xc0));

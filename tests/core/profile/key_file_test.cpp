@@ -31,7 +31,7 @@ class KeyFileTest : public ::testing::Test {
  protected:
   void create(std::string_view passphrase = kReal, crypto::RandomSource* rng = nullptr) {
     auto ok = KeyFile::create(path_, pass(passphrase), test::fast(), master_, db_id_, {rng, std::nullopt});
-    ASSERT_TRUE(ok) << ok.error().message();
+    ASSERT_TRUE(ok) << ok.error().describe();
   }
   core::Result<Unlocked> unlock(std::string_view passphrase) { return KeyFile::unlock(path_, pass(passphrase)); }
   void expect_wrong(std::string_view passphrase) {
@@ -42,7 +42,7 @@ class KeyFileTest : public ::testing::Test {
   }
   void expect_real(std::string_view passphrase) {
     auto u = unlock(passphrase);
-    ASSERT_TRUE(u) << u.error().message();
+    ASSERT_TRUE(u) << u.error().describe();
     EXPECT_EQ(u->kind, SlotKind::kReal);
     EXPECT_TRUE(crypto::constant_time_equal(u->master.span(), master_.span()));
     EXPECT_EQ(u->db_id, db_id_);
@@ -121,7 +121,7 @@ TEST_F(KeyFileTest, DuressPassphraseOpensTheDuressSlot) {
   create();
   ASSERT_TRUE(KeyFile::set_duress(path_, pass(kReal), pass(kDuress), "Aigerim (Almaty)"));
   auto d = unlock(kDuress);
-  ASSERT_TRUE(d) << d.error().message();
+  ASSERT_TRUE(d) << d.error().describe();
   EXPECT_EQ(d->kind, SlotKind::kDuress);
   EXPECT_EQ(d->decoy_name, "Aigerim (Almaty)");
   EXPECT_FALSE(crypto::constant_time_equal(d->master.span(), master_.span()));
@@ -235,7 +235,7 @@ TEST_F(KeyFileTest, CreateWithWrappingKeyReusesTheDuressDerivation) {
   const DatabaseId fresh_id = test::pattern_db_id(0x99);
   ASSERT_TRUE(KeyFile::create_with_wrapping_key(path_, d->header, d->wrapping_key, fresh, fresh_id));
   auto u = unlock(kDuress);
-  ASSERT_TRUE(u) << u.error().message();
+  ASSERT_TRUE(u) << u.error().describe();
   EXPECT_EQ(u->kind, SlotKind::kReal);  // the duress passphrase is now this profile's real one
   EXPECT_TRUE(crypto::constant_time_equal(u->master.span(), fresh.span()));
   EXPECT_EQ(u->db_id, fresh_id);

@@ -64,7 +64,7 @@ class PanicWipe : public ::testing::Test {
 
 TEST_F(PanicWipe, DestroysEverythingOfOursAndRemovesTheEmptyHome) {
   auto r = wipe_profile(paths_.home);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_TRUE(r->key_file_destroyed);
   EXPECT_EQ(r->files_wiped, 4u);
   EXPECT_EQ(r->bytes_overwritten, 384u + (3 * 1024 * 1024 + 17) + 4096 + 32768);
@@ -83,7 +83,7 @@ TEST_F(PanicWipe, LeavesForeignFilesAloneAndLeavesNoSecretBehind) {
   test::write_bytes(paths_.home / "tumar.AppImage", Bytes{'E', 'L', 'F'});
   test::write_bytes(paths_.home / "tumar.notes.txt", Bytes{'m', 'y'});
   auto r = wipe_profile(paths_.home);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   std::vector<std::string> left = r->left_alone;
   std::sort(left.begin(), left.end());
   EXPECT_EQ(left, (std::vector<std::string>{"notes.txt", "tumar.AppImage", "tumar.cache", "tumar.notes.txt"}));
@@ -107,7 +107,7 @@ TEST_F(PanicWipe, SymlinkedHomeIsWipedAndTheLinkKept) {
   const fs::path link = root_ / "link";
   fs::create_directory_symlink(paths_.home, link);
   auto r = wipe_profile(link);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_TRUE(r->key_file_destroyed);
   EXPECT_FALSE(fs::exists(fs::symlink_status(paths_.key_file)));
   EXPECT_FALSE(fs::exists(fs::symlink_status(paths_.database)));
@@ -136,7 +136,7 @@ TEST_F(PanicWipe, WorksWhileTheDatabaseIsHeldOpen) {
   const int db_fd = ::open(paths_.database.c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(db_fd, 0);
   auto r = wipe_profile(paths_.home);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   Bytes seen(4096);
   ASSERT_EQ(::pread(db_fd, seen.data(), seen.size(), 0), 4096);
   EXPECT_TRUE(std::all_of(seen.begin(), seen.end(), [](std::uint8_t b) { return b == 0; }));
@@ -157,7 +157,7 @@ TEST_F(PanicWipe, SymlinksAreRemovedNeverFollowed) {
   fs::remove(paths_.key_file);
   fs::create_symlink(outside_key, paths_.key_file);
   auto r = wipe_profile(paths_.home);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_FALSE(r->key_file_destroyed);  // a symlink is not our key file
   EXPECT_EQ(read_bytes(outside), Bytes(100, 0x11));
   EXPECT_EQ(read_bytes(outside_key), key_bytes_);
@@ -173,7 +173,7 @@ TEST_F(PanicWipe, DestroysALeftoverTempKeyFileAndAReadOnlyKeyFile) {
   fs::create_hard_link(paths_.key_file, key_witness);
   ASSERT_EQ(::chmod(paths_.key_file.c_str(), 0400), 0);
   auto r = wipe_profile(paths_.home);
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().describe();
   EXPECT_TRUE(r->key_file_destroyed);
   EXPECT_FALSE(fs::exists(paths_.key_file_tmp));
   EXPECT_FALSE(parse_key_file(read_bytes(witness)));

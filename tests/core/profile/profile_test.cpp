@@ -42,10 +42,10 @@ class ProfileTest : public ::testing::Test {
 
 TEST_F(ProfileTest, CreateThenUnlockGivesTheSameIdentity) {
   auto created = Profile::create(home_, pass("first passphrase"), options("Dana"), rng_);
-  ASSERT_TRUE(created.has_value()) << created.error().message();
+  ASSERT_TRUE(created.has_value()) << created.error().describe();
   auto key = created->identity().public_identity().identity_key;
   auto opened = Profile::unlock(home_, pass("first passphrase"), rng_);
-  ASSERT_TRUE(opened.has_value()) << opened.error().message();
+  ASSERT_TRUE(opened.has_value()) << opened.error().describe();
   EXPECT_EQ(opened->identity().public_identity().identity_key, key);
   EXPECT_EQ(opened->display_name(), "Dana");
 }
@@ -73,7 +73,7 @@ TEST_F(ProfileTest, DatabaseLeftByACrashedInitDoesNotBlockTheNextInit) {
   fs::remove(home_ / "tumar.key");  // as if init crashed before writing it
   EXPECT_FALSE(Profile::exists(home_));
   auto again = Profile::create(home_, pass("second passphrase"), options("Dana"), rng_);
-  ASSERT_TRUE(again.has_value()) << again.error().message();
+  ASSERT_TRUE(again.has_value()) << again.error().describe();
   EXPECT_TRUE(Profile::unlock(home_, pass("second passphrase"), rng_).has_value());
 }
 
@@ -122,7 +122,7 @@ TEST_F(ProfileTest, DuressUnlockWipesAndReturnsAFreshProfileWithTheDecoyName) {
   ASSERT_TRUE(Profile::set_duress(home_, pass("first passphrase"), pass("duress passphrase"), rng_).has_value());
 
   auto fresh = Profile::unlock(home_, pass("duress passphrase"), rng_);
-  ASSERT_TRUE(fresh.has_value()) << fresh.error().message();
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().describe();
   EXPECT_EQ(fresh->display_name(), "Dana");
   EXPECT_NE(fresh->identity().public_identity().identity_key, real_key);
   auto st = fresh->database().prepare("SELECT count(*) FROM sqlite_master WHERE name = 'secret_notes'");
@@ -142,7 +142,7 @@ TEST_F(ProfileTest, DuressThroughASymlinkedHomeStillOpensAFreshProfile) {
   ASSERT_TRUE(Profile::create(home_, pass("first passphrase"), options("Dana"), rng_).has_value());
   ASSERT_TRUE(Profile::set_duress(home_, pass("first passphrase"), pass("duress passphrase"), rng_).has_value());
   auto fresh = Profile::unlock(home_, pass("duress passphrase"), rng_);
-  ASSERT_TRUE(fresh.has_value()) << fresh.error().message();
+  ASSERT_TRUE(fresh.has_value()) << fresh.error().describe();
   EXPECT_TRUE(fs::is_symlink(home_));
   EXPECT_FALSE(Profile::unlock(home_, pass("first passphrase"), rng_).has_value());
 }

@@ -89,7 +89,7 @@ TEST(SkippedKeyExpiry, AVersionOneStateOpensAndItsKeysLiveOneLifetimeFromItsFirs
   Bytes v1(m.ByteSizeLong());
   ASSERT_TRUE(m.SerializeToArray(v1.data(), static_cast<int>(v1.size())));
   auto old = decode_session(v1);
-  ASSERT_TRUE(old) << old.error().message();
+  ASSERT_TRUE(old) << old.error().describe();
   EXPECT_EQ(only_time(*old), 0u);
 
   const std::uint64_t upgrade = kNow + 100 * kDayMs;

@@ -55,7 +55,7 @@ TEST(ReconcileBoundTest, ReadsWhatItWrites) {
   MessageReader r(out);
   for (const Bound& b : bounds) {
     auto got = r.bound();
-    ASSERT_TRUE(got) << got.error().message();
+    ASSERT_TRUE(got) << got.error().describe();
     EXPECT_EQ(*got, b);
     EXPECT_EQ(got->id_len, b.id_len);
   }

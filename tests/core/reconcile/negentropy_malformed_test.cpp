@@ -48,7 +48,7 @@ TEST(NegentropyMalformedTest, ServerRefusesMalformedQueries) {
     ASSERT_TRUE(server);
     auto r = server->reconcile(hex(bad));
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code(), core::Errc::kProtocol) << bad << ": " << r.error().message();
+    EXPECT_EQ(r.error().code(), core::Errc::kProtocol) << bad << ": " << r.error().describe();
   }
 }
 
@@ -60,7 +60,7 @@ TEST(NegentropyMalformedTest, EmptyRangesAndImplicitSkipAreAllowed) {
     auto server = Negentropy::make(some_items(), 0);
     ASSERT_TRUE(server);
     auto r = server->reconcile(hex(ok));
-    EXPECT_TRUE(r) << ok << ": " << r.error().message();
+    EXPECT_TRUE(r) << ok << ": " << r.error().describe();
   }
 }
 
@@ -93,7 +93,7 @@ TEST(NegentropyMalformedTest, ErrorsAreFinal) {
   auto later = server->reconcile(hex("6100000200"));
   ASSERT_FALSE(later);
   EXPECT_EQ(later.error().code(), bad.error().code());
-  EXPECT_EQ(later.error().message(), bad.error().message());
+  EXPECT_EQ(later.error().describe(), bad.error().describe());
 }
 
 TEST(NegentropyMalformedTest, ClientRefusesOtherVersionsAndLeavesOutputsAlone) {

@@ -57,7 +57,7 @@ TEST(VarintTest, DecodesWhatItEncodesAndAdvances) {
     bytes.push_back(0xAA);  // trailing byte must stay unread
     std::span<const std::uint8_t> in(bytes);
     auto v = read_varint(in);
-    ASSERT_TRUE(v) << v.error().message();
+    ASSERT_TRUE(v) << v.error().describe();
     EXPECT_EQ(*v, n);
     ASSERT_EQ(in.size(), 1u);
     EXPECT_EQ(in[0], 0xAA);

@@ -44,7 +44,7 @@ TEST(FragmentTest, RoundTripAcrossSizes) {
     auto frags = split(message);
     for (std::size_t i = 0; i < frags.size(); ++i) {
       auto got = r.add(frags[i]);
-      ASSERT_TRUE(got) << got.error().message();
+      ASSERT_TRUE(got) << got.error().describe();
       EXPECT_EQ(got->has_value(), i + 1 == frags.size());
       if (*got) whole = std::move(**got);
     }

@@ -62,8 +62,8 @@ class PeerSessionInviteTest : public ::testing::Test {
 
 TEST_F(PeerSessionInviteTest, LeadAdmitsAJoinerWhoseProofVerifies) {
   join_with(secret, admit_invite_holders(secret, bob_saw));
-  ASSERT_TRUE(h.a->session.is_open()) << (h.a->closed ? h.a->closed->detail : "");
-  ASSERT_TRUE(h.b->session.is_open()) << (h.b->closed ? h.b->closed->detail : "");
+  ASSERT_TRUE(h.a->session.is_open()) << test::closure_text(h.a->closed);
+  ASSERT_TRUE(h.b->session.is_open()) << test::closure_text(h.b->closed);
   ASSERT_TRUE(h.b->admitted);
   EXPECT_EQ(h.b->admitted->identity_key, h.alice.public_identity().identity_key);
   ASSERT_EQ(bob_saw.calls, 1);
@@ -102,7 +102,7 @@ TEST_F(PeerSessionInviteTest, NoInviteIsNotAdmittedByALeadThatWantsOne) {
 
 TEST_F(PeerSessionInviteTest, AdmissionThatIgnoresInvitesJudgesTheIdentityAsBefore) {
   join_with(secret, test::admit_only(h.alice.public_identity().identity_key));
-  EXPECT_TRUE(h.b->session.is_open()) << (h.b->closed ? h.b->closed->detail : "");
+  EXPECT_TRUE(h.b->session.is_open()) << test::closure_text(h.b->closed);
 
   Harness other;
   other.alice_invite = noise::InviteCredential{invite::invite_id(secret), Secret32::copy_of(secret.span())};

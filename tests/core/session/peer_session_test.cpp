@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "core/noise/frame.hpp"
 #include "session_harness.hpp"
 
@@ -23,7 +24,7 @@ class PeerSessionTest : public ::testing::Test {
   Bytes sealed_by_alice(const WireMessage& m) {
     Bytes out;
     auto r = h.a->session.send(m, out);
-    EXPECT_TRUE(r) << (r ? "" : r.error().message());
+    EXPECT_TRUE(r) << (r ? "" : r.error().describe());
     return out;
   }
 
@@ -31,7 +32,7 @@ class PeerSessionTest : public ::testing::Test {
 
   void expect_bob_closed(CloseReason reason) {
     ASSERT_TRUE(h.b->closed.has_value()) << "bob is still " << h.b->session.state_name();
-    EXPECT_EQ(h.b->closed->reason, reason) << h.b->closed->detail;
+    EXPECT_EQ(h.b->closed->reason, reason) << test::closure_text(h.b->closed);
     EXPECT_TRUE(h.b->session.is_closed());
     EXPECT_FALSE(h.b->session.deadline().has_value());
   }
@@ -137,7 +138,7 @@ TEST_F(PeerSessionTest, RefusingTheQuestionClosesWithoutAByte) {
   h.deliver(*h.b, *h.a, h.now, h.rng);
   auto asked = h.b->session.on_bytes(h.now, h.a->outbox, h.rng);
   ASSERT_TRUE(asked.admission.has_value());
-  auto refused = h.b->session.refuse("not a member");
+  auto refused = h.b->session.refuse(core::make_error<core::ErrorId::kNetworkNotAMember>(core::Errc::kRefused));
   ASSERT_TRUE(refused.closed.has_value());
   EXPECT_EQ(refused.closed->reason, CloseReason::kNotAdmitted);
   EXPECT_TRUE(refused.send.empty());
@@ -314,7 +315,7 @@ TEST_F(PeerSessionTest, AfterAFailureNothingMoreIsAcceptedOrSent) {
 
 TEST_F(PeerSessionTest, GoodbyeClosesBothSides) {
   h.connect();
-  h.a->absorb(h.a->session.close("done"));
+  h.a->absorb(h.a->session.close());
   EXPECT_EQ(h.a->closed->reason, CloseReason::kLocal);
   h.pump();
   expect_bob_closed(CloseReason::kPeerGoodbye);
@@ -322,7 +323,7 @@ TEST_F(PeerSessionTest, GoodbyeClosesBothSides) {
 
 TEST_F(PeerSessionTest, PeerClosingMidHandshakeIsReported) {
   h.begin();
-  h.b->absorb(h.b->session.on_peer_closed("eof"));
+  h.b->absorb(h.b->session.on_peer_closed(core::make_error<core::ErrorId::kSessionPeerClosed>(core::Errc::kProtocol)));
   expect_bob_closed(CloseReason::kPeerClosed);
 }
 

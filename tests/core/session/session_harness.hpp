@@ -8,14 +8,22 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "cli/front_end_error.hpp"
 #include "core/crypto/random.hpp"
+#include "core/error_ids.hpp"
 #include "core/identity/identity.hpp"
 #include "core/session/peer_session.hpp"
 
 namespace tumar::session::test {
+
+// Why a session closed, for a failing assertion's message.
+inline std::string closure_text(const std::optional<Closure>& closed) {
+  if (!closed) return "";
+  return std::string(close_reason_name(closed->reason)) + (closed->cause ? ": " + closed->cause->describe() : "");
+}
 
 using Bytes = std::vector<std::uint8_t>;
 
@@ -55,7 +63,7 @@ struct Side {
     if (out.admission) {
       ++questions;
       auto decided = policy(out.admission->peer, out.admission->invite);
-      absorb(decided ? session.admit(*clock, *rng) : session.refuse(decided.error().message()));
+      absorb(decided ? session.admit(*clock, *rng) : session.refuse(decided.error()));
       return;
     }
     if (out.admitted) admitted = out.admitted;
@@ -105,8 +113,8 @@ struct Harness {
   void connect() {
     begin();
     pump();
-    ASSERT_TRUE(a->session.is_open()) << (a->closed ? a->closed->detail : "");
-    ASSERT_TRUE(b->session.is_open()) << (b->closed ? b->closed->detail : "");
+    ASSERT_TRUE(a->session.is_open()) << closure_text(a->closed);
+    ASSERT_TRUE(b->session.is_open()) << closure_text(b->closed);
   }
 
   void advance(std::chrono::milliseconds d) {

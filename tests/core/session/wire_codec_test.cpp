@@ -110,7 +110,7 @@ TEST(WireCodecTest, EveryBodyDecodesToWhatWasEncoded) {
 
 TEST(WireCodecTest, DecodesWhatItEncodes) {
   auto m = decode_wire(hex("120308ac02"));
-  ASSERT_TRUE(m) << m.error().message();
+  ASSERT_TRUE(m) << m.error().describe();
   EXPECT_EQ(std::get<Pong>(*m).nonce, 300u);
   EXPECT_STREQ(wire_kind(*m), "pong");
 }

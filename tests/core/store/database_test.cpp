@@ -42,11 +42,11 @@ void fill_small(Database& db) {
 TEST_P(StoreDatabase, CreateWriteReopenRead) {
   {
     auto db = open_test_db(path, GetParam());
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     fill_small(*db);
   }
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 50);
   EXPECT_EQ(query_int(*db, "SELECT sum(length(b)) FROM t"), 100 * 50 * 51 / 2);
   auto st = db->prepare("SELECT v, b FROM t WHERE id = ?");
@@ -88,7 +88,7 @@ TEST_P(StoreDatabase, Fts5WorksInside) {
   ASSERT_TRUE(st);
   TUMAR_ASSERT_OK(st->bind(1, std::string_view("blankets")));
   auto row = st->step();
-  ASSERT_TRUE(row && *row) << (row ? "no row" : row.error().message());
+  ASSERT_TRUE(row && *row) << (row ? "no row" : row.error().describe());
   EXPECT_EQ(st->column_text(0), "bring blankets on tuesday");
   row = st->step();
   ASSERT_TRUE(row && !*row);
@@ -105,13 +105,13 @@ TEST_P(StoreDatabase, WrongKeyIsTamperedAndFileUnchanged) {
   for (auto [key, id] : {std::pair<int, int>{2, 1}, {1, 2}, {2, 2}}) {
     auto db = open_test_db(path, GetParam(), static_cast<std::uint8_t>(key), static_cast<std::uint8_t>(id));
     ASSERT_FALSE(db);
-    EXPECT_EQ(db.error().code(), core::Errc::kTampered) << db.error().message();
+    EXPECT_EQ(db.error().code(), core::Errc::kTampered) << db.error().describe();
     EXPECT_EQ(db.error().field("page"), "1") << db.error().describe();
   }
   EXPECT_EQ(read_bytes(path), before);
   EXPECT_EQ(files_in(dir.path()), files_before);
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 50);
 }
 
@@ -119,7 +119,7 @@ TEST_P(StoreDatabase, EmptyFileOpensAsNewDatabase) {
   write_bytes(path, {});
   ASSERT_TRUE(fs::exists(path));
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   fill_small(*db);
   EXPECT_EQ(integrity(*db), "ok");
 }
@@ -145,7 +145,7 @@ TEST_P(StoreDatabase, TruncatedFileIsAnErrorNotACrash) {
     core::Result<void> outcome =
         db ? db->exec("SELECT count(*), sum(length(hex(b))), sum(length(v)) FROM t") : tl::unexpected(db.error());
     ASSERT_FALSE(outcome) << "cut at " << cut;
-    EXPECT_EQ(outcome.error().code(), core::Errc::kTampered) << "cut at " << cut << ": " << outcome.error().message();
+    EXPECT_EQ(outcome.error().code(), core::Errc::kTampered) << "cut at " << cut << ": " << outcome.error().describe();
   }
 }
 
@@ -158,7 +158,7 @@ TEST_P(StoreDatabase, VacuumKeepsTheReserve) {
   EXPECT_EQ(integrity(*db), "ok");
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 25);
   db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 25);
 }
 
@@ -189,7 +189,7 @@ TEST(StoreDatabaseErrors, MessagesNeverQuoteSqlOrValues) {
   auto bad = db->exec("SELECT secret_value_here FROM nowhere");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), core::Errc::kStorage);
-  EXPECT_EQ(bad.error().message().find("secret_value_here"), std::string::npos) << bad.error().message();
+  EXPECT_EQ(bad.error().describe().find("secret_value_here"), std::string::npos) << bad.error().describe();
   TUMAR_ASSERT_OK(db->exec("CREATE TABLE u(x UNIQUE)"));
   auto st = db->prepare("INSERT INTO u VALUES (?)");
   ASSERT_TRUE(st);
@@ -198,13 +198,13 @@ TEST(StoreDatabaseErrors, MessagesNeverQuoteSqlOrValues) {
   st->reset();
   auto again = st->step();
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().message().find("hunter2"), std::string::npos);
+  EXPECT_EQ(again.error().describe().find("hunter2"), std::string::npos);
 }
 
 TEST(StoreDatabaseErrors, PlainBaselineOpens) {
   tumar::test::TempDir dir;
   auto db = Database::open_plain(dir / "plain.db");
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(db->exec("CREATE TABLE t(x); INSERT INTO t VALUES ('visible')"));
   db->close();
   EXPECT_TRUE(contains(read_bytes(dir / "plain.db"), "SQLite format 3"));

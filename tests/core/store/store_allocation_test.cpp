@@ -37,7 +37,7 @@ TEST_P(StoreAllocation, InsertUnderAllocationFailureIsCleanAndRecoverable) {
   FaultsOff guard;
   tumar::test::TempDir dir;
   auto db = open_test_db(dir / "profile.db", GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(db->exec("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB, note TEXT); CREATE INDEX t_note ON t(note)"));
   TUMAR_ASSERT_OK(insert_row(*db, 1));
 
@@ -57,7 +57,7 @@ TEST_P(StoreAllocation, InsertUnderAllocationFailureIsCleanAndRecoverable) {
     // Consistent, and the failed insert left no trace.
     ASSERT_EQ(integrity(*db), "ok") << "after failing allocation " << n;
     if (!result) {
-      EXPECT_EQ(result.error().code(), core::Errc::kStorage) << result.error().message();
+      EXPECT_EQ(result.error().code(), core::Errc::kStorage) << result.error().describe();
       EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t WHERE id = " + std::to_string(id)), 0) << "n=" << n;
     }
     // And it works once memory is back.
@@ -68,7 +68,7 @@ TEST_P(StoreAllocation, InsertUnderAllocationFailureIsCleanAndRecoverable) {
   // Reopen: everything committed is readable.
   const std::int64_t rows = query_int(*db, "SELECT count(*) FROM t");
   db = open_test_db(dir / "profile.db", GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), rows);
   EXPECT_EQ(integrity(*db), "ok");
 }

@@ -56,7 +56,7 @@ TEST_P(StoreCrash, KilledWriterLosesNothingAcknowledged) {
   const auto path = dir / "profile.db";
   {
     auto db = open_test_db(path, GetParam());
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     TUMAR_ASSERT_OK(db->exec("CREATE TABLE rows(txn INTEGER, n INTEGER, v BLOB, PRIMARY KEY(txn, n))"));
   }
   std::mt19937 rng(1234 + static_cast<unsigned>(GetParam()));
@@ -89,14 +89,14 @@ TEST_P(StoreCrash, KilledWriterLosesNothingAcknowledged) {
     close(fds[0]);
 
     auto db = open_test_db(path, GetParam());
-    ASSERT_TRUE(db) << "round " << round << ": " << db.error().message();
+    ASSERT_TRUE(db) << "round " << round << ": " << db.error().describe();
     ASSERT_EQ(integrity(*db), "ok") << "round " << round;
     std::map<std::int64_t, int> rows_per_txn;
     auto st = db->prepare("SELECT txn, count(*) FROM rows GROUP BY txn");
     ASSERT_TRUE(st);
     for (;;) {
       auto row = st->step();
-      ASSERT_TRUE(row) << row.error().message();
+      ASSERT_TRUE(row) << row.error().describe();
       if (!*row) break;
       rows_per_txn[st->column_int64(0)] = static_cast<int>(st->column_int64(1));
     }

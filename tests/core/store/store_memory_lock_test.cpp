@@ -46,11 +46,11 @@ TEST(StoreMemoryLock, WhatSqliteDecryptsLivesInLockedMemory) {
   tumar::test::TempDir dir;
   {
     auto db = open_test_db(dir / "tumar.db", JournalMode::kWal);
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     TUMAR_ASSERT_OK(db->exec("CREATE TABLE identity(secret TEXT); INSERT INTO identity VALUES ('" + marker + "')"));
   }
   auto db = open_test_db(dir / "tumar.db", JournalMode::kWal);
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(query_int(*db, "SELECT count(*) FROM identity WHERE secret = '" + marker + "'"), 1);
 
   const pid_t me = ::getpid();

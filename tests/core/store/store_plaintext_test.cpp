@@ -76,7 +76,7 @@ void insert_markers(Database& db, int rows) {
 
 TEST_P(StorePlaintext, NoMarkerInAnyFileBeforeDuringAndAfterCommit) {
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(db->exec(
       "CREATE TABLE contacts(id INTEGER PRIMARY KEY, name TEXT, address TEXT);"
       "CREATE INDEX contacts_address ON contacts(address);"

@@ -73,7 +73,7 @@ INSTANTIATE_TEST_SUITE_P(Store, StorePurge, ::testing::Values(JournalMode::kWal,
 
 TEST_P(StorePurge, ADeletedMessageLeavesNoCopyInAnyFile) {
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(profile::migrate(*db));
   direct::MessageStore store(*db);
   const std::int64_t row = write_history(store);
@@ -81,7 +81,7 @@ TEST_P(StorePurge, ADeletedMessageLeavesNoCopyInAnyFile) {
   ASSERT_TRUE(scan().found()) << "the scan must see the message before it is deleted";
 
   auto removed = store.remove(row);
-  ASSERT_TRUE(removed) << removed.error().message();
+  ASSERT_TRUE(removed) << removed.error().describe();
   EXPECT_TRUE(*removed);
   const ScanReport after = scan();
   EXPECT_FALSE(after.found()) << hits(after);
@@ -100,12 +100,12 @@ TEST(StorePurgeBusy, AReaderDelaysThePurgeUntilTheNextCommit) {
   const fs::path path = dir / "tumar.db";
   PageCipher cipher{key_from(1), id_from(1)};
   auto db = open_test_db(path, JournalMode::kWal);
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(profile::migrate(*db));
   direct::MessageStore store(*db);
   const std::int64_t row = write_history(store);
   auto reader = open_test_db(path, JournalMode::kWal);
-  ASSERT_TRUE(reader) << reader.error().message();
+  ASSERT_TRUE(reader) << reader.error().describe();
   TUMAR_ASSERT_OK(reader->exec("BEGIN"));
   EXPECT_GT(query_int(*reader, "SELECT count(*) FROM dm_message"), 0);  // holds a snapshot in the WAL
 
@@ -136,7 +136,7 @@ TEST(StorePurgeBusy, AnOwedPurgeRunsWhenTheConnectionCloses) {
   const fs::path path = dir / "tumar.db";
   PageCipher cipher{key_from(1), id_from(1)};
   auto db = open_test_db(path, JournalMode::kWal);
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(profile::migrate(*db));
   direct::MessageStore store(*db);
   const std::int64_t row = write_history(store);
@@ -163,7 +163,7 @@ TEST(StorePurgeRebalanced, DeletedMessagesLeaveNoCopyInPagesTheyMovedOutOf) {
   tumar::test::TempDir dir;
   PageCipher cipher{key_from(1), id_from(1)};
   auto db = open_test_db(dir / "tumar.db", JournalMode::kWal);
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(profile::migrate(*db));
   direct::MessageStore store(*db);
   auto marker = [](int i) {
@@ -213,7 +213,7 @@ TEST(StorePurgeRebalanced, DeletedMessagesLeaveNoCopyInPagesTheyMovedOutOf) {
 // A hard link keeps the inode readable after the unlink.
 TEST_P(StorePurge, ALogOrJournalIsOverwrittenBeforeItIsDeleted) {
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   TUMAR_ASSERT_OK(db->exec("CREATE TABLE t(v TEXT)"));
   const fs::path linked = dir / "kept-by-a-link";
   const std::string log = path.string() + (GetParam() == JournalMode::kWal ? "-wal" : "-journal");

@@ -43,7 +43,7 @@ Model read_all(Database& db) {
   EXPECT_TRUE(st);
   for (;;) {
     auto row = st->step();
-    EXPECT_TRUE(row) << row.error().message();
+    EXPECT_TRUE(row) << row.error().describe();
     if (!row || !*row) break;
     auto blob = st->column_blob(1);
     out[st->column_int64(0)] = Bytes(blob.begin(), blob.end());
@@ -64,7 +64,7 @@ TEST_P(StoreRandomTransactions, ThousandTransactionsMatchTheModel) {
   int rollbacks = 0;
   {
     auto db = open_test_db(path, GetParam());
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     TUMAR_ASSERT_OK(db->exec("CREATE TABLE rows(id INTEGER PRIMARY KEY, v BLOB NOT NULL)"));
     TUMAR_ASSERT_OK(db->exec("PRAGMA cache_size=50"));  // small cache: spills and re-reads
     auto ins = db->prepare("INSERT INTO rows(id, v) VALUES (?, ?)");
@@ -74,7 +74,7 @@ TEST_P(StoreRandomTransactions, ThousandTransactionsMatchTheModel) {
     for (int t = 0; t < 1000; ++t) {
       Model pending = model;
       auto tx = Transaction::begin(*db);
-      ASSERT_TRUE(tx) << tx.error().message();
+      ASSERT_TRUE(tx) << tx.error().describe();
       const int ops = 1 + static_cast<int>(rng() % 6);
       for (int o = 0; o < ops; ++o) {
         const auto kind = rng() % 10;
@@ -112,7 +112,7 @@ TEST_P(StoreRandomTransactions, ThousandTransactionsMatchTheModel) {
     EXPECT_TRUE(read_all(*db) == model);
   }
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   EXPECT_EQ(integrity(*db), "ok");
   const Model on_disk = read_all(*db);
   EXPECT_EQ(on_disk.size(), model.size());

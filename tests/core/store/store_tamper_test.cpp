@@ -85,7 +85,7 @@ class StoreTamper : public ::testing::TestWithParam<JournalMode> {
  protected:
   void SetUp() override {
     auto db = open_test_db(path, GetParam());
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     build(*db);
     TUMAR_ASSERT_OK(db->exec("VACUUM"));  // no free pages: every page is read by read_everything
     EXPECT_EQ(query_int(*db, "PRAGMA freelist_count"), 0);
@@ -226,7 +226,7 @@ TEST_P(StoreTamper, OlderVersionOfTheSamePageIsNotDetected) {
   write_bytes(path, rolled_back);
 
   auto db = open_test_db(path, GetParam());
-  ASSERT_TRUE(db) << db.error().message();
+  ASSERT_TRUE(db) << db.error().describe();
   auto st = db->prepare("SELECT substr(name, 1, 6) FROM contacts WHERE id = 6");
   ASSERT_TRUE(st);
   auto row = st->step();
@@ -301,7 +301,7 @@ TEST(StoreTamperWal, TornTailIsDroppedOnRecoveryAndReported) {
   write_bytes(crashed / "profile.db-wal", log);
   {
     auto db = open_test_db(crashed / "profile.db", JournalMode::kWal);
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 5);
     EXPECT_EQ(db->discarded_wal_frames(), 0u);
   }
@@ -313,7 +313,7 @@ TEST(StoreTamperWal, TornTailIsDroppedOnRecoveryAndReported) {
   write_bytes(crashed / "profile.db-wal", torn);
   {
     auto db = open_test_db(crashed / "profile.db", JournalMode::kWal);
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 4);
     EXPECT_EQ(integrity(*db), "ok");
     EXPECT_GE(db->discarded_wal_frames(), 1u);
@@ -328,7 +328,7 @@ TEST(StoreTamperWal, TornTailIsDroppedOnRecoveryAndReported) {
   write_bytes(crashed / "profile.db-wal", forged);
   {
     auto db = open_test_db(crashed / "profile.db", JournalMode::kWal);
-    ASSERT_TRUE(db) << db.error().message();
+    ASSERT_TRUE(db) << db.error().describe();
     EXPECT_EQ(query_int(*db, "SELECT count(*) FROM t"), 4);
     EXPECT_EQ(integrity(*db), "ok");
   }

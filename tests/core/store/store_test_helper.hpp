@@ -74,25 +74,25 @@ inline const char* mode_name(const ::testing::TestParamInfo<JournalMode>& info) 
 #define TUMAR_ASSERT_OK(expr)                                                    \
   do {                                                                           \
     auto tumar_ok_ = (expr);                                                     \
-    ASSERT_TRUE(tumar_ok_) << #expr << ": " << tumar_ok_.error().message();      \
+    ASSERT_TRUE(tumar_ok_) << #expr << ": " << tumar_ok_.error().describe();      \
   } while (0)
 
 // Runs SQL that returns one integer.
 inline std::int64_t query_int(Database& db, std::string_view sql) {
   auto st = db.prepare(sql);
-  EXPECT_TRUE(st) << (st ? "" : st.error().message());
+  EXPECT_TRUE(st) << (st ? "" : st.error().describe());
   if (!st) return -1;
   auto row = st->step();
-  EXPECT_TRUE(row && *row) << sql << ": " << (row ? "no row" : row.error().message());
+  EXPECT_TRUE(row && *row) << sql << ": " << (row ? "no row" : row.error().describe());
   if (!row || !*row) return -1;
   return st->column_int64(0);
 }
 
 inline std::string integrity(Database& db) {
   auto st = db.prepare("PRAGMA integrity_check");
-  if (!st) return "prepare failed: " + st.error().message();
+  if (!st) return "prepare failed: " + st.error().describe();
   auto row = st->step();
-  if (!row) return "step failed: " + row.error().message();
+  if (!row) return "step failed: " + row.error().describe();
   if (!*row) return "no row";
   return st->column_text(0);
 }

@@ -226,7 +226,7 @@ TEST(SyncFlowTest, ARoundWithMoreDifferencesThanItMayFetchIsFollowedAtOnce) {
   Link& l = mesh.connect(a, b);
   mesh.start(l);
   ASSERT_TRUE(mesh.run());
-  ASSERT_FALSE(l.failed()) << (l.a.error ? l.a.error->message() : l.b.error->message());
+  ASSERT_FALSE(l.failed()) << (l.a.error ? l.a.error->describe() : l.b.error->describe());
   EXPECT_EQ(a.replica.ids(net).size(), 6000u);
   EXPECT_TRUE(l.a.session->round_complete());
   // Several rounds ran back to back; round_complete only after the last.
@@ -394,7 +394,7 @@ TEST(SyncFlowTest, AMemberRemovedWhileConnectedGetsNoMorePushesAndIsRefusedNextR
   // a's pushes about it now stop at a; one still in flight is dropped by b.
   EXPECT_TRUE(l.a.session->push(net, envelope(net, 8, 8))->empty());
   auto late = mesh.inject(l.b, objects_message(net, ObjectsKind::kPush, std::vector<Bytes>{envelope(net, 9, 9)}));
-  ASSERT_TRUE(late) << late.error().message();
+  ASSERT_TRUE(late) << late.error().describe();
   EXPECT_FALSE(b.replica.ids(net).count(id_of(envelope(net, 9, 9))));
 }
 

@@ -67,7 +67,7 @@ struct SyncHostileTest : ::testing::Test {
     // Final: the same error again, even for a harmless message.
     auto again = to.session->on_message(session::Ping{1, {}}, mesh.now, mesh.unix_ms);
     ASSERT_FALSE(again);
-    EXPECT_EQ(again.error().message(), out.error().message());
+    EXPECT_EQ(again.error().describe(), out.error().describe());
   }
 };
 
@@ -170,7 +170,7 @@ TEST_F(SyncHostileTest, NodeSendsTheBootstrapPushOncePerSession) {
   const Bytes empty_query = *client->initiate();
   for (int round = 0; round < 3; ++round) {
     auto out = mesh.inject(l.b, reconcile_message(net, empty_query));
-    ASSERT_TRUE(out) << out.error().message();
+    ASSERT_TRUE(out) << out.error().describe();
     const auto pushes = std::count_if(out->send.begin(), out->send.end(), [](const WireMessage& m) {
       return is_objects(m, ObjectsKind::kPush);
     });

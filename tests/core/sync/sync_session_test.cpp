@@ -76,8 +76,8 @@ struct Pair {
     Link& l = mesh.connect(a, b);
     mesh.start(l);
     EXPECT_TRUE(mesh.run());
-    EXPECT_FALSE(l.a.error) << l.a.error->message();
-    EXPECT_FALSE(l.b.error) << l.b.error->message();
+    EXPECT_FALSE(l.a.error) << l.a.error->describe();
+    EXPECT_FALSE(l.b.error) << l.b.error->describe();
     return l;
   }
 };
@@ -239,7 +239,7 @@ TEST(SyncSessionTest, TooManyRejectedObjectsCloseTheSession) {
   // Every later call gives the same error.
   auto again = l.a.session->on_tick(p.mesh.now);
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error().message(), l.a.error->message());
+  EXPECT_EQ(again.error().describe(), l.a.error->describe());
 }
 
 TEST(SyncSessionTest, PendingObjectsAreReportedWhenReleased) {
