@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/app_context.hpp"
+#include "cli/command_suggestion.hpp"
 #include "cli/error_advice.hpp"
 #include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
@@ -87,6 +88,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // "A subcommand is required" said alike for `tumar msg` and `tumar mesage`:
+    // tell the two apart, and suggest the command that was meant.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      if (auto sentence = command_error_sentence(app)) {
+        std::fprintf(stderr, "tumar: %s\n", sentence->c_str());
+        return kExitUsage;
+      }
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }

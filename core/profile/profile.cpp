@@ -240,4 +240,10 @@ core::Result<void> Profile::set_duress(const fs::path& home, const crypto::Secre
   return KeyFile::set_duress(profile.paths().key_file, passphrase, duress_pass, profile.display_name());
 }
 
+core::Result<void> Profile::remove_duress(const fs::path& home, const crypto::SecretBuffer& passphrase,
+                                          crypto::RandomSource& rng) {
+  TUMAR_TRY_ASSIGN(profile, unlock(home, passphrase, rng));
+  return KeyFile::remove_duress(profile.paths().key_file, passphrase);
+}
+
 }  // namespace tumar::profile

@@ -55,6 +55,12 @@ class Profile {
   static core::Result<void> set_duress(const std::filesystem::path& home, const crypto::SecretBuffer& passphrase,
                                        const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng);
 
+  // Through unlock like set_duress: the duress passphrase wipes here too (a
+  // refusal would tell it apart from a wrong one), and then "removes" the
+  // fresh profile's duress slot, which was never set.
+  static core::Result<void> remove_duress(const std::filesystem::path& home, const crypto::SecretBuffer& passphrase,
+                                          crypto::RandomSource& rng);
+
   static bool exists(const std::filesystem::path& home);
 
   const ProfilePaths& paths() const { return paths_; }
