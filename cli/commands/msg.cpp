@@ -14,6 +14,7 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"
@@ -41,9 +42,7 @@ core::Result<std::string> read_message_from_stdin() {
   }
   if (std::ferror(stdin)) return cli::fail(core::Errc::kInvalidArgument, "Could not read the message from stdin.");
   if (text.size() == kMaxRead) {
-    return cli::fail(core::Errc::kInvalidArgument,
-                     concat({"The message is too long (at most ", std::to_string(network::kMaxDirectTextBytes),
-                              " bytes); split it into several."}));
+    return tl::unexpected(too_long_unread("A direct message", text, network::kMaxDirectTextBytes));
   }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
@@ -98,6 +97,7 @@ void add_send(CLI::App& msg, AppContext& ctx) {
         TUMAR_TRY_ASSIGN(read, read_message_from_stdin());
         text = std::move(read);
       }
+      TUMAR_TRY(check_length("A direct message", text, network::kMaxDirectTextBytes));
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
       TUMAR_TRY_ASSIGN(to, resolve_member(s, args->network, args->member, "write to"));

@@ -95,7 +95,8 @@ TEST_F(NetworkCli, ProfileSetChangesOnlyTheFieldsGiven) {
   EXPECT_EQ(nothing.exit_code, 1);
   EXPECT_NE(nothing.err.find("Nothing to change"), std::string::npos) << nothing.err;
   auto no_name = tumar({"profile", "set", "--name", ""});
-  EXPECT_EQ(no_name.exit_code, 1);
+  EXPECT_EQ(no_name.exit_code, 4);
+  EXPECT_NE(no_name.err.find("Your display name cannot be empty"), std::string::npos) << no_name.err;
   auto bad = tumar({"profile", "set", "--region", "Almaty\x1b[2J"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("control characters"), std::string::npos) << bad.err;
