@@ -74,5 +74,17 @@ TEST_F(InputLimitsCli, BroadcastMessageAndDirectoryLimitsAreStatedTheSameWay) {
                  "Your entry can have at most 16 services; this one has 17.");
 }
 
+TEST_F(InputLimitsCli, ANetworkNameNoOneCanSeeIsRefused) {
+  for (const std::string name : {"   ", "", "\t", "\n"}) {
+    expect_refused({"network", "create", name}, "A network's name cannot be empty or only spaces");
+  }
+  for (const std::string name : {"Shelters\nKZ", "Shelters\tKZ", "Shelters \x1b[2J", "A\xc2\x9b" "B"}) {
+    expect_refused({"network", "create", name}, "A network's name cannot contain line breaks, tabs or other control");
+  }
+  expect_refused({"network", "create", std::string(81, 'n')}, "A network's name can be at most 80 bytes");
+  // A real name with spaces inside is fine.
+  EXPECT_EQ(tumar({"network", "create", "  Кризисный центр  "}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace tumar::test
