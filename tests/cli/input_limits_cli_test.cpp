@@ -3,6 +3,7 @@
 // exit 4 (input refused), nothing written, no parser's 300-digit ranges.
 
 #include <csignal>
+#include <regex>
 
 #include "network_cli_fixture.hpp"
 
@@ -84,6 +85,29 @@ TEST_F(InputLimitsCli, ANetworkNameNoOneCanSeeIsRefused) {
   expect_refused({"network", "create", std::string(81, 'n')}, "A network's name can be at most 80 bytes");
   // A real name with spaces inside is fine.
   EXPECT_EQ(tumar({"network", "create", "  Кризисный центр  "}).exit_code, 0);
+}
+
+TEST_F(InputLimitsCli, NumericOptionsNeverAnswerWithAHugeRange) {
+  const std::regex long_number("[0-9]{12,}");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"sync", "--timeout", "abc"},
+           {"sync", "--timeout", "0"},
+           {"sync", "--timeout", "99999999999999999999"},
+           {"join", "--timeout", "abc", "CODE"},
+           {"serve", "--idle-timeout", "abc"},
+           {"serve", "--max-connections", "0"},
+           {"serve", "--max-per-address", "-3"},
+           {"msg", "delete", "x"}}) {
+    auto r = tumar(args);
+    EXPECT_EQ(r.exit_code, 1) << args[0] << " " << args[1] << ": " << r.err;
+    // No long number but the one typed.
+    std::string said = r.err;
+    for (const auto& a : args) {
+      for (auto at = said.find(a); !a.empty() && at != std::string::npos; at = said.find(a)) said.erase(at, a.size());
+    }
+    EXPECT_FALSE(std::regex_search(said, long_number)) << r.err;
+    EXPECT_LT(r.err.size(), 300u) << r.err;
+  }
 }
 
 }  // namespace

@@ -93,6 +93,34 @@ TEST_F(MsgCli, BadInputIsRefusedAndChangesNothing) {
   EXPECT_EQ(tumar({"msg", "list", "--json"}).out, "[]\n");
 }
 
+TEST_F(MsgCli, DeleteTakesTheNumberAsTheListingShowsIt) {
+  add_bota(true);
+  for (const char* text : {"one", "two", "three"}) ASSERT_EQ(tumar({"msg", "send", "Bota", text}).exit_code, 0);
+  auto list = tumar({"msg", "list"});
+  ASSERT_NE(list.out.find("#2  "), std::string::npos) << list.out;
+
+  auto hashed = tumar({"msg", "delete", "#2"});
+  EXPECT_EQ(hashed.exit_code, 0) << hashed.err;
+  EXPECT_EQ(hashed.out, "Deleted message #2.\n");
+  auto bare = tumar({"msg", "delete", "3"});
+  EXPECT_EQ(bare.exit_code, 0) << bare.err;
+  auto after = tumar({"msg", "list"});
+  EXPECT_NE(after.out.find("one"), std::string::npos) << after.out;
+  EXPECT_EQ(after.out.find("two"), std::string::npos) << after.out;
+  EXPECT_EQ(after.out.find("three"), std::string::npos) << after.out;
+}
+
+TEST_F(MsgCli, AnIdThatIsNoMessageNumberIsExplainedPlainly) {
+  for (const char* id : {"abc", "#", "#x2", "0", "#0", "2.5", "99999999999999999999999999"}) {
+    auto r = tumar({"msg", "delete", id});
+    EXPECT_EQ(r.exit_code, 1) << id << ": " << r.err;
+    EXPECT_NE(r.err.find("is not a message number; `tumar msg list` shows them as #1, #2"), std::string::npos)
+        << id << ": " << r.err;
+    EXPECT_EQ(r.err.find("not in range"), std::string::npos) << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
+}
+
 TEST_F(MsgCli, EverySubcommandHasHelpWithAnExample) {
   for (const char* sub : {"send", "list", "delete"}) {
     auto r = tumar({"msg", sub, "--help"});
