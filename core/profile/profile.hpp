@@ -27,6 +27,7 @@ inline constexpr std::size_t kMaxDisplayNameBytes = 78;  // fits the key file's 
 crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master);
 
 // --home, else $TUMAR_HOME, else ~/.local/share/tumar ($XDG_DATA_HOME/tumar if set).
+// A leading "~" or "~/" in --home or $TUMAR_HOME means $HOME.
 core::Result<std::filesystem::path> resolve_home(const std::optional<std::string>& flag);
 
 struct InitOptions {

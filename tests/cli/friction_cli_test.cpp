@@ -45,5 +45,22 @@ TEST(FrictionCli, VersionIsShownAndExitsZero) {
   EXPECT_TRUE(std::regex_match(r.out, std::regex("tumar [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << r.out;
 }
 
+TEST(FrictionCli, ATildeInTumarHomeMeansTheHomeDirectory) {
+  test::TempDir dir;
+  const std::string pass = (dir / "pass").string();
+  std::ofstream(pass) << "correct horse battery staple\n";
+  ScopedEnv home("HOME", dir.path().string());
+  {
+    ScopedEnv tumar_home("TUMAR_HOME", "~/tumar-aigerim");
+    auto r = run_process({TUMAR_EXE, "--passphrase-file", pass, "init", "--kdf", "interactive"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(dir / "tumar-aigerim" / "tumar.key"));
+    EXPECT_FALSE(fs::exists(fs::current_path() / "~"));
+  }
+  // --home=~/x reaches tumar unexpanded too (the shell expands only a word's start).
+  auto who = run_process({TUMAR_EXE, "--home=~/tumar-aigerim", "--passphrase-file", pass, "whoami"});
+  EXPECT_EQ(who.exit_code, 0) << who.err;
+}
+
 }  // namespace
 }  // namespace tumar
