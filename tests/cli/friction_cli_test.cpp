@@ -62,5 +62,18 @@ TEST(FrictionCli, ATildeInTumarHomeMeansTheHomeDirectory) {
   EXPECT_EQ(who.exit_code, 0) << who.err;
 }
 
+TEST(FrictionCli, TheNoteAddExampleDateIsNotAlreadyPast) {
+  auto r = run_process({TUMAR_EXE, "note", "add", "--help"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("--valid-until ([0-9]{4}-[0-9]{2}-[0-9]{2})"))) << r.out;
+  const std::chrono::year_month_day today{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(today.year()),
+                static_cast<unsigned>(today.month()), static_cast<unsigned>(today.day()));
+  EXPECT_GT(m[1].str(), std::string(buf)) << r.out;
+}
+
 }  // namespace
 }  // namespace tumar
