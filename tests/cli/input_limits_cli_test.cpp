@@ -75,6 +75,21 @@ TEST_F(InputLimitsCli, BroadcastMessageAndDirectoryLimitsAreStatedTheSameWay) {
                  "Your entry can have at most 16 services; this one has 17.");
 }
 
+TEST_F(InputLimitsCli, AnInitDisplayNameIsCheckedBeforeThePassphraseIsAsked) {
+  const std::string other = (dir_ / "other").string();
+  for (const auto& [name, says] : std::vector<std::pair<std::string, std::string>>{
+           {std::string(79, 'a'), "Your display name can be at most 78 bytes (78 Latin letters, or half as many "
+                                  "Cyrillic); this one has 79 characters (79 bytes)."},
+           {"   ", "Your display name cannot be empty or only spaces"},
+           {"Aigerim\nAlmaty", "Your display name cannot contain line breaks"}}) {
+    auto r = run_process({TUMAR_EXE, "--home", other, "--passphrase-file", pass_, "init", "--kdf", "interactive",
+                          "--name", name});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find(says), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(other));
+  }
+}
+
 TEST_F(InputLimitsCli, ANetworkNameNoOneCanSeeIsRefused) {
   for (const std::string name : {"   ", "", "\t", "\n"}) {
     expect_refused({"network", "create", name}, "A network's name cannot be empty or only spaces");
