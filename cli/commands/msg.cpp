@@ -199,10 +199,9 @@ core::Result<std::int64_t> parse_message_number(const std::string& text) {
   std::string_view digits = text;
   if (digits.starts_with('#')) digits.remove_prefix(1);
   // 18 digits always fit a SQLite rowid (int64); no list holds more.
-  const bool number = !digits.empty() && digits.size() <= 18 && digits.find_first_not_of("0123456789") ==
-                                                                      std::string_view::npos;
+  const bool digits_only = digits.find_first_not_of("0123456789") == std::string_view::npos;
   std::int64_t n = 0;
-  if (number) {
+  if (!digits.empty() && digits.size() <= 18 && digits_only) {
     for (char c : digits) n = n * 10 + (c - '0');
   }
   if (n <= 0) {
