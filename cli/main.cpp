@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/app_context.hpp"
+#include "cli/command_suggestion.hpp"
 #include "cli/error_advice.hpp"
 #include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
       "tumar: secure peer-to-peer messaging and sync for networks of resource centres, shelters and crisis lines.\n"
       "Everything it keeps is encrypted on disk; `tumar panic` destroys it in an instant."};
   app.set_help_all_flag("--help-all", "Show help for every command");
+  app.set_version_flag("--version", std::string("tumar ") + TUMAR_VERSION, "Show tumar's version and exit");
   AppContext ctx;
   app.add_option("--home", ctx.home, "Profile directory (default: $TUMAR_HOME, else ~/.local/share/tumar)")
       ->type_name("DIR");
@@ -83,6 +85,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // "A subcommand is required" said alike for `tumar msg` and `tumar mesage`:
+    // tell the two apart, and suggest the command that was meant.
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      if (auto sentence = command_error_sentence(app)) {
+        std::fprintf(stderr, "tumar: %s\n", sentence->c_str());
+        return kExitUsage;
+      }
+    }
     int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }

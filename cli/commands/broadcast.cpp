@@ -7,9 +7,11 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
+#include "core/network/object_limits.hpp"
 #include "core/encoding/hex.hpp"
 
 namespace tumar::cli {
@@ -53,6 +55,7 @@ void add_broadcast_send(CLI::App& parent, AppContext& ctx) {
       if (text.find_first_not_of(" \n\t") == std::string::npos) {
         return cli::fail(core::Errc::kInvalidArgument, "The broadcast is empty: give the text to send.");
       }
+      TUMAR_TRY(check_length("A broadcast", text, network::kMaxBroadcastBytes));
       const std::uint64_t now = wall_clock_ms();
       std::uint64_t expires = 0;
       if (args->expires) {

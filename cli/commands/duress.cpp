@@ -32,6 +32,23 @@ void add_duress_command(CLI::App& app, AppContext& ctx) {
       return {};
     };
   });
+
+  auto* remove = group->add_subcommand("remove", "Stop the duress passphrase from working (needs the real passphrase)");
+  remove->footer(
+      "Afterwards the key file looks exactly as if no duress passphrase had ever been set, and\n"
+      "tumar says the same whether one was set or not. Entered here, the duress passphrase does\n"
+      "what it does at every prompt.\n"
+      "Example:\n  tumar duress remove");
+  remove->callback([&ctx] {
+    ctx.action = [&ctx]() -> core::Result<void> {
+      TUMAR_TRY_ASSIGN(home, existing_profile_home(ctx));
+      TUMAR_TRY_ASSIGN(pass, existing_passphrase(ctx.passphrase_file, "--passphrase-file"));
+      crypto::SystemRandom rng;
+      if (auto ok = profile::Profile::remove_duress(home, pass, rng); !ok) return ok;
+      std::printf("No duress passphrase is set now: only your passphrase opens this profile.\n");
+      return {};
+    };
+  });
 }
 
 }  // namespace tumar::cli

@@ -3,6 +3,7 @@
 
 #include "cli/app_context.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/passphrase_input.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/identity.hpp"
@@ -35,6 +36,7 @@ void add_init_command(CLI::App& app, AppContext& ctx) {
         return cli::fail(core::Errc::kProfileExists,
                          "A profile already exists at " + home.string() + "; nothing was changed.");
       }
+      TUMAR_TRY(check_name("Your display name", opts->name, profile::kMaxDisplayNameBytes));
       TUMAR_TRY_ASSIGN(strength, profile::parse_kdf_strength(opts->kdf));
       TUMAR_TRY_ASSIGN(pass, new_passphrase(ctx.passphrase_file, "passphrase", "--passphrase-file"));
       profile::InitOptions init;

@@ -14,6 +14,7 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/member_lookup.hpp"
 #include "cli/network_session.hpp"
@@ -41,9 +42,7 @@ core::Result<std::string> read_message_from_stdin() {
   }
   if (std::ferror(stdin)) return cli::fail(core::Errc::kInvalidArgument, "Could not read the message from stdin.");
   if (text.size() == kMaxRead) {
-    return cli::fail(core::Errc::kInvalidArgument,
-                     concat({"The message is too long (at most ", std::to_string(network::kMaxDirectTextBytes),
-                              " bytes); split it into several."}));
+    return tl::unexpected(too_long_unread("A direct message", text, network::kMaxDirectTextBytes));
   }
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
@@ -98,6 +97,7 @@ void add_send(CLI::App& msg, AppContext& ctx) {
         TUMAR_TRY_ASSIGN(read, read_message_from_stdin());
         text = std::move(read);
       }
+      TUMAR_TRY(check_length("A direct message", text, network::kMaxDirectTextBytes));
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
       TUMAR_TRY_ASSIGN(to, resolve_member(s, args->network, args->member, "write to"));
@@ -193,28 +193,47 @@ void add_list(CLI::App& msg, AppContext& ctx) {
   });
 }
 
+// A message number as `msg list` shows it: "#12", or "12". Checked here,
+// before the profile is opened, so a mistyped number costs no passphrase.
+core::Result<std::int64_t> parse_message_number(const std::string& text) {
+  std::string_view digits = text;
+  if (digits.starts_with('#')) digits.remove_prefix(1);
+  // 18 digits always fit a SQLite rowid (int64); no list holds more.
+  const bool digits_only = digits.find_first_not_of("0123456789") == std::string_view::npos;
+  std::int64_t n = 0;
+  if (!digits.empty() && digits.size() <= 18 && digits_only) {
+    for (char c : digits) n = n * 10 + (c - '0');
+  }
+  if (n <= 0) {
+    return cli::fail(core::Errc::kInvalidArgument,
+                     concat({"\"", one_line(text), "\" is not a message number; `tumar msg list` shows them as "
+                             "#1, #2 … (give it as #2 or 2)."}));
+  }
+  return n;
+}
+
 void add_delete(CLI::App& msg, AppContext& ctx) {
-  auto id = std::make_shared<std::int64_t>(0);
+  auto id_text = std::make_shared<std::string>();
   auto* cmd = msg.add_subcommand("delete", "Delete one message from this device");
-  cmd->add_option("id", *id, "The message's number, as `tumar msg list` shows it (#12 → 12)")
+  cmd->add_option("id", *id_text, "The message's number, as `tumar msg list` shows it: #12 or 12")
       ->type_name("ID")
-      ->required()
-      ->check(CLI::PositiveNumber);
+      ->required();
   cmd->footer(
       "The keys that decrypted it were deleted when it was read, so nothing on this device can\n"
       "read it again. The other person's copy is theirs to delete.\n"
-      "Example:\n  tumar msg delete 12");
-  cmd->callback([&ctx, id] {
-    ctx.action = [&ctx, id]() -> core::Result<void> {
+      "Example:\n  tumar msg delete \"#12\"");
+  cmd->callback([&ctx, id_text] {
+    ctx.action = [&ctx, id_text]() -> core::Result<void> {
+      TUMAR_TRY_ASSIGN(id, parse_message_number(*id_text));
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
       direct::MessageStore store(s.replica().store().database());
-      TUMAR_TRY_ASSIGN(removed, store.remove(*id));
+      TUMAR_TRY_ASSIGN(removed, store.remove(id));
       if (!removed) {
         return cli::fail(core::Errc::kInvalidArgument,
-                         concat({"There is no message #", std::to_string(*id), "; `tumar msg list` shows the numbers."}));
+                         concat({"There is no message #", std::to_string(id), "; `tumar msg list` shows the numbers."}));
       }
-      print(concat({"Deleted message #", std::to_string(*id), ".\n"}));
+      print(concat({"Deleted message #", std::to_string(id), ".\n"}));
       return {};
     };
   });

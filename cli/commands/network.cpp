@@ -5,10 +5,12 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/error_text.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/json_writer.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/encoding/hex.hpp"
+#include "core/network/object_limits.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -25,6 +27,7 @@ void add_network_create(CLI::App& parent, AppContext& ctx) {
       "Example:\n  tumar network create \"Shelters KZ\"");
   cmd->callback([&ctx, name] {
     ctx.action = [&ctx, name]() -> core::Result<void> {
+      TUMAR_TRY(check_name("A network's name", *name, network::kMaxNetworkNameBytes));
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
       const std::uint64_t now = wall_clock_ms();

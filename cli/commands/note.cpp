@@ -2,7 +2,9 @@
 // verifications are revisions of the same note (same id): the newest one is
 // what everyone sees. Listing, showing and searching are in note_list.cpp.
 
+#include <chrono>
 #include <cstdio>
+#include <string>
 
 #include "cli/app_context.hpp"
 #include "cli/commands/note_input.hpp"
@@ -60,13 +62,19 @@ void add_note_add(CLI::App& note, AppContext& ctx) {
                   "The network (its name, or the start of its id); may be left out if you are in only one")
       ->type_name("NET");
   add_note_flags(*cmd, args->flags, false);
-  cmd->footer(
-      "DATE is written YYYY-MM-DD. Limits: title 200 bytes, text 32 KiB, 16 tags.\n"
-      "Every member of the network can read the note after their next sync.\n"
-      "Examples:\n"
-      "  tumar note add --title \"Safe house, Almaty\" --region Almaty --tags shelter,24h \\\n"
-      "      --contact \"+7 727 000 00 00\" --valid-until 2025-12-31 --body \"Beds for 12; call first.\"\n"
-      "  tumar note add --title \"Legal aid hours\" < legal-aid.txt");
+  // The example's end date is the end of next year, so it is never already
+  // past (which would make the example note STALE the day it is added).
+  const std::chrono::year_month_day this_day{std::chrono::sys_days{std::chrono::days{local_today()}}};
+  const std::string next_year_end = std::to_string(static_cast<int>(this_day.year()) + 1) + "-12-31";
+  cmd->footer(concat(
+      {"DATE is written YYYY-MM-DD. Limits: title 200 bytes, text 32 KiB, 16 tags.\n"
+       "Every member of the network can read the note after their next sync.\n"
+       "Examples:\n"
+       "  tumar note add --title \"Safe house, Almaty\" --region Almaty --tags shelter,24h \\\n"
+       "      --contact \"+7 727 000 00 00\" --valid-until ",
+       next_year_end,
+       " --body \"Beds for 12; call first.\"\n"
+       "  tumar note add --title \"Legal aid hours\" < legal-aid.txt"}));
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
       const std::uint32_t today = local_today();

@@ -7,6 +7,7 @@
 
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/network/object_limits.hpp"
@@ -56,11 +57,22 @@ core::Result<void> apply_note_flags(const NoteFlags& flags, network::NoteFields&
     if (flags.title->find_first_not_of(' ') == std::string::npos) {
       return cli::fail(core::Errc::kInvalidArgument, "A note needs a title: give one with --title.");
     }
+    TUMAR_TRY(check_length("A note's title", *flags.title, network::kMaxNoteTitleBytes));
     fields.title = *flags.title;
   }
-  if (flags.tags) fields.tags = split_commas(*flags.tags);
-  if (flags.region) fields.region = *flags.region;
-  if (flags.contact) fields.contact = *flags.contact;
+  if (flags.tags) {
+    auto tags = split_commas(*flags.tags);
+    TUMAR_TRY(check_list("A note", "tags", tags, network::kMaxListItems, network::kMaxListItemBytes));
+    fields.tags = std::move(tags);
+  }
+  if (flags.region) {
+    TUMAR_TRY(check_length("A note's region", *flags.region, network::kMaxNameBytes));
+    fields.region = *flags.region;
+  }
+  if (flags.contact) {
+    TUMAR_TRY(check_length("A note's contact", *flags.contact, network::kMaxContactBytes));
+    fields.contact = *flags.contact;
+  }
   if (flags.valid_until) {
     if (*flags.valid_until == "none") {
       fields.valid_until = 0;
@@ -77,7 +89,11 @@ core::Result<void> apply_note_flags(const NoteFlags& flags, network::NoteFields&
     }
     fields.verified_on = day;
   }
-  if (flags.body && *flags.body != "-") fields.body = normalise_body(*flags.body);
+  if (flags.body && *flags.body != "-") {
+    std::string body = normalise_body(*flags.body);
+    TUMAR_TRY(check_length("A note's text", body, network::kMaxNoteBodyBytes));
+    fields.body = std::move(body);
+  }
   return {};
 }
 
@@ -105,14 +121,9 @@ core::Result<std::string> read_body_from_stdin() {
   if (std::ferror(stdin)) {
     return cli::fail(core::Errc::kInvalidArgument, "Could not read the note's text from standard input.");
   }
+  if (text.size() == kMaxRead) return tl::unexpected(too_long_unread("A note's text", text, network::kMaxNoteBodyBytes));
   std::string body = normalise_body(text);
-  if (text.size() == kMaxRead || body.size() > network::kMaxNoteBodyBytes) {
-    // kInvalidArgument, as the core answers for a --body over the limit: the
-    // same text gets the same exit code however it was given.
-    return cli::fail(core::Errc::kInvalidArgument,
-                     concat({"The note's text is too long (at most ", std::to_string(network::kMaxNoteBodyBytes),
-                              " bytes); shorten it or split it into several notes."}));
-  }
+  TUMAR_TRY(check_length("A note's text", body, network::kMaxNoteBodyBytes));
   return body;
 }
 

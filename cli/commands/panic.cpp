@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <string>
+#include <string_view>
 
 #include "cli/app_context.hpp"
 #include "cli/front_end_error.hpp"
@@ -15,17 +15,53 @@
 namespace tumar::cli {
 namespace {
 
+// The confirmation in English, Russian or Kazakh, in any case: "yes", "да",
+// "иә". Case is folded by a fixed table (ASCII, and the Cyrillic capitals in
+// these words: Д А И Ә), not by the locale, which may be "C" or missing on
+// the machine of someone who has just pressed panic.
+bool is_confirmation(std::string_view answer) {
+  while (!answer.empty() && (answer.back() == '\n' || answer.back() == '\r' || answer.back() == ' ')) {
+    answer.remove_suffix(1);
+  }
+  while (!answer.empty() && answer.front() == ' ') answer.remove_prefix(1);
+  std::string folded;
+  for (std::size_t i = 0; i < answer.size(); ++i) {
+    const auto c = static_cast<unsigned char>(answer[i]);
+    if (c >= 'A' && c <= 'Z') {
+      folded.push_back(static_cast<char>(c - 'A' + 'a'));
+      continue;
+    }
+    if (i + 1 < answer.size()) {
+      const auto d = static_cast<unsigned char>(answer[i + 1]);
+      // U+0414 Д, U+0410 А, U+0418 И → U+0434 д, U+0430 а, U+0438 и; U+04D8 Ә → U+04D9 ә.
+      if (c == 0xD0 && (d == 0x94 || d == 0x90 || d == 0x98)) {
+        folded += "\xD0";
+        folded.push_back(static_cast<char>(d + 0x20));
+        ++i;
+        continue;
+      }
+      if (c == 0xD3 && d == 0x98) {
+        folded += "\xD3\x99";
+        ++i;
+        continue;
+      }
+    }
+    folded.push_back(static_cast<char>(c));
+  }
+  return folded == "yes" || folded == "\xD0\xB4\xD0\xB0" /* да */ || folded == "\xD0\xB8\xD3\x99" /* иә */;
+}
+
 // The one confirmation, read from the terminal itself so a stray pipe on
 // stdin cannot answer it.
 bool confirmed_on_terminal(const std::string& home) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return false;
-  std::string q = "Destroy the tumar profile at " + home + " now? It cannot be recovered. Type yes: ";
+  std::string q = "Destroy the tumar profile at " + home + " now? It cannot be recovered. Type yes (да, иә): ";
   (void)!::write(fd, q.data(), q.size());
-  char buf[16] = {};
+  char buf[32] = {};
   ssize_t n = ::read(fd, buf, sizeof buf - 1);
   ::close(fd);
-  return n >= 3 && std::strncmp(buf, "yes", 3) == 0 && (n == 3 || buf[3] == '\n' || buf[3] == '\r');
+  return n > 0 && is_confirmation(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 std::string human_bytes(std::uint64_t n) {

@@ -9,6 +9,7 @@
 #include "cli/app_context.hpp"
 #include "cli/dates.hpp"
 #include "cli/front_end_error.hpp"
+#include "cli/input_limits.hpp"
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/network/object_limits.hpp"
@@ -93,16 +94,24 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
                          "Nothing to change: give at least one of --name, --organisation, --region, --languages, "
                          "--services, --contact or --address.");
       }
+      // Every limit checked before the passphrase is asked for.
+      if (args->name) TUMAR_TRY(check_name("Your display name", *args->name, network::kMaxNameBytes));
+      if (args->organisation) TUMAR_TRY(check_length("An organisation", *args->organisation, network::kMaxNameBytes));
+      if (args->region) TUMAR_TRY(check_length("A region", *args->region, network::kMaxNameBytes));
+      if (args->contact) TUMAR_TRY(check_length("A contact", *args->contact, network::kMaxContactBytes));
+      if (args->languages) {
+        TUMAR_TRY(check_list("Your entry", "languages", split_commas(*args->languages), network::kMaxListItems,
+                             network::kMaxListItemBytes));
+      }
+      if (args->services) {
+        TUMAR_TRY(check_list("Your entry", "services", split_commas(*args->services), network::kMaxListItems,
+                             network::kMaxListItemBytes));
+      }
       TUMAR_TRY_ASSIGN(session, NetworkSession::open(ctx, false));
       auto& s = *session;
       TUMAR_TRY_ASSIGN(net, s.network(args->network));
       TUMAR_TRY_ASSIGN(fields, current_fields(s, net.id));
-      if (args->name) {
-        if (args->name->empty()) {
-          return cli::fail(core::Errc::kInvalidArgument, "Your display name cannot be empty; give a name.");
-        }
-        fields.display_name = *args->name;
-      }
+      if (args->name) fields.display_name = *args->name;  // checked above
       if (args->organisation) fields.organisation = *args->organisation;
       if (args->region) fields.region = *args->region;
       if (args->contact) fields.contact = *args->contact;

@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <optional>
+#include <string_view>
 
 #include "cli/app_context.hpp"
 #include "cli/commands/net_errors.hpp"
@@ -8,6 +9,7 @@
 #include "cli/text_format.hpp"
 #include "cli/urgent_banner.hpp"
 #include "core/network/replica.hpp"
+#include "core/log/log.hpp"
 #include "core/network/serve_address.hpp"
 #include "core/node/engine.hpp"
 #include "net/node_runner.hpp"
@@ -16,6 +18,21 @@
 namespace tumar::cli {
 
 namespace {
+
+// A panic wipe removes the files under the running node, which may read
+// them before its next wipe poll (every 250 ms): those reads fail their
+// authentication, and the warning would read as if someone had tampered with
+// the profile, to a person who has just pressed panic. Once the profile is
+// wiped, its warnings say nothing true; the node's last words (below) say
+// what happened. Set before the node starts, so no other thread logs yet.
+void quiet_once_wiped(bool verbose, const profile::WipeWatch& watch) {
+  log::configure(verbose ? log::Level::kDebug : log::Level::kWarn,
+                 [watch](log::Level level, std::string_view line) {
+                   if (level <= log::Level::kWarn && watch.wiped()) return;
+                   std::fprintf(stderr, "tumar: %s: %.*s\n", log::level_name(level), static_cast<int>(line.size()),
+                                line.data());
+                 });
+}
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:7420";
@@ -58,6 +75,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       if (!opened) return tl::unexpected(opened.error());
       print_urgent_banner(*opened);
       std::optional<profile::Profile> prof(std::move(*opened));
+      quiet_once_wiped(ctx.verbose, prof->wipe_watch());
 
       // The node engine (core/node/engine.hpp) decides everything: who is
       // admitted (docs/PROTOCOL.md, "Admission"), what is flooded, the
@@ -99,7 +117,8 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
         // wipe them), without touching files that may belong to a new profile.
         prof->database().abandon();
         prof.reset();
-        return cli::fail(core::Errc::kProfileWiped, "The profile was wiped; keys erased from memory, node stopped.");
+        return cli::fail(core::Errc::kProfileWiped,
+                         "The profile was wiped: the node erased its keys from memory and stopped.");
       }
       const auto& counts = engine.counts();
       std::printf("Node stopped. %zu connections, %zu peers admitted, %zu turned away or cut off.\n",

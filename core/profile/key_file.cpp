@@ -158,4 +158,15 @@ core::Result<void> KeyFile::set_duress(const fs::path& path, const crypto::Secre
   });
 }
 
+core::Result<void> KeyFile::remove_duress(const fs::path& path, const crypto::SecretBuffer& passphrase,
+                                          const KeyFileSeams& seams) {
+  crypto::ensure_sodium();
+  if (auto ok = require_passphrase(passphrase); !ok) return ok;
+  return rewrite_slot(path, kDuressSlotIndex, seams, [&](const ParsedKeyFile& file) -> core::Result<SlotBytes> {
+    TUMAR_TRY_ASSIGN(real_key, derive_wrapping_key(passphrase, file.header));
+    TUMAR_TRY(open_real_slot(file, real_key));
+    return random_slot(rng_of(seams));
+  });
+}
+
 }  // namespace tumar::profile

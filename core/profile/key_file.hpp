@@ -81,6 +81,14 @@ class KeyFile {
                                                      const crypto::SecretBuffer& passphrase,
                                                      const crypto::SecretBuffer& duress_pass,
                                                      std::string_view decoy_name, const KeyFileSeams& seams = {});
+
+  // `passphrase` must open the real slot (kWrongPassphrase otherwise). Slot 1
+  // becomes kSlotSize fresh random bytes, exactly what create() writes for
+  // "no duress": the file then looks like one where duress was never set,
+  // whether or not it was. Only slot 1's bytes change.
+  [[nodiscard]] static core::Result<void> remove_duress(const std::filesystem::path& path,
+                                                        const crypto::SecretBuffer& passphrase,
+                                                        const KeyFileSeams& seams = {});
 };
 
 }  // namespace tumar::profile

@@ -123,9 +123,27 @@ crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master) {
   return key;
 }
 
+namespace {
+
+// "~" and "~/x" as the shell would expand them, for a value that reached us
+// unexpanded: TUMAR_HOME set in a file or a service's environment, or
+// `--home=~/x` (the shell expands a tilde only at the start of a word).
+// Other users' homes ("~bota") are not looked up.
+fs::path expand_tilde(const std::string& value) {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || *home != '/') return value;
+  if (value == "~") return fs::path(home);
+  if (value.starts_with("~/")) return fs::path(home) / value.substr(2);
+  return value;
+}
+
+}  // namespace
+
 core::Result<fs::path> resolve_home(const std::optional<std::string>& flag) {
-  if (flag && !flag->empty()) return fs::absolute(*flag);
-  if (const char* env = std::getenv("TUMAR_HOME"); env != nullptr && *env != '\0') return fs::absolute(env);
+  if (flag && !flag->empty()) return fs::absolute(expand_tilde(*flag));
+  if (const char* env = std::getenv("TUMAR_HOME"); env != nullptr && *env != '\0') {
+    return fs::absolute(expand_tilde(env));
+  }
   if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg == '/') return fs::path(xdg) / "tumar";
   if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
     return fs::path(home) / ".local" / "share" / "tumar";
@@ -238,6 +256,12 @@ core::Result<void> Profile::set_duress(const fs::path& home, const crypto::Secre
                                        const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng) {
   TUMAR_TRY_ASSIGN(profile, unlock(home, passphrase, rng));
   return KeyFile::set_duress(profile.paths().key_file, passphrase, duress_pass, profile.display_name());
+}
+
+core::Result<void> Profile::remove_duress(const fs::path& home, const crypto::SecretBuffer& passphrase,
+                                          crypto::RandomSource& rng) {
+  TUMAR_TRY_ASSIGN(profile, unlock(home, passphrase, rng));
+  return KeyFile::remove_duress(profile.paths().key_file, passphrase);
 }
 
 }  // namespace tumar::profile

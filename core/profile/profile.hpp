@@ -27,6 +27,7 @@ inline constexpr std::size_t kMaxDisplayNameBytes = 78;  // fits the key file's 
 crypto::Secret<32> derive_page_key(const crypto::Secret<32>& master);
 
 // --home, else $TUMAR_HOME, else ~/.local/share/tumar ($XDG_DATA_HOME/tumar if set).
+// A leading "~" or "~/" in --home or $TUMAR_HOME means $HOME.
 core::Result<std::filesystem::path> resolve_home(const std::optional<std::string>& flag);
 
 struct InitOptions {
@@ -54,6 +55,12 @@ class Profile {
 
   static core::Result<void> set_duress(const std::filesystem::path& home, const crypto::SecretBuffer& passphrase,
                                        const crypto::SecretBuffer& duress_pass, crypto::RandomSource& rng);
+
+  // Through unlock like set_duress: the duress passphrase wipes here too (a
+  // refusal would tell it apart from a wrong one), and then "removes" the
+  // fresh profile's duress slot, which was never set.
+  static core::Result<void> remove_duress(const std::filesystem::path& home, const crypto::SecretBuffer& passphrase,
+                                          crypto::RandomSource& rng);
 
   static bool exists(const std::filesystem::path& home);
 

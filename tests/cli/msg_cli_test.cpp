@@ -75,7 +75,6 @@ TEST_F(MsgCli, BadInputIsRefusedAndChangesNothing) {
       {{"msg", "send", "Bota", " "}, "", "The message is empty"},
       {{"msg", "send", "Bota"}, "\n\n", "The message is empty"},
       {{"msg", "send", "Bota", "\x1b[2J gone"}, "", "control characters"},
-      {{"msg", "send", "Bota"}, std::string(9000, 'x'), "too long"},
       {{"msg", "send", "Bota", "hi", "--network", "Elsewhere"}, "", "Elsewhere"},
       {{"msg", "delete", "7"}, "", "There is no message #7"},
       {{"msg", "delete", "-1"}, "", ""},
@@ -85,9 +84,41 @@ TEST_F(MsgCli, BadInputIsRefusedAndChangesNothing) {
     EXPECT_EQ(r.exit_code, 1) << c.args[2] << ": " << r.err;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
   }
+  // Over the limit is refused input (exit 4), said in countable terms.
+  auto long_one = tumar({"msg", "send", "Bota"}, std::string(9000, 'x'));
+  EXPECT_EQ(long_one.exit_code, 4) << long_one.err;
+  EXPECT_NE(long_one.err.find("A direct message can be at most 8,192 bytes"), std::string::npos) << long_one.err;
   EXPECT_EQ(objects_line(), before) << "nothing was written";
   EXPECT_EQ(tumar({"msg", "list"}).out, "No direct messages yet. Send one with: tumar msg send MEMBER TEXT\n");
   EXPECT_EQ(tumar({"msg", "list", "--json"}).out, "[]\n");
+}
+
+TEST_F(MsgCli, DeleteTakesTheNumberAsTheListingShowsIt) {
+  add_bota(true);
+  for (const char* text : {"one", "two", "three"}) ASSERT_EQ(tumar({"msg", "send", "Bota", text}).exit_code, 0);
+  auto list = tumar({"msg", "list"});
+  ASSERT_NE(list.out.find("#2  "), std::string::npos) << list.out;
+
+  auto hashed = tumar({"msg", "delete", "#2"});
+  EXPECT_EQ(hashed.exit_code, 0) << hashed.err;
+  EXPECT_EQ(hashed.out, "Deleted message #2.\n");
+  auto bare = tumar({"msg", "delete", "3"});
+  EXPECT_EQ(bare.exit_code, 0) << bare.err;
+  auto after = tumar({"msg", "list"});
+  EXPECT_NE(after.out.find("one"), std::string::npos) << after.out;
+  EXPECT_EQ(after.out.find("two"), std::string::npos) << after.out;
+  EXPECT_EQ(after.out.find("three"), std::string::npos) << after.out;
+}
+
+TEST_F(MsgCli, AnIdThatIsNoMessageNumberIsExplainedPlainly) {
+  for (const char* id : {"abc", "#", "#x2", "0", "#0", "2.5", "99999999999999999999999999"}) {
+    auto r = tumar({"msg", "delete", id});
+    EXPECT_EQ(r.exit_code, 1) << id << ": " << r.err;
+    EXPECT_NE(r.err.find("is not a message number; `tumar msg list` shows them as #1, #2"), std::string::npos)
+        << id << ": " << r.err;
+    EXPECT_EQ(r.err.find("not in range"), std::string::npos) << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
 }
 
 TEST_F(MsgCli, EverySubcommandHasHelpWithAnExample) {

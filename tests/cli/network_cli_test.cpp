@@ -19,12 +19,13 @@ TEST_F(NetworkCli, CreatePrintsTheIdAndTheNextStep) {
   auto again = tumar({"network", "create", kNetwork});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("already have a network called"), std::string::npos) << again.err;
+  // Refused input (exit 4; InputLimitsCli has the other cases).
   auto empty = tumar({"network", "create", ""});
-  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_EQ(empty.exit_code, 4);
   EXPECT_NE(empty.err.find("name"), std::string::npos) << empty.err;
   auto long_name = tumar({"network", "create", std::string(81, 'n')});
-  EXPECT_EQ(long_name.exit_code, 1);
-  EXPECT_NE(long_name.err.find("too long"), std::string::npos) << long_name.err;
+  EXPECT_EQ(long_name.exit_code, 4);
+  EXPECT_NE(long_name.err.find("can be at most 80 bytes"), std::string::npos) << long_name.err;
   EXPECT_EQ(tumar({"network", "list", "--json"}).out.find(std::string(81, 'n')), std::string::npos);
 }
 
@@ -95,7 +96,8 @@ TEST_F(NetworkCli, ProfileSetChangesOnlyTheFieldsGiven) {
   EXPECT_EQ(nothing.exit_code, 1);
   EXPECT_NE(nothing.err.find("Nothing to change"), std::string::npos) << nothing.err;
   auto no_name = tumar({"profile", "set", "--name", ""});
-  EXPECT_EQ(no_name.exit_code, 1);
+  EXPECT_EQ(no_name.exit_code, 4);
+  EXPECT_NE(no_name.err.find("Your display name cannot be empty"), std::string::npos) << no_name.err;
   auto bad = tumar({"profile", "set", "--region", "Almaty\x1b[2J"});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("control characters"), std::string::npos) << bad.err;

@@ -192,11 +192,11 @@ TEST_F(NoteCli, BadInputIsRefusedWithASentenceAndNothingIsStored) {
       {{"--body", "no title"}, "", 1, "needs a title"},
       {{"--title", "", "--body", "x"}, "", 1, "needs a title"},
       {{"--title", "   ", "--body", "x"}, "", 1, "needs a title"},
-      {{"--title", std::string(201, 't'), "--body", "x"}, "", 1, "title is too long"},
-      {{"--title", "T", "--body", std::string(32 * 1024 + 1, 'b')}, "", 1, "body is too long"},
-      {{"--title", "T"}, std::string(33 * 1024, 'b'), 1, "text is too long (at most 32768 bytes)"},
+      {{"--title", std::string(201, 't'), "--body", "x"}, "", 4, "A note's title can be at most 200 bytes"},
+      {{"--title", "T", "--body", std::string(32 * 1024 + 1, 'b')}, "", 4, "A note's text can be at most 32,768 bytes"},
+      {{"--title", "T"}, std::string(33 * 1024, 'b'), 4, "this one has 33,792 characters (33,792 bytes)"},
       {{"--title", "Red\x1b[31m alert", "--body", "x"}, "", 1, "control characters"},
-      {{"--title", "T", "--tags", std::string(41, 'x')}, "", 1, "tags is too long"},
+      {{"--title", "T", "--tags", std::string(41, 'x')}, "", 4, "Each of the tags (\"xxx"},
       {{"--title", "T", "--network", "Nowhere", "--body", "x"}, "", 1, "No network called"},
   };
   for (const auto& c : cases) {

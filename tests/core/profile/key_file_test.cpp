@@ -160,6 +160,32 @@ TEST_F(KeyFileTest, SetDuressChangesExactlySlotOneAndItLooksTheSame) {
   EXPECT_GT(differing, kSlotSize - 8);  // new random bytes: ~1/256 equal by chance
 }
 
+TEST_F(KeyFileTest, RemoveDuressRefillsSlotOneWithRandomBytesAndNothingElse) {
+  create();
+  const Bytes never_set = read_bytes(path_);
+  ASSERT_TRUE(KeyFile::set_duress(path_, pass(kReal), pass(kDuress), "decoy"));
+  const Bytes set = read_bytes(path_);
+  // The duress passphrase cannot remove duress; a wrong one neither.
+  EXPECT_EQ(KeyFile::remove_duress(path_, pass(kDuress)).error().code(), core::Errc::kWrongPassphrase);
+  EXPECT_EQ(KeyFile::remove_duress(path_, pass("guess")).error().code(), core::Errc::kWrongPassphrase);
+  EXPECT_EQ(read_bytes(path_), set);
+
+  ASSERT_TRUE(KeyFile::remove_duress(path_, pass(kReal)));
+  const Bytes removed = read_bytes(path_);
+  ASSERT_EQ(removed.size(), never_set.size());
+  const std::size_t slot1 = kHeaderSize + kSlotSize;
+  EXPECT_TRUE(std::equal(never_set.begin(), never_set.begin() + slot1, removed.begin())) << "header or slot 0 changed";
+  std::size_t differing_from_set = 0, differing_from_unset = 0;
+  for (std::size_t i = slot1; i < kKeyFileSize; ++i) {
+    differing_from_set += set[i] != removed[i];
+    differing_from_unset += never_set[i] != removed[i];
+  }
+  EXPECT_GT(differing_from_set, kSlotSize - 8);
+  EXPECT_GT(differing_from_unset, kSlotSize - 8);  // fresh bytes, not the old filler put back
+  EXPECT_FALSE(KeyFile::unlock(path_, pass(kDuress)));
+  EXPECT_TRUE(KeyFile::unlock(path_, pass(kReal)));
+}
+
 TEST_F(KeyFileTest, SetDuressRefusesTheRealPassphraseAndWrongOnes) {
   create();
   const Bytes before = read_bytes(path_);
