@@ -81,6 +81,11 @@ asio::awaitable<Result<Outbound>> TorTransport::dial(const peers::PeerAddress& a
   if (!isolation) core::misuse("TorTransport: isolation_tag must be 1..255 bytes");
   socks::Socks5Client client(std::move(*target), std::move(*isolation));
 
+  // Asio throws for a Unix path longer than sun_path: refuse it here instead.
+  if (const auto* path = std::get_if<std::filesystem::path>(&options_.socks.where());
+      path != nullptr && path->native().size() > kMaxUnixPathLen) {
+    co_return fail(Errc::kUnreachable, Failure::kDialProxyFailed, at, options_.socks.to_string() + ": path too long");
+  }
   const auto proxy = socks_endpoint(options_.socks);
   auto socket = std::make_shared<Stream>(io_);
   auto expired = std::make_shared<bool>(false);

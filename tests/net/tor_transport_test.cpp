@@ -207,6 +207,16 @@ TEST(TorTransport, NoSocksPortIsAProxyFailure) {
   EXPECT_NE(r.error().system().find("unix:"), std::string::npos);
 }
 
+TEST(TorTransport, ASocksPathTooLongForSunPathIsAProxyFailureNotAThrow) {
+  ::tumar::test::TempDir tmp;
+  asio::io_context io;
+  TorTransport t(io, {SocksEndpoint::unix_socket(tmp / std::string(kMaxUnixPathLen, 's')), tmp / "node",
+                      "onion.sock", "tumar", false});
+  const auto r = dial_now(io, t, {kOnion, 7000}, 2s);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().what(), Failure::kDialProxyFailed);
+}
+
 TEST(TorTransport, DialsThroughASocksPortOnLoopbackToo) {
   FakeSocks socks({Act::kReply, 0xF4, {}, {}, {}});
   ::tumar::test::TempDir tmp;
