@@ -407,8 +407,8 @@ int main(int argc, char** argv) {
   std::printf("| sync job minus dial alone | %.2f ms | %.1f ms |\n", tcp_sync - tcp_dial, tor_sync - tor_dial);
   std::printf("| round trips (dialler's flights; SOCKS's 3 not counted) | %.0f | %.0f |\n", tcp_rt, tor_rt);
   std::printf("| all runs synced | %s | %s |\n\n", all_ok ? "yes" : "NO", all_ok ? "yes" : "NO");
-  std::printf("tor_reachable_s=%.1f tor_dial_ms=%.1f tor_dial_cold_ms=%.1f tor_sync_ms=%.1f tor_sync_cold_ms=%.1f "
-              "tor_round_trips=%.0f\n",
+  std::printf("onion_reachable_s=%.1f onion_dial_ms=%.1f onion_dial_cold_ms=%.1f onion_sync_ms=%.1f "
+              "onion_sync_cold_ms=%.1f onion_round_trips=%.0f\n",
               reachable_s, tor_dial, cold.dial_ms, tor_sync, cold.sync_ms, tor_rt);
   std::printf("tcp_dial_ms=%.2f tcp_sync_ms=%.2f tcp_round_trips=%.0f all_ok=%d\n", tcp_dial, tcp_sync, tcp_rt,
               all_ok ? 1 : 0);
