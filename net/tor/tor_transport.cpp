@@ -110,6 +110,11 @@ asio::awaitable<Result<Outbound>> TorTransport::dial(const peers::PeerAddress& a
     co_return fail(Errc::kUnreachable, Failure::kDialProxyFailed, at, options_.socks.to_string() + ": " + ec.message());
   }
 
+  if (std::holds_alternative<std::uint16_t>(options_.socks.where())) {
+    // The handshake's small messages must not wait for Nagle (as TcpTransport).
+    error_code ignored;
+    socket->set_option(tcp::no_delay(true), ignored);
+  }
   std::vector<std::uint8_t> out = client.start();
   // On the heap: a large buffer in the coroutine frame trips GCC's
   // -Wmismatched-new-delete on Asio's frame allocator.
@@ -118,7 +123,7 @@ asio::awaitable<Result<Outbound>> TorTransport::dial(const peers::PeerAddress& a
     if (!out.empty()) {
       co_await asio::async_write(*socket, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
       if (*expired) co_return timed_out();
-      if (ec) break;  // tor closed on us: the read below reports it
+      if (ec) break;  // tor closed on us: an early close, below
     }
     // Exactly what the reply still needs: never a byte of the peer's.
     const std::size_t want = client.bytes_wanted();
