@@ -118,6 +118,9 @@ void NodeRunner::dial(node::Dial d) {
           node::DialError error{node::DialFailure::kUnreachable, out.error().system()};
           if (out.error().what() == Failure::kDialNoResolve) error.why = node::DialFailure::kAddress;
           if (out.error().what() == Failure::kDialTimedOut) error.why = node::DialFailure::kTimedOut;
+          // A SOCKS reply or an address tor may not be asked for: core's
+          // error, in the words the front end registered.
+          if (const core::Error* cause = out.error().cause()) error.system = cause->message();
           guarded("dialling", [&] { return engine_.dial_failed(now(), d.conn, std::move(error)); });
           co_return;
         }

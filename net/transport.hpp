@@ -1,7 +1,7 @@
 #pragma once
-// How a node reaches and is reached: the one thing a new transport (Tor's
-// SOCKS dialer and a Unix-socket listener next) implements, as one file in
-// net/. A transport opens byte streams and nothing else: no framing, no
+// How a node reaches and is reached: the one thing a new transport (TCP,
+// net/tcp_transport.hpp; Tor, net/tor/tor_transport.hpp) implements, as one
+// file in net/. A transport opens byte streams and nothing else: no framing, no
 // handshake, no decision (core/node's engine makes every one).
 
 #include <chrono>
@@ -34,7 +34,9 @@ class Transport {
   virtual ~Transport() = default;
 
   // Binds now, so a port in use is reported before the node runs. Returns
-  // what to tell peers ("127.0.0.1:41234" for port 0). kAddress on failure.
+  // where it listens: for TCP what to tell peers ("127.0.0.1:41234" for port
+  // 0); for Tor the Unix socket tor forwards to ("unix:PATH"), the onion
+  // address peers dial coming from tor. kAddress on failure.
   virtual Result<std::string> listen(const peers::PeerAddress& address) = 0;
   virtual bool listening() const noexcept = 0;
   // The next inbound stream; kAddress once the listener is closed.

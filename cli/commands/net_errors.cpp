@@ -1,5 +1,6 @@
 #include "cli/commands/net_errors.hpp"
 
+#include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/front_end_error.hpp"
 
@@ -30,6 +31,23 @@ std::string net_error_words(const net::Error& error) {
     case net::Failure::kDialNoResolve: return dial_words(at, {node::DialFailure::kAddress, error.system()});
     case net::Failure::kDialTimedOut: return dial_words(at, {node::DialFailure::kTimedOut, error.system()});
     case net::Failure::kDialFailed: return dial_words(at, {node::DialFailure::kUnreachable, error.system()});
+    case net::Failure::kListenPathTooLong:
+      return "Cannot listen for tor on " + at +
+             ": the path is too long for a socket (at most 107 bytes). Use a profile directory with a shorter path.";
+    case net::Failure::kListenUnsafeDir:
+      return "Cannot listen for tor in " + at +
+             ": the folder must belong to you and be closed to everyone else (mode 0700), and must not be a link.";
+    case net::Failure::kListenPathTaken:
+      return "Cannot listen for tor on " + at +
+             ": something that is not tumar's socket is already there. tumar did not remove it; move it away and try again.";
+    case net::Failure::kListenInUse:
+      return "Cannot listen for tor on " + at + ": another tumar is already serving this profile.";
+    case net::Failure::kDialProxyFailed:
+      return "Cannot reach " + at + ": tor's SOCKS port (" + error.system() + ") does not answer. Is tor running?";
+    case net::Failure::kDialNotOnion:
+    case net::Failure::kDialSocksFailed:
+      if (error.cause() != nullptr) return "Cannot reach " + at + " through tor. " + error_text(*error.cause());
+      return "Cannot reach " + at + " through tor.";
   }
   return error.describe();
 }

@@ -189,6 +189,30 @@ core::Result<SocksStep> Socks5Client::on_reply(std::span<const std::uint8_t>& in
   return SocksStep{{}, true};
 }
 
+std::size_t Socks5Client::bytes_wanted() const noexcept {
+  switch (state_) {
+    case State::kIdle:
+    case State::kConnected:
+    case State::kFailed: return 0;
+    case State::kAwaitingMethod:
+    case State::kAwaitingAuth: return 2 - have_;  // VER METHOD; VER STATUS
+    case State::kAwaitingReply: break;
+  }
+  // The header first, then the ATYP decides: a name's length byte, and then
+  // the rest of the address and the port.
+  if (have_ < kSocksReplyHeaderLen) return kSocksReplyHeaderLen - have_;
+  std::size_t address_len = 0;
+  switch (buf_[3]) {
+    case kSocksAtypIpv4: address_len = 4; break;
+    case kSocksAtypIpv6: address_len = 16; break;
+    default:
+      if (have_ == kSocksReplyHeaderLen) return 1;
+      address_len = 1 + std::size_t{buf_[kSocksReplyHeaderLen]};
+      break;
+  }
+  return kSocksReplyHeaderLen + address_len + 2 - have_;
+}
+
 core::Error Socks5Client::closed() {
   if (error_) return *error_;
   if (state_ == State::kConnected) core::misuse("Socks5Client::closed: the stream is open; the driver owns its close");

@@ -133,6 +133,13 @@ class Socks5Client {
   // connected(), the close is the stream's (misuse here).
   [[nodiscard]] core::Error closed();
 
+  // How many bytes the current reply still needs, at least (0 once
+  // connected or failed, and before start()). A driver that reads at most
+  // this many at a time never takes a byte past the CONNECT reply, so the
+  // peer's first bytes stay in the socket for the stream
+  // (net/tor/tor_transport.cpp).
+  std::size_t bytes_wanted() const noexcept;
+
   bool connected() const noexcept { return state_ == State::kConnected; }
   // The REP byte of a failed CONNECT, for the driver's exit code and log.
   std::optional<std::uint8_t> failed_reply() const noexcept { return failed_reply_; }

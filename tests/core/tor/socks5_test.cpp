@@ -131,6 +131,40 @@ TEST(Socks5, BytesAfterTheReplyStayForTheStream) {
   EXPECT_EQ(Bytes(in.begin(), in.end()), (Bytes{0xAA, 0xBB}));
 }
 
+// A driver that reads exactly bytes_wanted() each time never takes a byte
+// past the CONNECT reply, whatever its ATYP, and is asked for nothing more
+// once connected or failed.
+TEST(Socks5, ReadingExactlyTheBytesWantedStopsAtTheReplysEnd) {
+  for (const Bytes& reply : {kSucceeded, Bytes{0x05, 0x00, 0x00, 0x03, 3, 'a', 'b', 'c', 0x00, 0x50},
+                             [] {
+                               Bytes r = {0x05, 0x00, 0x00, 0x04};
+                               r.resize(4 + 16 + 2, 0x07);
+                               return r;
+                             }(),
+                             Bytes{0x05, 0xF0, 0x00, 0x01, 0, 0, 0, 0, 0, 0}}) {
+    auto c = onion_client(*SocksIsolation::make("u", "p"));
+    EXPECT_EQ(c.bytes_wanted(), 0u);
+    c.start();
+    Bytes server = {0x05, 0x02, 0x01, 0x00};
+    server.insert(server.end(), reply.begin(), reply.end());
+    server.insert(server.end(), {0xAA, 0xBB});  // the peer's, never wanted
+    std::size_t at = 0;
+    bool done = false;
+    while (!done) {
+      const std::size_t want = c.bytes_wanted();
+      ASSERT_GT(want, 0u) << "at " << at;
+      ASSERT_LE(at + want, server.size() - 2) << "asked past the reply at " << at;
+      std::span<const std::uint8_t> in(server.data() + at, want);
+      auto r = c.receive(in);
+      EXPECT_TRUE(in.empty());
+      at += want;
+      done = !r || r->connected;
+    }
+    EXPECT_EQ(at, server.size() - 2);
+    EXPECT_EQ(c.bytes_wanted(), 0u);
+  }
+}
+
 TEST(Socks5, ReadsADomainOrIpv6BoundAddressToItsExactEnd) {
   for (const Bytes& reply : {Bytes{0x05, 0x00, 0x00, 0x03, 2, 'h', 'i', 0x01, 0xBB, 0x42},
                              Bytes{0x05, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 80, 0x42}}) {

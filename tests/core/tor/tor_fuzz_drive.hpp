@@ -175,6 +175,39 @@ inline SocksOutcome reference_socks(std::span<const std::uint8_t> data) {
 // which for a failure inside a chunk is that chunk's end or the message's:
 // compared by kind, error and what was sent; consumed only when connected
 // or waiting.
+// As net/tor/tor_transport.cpp reads: exactly bytes_wanted() at a time.
+// Every byte handed in is taken, and nothing is ever wanted past a reply.
+inline SocksOutcome run_socks_exact(std::span<const std::uint8_t> data) {
+  SocksOutcome out;
+  if (data.size() < 2) return out;
+  Socks5Client client = socks_client(data[0]);
+  const std::span<const std::uint8_t> stream = data.subspan(2);
+  client.start();
+  for (std::size_t at = 0; at < stream.size();) {
+    const std::size_t want = client.bytes_wanted();
+    require(want > 0 && want <= kSocksMaxReplyLen);
+    std::span<const std::uint8_t> in = stream.subspan(at, std::min(want, stream.size() - at));
+    const std::size_t given = in.size();
+    auto r = client.receive(in);
+    require(in.empty());
+    at += given;
+    out.consumed += given;
+    if (!r) {
+      out.kind = SocksKind::kFailed;
+      out.error = r.error().id();
+      require(client.bytes_wanted() == 0);
+      return out;
+    }
+    out.sent.insert(out.sent.end(), r->send.begin(), r->send.end());
+    if (r->connected) {
+      out.kind = SocksKind::kConnected;
+      require(client.bytes_wanted() == 0);
+      return out;
+    }
+  }
+  return out;
+}
+
 inline void check_socks(std::span<const std::uint8_t> data) {
   const SocksOutcome got = run_socks(data);
   const SocksOutcome want = reference_socks(data);
@@ -184,6 +217,13 @@ inline void check_socks(std::span<const std::uint8_t> data) {
     require(got.error == want.error);
   } else {
     require(got.consumed == want.consumed);
+  }
+  // Exact reads see what byte-at-a-time reads see (no bytes out of turn
+  // can arrive with a reply): the same outcome, byte for byte.
+  if (data.size() >= 2) {
+    Bytes one_at_a_time(data.begin(), data.end());
+    one_at_a_time[1] = 0;  // chunks of 1
+    require(run_socks_exact(data) == run_socks(one_at_a_time));
   }
 }
 
