@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <array>
 #include <atomic>
@@ -329,6 +330,43 @@ TEST_F(TorDriverTest, ATorKilledWithSigkillIsRestartedAndItsServicePublishedAgai
   const pid_t second = s.tor_pid();
   test::run_coroutine(io_, s.stop(), milliseconds(30'000));
   EXPECT_FALSE(fs::exists("/proc/" + std::to_string(second)));
+}
+
+TEST_F(TorDriverTest, ClientAuthorisationKeepsStrangersOutAndLetsTheAuthorisedIn) {
+  EchoServer echo(publication().unix_socket_path);
+  TorSupervisor s(io_, options(), events(), random_);
+  ASSERT_TRUE(s.start());
+  ASSERT_TRUE(wait_ready(s, 1));
+  // A member's x25519 client-auth key pair (rend-spec-v3 G.1.2).
+  auto secret = tor::ClientAuthPrivateKey::random();
+  tor::ClientAuthPublicKey pub{};
+  ASSERT_EQ(crypto_scalarmult_base(pub.data(), secret.data()), 0);
+  tor::OnionPublication p = publication();
+  p.authorized_clients = {pub};
+  auto published = test::run_coroutine(io_, s.publish(nullptr, p));
+  ASSERT_TRUE(published) << published.error().describe();
+  const std::string id = published->service_id;
+
+  // Without the key: once the descriptor is found, tor cannot read it (F4).
+  std::atomic<bool> done{false};
+  std::string last;
+  std::thread stranger([&] {
+    const auto deadline = std::chrono::steady_clock::now() + kReachLimit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      last = socks_echo(s.socks_socket().string(), id);
+      if (last.find("onion_missing_client_auth") != std::string::npos || last.empty()) break;
+      std::this_thread::sleep_for(seconds(1));
+    }
+    done = true;
+  });
+  test::run_until(io_, [&] { return done.load(); }, kReachLimit + seconds(60));
+  stranger.join();
+  EXPECT_NE(last.find("onion_missing_client_auth"), std::string::npos) << "a stranger got: " << last;
+
+  auto authorized = test::run_coroutine(io_, s.authorize_client(id, secret));
+  ASSERT_TRUE(authorized) << authorized.error().describe();
+  EXPECT_TRUE(reachable_now(s, id));
+  test::run_coroutine(io_, s.stop(), milliseconds(30'000));
 }
 
 TEST_F(TorDriverTest, ABadTorrcLineIsRefusedBeforeTorStarts) {
