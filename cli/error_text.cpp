@@ -344,6 +344,24 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
      "Tor's authentication cookie file has {size} bytes instead of 32; it is damaged or not tor's cookie. tumar restarts tor, which writes a new one."},
     {ErrorId::kTorControlServerHashMismatch,
      "The control port did not prove that it knows tor's authentication cookie: it is not the tor tumar started. tumar did not authenticate and sent it nothing secret."},
+    {ErrorId::kTorTorrcPathUnsafe,
+     "The {argument} for tor's configuration must be an absolute path without spaces, quotes, backslashes, commas or '#' (a bug in tumar, or a profile folder with such a name); tor was not started."},
+    {ErrorId::kTorTorrcLineUnsafe,
+     "Line {line} of the torrc lines you added holds a character tor's configuration cannot take there (a control character, or a backslash at the end); tor was not started. Check the file given with --torrc or TUMAR_TORRC."},
+    {ErrorId::kTorTorrcOptionReserved,
+     "Line {line} of the torrc lines you added sets {option}, which tumar sets itself to keep you safe (where tor listens, its data and its control socket); tor was not started. Remove that line; bridge and DirAuthority lines are fine."},
+    {ErrorId::kTorSpawnFailed,
+     "tumar could not start tor ({binary}): {reason}. Check that tor is installed (apt install tor) or give its path with --tor-binary."},
+    {ErrorId::kTorControlConnectFailed,
+     "tumar could not reach tor's control socket {path}: {reason}. tor may have failed to start; tumar restarts it."},
+    {ErrorId::kTorControlTimedOut,
+     "Tor did not answer {command} in time; the control connection is closed and tor will be restarted."},
+    {ErrorId::kTorControlUnsolicitedReply,
+     "Tor's control connection sent a reply to a command tumar never sent: what listens there is not tor, or it is broken. The connection is closed."},
+    {ErrorId::kTorCookieUnreadable,
+     "tumar could not read tor's authentication cookie {path}: {reason}. tumar restarts tor, which writes a new one."},
+    {ErrorId::kTorGaveUp,
+     "Tor failed {attempts} times in a row, so tumar stopped restarting it. Check your connection and the torrc lines you added, then start tumar again."},
     // noise/
     {ErrorId::kNoiseStartAsResponder,
      "Handshake misuse: expected message 1 from the initiator (a responder does not send first), got a request to start."},
@@ -609,6 +627,11 @@ constexpr std::pair<std::string_view, std::string_view> kKinds[] = {
 constexpr std::pair<std::string_view, std::string_view> kArguments[] = {
     {"onion_service_id", "onion service id"},
     {"unix_socket_path", "Unix socket path"},
+    {"data_directory", "data directory"},
+    {"control_socket", "control socket path"},
+    {"socks_socket", "SOCKS socket path"},
+    {"cookie_file", "cookie file path"},
+    {"client_onion_auth_dir", "client authorisation directory"},
 };
 
 template <std::size_t N>

@@ -454,6 +454,15 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kTorControlNoCookieFile,
   kTorControlCookieSize,
   kTorControlServerHashMismatch,
+  kTorTorrcPathUnsafe,
+  kTorTorrcLineUnsafe,
+  kTorTorrcOptionReserved,
+  kTorSpawnFailed,
+  kTorControlConnectFailed,
+  kTorControlTimedOut,
+  kTorControlUnsolicitedReply,
+  kTorCookieUnreadable,
+  kTorGaveUp,
 
   kCount,
 };
@@ -879,6 +888,15 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kTorControlNoCookieFile, "tor.control_no_cookie_file", {}},
     {ErrorId::kTorControlCookieSize, "tor.control_cookie_size", {"size"}},
     {ErrorId::kTorControlServerHashMismatch, "tor.control_server_hash_mismatch", {}},
+    {ErrorId::kTorTorrcPathUnsafe, "tor.torrc_path_unsafe", {"argument"}},
+    {ErrorId::kTorTorrcLineUnsafe, "tor.torrc_line_unsafe", {"line"}},
+    {ErrorId::kTorTorrcOptionReserved, "tor.torrc_option_reserved", {"line", "option"}},
+    {ErrorId::kTorSpawnFailed, "tor.spawn_failed", {"binary", "reason"}},
+    {ErrorId::kTorControlConnectFailed, "tor.control_connect_failed", {"path", "reason"}},
+    {ErrorId::kTorControlTimedOut, "tor.control_timed_out", {"command"}},
+    {ErrorId::kTorControlUnsolicitedReply, "tor.control_unsolicited_reply", {}},
+    {ErrorId::kTorCookieUnreadable, "tor.cookie_unreadable", {"path", "reason"}},
+    {ErrorId::kTorGaveUp, "tor.gave_up", {"attempts"}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

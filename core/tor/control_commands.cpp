@@ -133,4 +133,9 @@ core::Result<crypto::SecretBuffer> onion_client_auth_add_command(std::string_vie
   return w.finish();
 }
 
+core::Result<std::string> onion_client_auth_remove_command(std::string_view service_id) {
+  TUMAR_TRY(check_service_id(service_id));
+  return "ONION_CLIENT_AUTH_REMOVE " + std::string(service_id) + std::string(kCrlf);
+}
+
 }  // namespace tumar::tor

@@ -62,5 +62,7 @@ struct OnionPublication {
 // tor writes nothing to disk.
 [[nodiscard]] core::Result<crypto::SecretBuffer> onion_client_auth_add_command(std::string_view service_id,
                                                                                const ClientAuthPrivateKey& key);
+// ONION_CLIENT_AUTH_REMOVE <service id>: forget that key (the member left).
+[[nodiscard]] core::Result<std::string> onion_client_auth_remove_command(std::string_view service_id);
 
 }  // namespace tumar::tor

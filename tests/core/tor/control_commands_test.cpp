@@ -69,6 +69,12 @@ TEST(ControlCommands, OnionClientAuthAddIsEphemeral) {
             "ONION_CLIENT_AUTH_ADD " + kServiceId + " x25519:ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=\r\n");
 }
 
+TEST(ControlCommands, OnionClientAuthRemoveTakesAServiceId) {
+  auto line = onion_client_auth_remove_command(kServiceId);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line, "ONION_CLIENT_AUTH_REMOVE " + kServiceId + "\r\n");
+}
+
 TEST(ControlCommands, DelOnionTakesAServiceId) {
   auto line = del_onion_command(kServiceId);
   ASSERT_TRUE(line);
@@ -105,6 +111,9 @@ TEST(ControlCommands, RefusesInjectionInEveryArgument) {
     auto a = onion_client_auth_add_command(id, ClientAuthPrivateKey{});
     ASSERT_FALSE(a);
     EXPECT_EQ(a.error().id(), ErrorId::kTorControlArgumentUnsafe);
+    auto r = onion_client_auth_remove_command(id);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().id(), ErrorId::kTorControlArgumentUnsafe);
   }
   for (const std::string& id : {kServiceId + ".onion", std::string(56, 'b'), std::string("abc")}) {
     auto d = del_onion_command(id);
