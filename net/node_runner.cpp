@@ -115,12 +115,12 @@ void NodeRunner::dial(node::Dial d) {
       [this, d]() -> asio::awaitable<void> {
         auto out = co_await transport_.dial(d.address, d.timeout);
         if (!out) {
-          node::DialError error{node::DialFailure::kUnreachable, out.error().system()};
+          node::DialError error{node::DialFailure::kUnreachable, out.error().system(), std::nullopt};
           if (out.error().what() == Failure::kDialNoResolve) error.why = node::DialFailure::kAddress;
           if (out.error().what() == Failure::kDialTimedOut) error.why = node::DialFailure::kTimedOut;
           // A SOCKS reply or an address tor may not be asked for: core's
-          // error, in the words the front end registered.
-          if (const core::Error* cause = out.error().cause()) error.system = cause->message();
+          // error, for the front end to word.
+          if (const core::Error* cause = out.error().cause()) error.cause = *cause;
           guarded("dialling", [&] { return engine_.dial_failed(now(), d.conn, std::move(error)); });
           co_return;
         }

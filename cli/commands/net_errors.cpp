@@ -28,9 +28,9 @@ std::string net_error_words(const net::Error& error) {
     case net::Failure::kListenFailed:
       return "Cannot listen on " + at + ": " + error.system() + ". Is another node already using that port?";
     case net::Failure::kListenerClosed: return "The listener is closed.";
-    case net::Failure::kDialNoResolve: return dial_words(at, {node::DialFailure::kAddress, error.system()});
-    case net::Failure::kDialTimedOut: return dial_words(at, {node::DialFailure::kTimedOut, error.system()});
-    case net::Failure::kDialFailed: return dial_words(at, {node::DialFailure::kUnreachable, error.system()});
+    case net::Failure::kDialNoResolve: return dial_words(at, {node::DialFailure::kAddress, error.system(), std::nullopt});
+    case net::Failure::kDialTimedOut: return dial_words(at, {node::DialFailure::kTimedOut, error.system(), std::nullopt});
+    case net::Failure::kDialFailed: return dial_words(at, {node::DialFailure::kUnreachable, error.system(), std::nullopt});
     case net::Failure::kListenPathTooLong:
       return "Cannot listen for tor on " + at +
              ": the path is too long for a socket (at most 107 bytes). Use a profile directory with a shorter path.";
@@ -56,7 +56,9 @@ std::string dial_words(const std::string& address, const node::DialError& error)
   switch (error.why) {
     case node::DialFailure::kAddress: return "The host name in " + address + " does not resolve.";
     case node::DialFailure::kTimedOut: return address + " did not answer in time.";
-    case node::DialFailure::kUnreachable: return "Cannot reach " + address + ": " + error.system + ".";
+    case node::DialFailure::kUnreachable:
+      if (error.cause) return "Cannot reach " + address + " through tor. " + error_text(*error.cause);
+      return "Cannot reach " + address + ": " + error.system + ".";
     case node::DialFailure::kStopping: return "The node is stopping.";
     // The connection's own account of how it ended (net/connection.cpp),
     // as the engine passed it on before.

@@ -269,7 +269,7 @@ struct Engine::Impl {
     auto it = dials.find(conn);
     if (it == dials.end() || stopping_until) {
       out.closes.push_back(Close{conn, CloseHow::kAbort});
-      if (it != dials.end()) dial_failed(conn, DialError{DialFailure::kStopping, {}});
+      if (it != dials.end()) dial_failed(conn, DialError{DialFailure::kStopping, {}, std::nullopt});
       return;
     }
     PendingDial pending = std::move(it->second);
@@ -322,7 +322,7 @@ struct Engine::Impl {
 
   void closed(ConnId conn, core::Error how) {
     if (dials.count(conn)) {
-      return dial_failed(conn, DialError{DialFailure::kClosed, std::string(how.field("system").value_or(""))});
+      return dial_failed(conn, DialError{DialFailure::kClosed, std::string(how.field("system").value_or("")), std::nullopt});
     }
     Link* link = find(conn);
     if (link == nullptr || !link->session) return;

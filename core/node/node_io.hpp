@@ -56,6 +56,9 @@ enum class DialFailure {
 struct DialError {
   DialFailure why = DialFailure::kUnreachable;
   std::string system;  // the operating system's error text, if it gave one; public
+  // core's error behind it, when there is one (a SOCKS reply from tor, an
+  // address tor may not be asked for): the front end words it.
+  std::optional<core::Error> cause;
 };
 
 enum class CloseHow {

@@ -35,7 +35,7 @@ ConnectionBudget::~ConnectionBudget() {
 std::optional<Ticket> ConnectionBudget::try_acquire(const std::string& address) {
   if (total_ >= limits_.max_connections) return std::nullopt;
   std::size_t& mine = per_address_[address];
-  if (mine >= limits_.max_per_address) return std::nullopt;
+  if (!address.empty() && mine >= limits_.max_per_address) return std::nullopt;
   ++mine;
   ++total_;
   return Ticket(this, address);

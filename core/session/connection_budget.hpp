@@ -49,7 +49,10 @@ class ConnectionBudget {
   ~ConnectionBudget();  // every Ticket must be gone by now (else abort)
 
   // A slot for a connection with `address` (an IP address, no port), or
-  // nullopt if the node or that address is at its limit.
+  // nullopt if the node or that address is at its limit. "" is a
+  // connection with no address to count (a Unix socket: every connection
+  // tor forwards to an onion service comes this way, from any number of
+  // people), held to the total only.
   [[nodiscard]] std::optional<Ticket> try_acquire(const std::string& address);
 
   std::size_t in_use() const noexcept { return total_; }

@@ -252,7 +252,7 @@ Sample one(Person& dialler, const peers::PeerAddress& to, const identity::Identi
   }
   s.sync_ms = ms_since(t0);
   s.ok = engine.outcome(0).ok();
-  if (!s.ok) std::fprintf(stderr, "sync failed: %s\n", engine.outcome(0).detail.c_str());
+  if (!s.ok) std::fprintf(stderr, "sync failed: %s\n", (engine.outcome(0).cause ? engine.outcome(0).cause->describe() : std::string()).c_str());
   std::this_thread::sleep_for(100ms);  // the relay sees the close
   s.round_trips = relay.last_flights() - socks_flights;
   return s;

@@ -150,11 +150,11 @@ class TorTransportOverTor : public ::testing::Test {
       const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (outcome.ok() || std::chrono::steady_clock::now() > end) {
         std::printf("attempt %d via %s: %s in %.2fs\n", attempts, socks.to_string().c_str(),
-                    outcome.ok() ? "synced" : outcome.detail.c_str(), took);
+                    outcome.ok() ? "synced" : (outcome.cause ? outcome.cause->describe() : std::string()).c_str(), took);
         return outcome;
       }
       std::printf("attempt %d via %s: %s (%.1fs); trying again\n", attempts, socks.to_string().c_str(),
-                  outcome.dial ? outcome.dial->system.c_str() : outcome.detail.c_str(), took);
+                  outcome.dial ? outcome.dial->system.c_str() : (outcome.cause ? outcome.cause->describe() : std::string()).c_str(), took);
       std::this_thread::sleep_for(1s);
     }
   }
@@ -183,7 +183,7 @@ TEST_F(TorTransportOverTor, TwoNodesSyncOverTheOnionServiceWithNoTcpBetweenThem)
   // stream crosses the private network's relays to B's tor, which hands it
   // to B's Unix socket.
   const auto outcome = sync_when_published(a, network_socks());
-  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << outcome.detail << "\n" << tor_->log_tail();
+  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << (outcome.cause ? outcome.cause->describe() : std::string()) << "\n" << tor_->log_tail();
   ASSERT_TRUE(outcome.peer);
   EXPECT_EQ(outcome.peer->identity_key, b_->me.key());
   EXPECT_EQ(b_->counts().admitted, before + 1);
@@ -196,7 +196,7 @@ TEST_F(TorTransportOverTor, SyncsThroughASocksPortOnAUnixSocket) {
   // in tumar at all. (tor reaches its own onion service over the network
   // like any other.)
   const auto outcome = sync_when_published(a, own_socks());
-  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << outcome.detail << "\n" << tor_->log_tail();
+  ASSERT_TRUE(outcome.ok()) << static_cast<int>(outcome.failure) << " " << (outcome.cause ? outcome.cause->describe() : std::string()) << "\n" << tor_->log_tail();
   EXPECT_EQ(outcome.peer->identity_key, b_->me.key());
 }
 

@@ -135,7 +135,7 @@ TEST_F(EngineTest, AnUnreachableJobEndsTheEngineWithTheTransportsReason) {
     auto a = e.start(sim.now());
     ASSERT_EQ(a.dials.size(), 1u);
     EXPECT_FALSE(a.finished);
-    a = e.dial_failed(sim.now(), a.dials[0].conn, DialError{DialFailure::kUnreachable, "Connection refused"});
+    a = e.dial_failed(sim.now(), a.dials[0].conn, DialError{DialFailure::kUnreachable, "Connection refused", std::nullopt});
     EXPECT_TRUE(a.finished);
     EXPECT_EQ(e.outcome(0).failure, JobFailure::kUnreachable);
     ASSERT_TRUE(e.outcome(0).dial);

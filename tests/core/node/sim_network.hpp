@@ -256,7 +256,7 @@ class SimNet {
         return apply(e.to.node, n.engine->connected(now(), e.to.conn, e.text));
       case Kind::kDialFailed:
         note("dial failed", e.to.node);
-        return apply(e.to.node, n.engine->dial_failed(now(), e.to.conn, DialError{DialFailure::kUnreachable, e.text}));
+        return apply(e.to.node, n.engine->dial_failed(now(), e.to.conn, DialError{DialFailure::kUnreachable, e.text, std::nullopt}));
     }
   }
 

@@ -25,6 +25,23 @@ TEST(ConnectionBudgetTest, TotalLimitHolds) {
   EXPECT_EQ(budget.in_use(), 3u);
 }
 
+// Every connection tor forwards to the node's onion service arrives on its
+// Unix socket with no address: a per-address limit of 8 would let only 8
+// people in at once. Those count against the total alone.
+TEST(ConnectionBudgetTest, ConnectionsWithNoAddressCountOnlyAgainstTheTotal) {
+  ConnectionBudget budget({.max_connections = 5, .max_per_address = 2});
+  std::vector<Ticket> held;
+  for (int i = 0; i < 5; ++i) {
+    auto t = budget.try_acquire("");
+    ASSERT_TRUE(t) << i;
+    held.push_back(std::move(*t));
+  }
+  EXPECT_FALSE(budget.try_acquire(""));
+  EXPECT_FALSE(budget.try_acquire("10.0.0.1"));
+  held.pop_back();
+  EXPECT_TRUE(budget.try_acquire(""));
+}
+
 TEST(ConnectionBudgetTest, DroppingATicketFreesItsSlot) {
   ConnectionBudget budget({.max_connections = 1, .max_per_address = 1});
   {

@@ -8,35 +8,19 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "support/fuzz_seeds.hpp"
 #include "tor_driver_fuzz_drive.hpp"
 
 namespace tumar::tor {
 namespace {
 
-namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-fs::path corpus(const std::string& name) {
-  return fs::path(__FILE__).parent_path().parent_path().parent_path() / "fuzz" / "corpus" / name;
-}
-
 void seed(const std::string& target, const std::string& name, const Bytes& bytes) {
-  const fs::path path = corpus(target) / name;
-  if (std::getenv("TUMAR_WRITE_FUZZ_SEEDS") != nullptr) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
-  } else {
-    std::ifstream f(path, std::ios::binary);
-    ASSERT_TRUE(f) << path << " is missing; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-    const Bytes have((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(have, bytes) << path << " is stale; regenerate with TUMAR_WRITE_FUZZ_SEEDS=1";
-  }
+  tumar::test::check_or_write_seed(tumar::test::fuzz_corpus(target) / name, bytes);
   if (target == "torrc") {
     fuzz::check_torrc(bytes);
   } else {
