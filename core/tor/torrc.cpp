@@ -50,8 +50,10 @@ bool iequals_prefix(std::string_view name, std::string_view prefix) noexcept {
 
 bool is_reserved(std::string_view key) noexcept {
   if (key.starts_with('%')) return true;  // %include and any later directive
+  // A family's member, or an abbreviation tor could read as one ("hiddense"
+  // is HiddenServiceDir to tor's prefix match: found by torrc_fuzz).
   for (std::string_view p : kReservedPrefixes) {
-    if (iequals_prefix(key, p)) return true;
+    if (iequals_prefix(key, p) || iequals_prefix(p, key)) return true;
   }
   // `key` is reserved when it is a reserved name or a prefix of one.
   return std::any_of(std::begin(kReserved), std::end(kReserved),

@@ -107,6 +107,7 @@ TEST(Torrc, SafetyOptionsAreRefusedInAnySpellingTorAccepts) {
                         Case{"DataDir /tmp/x", "DataDir"},  // tor reads a prefix as the option
                         Case{"HiddenServiceDir /tmp/hs", "HiddenServiceDir"},
                         Case{"HiddenServicePort 80 127.0.0.1:80", "HiddenServicePort"},
+                        Case{"hiddense /tmp/hs", "hiddense"},  // an abbreviation of a family (torrc_fuzz)
                         Case{"__OwningControllerProcess 1", "__OwningControllerProcess"},
                         Case{"__ControlPort 9051", "__ControlPort"}, Case{"%include /etc/tor/torrc.d", "%include"},
                         Case{"ORPort 9001", "ORPort"}, Case{"RunAsDaemon 1", "RunAsDaemon"},
