@@ -39,16 +39,24 @@ TEST(WireCodecTest, HeadroomComesFirstAndIsZero) {
   EXPECT_EQ(encoding::to_hex(encode_wire(Pong{300}, 3)), "000000120308ac02");
 }
 
-// Each body built in tumar's types and, field by field, in the generated
-// ones: the encodings must be the same bytes. The sync bodies' fixed hex is
-// in tests/core/sync/sync_wire_test.cpp.
-std::vector<std::pair<WireMessage, proto::WireMessage>> every_body() {
-  std::vector<std::pair<WireMessage, proto::WireMessage>> all;
-  auto add = [&all](WireMessage ours, auto fill) {
+using Bodies = std::vector<std::pair<WireMessage, proto::WireMessage>>;
+
+// add(ours, fill): a body in tumar's types, and `fill` building the same in
+// the generated ones.
+auto adder(Bodies& all) {
+  return [&all](WireMessage ours, auto fill) {
     proto::WireMessage theirs;
     fill(theirs);
     all.emplace_back(std::move(ours), std::move(theirs));
   };
+}
+
+// Each body built in tumar's types and, field by field, in the generated
+// ones: the encodings must be the same bytes. The sync bodies' fixed hex is
+// in tests/core/sync/sync_wire_test.cpp.
+Bodies every_body() {
+  Bodies all;
+  auto add = adder(all);
   add(Ping{0, {}}, [](proto::WireMessage& m) { m.mutable_ping(); });
   add(Ping{~std::uint64_t{0}, Bytes(300, 'x')}, [](proto::WireMessage& m) {
     m.mutable_ping()->set_nonce(~std::uint64_t{0});
@@ -91,13 +99,9 @@ std::vector<std::pair<WireMessage, proto::WireMessage>> every_body() {
 
 // Bodies the decoder refuses or bounds differently, for encoding alone: the
 // encoder writes the wire format itself, so its edges are checked too.
-std::vector<std::pair<WireMessage, proto::WireMessage>> encode_edges() {
-  std::vector<std::pair<WireMessage, proto::WireMessage>> all;
-  auto add = [&all](WireMessage ours, auto fill) {
-    proto::WireMessage theirs;
-    fill(theirs);
-    all.emplace_back(std::move(ours), std::move(theirs));
-  };
+Bodies encode_edges() {
+  Bodies all;
+  auto add = adder(all);
   // A padding whose length takes three varint bytes, as bulk pings do.
   add(Ping{7, Bytes(70000, 'p')}, [](proto::WireMessage& m) {
     m.mutable_ping()->set_nonce(7);
