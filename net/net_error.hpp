@@ -41,6 +41,9 @@ enum class Failure {
   kDialNotOnion,        // dial: `address` is not an onion address; nothing was sent
   kDialProxyFailed,     // dial: tor's SOCKS port (`system`) could not be reached
   kDialSocksFailed,     // dial: tor refused or failed the CONNECT, or spoke no SOCKS
+  // net/routed_transport.hpp: no route the person allowed (direct TCP off,
+  // or an onion without tor); nothing was sent. cause() says which.
+  kDialRefusedRoute,
 };
 
 class Error {

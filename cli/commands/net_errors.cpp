@@ -3,6 +3,7 @@
 #include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/front_end_error.hpp"
+#include "core/error_ids.hpp"
 
 namespace tumar::cli {
 
@@ -44,6 +45,9 @@ std::string net_error_words(const net::Error& error) {
       return "Cannot listen for tor on " + at + ": another tumar is already serving this profile.";
     case net::Failure::kDialProxyFailed:
       return "Cannot reach " + at + ": tor's SOCKS port (" + error.system() + ") does not answer. Is tor running?";
+    case net::Failure::kDialRefusedRoute:
+      if (error.cause() != nullptr) return error_text(*error.cause());
+      return "Cannot reach " + at + ".";
     case net::Failure::kDialNotOnion:
     case net::Failure::kDialSocksFailed:
       if (error.cause() != nullptr) return "Cannot reach " + at + " through tor. " + error_text(*error.cause());
@@ -57,6 +61,11 @@ std::string dial_words(const std::string& address, const node::DialError& error)
     case node::DialFailure::kAddress: return "The host name in " + address + " does not resolve.";
     case node::DialFailure::kTimedOut: return address + " did not answer in time.";
     case node::DialFailure::kUnreachable:
+      // No route allowed (direct TCP off): the cause is the whole story.
+      if (error.cause && (error.cause->id() == core::ErrorId::kTransportDirectTcpOff ||
+                          error.cause->id() == core::ErrorId::kTransportOnionNeedsTor)) {
+        return error_text(*error.cause);
+      }
       if (error.cause) return "Cannot reach " + address + " through tor. " + error_text(*error.cause);
       return "Cannot reach " + address + ": " + error.system + ".";
     case node::DialFailure::kStopping: return "The node is stopping.";

@@ -14,8 +14,11 @@
 #include "core/network/replica.hpp"
 #include "core/node/engine.hpp"
 #include "core/node/sync_targets.hpp"
+#include "core/peers/peer_store.hpp"
+#include "cli/dial_transport.hpp"
+#include "cli/error_text.hpp"
+#include "cli/tor_shims.hpp"
 #include "net/node_runner.hpp"
-#include "net/tcp_transport.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -24,6 +27,8 @@ struct SyncArgs {
   std::vector<std::string> addresses;
   bool json = false;
   int timeout_s = 10;
+  CLI::Option* timeout_option = nullptr;
+  TorOptions tor;
 };
 
 }  // namespace
@@ -34,13 +39,19 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
   cmd->add_option("address", args->addresses, "Peers to sync with (default: every peer on your allow list)")
       ->type_name("HOST:PORT");
   cmd->add_flag("--json", args->json, "Print a JSON array of outcomes instead of text");
-  cmd->add_option("--timeout", args->timeout_s, "Give up on a peer that does not answer within this many seconds")
-      ->type_name("SECONDS")
-      ->check(CLI::Range(1, 600))
-      ->capture_default_str();
+  args->timeout_option =
+      cmd->add_option("--timeout", args->timeout_s,
+                      "Give up on a peer that does not answer within this many seconds (default: 10 over TCP, "
+                      "60 through Tor)")
+          ->type_name("SECONDS")
+          ->check(CLI::Range(1, 600));
+  add_tor_options(*cmd, args->tor);
   cmd->footer(
+      "Without an address: every member of your networks who published where their node is (an onion\n"
+      "address, reached through Tor, which tumar starts for this command), and your allow list. An\n"
+      "address you give here is reached directly when it is not an onion address.\n"
       "Exits 0 when every peer was synced; otherwise with the exit code of the first failure\n"
-      "(3 unreachable, 4 refused, 2 authentication).\nExample:\n  tumar sync 192.0.2.7:7420");
+      "(3 unreachable, 4 refused, 2 authentication).\nExamples:\n  tumar sync\n  tumar sync 192.0.2.7:7420");
   cmd->callback([&ctx, args] {
     ctx.action = [&ctx, args]() -> core::Result<void> {
       crypto::SystemRandom rng;
@@ -56,6 +67,41 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       auto targets = node::sync_targets(prof->database(), prof->identity().public_identity().identity_key, named);
       if (!targets) return tl::unexpected(targets.error());
 
+      // How each peer is reached (net/routed_transport.hpp): onion addresses
+      // through tor, an address typed here directly, any other directly only
+      // if the profile allows it (a demo profile always: loopback).
+      auto demo = network::NetworkReplica(prof->database(), prof->identity()).store().profile_is_demo();
+      if (!demo) return tl::unexpected(demo.error());
+      DialPlan plan;
+      for (const auto& t : *targets) plan.targets.push_back(t.address);
+      for (const auto& a : named) plan.named.insert(a.to_string());
+      // The allow list is addresses a person gave (`peer add`, the inviter's
+      // from an invite): their choice, like an address typed here.
+      auto listed = peers::PeerStore(prof->database()).list();
+      if (!listed) return tl::unexpected(listed.error());
+      for (const auto& p : *listed) plan.named.insert(p.address.to_string());
+      auto allowed = node::direct_tcp_allowed(prof->database());
+      if (!allowed) return tl::unexpected(allowed.error());
+      plan.direct_allowed = *demo || *allowed;
+      plan.home = prof->paths().home;
+      plan.tor.quiet = args->json;
+      const bool over_tor = DialTransport::needs_tor(plan.targets);
+      std::optional<node::ClientAuthKeypair> client_key;
+      if (over_tor) {
+        auto binary = resolve_tor_binary(args->tor);
+        if (!binary) return tl::unexpected(binary.error());
+        auto torrc = user_torrc(args->tor, prof->database());
+        if (!torrc) return tl::unexpected(torrc.error());
+        plan.tor.tor_binary = *binary;
+        plan.tor.extra_torrc = *torrc;
+        auto keypair = node::client_auth_keypair(prof->database(), rng);
+        if (!keypair) return tl::unexpected(keypair.error());
+        client_key.emplace(std::move(*keypair));
+      }
+      const int timeout_s = args->timeout_option->count() > 0 ? args->timeout_s
+                            : over_tor                        ? static_cast<int>(kOnionDialTimeout.count())
+                                                              : args->timeout_s;
+
       if (!args->json) {
         std::printf("Syncing with %zu peer%s...\n", targets->size(), targets->size() == 1 ? "" : "s");
         std::fflush(stdout);
@@ -66,8 +112,8 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       // round carries all of it.
       node::EngineOptions options;
       options.duties_before_jobs = true;
-      options.dial_timeout = std::chrono::seconds(args->timeout_s);
-      options.session_limits.idle_timeout = std::chrono::seconds(args->timeout_s);
+      options.dial_timeout = std::chrono::seconds(timeout_s);
+      options.session_limits.idle_timeout = std::chrono::seconds(timeout_s);
       options.session_limits.handshake_timeout =
           std::min(options.session_limits.handshake_timeout, options.session_limits.idle_timeout);
       options.jobs = std::move(*targets);
@@ -80,8 +126,20 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
       const auto started = std::chrono::steady_clock::now();
       {
         net::asio::io_context io(1);
-        net::TcpTransport transport(io);
-        net::NodeRunner runner(io, engine, transport);
+        DialTransport transport(io, rng);
+        auto started_tor = transport.start(plan, client_key ? &client_key->private_key : nullptr);
+        if (!started_tor) {
+          // tor could not connect: nobody was reached (exit code 3).
+          std::fprintf(stderr, "tumar: %s\n", error_text(started_tor.error()).c_str());
+          ctx.exit_code = kExitUnreachable;
+          return {};
+        }
+        if (!*started_tor) {
+          std::printf("Stopped before Tor was connected: nothing was synced.\n");
+          ctx.exit_code = kExitUnreachable;
+          return {};
+        }
+        net::NodeRunner runner(io, engine, transport.transport());
         runner.run({}, [&](const node::Notice& n) {
           if (n.kind == node::Notice::Kind::kNewEpoch && !args->json) {
             std::printf("Started a new epoch in \"%s\": two members were removed at once; this sync hands the new "
@@ -98,6 +156,7 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
                        static_cast<unsigned long long>(p.objects_sent), static_cast<double>(p.bytes_received) / 1e3,
                        static_cast<double>(p.bytes_sent) / 1e3);
         });
+        transport.finish();
       }
       if (tty) std::fprintf(stderr, "\r%*s\r", 70, "");
       sync::SyncProgress total;

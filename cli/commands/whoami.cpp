@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <optional>
 
 #include "cli/app_context.hpp"
 #include "cli/commands/profile_commands.hpp"
@@ -6,6 +7,9 @@
 #include "cli/urgent_banner.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/identity/identity.hpp"
+#include "core/network/serve_address.hpp"
+#include "core/peers/peer_address.hpp"
+#include "core/tor/onion_address.hpp"
 
 namespace tumar::cli {
 
@@ -25,15 +29,25 @@ void add_whoami_command(CLI::App& app, AppContext& ctx) {
       std::string id_hex = encoding::to_hex(pub.identity_key);
       std::string noise_hex = encoding::to_hex(pub.noise_key);
       std::string fp = identity::fingerprint(pub.identity_key);
+      // The onion address `serve` published (it stays the same: its key is
+      // in the store), once the node has run over Tor.
+      TUMAR_TRY_ASSIGN(served, network::serve_address(prof.database()));
+      std::optional<std::string> onion;
+      if (served) {
+        auto address = peers::parse_peer_address(*served);
+        if (address && tor::is_onion_host(address->host)) onion = address->to_string();
+      }
       if (*json) {
-        std::printf("{\"name\":%s,\"identity_key\":%s,\"noise_key\":%s,\"fingerprint\":%s}\n",
+        std::printf("{\"name\":%s,\"identity_key\":%s,\"noise_key\":%s,\"fingerprint\":%s,\"onion_address\":%s}\n",
                     json_string(prof.display_name()).c_str(), json_string(id_hex).c_str(),
-                    json_string(noise_hex).c_str(), json_string(fp).c_str());
+                    json_string(noise_hex).c_str(), json_string(fp).c_str(),
+                    onion ? json_string(*onion).c_str() : "null");
       } else {
         std::printf("Name:         %s\n", prof.display_name().c_str());
         std::printf("Identity key: %s\n", id_hex.c_str());
         std::printf("Noise key:    %s\n", noise_hex.c_str());
         std::printf("Fingerprint:  %s\n", fp.c_str());
+        if (onion) std::printf("Onion address: %s\n", onion->c_str());
       }
       return {};
     };

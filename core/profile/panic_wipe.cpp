@@ -71,6 +71,46 @@ std::vector<std::string> list_names(int dirfd, int& err) {
   return names;
 }
 
+// tumar.tor/ (cli/tor_mode.hpp): tor's state, its sockets and the node's
+// socket — all tumar's, so all of it goes: files overwritten and unlinked,
+// sockets unlinked, folders emptied and removed, at any depth (tor's keys/
+// and hs folders). Never follows a symlink (O_NOFOLLOW; a link is unlinked).
+void destroy_tree(int parent_fd, const std::string& name, WipeReport& report, FirstFailure& failure, int depth) {
+  const DestroyOutcome d = destroy_entry(parent_fd, name, Fill::kZeros);
+  failure.note("wipe", name, d.error);
+  count(report, d);
+  if (d.kind != DestroyOutcome::Kind::kNotRegular) return;
+  struct stat st {};
+  if (::fstatat(parent_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    failure.note("inspect", name, errno);
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    // A socket or FIFO of tor's: nothing to overwrite.
+    if (S_ISSOCK(st.st_mode) || S_ISFIFO(st.st_mode)) {
+      if (::unlinkat(parent_fd, name.c_str(), 0) != 0) failure.note("remove", name, errno);
+      return;
+    }
+    report.left_alone.push_back(name);  // a device: never touched
+    return;
+  }
+  if (depth > 8) {  // tor nests two levels; deeper is not ours
+    report.left_alone.push_back(name);
+    return;
+  }
+  const int fd = ::openat(parent_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    failure.note("open_directory", name, errno);
+    return;
+  }
+  int list_err = 0;
+  for (const std::string& child : list_names(fd, list_err)) destroy_tree(fd, child, report, failure, depth + 1);
+  failure.note("list", name, list_err);
+  failure.note("sync_directory", name, sync_fd(fd));
+  ::close(fd);
+  if (::unlinkat(parent_fd, name.c_str(), AT_REMOVEDIR) != 0) failure.note("remove_directory", name, errno);
+}
+
 }  // namespace
 
 core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
@@ -111,6 +151,10 @@ core::Result<WipeReport> wipe_profile(const std::filesystem::path& home) {
   //    and cheaper on a gigabyte.
   int list_err = 0;
   for (const std::string& name : list_names(dirfd, list_err)) {
+    if (name == kTorDirName) {
+      destroy_tree(dirfd, name, report, failure, 0);
+      continue;
+    }
     if (!is_profile_file_name(name)) {
       report.left_alone.push_back(name);
       continue;

@@ -27,6 +27,10 @@ struct ProfilePaths {
 // The temp file an atomic write of `path` goes through (<path>.tmp).
 [[nodiscard]] std::filesystem::path temp_path_for(const std::filesystem::path& path);
 
+// The folder of tumar's own tor (cli/tor_mode.hpp): everything in it is
+// tumar's, and panic wipes all of it.
+inline constexpr std::string_view kTorDirName = "tumar.tor";
+
 // True for exactly the file names tumar creates in a profile directory.
 [[nodiscard]] bool is_profile_file_name(std::string_view name) noexcept;
 

@@ -25,7 +25,7 @@ constexpr std::chrono::milliseconds kSocketPoll{100};
 // Writes `text` to `path` (0600, never through a symlink).
 core::Result<void> write_file(const fs::path& path, const std::string& text) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return core::fail<ErrorId::kTorSpawnFailed>(Errc::kStorage, path.string(), std::strerror(errno));
+  if (fd < 0) return core::fail<ErrorId::kTorDataDirFailed>(Errc::kStorage, path.string(), std::strerror(errno));
   std::size_t done = 0;
   while (done < text.size()) {
     const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -33,7 +33,7 @@ core::Result<void> write_file(const fs::path& path, const std::string& text) {
     if (n <= 0) {
       const int e = errno;
       ::close(fd);
-      return core::fail<ErrorId::kTorSpawnFailed>(Errc::kStorage, path.string(), std::strerror(e));
+      return core::fail<ErrorId::kTorDataDirFailed>(Errc::kStorage, path.string(), std::strerror(e));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -92,7 +92,7 @@ core::Result<void> TorSupervisor::start() {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (!ec) fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return core::fail<ErrorId::kTorSpawnFailed>(Errc::kStorage, dir.string(), ec.message());
+  if (ec) return core::fail<ErrorId::kTorDataDirFailed>(Errc::kStorage, dir.string(), ec.message());
   TUMAR_TRY(write_file(dir / "torrc", text));
   TUMAR_TRY(write_file(dir / "torrc-defaults", ""));
   apply(policy_.start(now()));
