@@ -76,11 +76,13 @@ TorMode::TorMode(net::asio::io_context& io, crypto::RandomSource& rng, const fs:
   events.on_bootstrap = [this](const tor::BootstrapStatus& s) { progress(s); };
   events.on_ready = [this] {
     ready_ = true;
+    state("ready");
     if (serving_) say("Tor is connected again; the node is reachable at its onion address.");
   };
   events.on_restart = [this](const tor::SupervisionStep::Restart& r) {
     ready_ = false;
     last_said_progress_ = -1;
+    state("restarting");
     say("Tor stopped; tumar restarts it in " +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(r.delay).count()) +
         " s (attempt " + std::to_string(r.attempt) + "). The node carries on and reconnects.");
@@ -109,7 +111,9 @@ void TorMode::say(const std::string& line) const {
 }
 
 void TorMode::progress(const tor::BootstrapStatus& status) {
+  const bool changed = !last_status_ || last_status_->progress != status.progress;
   last_status_ = status;
+  if (changed && !status.done()) state("connecting");
   if (status.should_warn() && status.warning) {
     // tor's own words: "Connection refused", "No route to host"...
     say("Tor: a problem connecting (" + *status.warning + "); it keeps trying.");
@@ -254,6 +258,7 @@ void TorMode::stop() {
       },
       net::asio::detached);
   run_loop_until(io_, [&] { return *stopped; }, std::chrono::steady_clock::now() + kStopWait);
+  state("stopped");
   // A tor that would not exit, the supervisor's destructor kills.
 }
 

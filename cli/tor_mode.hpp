@@ -91,6 +91,9 @@ class TorMode {
   net::TorSupervisor& supervisor() noexcept { return *supervisor_; }
   // tor's last bootstrap report, for `status`.
   const std::optional<tor::BootstrapStatus>& last_status() const noexcept { return last_status_; }
+  // Each change of tor's state ("connecting", "ready", "restarting",
+  // "stopped"), with the bootstrap percentage and tor's words for it.
+  void on_state(std::function<void(const std::string&, int, const std::string&)> f) { on_state_ = std::move(f); }
   // Set once tor gave up for good (the node should stop).
   void on_gave_up(std::function<void(const core::Error&)> f) { gave_up_ = std::move(f); }
 
@@ -112,6 +115,10 @@ class TorMode {
   bool serving_ = false;  // after bootstrap: restarts are news
   std::optional<core::Error> fatal_;
   std::function<void(const core::Error&)> gave_up_;
+  std::function<void(const std::string&, int, const std::string&)> on_state_;
+  void state(const std::string& what) const {
+    if (on_state_) on_state_(what, last_status_ ? last_status_->progress : 0, last_status_ ? last_status_->summary : "");
+  }
   std::string service_id_;
   std::optional<tor::OnionServiceKey> key_;  // what was published, for republish()
   bool republishing_ = false;

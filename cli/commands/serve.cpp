@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <cstdio>
 #include <optional>
 #include <string_view>
@@ -16,6 +18,7 @@
 #include "core/log/log.hpp"
 #include "core/network/serve_address.hpp"
 #include "core/node/engine.hpp"
+#include "core/node/node_status.hpp"
 #include "core/peers/peer_store.hpp"
 #include "cli/dial_transport.hpp"
 #include "cli/tor_mode.hpp"
@@ -172,6 +175,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       options.profile_kind = *demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
       if (tor_mode) options.dial_timeout = kOnionDialTimeout;
 
+      if (auto r = node::record_serve_pid(prof->database(), static_cast<std::int64_t>(::getpid())); !r) return r;
       net::asio::io_context io(1);
       net::TcpTransport tcp(io);
       std::optional<TorMode> tor;
@@ -186,6 +190,11 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
         direct_allowed = allowed;
         client_key.emplace(std::move(keypair));
         tor.emplace(io, rng, prof->paths().home, TorMode::Role::kServe, TorModeSettings{binary, torrc, false});
+        // For `tumar status`, which reads it from another process.
+        tor->on_state([&db = prof->database()](const std::string& state, int progress, const std::string& summary) {
+          auto r = node::record_tor_state(db, {state, progress, summary, wall_clock_ms() / 1000});
+          if (!r) log::warn("could not record tor's state: " + r.error().describe());
+        });
         auto started = start_onion_service(*tor, *prof, replica, rng, client_key->public_key);
         if (!started) {
           tor->stop();
@@ -239,7 +248,12 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
             }
             std::fflush(stdout);
           },
-          [](const node::Notice& n) {
+          [&](const node::Notice& n) {
+            if (n.kind == node::Notice::Kind::kPeerAdmitted) {
+              auto r = node::record_reached(prof->database(), n.peer, wall_clock_ms() / 1000);
+              if (!r) log::warn("could not record when a peer was reached: " + r.error().describe());
+              return;
+            }
             if (n.kind != node::Notice::Kind::kNewEpoch) return;
             std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key now "
                         "goes only to those who remain.\n",
@@ -258,6 +272,7 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
                          "The profile was wiped: the node erased its keys from memory and stopped.");
       }
       if (tor) tor->stop();
+      (void)node::record_serve_pid(prof->database(), std::nullopt);
       const auto& counts = engine.counts();
       std::printf("Node stopped. %zu connections, %zu peers admitted, %zu turned away or cut off.\n",
                   counts.accepted + counts.over_budget, counts.admitted,

@@ -208,7 +208,7 @@ struct Engine::Impl {
       // Wiped before the node even started (a panic between unlock and serve).
       finished = true;
       stop_reason = StopReason::kWiped;
-      out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0});
+      out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}});
       return;
     }
     if (options.duties_before_jobs) {
@@ -412,6 +412,7 @@ struct Engine::Impl {
     ++counts.admitted;
     ++counts.sessions;
     link.peer = who.identity_key;
+    out.notices.push_back(Notice{Notice::Kind::kPeerAdmitted, {}, 0, who.identity_key});
     // The fingerprint costs 5200 hashes: only build the line if it is wanted.
     if (log::enabled(log::Level::kDebug)) {
       log::debug(link.label + ": handshake complete; admitted " + identity::fingerprint(who.identity_key) + ".");
@@ -470,7 +471,7 @@ struct Engine::Impl {
     }
     if (link.job) {
       if (!progress_noted) {
-        out.notices.push_back(Notice{Notice::Kind::kProgress, {}, *link.job});
+        out.notices.push_back(Notice{Notice::Kind::kProgress, {}, *link.job, {}});
         progress_noted = true;
       }
       job_round_check(link);
@@ -621,7 +622,7 @@ struct Engine::Impl {
     for (; index < jobs.size(); ++index) {
       if (jobs[index].get() == &job) break;
     }
-    out.notices.push_back(Notice{Notice::Kind::kJobFinished, {}, index});
+    out.notices.push_back(Notice{Notice::Kind::kJobFinished, {}, index, {}});
   }
 
   // A sync job's peer on the allow list: trust on first use (from now on
@@ -653,7 +654,7 @@ struct Engine::Impl {
         abort_all();
         finished = true;
         stop_reason = StopReason::kWiped;
-        out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0});
+        out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}});
         return;
       }
     }
@@ -678,7 +679,7 @@ struct Engine::Impl {
 
   void rekey() {
     auto rekeyed = rekey_exposed_networks(replica, me, rng, now.wall_ms);
-    for (auto& name : rekeyed.networks) out.notices.push_back(Notice{Notice::Kind::kNewEpoch, std::move(name), 0});
+    for (auto& name : rekeyed.networks) out.notices.push_back(Notice{Notice::Kind::kNewEpoch, std::move(name), 0, {}});
     if (!rekeyed.envelopes.empty()) flood(rekeyed.envelopes);
   }
 

@@ -79,10 +79,12 @@ struct Notice {
     kJobFinished, // a sync job ended; `job` = its index, see Engine::outcome(job)
     kProgress,    // objects moved in a sync job (Engine::progress() has the totals)
     kWiped,       // the profile was wiped: every connection dropped, the engine finished
+    kPeerAdmitted,  // a handshake ended with both sides admitted; `peer` = who (for `tumar status`)
   };
   Kind kind;
   std::string text;
   std::size_t job = 0;
+  identity::IdentityKey peer{};
 };
 
 // Everything one call to the engine asks of its driver, in order.

@@ -200,6 +200,16 @@ TEST_F(TumarOverTor, ANewcomerJoinsAndNotesAndADirectMessageTravelOverTor) {
   ASSERT_EQ(retry_until_ok([&] { return tumar(home("member"), {"sync"}); }).exit_code, 0);
   auto inbox = tumar(lead(), {"msg", "list"});
   EXPECT_NE(inbox.out.find("Are you safe?"), std::string::npos) << inbox.out << inbox.err;
+
+  // What the lead's node recorded: running, connected, and when it last
+  // reached Raushan.
+  auto status = tumar(lead(), {"status", "--json"});
+  ASSERT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_NE(status.out.find("\"running\":true"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"onion_address\":\"" + *onion_ + "\""), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("\"state\":\"ready\""), std::string::npos) << status.out;
+  EXPECT_TRUE(std::regex_search(status.out, std::regex(R"re("name":"Raushan","identity_key":"[0-9a-f]{64}","last_reached":[0-9]+)re")))
+      << status.out;
 }
 
 TEST_F(TumarOverTor, AStrangerWhoKnowsTheAddressCannotReachTheHandshake) {
