@@ -1,6 +1,7 @@
 #include "cli/tor_mode.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <csignal>
@@ -101,13 +102,23 @@ TorMode::TorMode(net::asio::io_context& io, crypto::RandomSource& rng, const fs:
 
 TorMode::~TorMode() { *alive_ = false; }
 
-void TorMode::say(const std::string& line) const {
-  if (settings_.quiet) return;
+std::FILE* TorMode::out() const {
   // A node's news is its output; a one-shot command keeps stdout for its
   // result (sync --json).
-  std::FILE* out = role_ == Role::kServe ? stdout : stderr;
-  std::fprintf(out, "%s\n", line.c_str());
-  std::fflush(out);
+  return role_ == Role::kServe ? stdout : stderr;
+}
+
+void TorMode::say(const std::string& line) {
+  if (settings_.quiet) return;
+  end_progress_line();
+  std::fprintf(out(), "%s\n", line.c_str());
+  std::fflush(out());
+}
+
+void TorMode::end_progress_line() {
+  if (!progress_line_open_) return;
+  progress_line_open_ = false;
+  std::fputc('\n', out());
 }
 
 void TorMode::progress(const tor::BootstrapStatus& status) {
@@ -119,9 +130,14 @@ void TorMode::progress(const tor::BootstrapStatus& status) {
     say("Tor: a problem connecting (" + *status.warning + "); it keeps trying.");
   }
   // Each step once: tor repeats a phase while it retries.
-  if (status.progress <= last_said_progress_ || status.done()) return;
+  if (status.progress <= last_said_progress_ || status.done() || settings_.quiet) return;
   last_said_progress_ = status.progress;
-  say("Connecting to the Tor network: " + std::to_string(status.progress) + "% (" + status.summary + ")");
+  const std::string line = "Connecting to the Tor network: " + std::to_string(status.progress) + "% (" + status.summary + ")";
+  if (isatty(fileno(out())) == 0) return say(line);
+  // On a terminal: one line, rewritten in place.
+  std::fprintf(out(), "\r%-78.78s", line.c_str());
+  std::fflush(out());
+  progress_line_open_ = true;
 }
 
 core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeout) {
@@ -151,6 +167,7 @@ core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeou
   signals.cancel(ignored);
   while (io_.poll_one() != 0) {
   }
+  end_progress_line();
   if (ready_) {
     serving_ = true;
     return true;

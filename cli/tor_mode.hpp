@@ -15,6 +15,7 @@
 // reveals.
 
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -100,7 +101,9 @@ class TorMode {
   static std::filesystem::path root(const std::filesystem::path& home) { return home / "tumar.tor"; }
 
  private:
-  void say(const std::string& line) const;
+  void say(const std::string& line);
+  std::FILE* out() const;
+  void end_progress_line();
   void progress(const tor::BootstrapStatus& status);
 
   net::asio::io_context& io_;
@@ -111,6 +114,7 @@ class TorMode {
   std::unique_ptr<net::tor::TorTransport> transport_;
   std::optional<tor::BootstrapStatus> last_status_;
   int last_said_progress_ = -1;
+  bool progress_line_open_ = false;
   bool ready_ = false;
   bool serving_ = false;  // after bootstrap: restarts are news
   std::optional<core::Error> fatal_;
