@@ -42,6 +42,15 @@ std::string service_id_of(const peers::PeerAddress& address) {
 
 }  // namespace
 
+std::vector<tor::ClientAuthPublicKey> TorMode::listable(const std::vector<tor::ClientAuthPublicKey>& clients) {
+  if (clients.size() <= kMaxOnionClients) return clients;
+  say("Warning: " + std::to_string(clients.size()) + " members and open invites hold keys for this node, more than the " +
+      std::to_string(kMaxOnionClients) +
+      " one onion service can list. The node is published without client authorisation: anyone who learns its "
+      "address can reach its handshake (which still admits only members). See SECURITY.md.");
+  return {};
+}
+
 bool run_loop_until(net::asio::io_context& io, const std::function<bool()>& done,
                     std::chrono::steady_clock::time_point deadline) {
   net::asio::steady_timer wake(io);
@@ -195,7 +204,7 @@ core::Result<TorMode::Published> TorMode::publish(const tor::OnionServiceKey* ke
   tor::OnionPublication publication;
   publication.virtual_port = port_;
   publication.unix_socket_path = socket_target_.substr(std::string("unix:").size());
-  publication.authorized_clients = clients;
+  publication.authorized_clients = listable(clients);
   // Shared with the coroutine, which may outlive this call if tor gives up.
   auto reply = std::make_shared<std::optional<core::Result<net::PublishedOnion>>>();
   net::asio::co_spawn(
@@ -230,7 +239,7 @@ net::asio::awaitable<core::Result<void>> TorMode::republish(std::vector<tor::Cli
   tor::OnionPublication publication;
   publication.virtual_port = port_;
   publication.unix_socket_path = socket_target_.substr(std::string("unix:").size());
-  publication.authorized_clients = clients;
+  publication.authorized_clients = listable(clients);
   republishing_ = true;
   service_live_ = false;  // until it is back: a failure below leaves it to the next check
   auto removed = co_await supervisor_->unpublish(service_id_);

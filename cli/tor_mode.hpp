@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -36,6 +37,15 @@ namespace tumar::cli {
 
 // The onion service's port: what peers dial after ADDRESS.onion.
 inline constexpr std::uint16_t kOnionPort = 7420;
+
+// The most v3 client-auth keys one onion service can list: tor pads the
+// list to a multiple of 16, and with 384 keys its descriptor is 54,733
+// bytes, over the 50,000 it may upload — tor then accepts ADD_ONION but
+// never publishes ("descriptor that's too big"), and nobody can reach the
+// node. Measured with tor 0.4.9.11 on the private test network: 368 keys
+// publish, 384 do not (docs/PROTOCOL.md). Above it, the node publishes
+// without client authorisation, and says so.
+inline constexpr std::size_t kMaxOnionClients = 368;
 
 struct TorModeSettings {
   std::string tor_binary = "tor";
@@ -102,6 +112,8 @@ class TorMode {
 
  private:
   void say(const std::string& line);
+  // `clients`, or none (with a warning) past kMaxOnionClients.
+  std::vector<tor::ClientAuthPublicKey> listable(const std::vector<tor::ClientAuthPublicKey>& clients);
   std::FILE* out() const;
   void end_progress_line();
   void progress(const tor::BootstrapStatus& status);

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -152,15 +153,31 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
                         "key to those who remain.\n",
                         one_line(n.text).c_str());
           }
-          if (n.kind != node::Notice::Kind::kProgress || !tty) return;
+          if (n.kind != node::Notice::Kind::kProgress || (!tty && !args->json)) return;
           const auto now = std::chrono::steady_clock::now();
           if (now - last_draw < std::chrono::milliseconds(100)) return;
           last_draw = now;
           const auto p = engine.progress();
-          std::fprintf(stderr, "\r  objects: %llu received, %llu sent; %.1f KB in, %.1f KB out ",
+          if (args->json) {
+            // Events on stderr, one JSON object a line: stdout stays the one
+            // array of outcomes.
+            std::fprintf(stderr,
+                         "{\"event\":\"progress\",\"objects_received\":%llu,\"objects_to_fetch\":%llu,"
+                         "\"objects_sent\":%llu,\"objects_to_send\":%llu,\"bytes_received\":%llu,\"bytes_sent\":%llu}\n",
+                         static_cast<unsigned long long>(p.objects_received),
+                         static_cast<unsigned long long>(p.objects_to_fetch),
+                         static_cast<unsigned long long>(p.objects_sent),
+                         static_cast<unsigned long long>(p.objects_to_send),
+                         static_cast<unsigned long long>(p.bytes_received),
+                         static_cast<unsigned long long>(p.bytes_sent));
+            return;
+          }
+          std::fprintf(stderr, "\r  objects: %llu of %llu received, %llu of %llu sent; %.1f KB in, %.1f KB out ",
                        static_cast<unsigned long long>(p.objects_received),
-                       static_cast<unsigned long long>(p.objects_sent), static_cast<double>(p.bytes_received) / 1e3,
-                       static_cast<double>(p.bytes_sent) / 1e3);
+                       static_cast<unsigned long long>(std::max(p.objects_to_fetch, p.objects_received)),
+                       static_cast<unsigned long long>(p.objects_sent),
+                       static_cast<unsigned long long>(std::max(p.objects_to_send, p.objects_sent)),
+                       static_cast<double>(p.bytes_received) / 1e3, static_cast<double>(p.bytes_sent) / 1e3);
         });
         transport.finish();
       }

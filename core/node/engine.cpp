@@ -46,6 +46,8 @@ void add(sync::SyncProgress& total, const sync::SyncProgress& p) {
   total.pending += p.pending;
   total.rejected += p.rejected;
   total.rounds_completed += p.rounds_completed;
+  total.objects_to_fetch += p.objects_to_fetch;
+  total.objects_to_send += p.objects_to_send;
 }
 
 std::optional<Instant> earlier(std::optional<Instant> a, std::optional<Instant> b) {

@@ -89,6 +89,9 @@ core::Result<void> InitiatorRounds::on_reply(SyncContext& ctx, const NetworkId& 
     round_cut_short_ = true;
   }
   net->phase = transfer_plan(*rec);  // drops the snapshot and the Negentropy client
+  const auto& plan = std::get<Transferring>(net->phase);
+  ctx.progress.objects_to_fetch += plan.needs.size();
+  ctx.progress.objects_to_send += plan.haves.size();
   return pump(ctx, id, *net, now, out);
 }
 

@@ -20,6 +20,11 @@ struct SyncProgress {
   std::uint64_t pending = 0;
   std::uint64_t rejected = 0;
   std::uint64_t rounds_completed = 0;  // initiator: rounds it finished; responder: SyncDone received
+  // Initiator: what reconciliation found, so far, that the peer holds and we
+  // lack (to fetch) and the other way round (to send) — what a long sync
+  // over Tor has left is these less what has moved.
+  std::uint64_t objects_to_fetch = 0;
+  std::uint64_t objects_to_send = 0;
 };
 
 }  // namespace tumar::sync

@@ -245,6 +245,37 @@ TEST_F(TumarOverTor, TorKilledUnderARunningNodeIsRestartedAndTheNodeCarriesOn) {
   EXPECT_EQ(synced.exit_code, 0) << synced.out << synced.err;
 }
 
+// Where Tor is blocked (Russia since December 2021), a person pastes bridge
+// lines: here the private network's obfs4 bridge, with obfs4proxy as the
+// client transport plugin, and tor reaches the network only through it.
+TEST_F(TumarOverTor, AMemberBehindAnObfs4BridgeJoinsAndSyncs) {
+  std::string bridge;
+  {
+    std::istringstream lines(run_capture(std::string(TUMAR_SOURCE_DIR) + "/scripts/tor-testnet client-torrc " +
+                                         tor_net_dir() + " --bridge"));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("Bridge ", 0) == 0) bridge = line.substr(7);
+    }
+  }
+  if (bridge.empty()) GTEST_SKIP() << "the private network runs no bridge";
+  ASSERT_EQ(tumar(home("bridged"), {"init", "--name", "Zarina", "--kdf", "interactive"}).exit_code, 0);
+  auto added = tumar(home("bridged"), {"tor", "bridges", "add", bridge});
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+  auto inv = tumar(lead(), {"invite", "create", "--network", kNet, "--role", "member", "--json"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(inv.out, m, std::regex(R"re("code":"([^"]+)")re"))) << inv.out << inv.err;
+  const std::string code = m[1];
+  auto joined = retry_until_ok([&] { return tumar(home("bridged"), {"join", code}); });
+  ASSERT_EQ(joined.exit_code, 0) << joined.out << joined.err;
+  auto synced = retry_until_ok([&] { return tumar(home("bridged"), {"sync"}); });
+  EXPECT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  // Her tor went through the bridge, with the plugin.
+  std::ifstream torrc(fs::path(home("bridged")) / "tumar.tor" / "client" / "torrc");
+  const std::string text((std::istreambuf_iterator<char>(torrc)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("UseBridges 1"), std::string::npos) << text;
+  EXPECT_NE(text.find("ClientTransportPlugin obfs4"), std::string::npos) << text;
+}
+
 // Last: it ends the lead.
 TEST_F(TumarOverTor, ZPanicStopsTorAndWipesItsFiles) {
   const fs::path torrc = fs::path(lead()) / "tumar.tor" / "serve" / "torrc";
