@@ -249,11 +249,6 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
             std::fflush(stdout);
           },
           [&](const node::Notice& n) {
-            if (n.kind == node::Notice::Kind::kPeerAdmitted) {
-              auto r = node::record_reached(prof->database(), n.peer, wall_clock_ms() / 1000);
-              if (!r) log::warn("could not record when a peer was reached: " + r.error().describe());
-              return;
-            }
             if (n.kind != node::Notice::Kind::kNewEpoch) return;
             std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key now "
                         "goes only to those who remain.\n",

@@ -14,7 +14,6 @@
 #include "cli/urgent_banner.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/engine.hpp"
-#include "core/node/node_status.hpp"
 #include "core/node/sync_targets.hpp"
 #include "core/peers/peer_store.hpp"
 #include "cli/dial_transport.hpp"
@@ -143,11 +142,6 @@ void add_sync_command(CLI::App& app, AppContext& ctx) {
         }
         net::NodeRunner runner(io, engine, transport.transport());
         runner.run({}, [&](const node::Notice& n) {
-          if (n.kind == node::Notice::Kind::kPeerAdmitted) {
-            // For `tumar status`: when each peer was last reached.
-            (void)node::record_reached(prof->database(), n.peer, wall_clock_ms() / 1000);
-            return;
-          }
           if (n.kind == node::Notice::Kind::kNewEpoch && !args->json) {
             std::printf("Started a new epoch in \"%s\": two members were removed at once; this sync hands the new "
                         "key to those who remain.\n",

@@ -8,6 +8,7 @@
 #include "core/log/log.hpp"
 #include "core/network/envelope.hpp"
 #include "core/network/local_author.hpp"
+#include "core/node/node_status.hpp"
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/job_failure.hpp"
@@ -414,6 +415,11 @@ struct Engine::Impl {
     ++counts.admitted;
     ++counts.sessions;
     link.peer = who.identity_key;
+    // When each peer was last reached, for `tumar status`. A failure (the
+    // database busy with another command) only costs that one entry.
+    if (auto r = record_reached(replica.store().database(), who.identity_key, now.wall_ms / 1000); !r) {
+      log::debug("could not record reaching a peer: " + r.error().describe());
+    }
     out.notices.push_back(Notice{Notice::Kind::kPeerAdmitted, {}, 0, who.identity_key});
     // The fingerprint costs 5200 hashes: only build the line if it is wanted.
     if (log::enabled(log::Level::kDebug)) {
