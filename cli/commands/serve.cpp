@@ -19,6 +19,7 @@
 #include "core/network/serve_address.hpp"
 #include "core/node/engine.hpp"
 #include "core/node/node_status.hpp"
+#include "core/profile/serve_lock.hpp"
 #include "core/peers/peer_store.hpp"
 #include "cli/dial_transport.hpp"
 #include "cli/tor_mode.hpp"
@@ -147,6 +148,9 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       crypto::SystemRandom rng;
       auto opened = open_profile(ctx, rng);
       if (!opened) return tl::unexpected(opened.error());
+      // One node per profile, before anything is started or written.
+      auto serving = profile::lock_serving(opened->paths().home);
+      if (!serving) return tl::unexpected(serving.error());
       print_urgent_banner(*opened);
       std::optional<profile::Profile> prof(std::move(*opened));
       quiet_once_wiped(ctx.verbose, prof->wipe_watch());

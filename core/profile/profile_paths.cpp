@@ -28,7 +28,7 @@ bool is_profile_file_name(std::string_view name) noexcept {
   // destroy those. SQLite names nothing else here: temp files live in memory
   // and the VFS refuses super-journals (core/store/encrypted_vfs.cpp).
   static constexpr std::string_view kNames[] = {
-      "tumar.key", "tumar.key.tmp", "tumar.db", "tumar.db-wal", "tumar.db-shm", "tumar.db-journal",
+      "tumar.key", "tumar.key.tmp", "tumar.db", "tumar.db-wal", "tumar.db-shm", "tumar.db-journal", "tumar.lock",
   };
   for (std::string_view n : kNames) {
     if (name == n) return true;

@@ -27,6 +27,9 @@ struct ProfilePaths {
 // The temp file an atomic write of `path` goes through (<path>.tmp).
 [[nodiscard]] std::filesystem::path temp_path_for(const std::filesystem::path& path);
 
+// Held locked by a running `serve` (core/profile/serve_lock.hpp).
+inline constexpr std::string_view kServeLockName = "tumar.lock";
+
 // The folder of tumar's own tor (cli/tor_mode.hpp): everything in it is
 // tumar's, and panic wipes all of it.
 inline constexpr std::string_view kTorDirName = "tumar.tor";

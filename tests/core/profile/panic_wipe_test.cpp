@@ -2,13 +2,15 @@
 // tumar file follows, nothing else is touched, symlinks are never followed,
 // and it works while another descriptor holds the database open.
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "core/profile/key_file.hpp"
@@ -100,6 +102,36 @@ TEST_F(PanicWipe, LeavesForeignFilesAloneAndLeavesNoSecretBehind) {
     EXPECT_FALSE(contains(f, std::span(key_bytes_).subspan(kHeaderSize, 32)));  // slot 0
     EXPECT_FALSE(contains(f, std::span(key_bytes_).subspan(kHeaderSize + kSlotSize, 32)));  // slot 1
   }
+}
+
+// Tor mode's folder (cli/tor_mode.hpp): tor's state at any depth, its
+// sockets and the node's socket all go with the profile, and a symlink in it
+// is unlinked without touching what it points to.
+TEST_F(PanicWipe, DestroysTheTorFolderWithEverythingInIt) {
+  const fs::path tor = paths_.home / "tumar.tor";
+  fs::create_directories(tor / "serve" / "keys");
+  fs::create_directories(tor / "node");
+  test::write_bytes(tor / "serve" / "state", Bytes(700, 0x41));
+  test::write_bytes(tor / "serve" / "keys" / "secret_id_key", Bytes(1000, 0x42));
+  const fs::path outside = root_ / "outside.txt";
+  test::write_bytes(outside, Bytes{'k', 'e', 'e', 'p'});
+  fs::create_symlink(outside, tor / "serve" / "link");
+  // A socket, as tor's control socket is.
+  const int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  const std::string sock = (tor / "node" / "onion.sock").string();
+  std::strncpy(a.sun_path, sock.c_str(), sizeof a.sun_path - 1);
+  ASSERT_EQ(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ::close(s);
+
+  auto r = wipe_profile(paths_.home);
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_TRUE(r->left_alone.empty());
+  EXPECT_TRUE(r->home_removed);
+  EXPECT_FALSE(fs::exists(fs::symlink_status(tor)));
+  EXPECT_EQ(r->bytes_overwritten, 384u + (3 * 1024 * 1024 + 17) + 4096 + 32768 + 700 + 1000);
+  EXPECT_EQ(read_bytes(outside), (Bytes{'k', 'e', 'e', 'p'}));
 }
 
 TEST_F(PanicWipe, SymlinkedHomeIsWipedAndTheLinkKept) {
