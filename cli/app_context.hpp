@@ -42,5 +42,6 @@ void add_profile_command(CLI::App& app, AppContext& ctx);
 void add_note_command(CLI::App& app, AppContext& ctx);
 void add_broadcast_command(CLI::App& app, AppContext& ctx);
 void add_status_command(CLI::App& app, AppContext& ctx);
+void add_tor_command(CLI::App& app, AppContext& ctx);
 
 }  // namespace tumar::cli

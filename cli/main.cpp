@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   add_peer_command(app, ctx);
   add_sync_command(app, ctx);
   add_status_command(app, ctx);
+  add_tor_command(app, ctx);
   add_panic_command(app, ctx);
   add_passphrase_command(app, ctx);
   add_duress_command(app, ctx);

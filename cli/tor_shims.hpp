@@ -59,7 +59,6 @@ inline core::Result<std::vector<std::vector<std::uint8_t>>> publish_reachability
                                                                                 std::uint64_t) {
   return std::vector<std::vector<std::uint8_t>>{};
 }
-inline core::Result<bool> direct_tcp_allowed(store::Database&) { return false; }
 }  // namespace tumar::node
 
 namespace tumar::tor {
@@ -70,29 +69,3 @@ inline ClientAuthPrivateKey invite_client_auth_key(std::span<const std::uint8_t,
 }
 }  // namespace tumar::tor
 
-namespace tumar::cli {
-struct TorOptions {
-  std::string torrc_file;
-  std::string tor_binary;
-};
-inline void add_tor_options(CLI::App& cmd, TorOptions& o) {
-  cmd.add_option("--torrc", o.torrc_file, "torrc lines to add");
-  cmd.add_option("--tor-binary", o.tor_binary, "tor");
-}
-inline core::Result<std::string> user_torrc(const TorOptions& o, store::Database&) {
-  std::string path = o.torrc_file;
-  if (path.empty() && std::getenv("TUMAR_TORRC") != nullptr) path = std::getenv("TUMAR_TORRC");
-  if (path.empty()) return std::string();
-  std::FILE* f = std::fopen(path.c_str(), "r");
-  if (f == nullptr) return std::string();
-  std::string text;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
-  return text;
-}
-inline core::Result<std::string> resolve_tor_binary(const TorOptions& o) {
-  return o.tor_binary.empty() ? std::string("tor") : o.tor_binary;
-}
-}  // namespace tumar::cli

@@ -469,6 +469,19 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kTorControlUnsolicitedReply,
   kTorCookieUnreadable,
   kTorGaveUp,
+  // Bridges (core/tor/bridge_line, core/node/tor_settings).
+  kTorBridgeEmpty,
+  kTorBridgeTooLong,
+  kTorBridgeNewline,
+  kTorBridgeCharacter,
+  kTorBridgeTransport,
+  kTorBridgeAddress,
+  kTorBridgeFingerprint,
+  kTorBridgeArgument,
+  kTorBridgeMissingArgument,
+  kTorBridgeTooMany,
+  kTorBridgeNoSuchNumber,
+  kTorBridgeNotStored,
 
   kCount,
 };
@@ -909,6 +922,19 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kTorControlUnsolicitedReply, "tor.control_unsolicited_reply", {}},
     {ErrorId::kTorCookieUnreadable, "tor.cookie_unreadable", {"path", "reason"}},
     {ErrorId::kTorGaveUp, "tor.gave_up", {"attempts"}},
+    // Bridges (core/tor/bridge_line, core/node/tor_settings).
+    {ErrorId::kTorBridgeEmpty, "tor.bridge_empty", {}},
+    {ErrorId::kTorBridgeTooLong, "tor.bridge_too_long", {"length", "limit"}},
+    {ErrorId::kTorBridgeNewline, "tor.bridge_newline", {}},
+    {ErrorId::kTorBridgeCharacter, "tor.bridge_character", {"position"}},
+    {ErrorId::kTorBridgeTransport, "tor.bridge_transport", {"transport"}},
+    {ErrorId::kTorBridgeAddress, "tor.bridge_address", {"address"}},
+    {ErrorId::kTorBridgeFingerprint, "tor.bridge_fingerprint", {"fingerprint"}},
+    {ErrorId::kTorBridgeArgument, "tor.bridge_argument", {"word"}},
+    {ErrorId::kTorBridgeMissingArgument, "tor.bridge_missing_argument", {"transport", "key"}},
+    {ErrorId::kTorBridgeTooMany, "tor.bridge_too_many", {"limit"}},
+    {ErrorId::kTorBridgeNoSuchNumber, "tor.bridge_no_such_number", {"number", "count"}},
+    {ErrorId::kTorBridgeNotStored, "tor.bridge_not_stored", {}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

@@ -18,7 +18,9 @@
 #include "core/peers/peer_store.hpp"
 #include "cli/dial_transport.hpp"
 #include "cli/error_text.hpp"
+#include "cli/tor_options.hpp"
 #include "cli/tor_shims.hpp"
+#include "core/node/tor_settings.hpp"
 #include "net/node_runner.hpp"
 
 namespace tumar::cli {

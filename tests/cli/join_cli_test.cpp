@@ -24,6 +24,9 @@ TEST_F(JoinCli, AMemberWhoHasJustJoinedCanBeWrittenToAtOnce) {
 // lead, whose allow list is empty (R dialled in to join), reaches her with
 // a plain `tumar sync`, her key pinned.
 TEST_F(JoinCli, APlainSyncReachesTheMembersWhoSaidWhereTheirNodeIs) {
+  // Members' published addresses are dialled directly only when the
+  // profile allows direct TCP (otherwise only onion addresses, through Tor).
+  ASSERT_EQ(tumar(s_, {"tor", "direct-tcp", "on"}).exit_code, 0);
   auto none = tumar(s_, {"sync"});
   EXPECT_EQ(none.exit_code, 1) << none.out << none.err;
   EXPECT_NE(none.err.find("There is no one to sync with"), std::string::npos) << none.err;
@@ -58,6 +61,9 @@ TEST_F(JoinCli, APlainSyncReachesTheMembersWhoSaidWhereTheirNodeIs) {
   auto synced = tumar(s_, {"sync", "--json"});
   ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
   EXPECT_NE(synced.out.find(r_where_), std::string::npos) << synced.out;
+  // Progress as JSON events on stderr, stdout one array.
+  EXPECT_NE(synced.err.find("{\"event\":\"progress\""), std::string::npos) << synced.err;
+  EXPECT_EQ(synced.out.rfind("[", 0), 0U) << synced.out;
   auto notes = tumar(r_, {"note", "list"});
   EXPECT_NE(notes.out.find("Hotline"), std::string::npos) << notes.out << notes.err;
 }
