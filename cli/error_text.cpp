@@ -362,6 +362,10 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
      "tumar could not read tor's authentication cookie {path}: {reason}. tumar restarts tor, which writes a new one."},
     {ErrorId::kTorGaveUp,
      "Tor failed {attempts} times in a row, so tumar stopped restarting it. Check your connection and the torrc lines you added, then start tumar again."},
+    {ErrorId::kPayloadProfileOnionClientKey,
+     "The profile's onion client key must be empty or 32 bytes, not all zero."},
+    {ErrorId::kTorStoredKeyDamaged,
+     "The Tor key \"{name}\" stored in your profile is damaged (it has the wrong size). Restore the profile from a backup."},
     // noise/
     {ErrorId::kNoiseStartAsResponder,
      "Handshake misuse: expected message 1 from the initiator (a responder does not send first), got a request to start."},

@@ -463,6 +463,9 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kTorControlUnsolicitedReply,
   kTorCookieUnreadable,
   kTorGaveUp,
+  // onion client authorisation: member profiles' keys, keys in the store
+  kPayloadProfileOnionClientKey,
+  kTorStoredKeyDamaged,
 
   kCount,
 };
@@ -897,6 +900,8 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kTorControlUnsolicitedReply, "tor.control_unsolicited_reply", {}},
     {ErrorId::kTorCookieUnreadable, "tor.cookie_unreadable", {"path", "reason"}},
     {ErrorId::kTorGaveUp, "tor.gave_up", {"attempts"}},
+    {ErrorId::kPayloadProfileOnionClientKey, "payload.profile_onion_client_key", {}},
+    {ErrorId::kTorStoredKeyDamaged, "tor.stored_key_damaged", {"name"}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }
