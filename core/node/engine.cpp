@@ -11,6 +11,7 @@
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/job_failure.hpp"
+#include "core/node/onion_keys.hpp"
 #include "core/node/prekey_schedule.hpp"
 #include "core/node/sync_targets.hpp"
 #include "core/node/rekey_duty.hpp"
@@ -580,6 +581,14 @@ struct Engine::Impl {
       network::LocalAuthor author(replica, me, rng);
       network::ProfileFields fields;
       fields.display_name = *job.job.publish_name;
+      // With our onion client key, so the lead authorises it at its next
+      // publication, before the invite's derived key stops being listed
+      // (docs/PROTOCOL.md, "Onion client authorisation").
+      if (auto key = profile_client_key(replica.store(), rng); key) {
+        fields.onion_client_key = *key;
+      } else {
+        log::debug("no onion client key for the joiner's profile: " + key.error().describe());
+      }
       auto written = author.set_profile(*job.job.network, fields, now.wall_ms);
       if (written) {
         for (const auto& env : written->envelopes) {
