@@ -26,9 +26,10 @@ ClientAuthPrivateKey invite_client_auth_key(std::span<const std::uint8_t, 32> in
 
 ClientAuthPublicKey client_auth_public_key(const ClientAuthPrivateKey& key) {
   ClientAuthPublicKey pub{};
-  // Fails only for a point of small order, which a clamped scalar times the
-  // base point never is; the key types make an unclamped scalar impossible
-  // here only by convention, so the result is checked in the tests instead.
+  // Fails only when the product is the identity. crypto_scalarmult_base
+  // clamps its own copy of any key, and a clamped scalar (a multiple of 8 in
+  // [2^254, 2^255)) is never a multiple of the base point's odd order (about
+  // 2^252), so that cannot happen.
   (void)crypto_scalarmult_base(pub.data(), key.data());
   return pub;
 }
