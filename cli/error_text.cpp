@@ -398,6 +398,10 @@ constexpr std::pair<ErrorId, std::string_view> kEnglish[] = {
      "There is no bridge number {number}: you have {count}. See `tumar tor bridges list`."},
     {ErrorId::kTorBridgeNotStored,
      "That bridge is not in your list; nothing was removed. See `tumar tor bridges list` and remove it by its number."},
+    {ErrorId::kPayloadProfileOnionClientKey,
+     "The profile's onion client key must be empty or 32 bytes, not all zero."},
+    {ErrorId::kTorStoredKeyDamaged,
+     "The Tor key \"{name}\" stored in your profile is damaged (it has the wrong size). Restore the profile from a backup."},
     // noise/
     {ErrorId::kNoiseStartAsResponder,
      "Handshake misuse: expected message 1 from the initiator (a responder does not send first), got a request to start."},

@@ -482,6 +482,9 @@ enum class ErrorId : std::uint16_t {  // declared in core/error.hpp
   kTorBridgeTooMany,
   kTorBridgeNoSuchNumber,
   kTorBridgeNotStored,
+  // onion client authorisation: member profiles' keys, keys in the store
+  kPayloadProfileOnionClientKey,
+  kTorStoredKeyDamaged,
 
   kCount,
 };
@@ -935,6 +938,8 @@ inline constexpr std::array<ErrorSpec, static_cast<std::size_t>(ErrorId::kCount)
     {ErrorId::kTorBridgeTooMany, "tor.bridge_too_many", {"limit"}},
     {ErrorId::kTorBridgeNoSuchNumber, "tor.bridge_no_such_number", {"number", "count"}},
     {ErrorId::kTorBridgeNotStored, "tor.bridge_not_stored", {}},
+    {ErrorId::kPayloadProfileOnionClientKey, "payload.profile_onion_client_key", {}},
+    {ErrorId::kTorStoredKeyDamaged, "tor.stored_key_damaged", {"name"}},
 }};
 
 constexpr const ErrorSpec& error_spec(ErrorId id) noexcept { return kErrorCatalog[static_cast<std::size_t>(id)]; }

@@ -19,8 +19,8 @@
 #include "cli/error_text.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/tor_options.hpp"
-#include "cli/tor_shims.hpp"
 #include "core/node/tor_settings.hpp"
+#include "core/tor/client_auth.hpp"
 #include "net/node_runner.hpp"
 
 namespace tumar::cli {

@@ -29,8 +29,16 @@ std::string entry_json(const network::NetworkRecord& net, const network::Directo
     o.add("services", e.profile->services);
     o.add("contact", e.profile->contact);
     o.add("addresses", e.profile->addresses);
+    // A public key (which node may reach the member's onion services), for
+    // checking that a newcomer's key arrived.
+    if (e.profile->onion_client_key) {
+      o.add("onion_client_key", encoding::to_hex(*e.profile->onion_client_key));
+    } else {
+      o.add_null("onion_client_key");
+    }
   } else {
-    for (const char* field : {"name", "organisation", "region", "languages", "services", "contact", "addresses"}) {
+    for (const char* field :
+         {"name", "organisation", "region", "languages", "services", "contact", "addresses", "onion_client_key"}) {
       o.add_null(field);
     }
   }

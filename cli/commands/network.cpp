@@ -11,6 +11,7 @@
 #include "cli/text_format.hpp"
 #include "core/encoding/hex.hpp"
 #include "core/network/object_limits.hpp"
+#include "core/node/onion_keys.hpp"
 
 namespace tumar::cli {
 namespace {
@@ -39,6 +40,9 @@ void add_network_create(CLI::App& parent, AppContext& ctx) {
                     "Network id: ", encoding::to_hex(id), "\n"}));
       network::ProfileFields fields;
       fields.display_name = s.profile().display_name();
+      // Our onion client key, so members' nodes let ours in (docs/PROTOCOL.md,
+      // "Onion client authorisation"); a demo profile has none.
+      if (auto key = node::profile_client_key(s.replica().store(), s.rng()); key) fields.onion_client_key = *key;
       if (auto p = s.author().set_profile(id, fields, now); !p) {
         print(concat({"Your directory entry could not be written (", error_text(p.error()),
                       ")\nWrite it with: tumar profile set --network ", shell_word(*name), " --name NAME\n"}));

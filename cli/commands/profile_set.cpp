@@ -13,6 +13,7 @@
 #include "cli/network_session.hpp"
 #include "cli/text_format.hpp"
 #include "core/network/object_limits.hpp"
+#include "core/node/onion_keys.hpp"
 #include "core/peers/peer_address.hpp"
 
 namespace tumar::cli {
@@ -40,6 +41,10 @@ core::Result<network::ProfileFields> current_fields(NetworkSession& s, const net
     f.languages = e.profile->languages;
     f.services = e.profile->services;
     f.addresses = e.profile->addresses;
+    // Not a field a person edits: the node keeps it (docs/PROTOCOL.md,
+    // "Onion client authorisation"), and dropping it would lock us out of
+    // our peers' onion services at their next publication.
+    f.onion_client_key = e.profile->onion_client_key;
   }
   return f;
 }
@@ -131,6 +136,12 @@ void add_profile_command(CLI::App& app, AppContext& ctx) {
                            concat({"At most ", std::to_string(network::kMaxProfileAddresses),
                                    " addresses; you gave ", std::to_string(fields.addresses.size()), "."}));
         }
+      }
+      // An entry written before profiles carried the key gets ours now
+      // (none in a demo profile).
+      if (!fields.onion_client_key) {
+        TUMAR_TRY_ASSIGN(key, node::profile_client_key(s.replica().store(), s.rng()));
+        fields.onion_client_key = key;
       }
       TUMAR_TRY(s.author().set_profile(net.id, fields, wall_clock_ms()));
       print(concat({"Your entry in \"", network_label(net), "\" is now:\n", show(fields),

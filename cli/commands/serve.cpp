@@ -24,7 +24,9 @@
 #include "cli/dial_transport.hpp"
 #include "cli/tor_mode.hpp"
 #include "cli/tor_options.hpp"
-#include "cli/tor_shims.hpp"
+#include "core/node/onion_clients.hpp"
+#include "core/node/onion_keys.hpp"
+#include "core/node/reachability.hpp"
 #include "core/node/tor_settings.hpp"
 #include "net/node_runner.hpp"
 #include "net/routed_transport.hpp"
@@ -48,10 +50,6 @@ void quiet_once_wiped(bool verbose, const profile::WipeWatch& watch) {
                                 line.data());
                  });
 }
-
-// How often the node checks whether who may reach it over Tor changed (a
-// member admitted or removed, an invite made or used).
-constexpr std::chrono::seconds kClientListCheck{5};
 
 struct ServeOptions {
   std::optional<std::string> listen;
@@ -86,33 +84,25 @@ core::Result<std::optional<std::string>> start_onion_service(TorMode& tor, profi
   return std::optional<std::string>(published.address);
 }
 
-// Keeps the onion service's client list in step with the directory: a
-// removed member's key goes (revoked), a new member's or invite's comes.
-void watch_client_list(net::asio::steady_timer& timer, TorMode& tor, network::NetworkReplica& replica,
-                       const identity::IdentityKey& me) {
-  timer.expires_after(kClientListCheck);
-  timer.async_wait([&timer, &tor, &replica, me](const net::error_code& ec) {
-    if (ec) return;
-    auto clients = node::authorized_onion_clients(replica, me, wall_clock_ms());
-    if (!clients) {
-      log::warn("could not read who may reach this node: " + clients.error().describe());
-    } else if (tor.needs_republish(*clients)) {
-      net::asio::co_spawn(
-          timer.get_executor(),
-          [&tor, list = std::move(*clients)]() -> net::asio::awaitable<void> {
-            const std::size_t n = list.size();
-            auto done = co_await tor.republish(list);
-            if (!done) {
-              log::warn("could not update the onion service's client list: " + done.error().describe());
-            } else {
-              std::printf("Updated who may reach this node over Tor: %zu key%s.\n", n, n == 1 ? "" : "s");
-              std::fflush(stdout);
-            }
-          },
-          net::asio::detached);
-    }
-    watch_client_list(timer, tor, replica, me);
-  });
+// The engine says who may reach the node now (a member admitted or removed,
+// an invite made, used or expired); when that is not what tor publishes,
+// the service goes out again with the new list: a removed member's key
+// goes (revoked), a newcomer's comes.
+void keep_client_list(TorMode& tor, net::asio::io_context& io, const node::Notice& n) {
+  if (!tor.needs_republish(n.keys)) return;
+  net::asio::co_spawn(
+      io,
+      [&tor, list = n.keys]() -> net::asio::awaitable<void> {
+        const std::size_t count = list.size();
+        auto done = co_await tor.republish(list);
+        if (!done) {
+          log::warn("could not update the onion service's client list: " + done.error().describe());
+          co_return;
+        }
+        std::printf("Updated who may reach this node over Tor: %zu key%s.\n", count, count == 1 ? "" : "s");
+        std::fflush(stdout);
+      },
+      net::asio::detached);
 }
 }  // namespace
 
@@ -179,7 +169,10 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       options.connection_limits.max_connections = static_cast<std::size_t>(opts->max_connections);
       options.connection_limits.max_per_address = static_cast<std::size_t>(opts->max_per_address);
       options.profile_kind = *demo ? noise::ProfileKind::kDemo : noise::ProfileKind::kReal;
-      if (tor_mode) options.dial_timeout = kOnionDialTimeout;
+      if (tor_mode) {
+        options.dial_timeout = kOnionDialTimeout;
+        options.onion_clients = true;
+      }
 
       if (auto r = node::record_serve_pid(prof->database(), static_cast<std::int64_t>(::getpid())); !r) return r;
       net::asio::io_context io(1);
@@ -234,13 +227,11 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
       if (tor) routes.before_onion_dial = tor->client_auth(client_key->private_key);
       net::RoutedTransport transport(std::move(routes));
       net::NodeRunner runner(io, engine, transport);
-      net::asio::steady_timer client_list(io);
       if (tor) {
         tor->on_gave_up([&](const core::Error& e) {
           std::fprintf(stderr, "tumar: %s\n", error_text(e).c_str());
           runner.stop();
         });
-        watch_client_list(client_list, *tor, replica, prof->identity().public_identity().identity_key);
       }
       runner.run(
           [&] {
@@ -255,13 +246,13 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
             std::fflush(stdout);
           },
           [&](const node::Notice& n) {
+            if (n.kind == node::Notice::Kind::kOnionClients && tor) return keep_client_list(*tor, io, n);
             if (n.kind != node::Notice::Kind::kNewEpoch) return;
             std::printf("Started a new epoch in \"%s\": two members were removed at once, and the new key now "
                         "goes only to those who remain.\n",
                         one_line(n.text).c_str());
             std::fflush(stdout);
           });
-      client_list.cancel();
       if (engine.stop_reason() == node::StopReason::kWiped) {
         // The profile was wiped under us: drop keys now (Secret destructors
         // wipe them), without touching files that may belong to a new profile.

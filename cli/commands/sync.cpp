@@ -19,7 +19,7 @@
 #include "cli/dial_transport.hpp"
 #include "cli/error_text.hpp"
 #include "cli/tor_options.hpp"
-#include "cli/tor_shims.hpp"
+#include "core/node/onion_keys.hpp"
 #include "core/node/tor_settings.hpp"
 #include "net/node_runner.hpp"
 

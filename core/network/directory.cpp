@@ -80,7 +80,7 @@ core::Result<std::vector<DirectoryEntry>> Directory::entries(const NetworkId& ne
   TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
                                      std::string(kMemberColumns) +
                                          ", p.lamport, p.object_id, p.display_name, p.organisation, p.region, p.languages, "
-                                         "p.services, p.contact, p.updated_at, p.addresses FROM member m LEFT JOIN profile p "
+                                         "p.services, p.contact, p.updated_at, p.addresses, p.onion_client_key FROM member m LEFT JOIN profile p "
                                          "ON p.network_id = m.network_id AND p.identity_key = m.identity_key "
                                          "WHERE m.network_id = ?1 ORDER BY m.admitted_at, m.identity_key",
                                      net));
@@ -102,6 +102,11 @@ core::Result<std::vector<DirectoryEntry>> Directory::entries(const NetworkId& ne
       p.contact = st.column_text(18);
       p.updated_at_ms = static_cast<std::uint64_t>(st.column_int64(19));
       p.addresses = split_list(st.column_text(20));
+      if (!st.column_is_null(21)) {
+        std::array<std::uint8_t, 32> k{};
+        if (!column_array(st, 21, k)) return tl::unexpected(corrupt());
+        p.onion_client_key = k;
+      }
       e.profile = std::move(p);
     }
     out.push_back(std::move(e));
@@ -173,16 +178,16 @@ core::Result<void> Directory::apply_profile(const NetworkId& net, const identity
                                             const ProfileRecord& p) {
   return execute(db_,
                  "INSERT INTO profile (network_id, identity_key, lamport, object_id, display_name, organisation, "
-                 "region, languages, services, contact, updated_at, addresses) "
-                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+                 "region, languages, services, contact, updated_at, addresses, onion_client_key) "
+                 "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) "
                  "ON CONFLICT (network_id, identity_key) DO UPDATE SET lamport = excluded.lamport, "
                  "object_id = excluded.object_id, display_name = excluded.display_name, "
                  "organisation = excluded.organisation, region = excluded.region, languages = excluded.languages, "
                  "services = excluded.services, contact = excluded.contact, updated_at = excluded.updated_at, "
-                 "addresses = excluded.addresses "
+                 "addresses = excluded.addresses, onion_client_key = excluded.onion_client_key "
                  "WHERE (excluded.lamport, excluded.object_id) > (profile.lamport, profile.object_id)",
                  net, key, p.lamport, p.object_id, p.display_name, p.organisation, p.region, join_list(p.languages),
-                 join_list(p.services), p.contact, p.updated_at_ms, join_list(p.addresses));
+                 join_list(p.services), p.contact, p.updated_at_ms, join_list(p.addresses), p.onion_client_key);
 }
 
 core::Result<void> Directory::drop_profile(const NetworkId& net, const identity::IdentityKey& key) {

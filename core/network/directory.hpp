@@ -4,6 +4,7 @@
 // profile. A projection of the stored objects; every replica that holds
 // the same objects shows the same directory.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,6 +39,8 @@ struct ProfileRecord {
   std::string display_name, organisation, region, contact;
   std::vector<std::string> languages, services;
   std::vector<std::string> addresses;  // where the member's node can be reached (canonical HOST:PORT)
+  // The member's x25519 key for onion client authorisation, if her profile has one.
+  std::optional<std::array<std::uint8_t, 32>> onion_client_key;
   std::uint64_t updated_at_ms = 0;
 };
 

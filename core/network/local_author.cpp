@@ -410,6 +410,7 @@ core::Result<Written> LocalAuthor::set_profile(const NetworkId& net, const Profi
   for (const auto& l : f.languages) p.add_languages(l);
   for (const auto& s : f.services) p.add_services(s);
   for (const auto& a : f.addresses) p.add_addresses(a);
+  if (f.onion_client_key) p.set_onion_client_key(f.onion_client_key->data(), f.onion_client_key->size());
   const std::string payload = p.SerializeAsString();
   if (auto ok = decode_profile(payload); !ok) return tl::unexpected(ok.error().with_code(core::Errc::kInvalidArgument));
   return write_sealed(net, Kind::kProfile, payload, now_ms);

@@ -33,6 +33,10 @@ struct ProfileFields {
   std::string display_name, organisation, region, contact;
   std::vector<std::string> languages, services;
   std::vector<std::string> addresses;  // HOST:PORT, canonical (peers::PeerAddress::to_string)
+  // Our x25519 client-auth public key (docs/PROTOCOL.md, "Onion client
+  // authorisation"); nullopt: the profile carries none. The initializer
+  // keeps brace-initialised fields lists valid without it.
+  std::optional<std::array<std::uint8_t, 32>> onion_client_key = std::nullopt;
 };
 
 // Our X3DH prekeys as a PREKEYS object carries them (docs/PROTOCOL.md): the

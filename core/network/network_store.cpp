@@ -340,13 +340,11 @@ core::Result<void> NetworkStore::add_invite(const InviteRecord& i) {
                  i.created_at, i.expires_at);
 }
 
-core::Result<std::optional<InviteRecord>> NetworkStore::invite(std::span<const std::uint8_t> invite_id) {
-  TUMAR_TRY_ASSIGN(st, prepare_bound(db_,
-                                     "SELECT invite_id, network_id, secret, role, created_at, expires_at, used_at FROM invite "
-                                     "WHERE invite_id = ?1",
-                                     invite_id));
-  TUMAR_TRY_ASSIGN(row, st.step());
-  if (!row) return std::optional<InviteRecord>{};
+namespace {
+constexpr std::string_view kInviteColumns =
+    "SELECT invite_id, network_id, secret, role, created_at, expires_at, used_at, used_by FROM invite ";
+
+core::Result<InviteRecord> read_invite(const store::Statement& st) {
   InviteRecord r;
   auto secret = st.column_blob(2);
   if (!column_array(st, 0, r.invite_id) || !column_array(st, 1, r.network) || secret.size() != 32) {
@@ -357,7 +355,36 @@ core::Result<std::optional<InviteRecord>> NetworkStore::invite(std::span<const s
   r.created_at = st.column_int64(4);
   r.expires_at = st.column_int64(5);
   if (!st.column_is_null(6)) r.used_at = st.column_int64(6);
+  if (!st.column_is_null(7)) {
+    identity::IdentityKey by{};
+    if (!column_array(st, 7, by)) return tl::unexpected(corrupt("invite"));
+    r.used_by = by;
+  }
+  return r;
+}
+}  // namespace
+
+core::Result<std::optional<InviteRecord>> NetworkStore::invite(std::span<const std::uint8_t> invite_id) {
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, std::string(kInviteColumns) + "WHERE invite_id = ?1", invite_id));
+  TUMAR_TRY_ASSIGN(row, st.step());
+  if (!row) return std::optional<InviteRecord>{};
+  TUMAR_TRY_ASSIGN(r, read_invite(st));
+  st.reset();
   return std::optional<InviteRecord>(std::move(r));
+}
+
+core::Result<std::vector<InviteRecord>> NetworkStore::invites(const NetworkId& net) {
+  TUMAR_TRY_ASSIGN(st, prepare_bound(db_, std::string(kInviteColumns) + "WHERE network_id = ?1 ORDER BY created_at, invite_id",
+                                     net));
+  std::vector<InviteRecord> out;
+  while (true) {
+    TUMAR_TRY_ASSIGN(row, st.step());
+    if (!row) break;
+    TUMAR_TRY_ASSIGN(r, read_invite(st));
+    out.push_back(std::move(r));
+  }
+  st.reset();
+  return out;
 }
 
 core::Result<bool> NetworkStore::use_invite(std::span<const std::uint8_t> invite_id, const identity::IdentityKey& by,

@@ -49,6 +49,7 @@ struct InviteRecord {
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> used_at;
+  std::optional<identity::IdentityKey> used_by;  // who joined with it
 };
 
 class NetworkStore {
@@ -158,6 +159,8 @@ class NetworkStore {
   // Invites.
   core::Result<void> add_invite(const InviteRecord& invite);
   core::Result<std::optional<InviteRecord>> invite(std::span<const std::uint8_t> invite_id);
+  // Every invite we issued for `net`, used or not, oldest first.
+  core::Result<std::vector<InviteRecord>> invites(const NetworkId& net);
   // Marks it used; false if it was already used (two joiners racing).
   core::Result<bool> use_invite(std::span<const std::uint8_t> invite_id, const identity::IdentityKey& by,
                                 std::int64_t now);

@@ -23,6 +23,7 @@ inline constexpr std::size_t kMaxContactBytes = 300;
 inline constexpr std::size_t kMaxListItems = 16;           // languages, services, tags
 inline constexpr std::size_t kMaxListItemBytes = 40;
 inline constexpr std::size_t kMaxProfileAddresses = 4;      // a node's addresses in its profile
+inline constexpr std::size_t kOnionClientKeyBytes = 32;     // x25519 public key (MemberProfile.onion_client_key)
 inline constexpr std::size_t kMaxNoteTitleBytes = 200;
 inline constexpr std::size_t kMaxNoteBodyBytes = 32 * 1024;
 inline constexpr std::size_t kMaxBroadcastBytes = 4 * 1024;
@@ -30,7 +31,7 @@ inline constexpr std::size_t kMaxEpochs = 1024;            // keys in one grant
 static_assert(kMaxNoteBodyBytes + kMaxNoteTitleBytes + kMaxContactBytes + kMaxListItems * (kMaxListItemBytes + 2) +
                   kMaxNameBytes + 64 <= kMaxPayloadLen);
 static_assert(3 * kMaxNameBytes + kMaxContactBytes + 2 * kMaxListItems * (kMaxListItemBytes + 2) +
-                  kMaxProfileAddresses * (peers::kMaxHostLen + 8) + 64 <= kMaxPayloadLen);
+                  kMaxProfileAddresses * (peers::kMaxHostLen + 8) + kOnionClientKeyBytes + 66 <= kMaxPayloadLen);
 static_assert(kMaxEpochs * 40 + 80 <= kMaxPayloadLen);
 
 // Direct messages (docs/PROTOCOL.md, "Direct messages: in the network").

@@ -166,6 +166,13 @@ core::Result<proto::MemberProfile> decode_profile(std::string_view payload) {
       if (p->addresses(j) == a) return refused<ErrorId::kPayloadProfileAddress>(kMaxProfileAddresses);
     }
   }
+  // An x25519 public key or nothing. All zero is the key of no one (a small
+  // order point's output), and tor would authorise it as a client.
+  if (const std::string& k = p->onion_client_key(); !k.empty()) {
+    if (k.size() != kOnionClientKeyBytes || k.find_first_not_of('\0') == std::string::npos) {
+      return refused<ErrorId::kPayloadProfileOnionClientKey>();
+    }
+  }
   return p;
 }
 

@@ -36,6 +36,12 @@ inline ProfileRecord profile_record(const VerifiedEnvelope& env, const proto::Me
   rec.languages.assign(p.languages().begin(), p.languages().end());
   rec.services.assign(p.services().begin(), p.services().end());
   rec.addresses.assign(p.addresses().begin(), p.addresses().end());
+  // decode_profile let only empty or exactly 32 bytes through.
+  if (p.onion_client_key().size() == 32) {
+    std::array<std::uint8_t, 32> k{};
+    std::copy(p.onion_client_key().begin(), p.onion_client_key().end(), k.begin());
+    rec.onion_client_key = k;
+  }
   rec.updated_at_ms = env.header().timestamp_ms;
   return rec;
 }

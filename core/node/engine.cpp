@@ -9,9 +9,11 @@
 #include "core/network/envelope.hpp"
 #include "core/network/local_author.hpp"
 #include "core/node/node_status.hpp"
+#include "core/node/onion_clients.hpp"
 #include "core/network/node_admission.hpp"
 #include "core/network/replica.hpp"
 #include "core/node/job_failure.hpp"
+#include "core/node/onion_keys.hpp"
 #include "core/node/prekey_schedule.hpp"
 #include "core/node/sync_targets.hpp"
 #include "core/node/rekey_duty.hpp"
@@ -211,7 +213,7 @@ struct Engine::Impl {
       // Wiped before the node even started (a panic between unlock and serve).
       finished = true;
       stop_reason = StopReason::kWiped;
-      out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}});
+      out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}, {}});
       return;
     }
     if (options.duties_before_jobs) {
@@ -420,7 +422,7 @@ struct Engine::Impl {
     if (auto r = record_reached(replica.store().database(), who.identity_key, now.wall_ms / 1000); !r) {
       log::debug("could not record reaching a peer: " + r.error().describe());
     }
-    out.notices.push_back(Notice{Notice::Kind::kPeerAdmitted, {}, 0, who.identity_key});
+    out.notices.push_back(Notice{Notice::Kind::kPeerAdmitted, {}, 0, who.identity_key, {}});
     // The fingerprint costs 5200 hashes: only build the line if it is wanted.
     if (log::enabled(log::Level::kDebug)) {
       log::debug(link.label + ": handshake complete; admitted " + identity::fingerprint(who.identity_key) + ".");
@@ -479,7 +481,7 @@ struct Engine::Impl {
     }
     if (link.job) {
       if (!progress_noted) {
-        out.notices.push_back(Notice{Notice::Kind::kProgress, {}, *link.job, {}});
+        out.notices.push_back(Notice{Notice::Kind::kProgress, {}, *link.job, {}, {}});
         progress_noted = true;
       }
       job_round_check(link);
@@ -589,6 +591,14 @@ struct Engine::Impl {
       network::LocalAuthor author(replica, me, rng);
       network::ProfileFields fields;
       fields.display_name = *job.job.publish_name;
+      // With our onion client key, so the lead authorises it at its next
+      // publication, before the invite's derived key stops being listed
+      // (docs/PROTOCOL.md, "Onion client authorisation").
+      if (auto key = profile_client_key(replica.store(), rng); key) {
+        fields.onion_client_key = *key;
+      } else {
+        log::debug("no onion client key for the joiner's profile: " + key.error().describe());
+      }
       auto written = author.set_profile(*job.job.network, fields, now.wall_ms);
       if (written) {
         for (const auto& env : written->envelopes) {
@@ -630,7 +640,7 @@ struct Engine::Impl {
     for (; index < jobs.size(); ++index) {
       if (jobs[index].get() == &job) break;
     }
-    out.notices.push_back(Notice{Notice::Kind::kJobFinished, {}, index, {}});
+    out.notices.push_back(Notice{Notice::Kind::kJobFinished, {}, index, {}, {}});
   }
 
   // A sync job's peer on the allow list: trust on first use (from now on
@@ -662,7 +672,7 @@ struct Engine::Impl {
         abort_all();
         finished = true;
         stop_reason = StopReason::kWiped;
-        out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}});
+        out.notices.push_back(Notice{Notice::Kind::kWiped, {}, 0, {}, {}});
         return;
       }
     }
@@ -678,6 +688,7 @@ struct Engine::Impl {
       next_duty = now.mono + options.duty_tick;
       rekey();
       flood(serve_prekey_tick(prekeys, replica, me, rng, now.wall_ms));
+      if (options.onion_clients) tell_onion_clients();
     }
     if (now.mono >= next_expiry) {
       next_expiry = now.mono + options.direct_expiry;
@@ -685,9 +696,21 @@ struct Engine::Impl {
     }
   }
 
+  void tell_onion_clients() {
+    // The directory, the invites and their expiry decide it (core/node/onion_clients.hpp).
+    auto clients = authorized_onion_clients(replica, me.public_identity().identity_key, now.wall_ms);
+    if (!clients) {
+      log::debug("could not list the onion service's clients: " + clients.error().describe());
+      return;
+    }
+    Notice n{Notice::Kind::kOnionClients, {}, 0, {}, {}};
+    n.keys.assign(clients->begin(), clients->end());
+    out.notices.push_back(std::move(n));
+  }
+
   void rekey() {
     auto rekeyed = rekey_exposed_networks(replica, me, rng, now.wall_ms);
-    for (auto& name : rekeyed.networks) out.notices.push_back(Notice{Notice::Kind::kNewEpoch, std::move(name), 0, {}});
+    for (auto& name : rekeyed.networks) out.notices.push_back(Notice{Notice::Kind::kNewEpoch, std::move(name), 0, {}, {}});
     if (!rekeyed.envelopes.empty()) flood(rekeyed.envelopes);
   }
 

@@ -89,6 +89,9 @@ struct EngineOptions {
   std::chrono::milliseconds local_poll{400};
   std::chrono::milliseconds redial{5000};
   std::chrono::milliseconds duty_tick{2000};
+  // Serving as a Tor onion service: every duty tick, a kOnionClients notice
+  // with who may reach the service now.
+  bool onion_clients = false;
   std::chrono::milliseconds direct_expiry{60'000};
   // Well under the 1 s the panic promise allows, cheap (two stat calls).
   std::chrono::milliseconds wipe_poll{250};

@@ -4,6 +4,7 @@
 // next) and a front end that asks and shows (cli/ today; a web interface
 // next). Everything here is plain data: no sockets, no clocks, no protobuf.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -80,11 +81,16 @@ struct Notice {
     kProgress,    // objects moved in a sync job (Engine::progress() has the totals)
     kWiped,       // the profile was wiped: every connection dropped, the engine finished
     kPeerAdmitted,  // a handshake ended with both sides admitted; `peer` = who (for `tumar status`)
+    // EngineOptions::onion_clients: who may reach this node's onion service
+    // now (`keys`, sorted), every duty tick; the Tor driver publishes the
+    // service again when that differs from what it published.
+    kOnionClients,
   };
   Kind kind;
   std::string text;
   std::size_t job = 0;
   identity::IdentityKey peer{};
+  std::vector<std::array<std::uint8_t, 32>> keys;
 };
 
 // Everything one call to the engine asks of its driver, in order.

@@ -272,6 +272,19 @@ CREATE INDEX equivocation_by_slot ON equivocation (network_id, author, seq);
     R"sql(
 ALTER TABLE profile ADD COLUMN addresses TEXT NOT NULL DEFAULT '';
 )sql",
+    // 9: Tor onion client authorisation (docs/PROTOCOL.md, "Onion client
+    // authorisation"). tor_key keeps this node's Tor secrets by name (the
+    // onion service's key, our client-auth key), so the onion address and
+    // the key peers authorise survive a restart. A member's profile carries
+    // her client-auth public key (MemberProfile.onion_client_key); stored
+    // profiles had none.
+    R"sql(
+CREATE TABLE tor_key (
+  name  TEXT PRIMARY KEY,
+  key   BLOB NOT NULL
+) STRICT;
+ALTER TABLE profile ADD COLUMN onion_client_key BLOB CHECK (onion_client_key IS NULL OR length(onion_client_key) = 32);
+)sql",
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 
 namespace tumar::profile {
 
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // Brings the database to kSchemaVersion (tests: to `target`, to build an
 // older profile and check its upgrade). Refuses a database from a newer

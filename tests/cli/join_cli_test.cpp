@@ -19,6 +19,27 @@ TEST_F(JoinCli, AMemberWhoHasJustJoinedCanBeWrittenToAtOnce) {
   EXPECT_NE(sent.out.find("Sent to Raushan"), std::string::npos) << sent.out;
 }
 
+// docs/PROTOCOL.md, "Onion client authorisation": the newcomer's profile
+// carries her onion client key, so the lead authorises it at once; editing
+// her profile keeps it.
+TEST_F(JoinCli, TheLeadHasTheNewcomersOnionClientKeyAtOnce) {
+  const std::regex raushan_key(R"re("name":"Raushan"[^}]*"onion_client_key":"([0-9a-f]{64})")re");
+  auto at_lead = tumar(s_, {"members", "--json"});
+  ASSERT_EQ(at_lead.exit_code, 0) << at_lead.out << at_lead.err;
+  std::smatch lead_view;
+  ASSERT_TRUE(std::regex_search(at_lead.out, lead_view, raushan_key)) << at_lead.out;
+  const std::string key = lead_view[1];
+  EXPECT_NE(key, std::string(64, '0'));
+
+  auto edited = tumar(r_, {"profile", "set", "--region", "Shymkent"});
+  ASSERT_EQ(edited.exit_code, 0) << edited.out << edited.err;
+  auto at_r = tumar(r_, {"members", "--json"});
+  std::smatch own_view;
+  ASSERT_TRUE(std::regex_search(at_r.out, own_view, raushan_key)) << at_r.out;
+  EXPECT_EQ(own_view[1], key) << "profile set keeps the key";
+  EXPECT_NE(at_r.out.find("\"region\":\"Shymkent\""), std::string::npos) << at_r.out;
+}
+
 // Issue 19, "After `member remove` … `sync` answers: You have no peers":
 // sync targets come from the members too. R says where her node is; the
 // lead, whose allow list is empty (R dialled in to join), reaches her with

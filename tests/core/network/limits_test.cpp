@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error_ids.hpp"
 #include "core/network/object_limits.hpp"
 #include "core/network/payload_codec.hpp"
 #include "network_fixture.hpp"
@@ -148,6 +149,48 @@ TEST_F(LimitsTest, AProfileSaysWhereItsNodeIsOnlyInAddressesEveryMemberCanDial) 
   for (const auto& e : *entries) {
     if (e.member.identity.identity_key == b_->pub().identity_key && e.profile) {
       EXPECT_EQ(e.profile->addresses, good);
+      seen = true;
+    }
+  }
+  EXPECT_TRUE(seen);
+}
+
+// MemberProfile.onion_client_key: what every member's node lists in its
+// onion service's ClientAuthV3, so an x25519 public key or nothing; all
+// zero (no one's key) and any other length are refused by every replica.
+TEST_F(LimitsTest, AProfileOnionClientKeyIsEmptyOrThirtyTwoBytesNotAllZero) {
+  const std::uint64_t t = kT0 + 10 * kMinute;
+  ProfileFields zero{"Dana", "", "", "", {}, {}, {}};
+  zero.onion_client_key = std::array<std::uint8_t, 32>{};
+  auto w = b_->author().set_profile(net_, zero, t);
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code(), core::Errc::kInvalidArgument);
+  EXPECT_EQ(w.error().id(), core::ErrorId::kPayloadProfileOnionClientKey);
+  for (const auto& [what, key] : std::vector<std::pair<const char*, std::string>>{
+           {"all zero", std::string(32, '\0')},
+           {"31 bytes", std::string(31, 'k')},
+           {"33 bytes", std::string(33, 'k')},
+           {"one byte", std::string(1, 'k')},
+       }) {
+    proto::MemberProfile p;
+    p.set_lamport(1);
+    p.set_display_name("Dana");
+    p.set_onion_client_key(key);
+    refused_by_a(what, Kind::kProfile, p.SerializeAsString());
+  }
+  ProfileFields good{"Dana", "", "", "", {}, {}, {}};
+  std::array<std::uint8_t, 32> key{};
+  key.fill(0x5A);
+  good.onion_client_key = key;
+  auto ok = b_->author().set_profile(net_, good, t);
+  ASSERT_TRUE(ok) << ok.error().describe();
+  feed(*a_, ok->envelopes, t + kMinute);
+  auto entries = a_->replica().directory().entries(net_);
+  ASSERT_TRUE(entries);
+  bool seen = false;
+  for (const auto& e : *entries) {
+    if (e.member.identity.identity_key == b_->pub().identity_key && e.profile) {
+      EXPECT_EQ(e.profile->onion_client_key, key);
       seen = true;
     }
   }
