@@ -19,17 +19,25 @@
 //     admission included — over TCP and over the onion service. Bytes each
 //     way are counted by a relay between the newcomer and its next hop (the
 //     node's TCP port; tor's SOCKS port, where they include the SOCKS
-//     exchange's few dozen bytes but not tor's cells).
+//     exchange's few dozen bytes), and over the onion also on tor's own
+//     wire: the newcomer's tor's traffic counters (GETINFO), less the relay's.
 //
 //   tumar_tor_serve_bench NETDIR [--runs N] [--notes N]
 // Prints Markdown tables, then key=value lines for scripts.
 
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <iterator>
 #include <future>
 #include <numeric>
 #include <string>
@@ -173,6 +181,43 @@ int sync_until_reached(PlainPerson& dialler, const peers::PeerAddress& to, const
   return 0;
 }
 
+// Bytes a tor read and wrote on all its connections so far (GETINFO
+// traffic/read and traffic/written), asked over its control socket with the
+// COOKIE method; nullopt if it did not answer so. TestingTorNetwork counts
+// connections to 127.0.0.1 too (CountPrivateBandwidth 1): the SOCKS
+// stream's bytes are in it as well as the cells to its guard.
+struct TorTraffic {
+  std::uint64_t read = 0, written = 0;
+};
+std::optional<TorTraffic> tor_traffic(const fs::path& control, const fs::path& cookie_file) {
+  std::ifstream in(cookie_file, std::ios::binary);
+  const std::string cookie((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string hex;
+  for (const unsigned char c : cookie) {
+    char two[3];
+    std::snprintf(two, sizeof two, "%02x", c);
+    hex += two;
+  }
+  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un sa{};
+  sa.sun_family = AF_UNIX;
+  std::strncpy(sa.sun_path, control.c_str(), sizeof sa.sun_path - 1);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) return ::close(fd), std::nullopt;
+  const std::string ask = "AUTHENTICATE " + hex + "\r\nGETINFO traffic/read traffic/written\r\nQUIT\r\n";
+  std::string reply;
+  if (::send(fd, ask.data(), ask.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(ask.size())) {
+    char buf[1024];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) reply.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  TorTraffic t;
+  const auto r = reply.find("traffic/read="), w = reply.find("traffic/written=");
+  if (r == std::string::npos || w == std::string::npos) return std::nullopt;
+  t.read = std::stoull(reply.substr(r + 13));
+  t.written = std::stoull(reply.substr(w + 16));
+  return t;
+}
+
 struct Reach {
   double bootstrapped_s = 0, published_s = 0, reachable_s = 0;  // since tor started
   double add_onion_ms = 0;                                       // ADD_ONION alone
@@ -224,13 +269,16 @@ struct InitialSync {
   std::uint64_t founder_objects = 0;  // the founder's (its node may have written some while serving)
   std::uint64_t envelope_bytes = 0;  // the engine's count of envelope bytes received
   FlightCounter::Traffic wire;       // the relay's
+  std::optional<TorTraffic> tor;     // over an onion: what the newcomer's tor read from and wrote to its guard
 };
 
 // One sync job by `newcomer` (admitted, store empty) from the founder's
 // node, through `relay`; `make` dials the relay.
 InitialSync initial_sync(Person& newcomer, const network::NetworkId& net, const peers::PeerAddress& to,
-                         const identity::IdentityKey& founder, const MakeTransport& make, FlightCounter& relay) {
+                         const identity::IdentityKey& founder, const MakeTransport& make, FlightCounter& relay,
+                         const std::function<std::optional<TorTraffic>()>& traffic = {}) {
   InitialSync s;
+  const auto before = traffic ? traffic() : std::nullopt;
   const auto t0 = Clock::now();
   const node::JobOutcome outcome = run_job(newcomer, node::SyncJob{to, founder, std::nullopt, net, std::nullopt}, make, 60s);
   s.secs = ms_since(t0) / 1000;
@@ -240,6 +288,12 @@ InitialSync initial_sync(Person& newcomer, const network::NetworkId& net, const 
   }
   std::this_thread::sleep_for(100ms);  // the relay sees the close
   s.wire = relay.last();
+  // Less the SOCKS stream (the relay's count, exact): what remains is tor's
+  // own wire to its guard, TLS records of cells.
+  if (const auto after = traffic ? traffic() : std::nullopt; before && after) {
+    const auto less = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
+    s.tor = TorTraffic{less(after->read - before->read, s.wire.up), less(after->written - before->written, s.wire.down)};
+  }
   s.envelope_bytes = outcome.progress.bytes_received;
   s.objects = object_count(newcomer, net);
   return s;
@@ -347,7 +401,10 @@ int main(int argc, char** argv) {
     onion_sync = initial_sync(onion_newcomer, *net, to, founder_key,
                               onion_dialler(net::tor::SocksEndpoint::unix_socket(work / "socks-relay"), work / "d",
                                             "sync"),
-                              relay);
+                              relay, [&] {
+                                return tor_traffic(fs::path(netdir) / "client" / "control",
+                                                   fs::path(netdir) / "client" / "control_auth_cookie");
+                              });
   }
   onion_sync.founder_objects = object_count(founder, *net);
   const bool complete = tcp_sync.objects == tcp_sync.founder_objects && onion_sync.objects == onion_sync.founder_objects;
@@ -387,6 +444,11 @@ int main(int argc, char** argv) {
   std::printf("| bytes per object, both ways | %.0f | %.0f |\n",
               per_object(tcp_sync.wire.down + tcp_sync.wire.up, tcp_sync.objects),
               per_object(onion_sync.wire.down + onion_sync.wire.up, onion_sync.objects));
+  if (onion_sync.tor) {
+    std::printf("| bytes on tor's wire (the newcomer's tor to its guard: TLS, cells), node to newcomer, per object | - | %.0f |\n",
+                per_object(onion_sync.tor->read, onion_sync.objects));
+    std::printf("| the same, newcomer to node, per object | - | %.0f |\n", per_object(onion_sync.tor->written, onion_sync.objects));
+  }
   std::printf("| of which envelope bytes (the engine's count) | %.0f | %.0f |\n",
               per_object(tcp_sync.envelope_bytes, tcp_sync.objects), per_object(onion_sync.envelope_bytes, onion_sync.objects));
   std::printf("| newcomer's flights (round trips, handshake included) | %d | %d |\n\n", tcp_sync.wire.flights,
@@ -407,5 +469,9 @@ int main(int argc, char** argv) {
               static_cast<double>(onion_sync.objects) / onion_sync.secs,
               per_object(onion_sync.wire.down + onion_sync.wire.up, onion_sync.objects),
               static_cast<unsigned long long>(total), complete ? 1 : 0);
+  if (onion_sync.tor) {
+    std::printf("onion_initial_tor_read_per_object=%.0f onion_initial_tor_written_per_object=%.0f\n",
+                per_object(onion_sync.tor->read, onion_sync.objects), per_object(onion_sync.tor->written, onion_sync.objects));
+  }
   return complete ? 0 : 1;
 }
