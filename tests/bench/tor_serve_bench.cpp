@@ -451,7 +451,7 @@ int main(int argc, char** argv) {
   }
   std::printf("| of which envelope bytes (the engine's count) | %.0f | %.0f |\n",
               per_object(tcp_sync.envelope_bytes, tcp_sync.objects), per_object(onion_sync.envelope_bytes, onion_sync.objects));
-  std::printf("| newcomer's flights (round trips, handshake included) | %d | %d |\n\n", tcp_sync.wire.flights,
+  std::printf("| newcomer's flights (sends after a receive; WANT batches overlap, so not each a wait) | %d | %d |\n\n", tcp_sync.wire.flights,
               onion_sync.wire.flights - 3);
   std::printf("Onion service of the initial sync: reachable %.1f s after ADD_ONION answered. All objects synced: %s.\n\n",
               onion_probe_s, complete ? "yes" : "NO");
