@@ -37,8 +37,8 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <future>
+#include <iterator>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -159,8 +159,8 @@ MakeTransport onion_node_transport(const fs::path& socket_dir) {
 // A dialler through tor's SOCKS endpoint, its circuits isolated by `tag`.
 MakeTransport onion_dialler(net::tor::SocksEndpoint socks, const fs::path& dir, std::string tag) {
   return [socks, dir, tag](net::asio::io_context& io) {
-    return std::make_unique<net::tor::TorTransport>(io,
-                                                    net::tor::TorTransportOptions{socks, dir, "onion.sock", tag, false});
+    return std::make_unique<net::tor::TorTransport>(
+        io, net::tor::TorTransportOptions{socks, dir, "onion.sock", tag, false});
   };
 }
 
@@ -220,8 +220,8 @@ std::optional<TorTraffic> tor_traffic(const fs::path& control, const fs::path& c
 
 struct Reach {
   double bootstrapped_s = 0, published_s = 0, reachable_s = 0;  // since tor started
-  double add_onion_ms = 0;                                       // ADD_ONION alone
-  double failed_attempts = 0;                                    // sync jobs before the first that succeeded
+  double add_onion_ms = 0;                                      // ADD_ONION alone
+  double failed_attempts = 0;                                   // sync jobs before the first that succeeded
 };
 
 // One `serve` in Tor mode, from starting tor to the first successful sync.
@@ -265,11 +265,11 @@ std::uint64_t object_count(Person& p, const network::NetworkId& net) {
 
 struct InitialSync {
   double secs = 0;
-  std::uint64_t objects = 0;         // the newcomer's store afterwards
+  std::uint64_t objects = 0;          // the newcomer's store afterwards
   std::uint64_t founder_objects = 0;  // the founder's (its node may have written some while serving)
-  std::uint64_t envelope_bytes = 0;  // the engine's count of envelope bytes received
-  FlightCounter::Traffic wire;       // the relay's
-  std::optional<TorTraffic> tor;     // over an onion: what the newcomer's tor read from and wrote to its guard
+  std::uint64_t envelope_bytes = 0;   // the engine's count of envelope bytes received
+  FlightCounter::Traffic wire;        // the relay's
+  std::optional<TorTraffic> tor;      // over an onion: what the newcomer's tor read from and wrote to its guard
 };
 
 // One sync job by `newcomer` (admitted, store empty) from the founder's
@@ -280,7 +280,8 @@ InitialSync initial_sync(Person& newcomer, const network::NetworkId& net, const 
   InitialSync s;
   const auto before = traffic ? traffic() : std::nullopt;
   const auto t0 = Clock::now();
-  const node::JobOutcome outcome = run_job(newcomer, node::SyncJob{to, founder, std::nullopt, net, std::nullopt}, make, 60s);
+  const node::JobOutcome outcome =
+      run_job(newcomer, node::SyncJob{to, founder, std::nullopt, net, std::nullopt}, make, 60s);
   s.secs = ms_since(t0) / 1000;
   if (!outcome.ok()) {
     std::fprintf(stderr, "initial sync failed: %s\n", outcome.cause ? outcome.cause->describe().c_str() : "?");
@@ -292,7 +293,8 @@ InitialSync initial_sync(Person& newcomer, const network::NetworkId& net, const 
   // own wire to its guard, TLS records of cells.
   if (const auto after = traffic ? traffic() : std::nullopt; before && after) {
     const auto less = [](std::uint64_t a, std::uint64_t b) { return a > b ? a - b : 0; };
-    s.tor = TorTraffic{less(after->read - before->read, s.wire.up), less(after->written - before->written, s.wire.down)};
+    s.tor =
+        TorTraffic{less(after->read - before->read, s.wire.up), less(after->written - before->written, s.wire.down)};
   }
   s.envelope_bytes = outcome.progress.bytes_received;
   s.objects = object_count(newcomer, net);
@@ -323,7 +325,8 @@ int main(int argc, char** argv) {
   crypto::ensure_sodium();
   const auto env = test::tor_net_env(netdir);
   const auto socks_port = static_cast<std::uint16_t>(std::stoi(env.at("TOR_TESTNET_SOCKS_PORT")));
-  const std::string torrc = test::run_capture(std::string(TUMAR_SOURCE_DIR) + "/scripts/tor-testnet client-torrc " + netdir);
+  const std::string torrc =
+      test::run_capture(std::string(TUMAR_SOURCE_DIR) + "/scripts/tor-testnet client-torrc " + netdir);
   // Short: the supervisor's socket paths must fit in sun_path.
   const test::TempDir scratch;
   const fs::path& work = scratch.path();
@@ -374,9 +377,9 @@ int main(int argc, char** argv) {
     const auto to = *peers::parse_peer_address(server.bound_to);
     FlightCounter relay(work / "tcp-relay", std::nullopt, to.port);
     const fs::path relay_path = work / "tcp-relay";
-    tcp_sync = initial_sync(tcp_newcomer, *net, to, founder_key,
-                            [&](net::asio::io_context& io) { return std::make_unique<UnixDial>(io, relay_path); },
-                            relay);
+    tcp_sync = initial_sync(
+        tcp_newcomer, *net, to, founder_key,
+        [&](net::asio::io_context& io) { return std::make_unique<UnixDial>(io, relay_path); }, relay);
   }
   tcp_sync.founder_objects = object_count(founder, *net);
   {
@@ -398,16 +401,16 @@ int main(int argc, char** argv) {
     }
     onion_probe_s = ms_since(t_probe) / 1000;
     FlightCounter relay(work / "socks-relay", std::nullopt, socks_port);
-    onion_sync = initial_sync(onion_newcomer, *net, to, founder_key,
-                              onion_dialler(net::tor::SocksEndpoint::unix_socket(work / "socks-relay"), work / "d",
-                                            "sync"),
-                              relay, [&] {
-                                return tor_traffic(fs::path(netdir) / "client" / "control",
-                                                   fs::path(netdir) / "client" / "control_auth_cookie");
-                              });
+    onion_sync = initial_sync(
+        onion_newcomer, *net, to, founder_key,
+        onion_dialler(net::tor::SocksEndpoint::unix_socket(work / "socks-relay"), work / "d", "sync"), relay, [&] {
+          return tor_traffic(fs::path(netdir) / "client" / "control",
+                             fs::path(netdir) / "client" / "control_auth_cookie");
+        });
   }
   onion_sync.founder_objects = object_count(founder, *net);
-  const bool complete = tcp_sync.objects == tcp_sync.founder_objects && onion_sync.objects == onion_sync.founder_objects;
+  const bool complete =
+      tcp_sync.objects == tcp_sync.founder_objects && onion_sync.objects == onion_sync.founder_objects;
 
   auto col = [](const std::vector<Reach>& v, double Reach::*f) {
     std::vector<double> out;
@@ -415,11 +418,13 @@ int main(int argc, char** argv) {
     return out;
   };
   const auto sum = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); };
-  std::printf("| serve start to reachable, median (range) of %d runs | direct TCP, 127.0.0.1 | onion, cold (fresh tor data directory) | onion, warm (the same directory again) |\n",
-              runs);
+  std::printf(
+      "| serve start to reachable, median (range) of %d runs | direct TCP, 127.0.0.1 | onion, cold (fresh tor data "
+      "directory) | onion, warm (the same directory again) |\n",
+      runs);
   std::printf("|---|---|---|---|\n");
-  std::printf("| tor started -> bootstrapped (100%%) | - | %s | %s |\n", range_s(col(cold, &Reach::bootstrapped_s)).c_str(),
-              range_s(col(warm, &Reach::bootstrapped_s)).c_str());
+  std::printf("| tor started -> bootstrapped (100%%) | - | %s | %s |\n",
+              range_s(col(cold, &Reach::bootstrapped_s)).c_str(), range_s(col(warm, &Reach::bootstrapped_s)).c_str());
   std::printf("| ADD_ONION alone (new key) | - | %.1f ms | %.1f ms |\n", median(col(cold, &Reach::add_onion_ms)),
               median(col(warm, &Reach::add_onion_ms)));
   std::printf("| -> ADD_ONION answered | - | %s | %s |\n", range_s(col(cold, &Reach::published_s)).c_str(),
@@ -429,49 +434,62 @@ int main(int argc, char** argv) {
   std::printf("| sync attempts that failed before one succeeded, all runs | 0 | %.0f | %.0f |\n\n",
               sum(col(cold, &Reach::failed_attempts)), sum(col(warm, &Reach::failed_attempts)));
 
-  const auto per_object = [](std::uint64_t bytes, std::uint64_t n) { return static_cast<double>(bytes) / static_cast<double>(n); };
-  std::printf("| initial sync of %zu notes, one sync job from an empty replica | direct TCP, 127.0.0.1 | onion service |\n",
-              notes);
+  const auto per_object = [](std::uint64_t bytes, std::uint64_t n) {
+    return static_cast<double>(bytes) / static_cast<double>(n);
+  };
+  std::printf(
+      "| initial sync of %zu notes, one sync job from an empty replica | direct TCP, 127.0.0.1 | onion service |\n",
+      notes);
   std::printf("|---|---|---|\n");
   std::printf("| objects synced (notes, genesis, admissions, grants...) | %llu | %llu |\n",
               static_cast<unsigned long long>(tcp_sync.objects), static_cast<unsigned long long>(onion_sync.objects));
   std::printf("| wall time (dial, handshake, reconciliation, every object verified and stored) | %.2f s | %.2f s |\n",
               tcp_sync.secs, onion_sync.secs);
-  std::printf("| objects/s | %.0f | %.0f |\n", static_cast<double>(tcp_sync.objects) / tcp_sync.secs, static_cast<double>(onion_sync.objects) / onion_sync.secs);
-  std::printf("| bytes on the wire, node to newcomer | %.2f MB | %.2f MB |\n", static_cast<double>(tcp_sync.wire.down) / 1e6,
-              static_cast<double>(onion_sync.wire.down) / 1e6);
-  std::printf("| bytes on the wire, newcomer to node | %.1f kB | %.1f kB |\n", static_cast<double>(tcp_sync.wire.up) / 1e3, static_cast<double>(onion_sync.wire.up) / 1e3);
+  std::printf("| objects/s | %.0f | %.0f |\n", static_cast<double>(tcp_sync.objects) / tcp_sync.secs,
+              static_cast<double>(onion_sync.objects) / onion_sync.secs);
+  std::printf("| bytes on the wire, node to newcomer | %.2f MB | %.2f MB |\n",
+              static_cast<double>(tcp_sync.wire.down) / 1e6, static_cast<double>(onion_sync.wire.down) / 1e6);
+  std::printf("| bytes on the wire, newcomer to node | %.1f kB | %.1f kB |\n",
+              static_cast<double>(tcp_sync.wire.up) / 1e3, static_cast<double>(onion_sync.wire.up) / 1e3);
   std::printf("| bytes per object, both ways | %.0f | %.0f |\n",
               per_object(tcp_sync.wire.down + tcp_sync.wire.up, tcp_sync.objects),
               per_object(onion_sync.wire.down + onion_sync.wire.up, onion_sync.objects));
   if (onion_sync.tor) {
-    std::printf("| bytes on tor's wire (the newcomer's tor to its guard: TLS, cells), node to newcomer, per object | - | %.0f |\n",
-                per_object(onion_sync.tor->read, onion_sync.objects));
-    std::printf("| the same, newcomer to node, per object | - | %.0f |\n", per_object(onion_sync.tor->written, onion_sync.objects));
+    std::printf(
+        "| bytes on tor's wire (the newcomer's tor to its guard: TLS, cells), node to newcomer, per object | - | %.0f "
+        "|\n",
+        per_object(onion_sync.tor->read, onion_sync.objects));
+    std::printf("| the same, newcomer to node, per object | - | %.0f |\n",
+                per_object(onion_sync.tor->written, onion_sync.objects));
   }
   std::printf("| of which envelope bytes (the engine's count) | %.0f | %.0f |\n",
-              per_object(tcp_sync.envelope_bytes, tcp_sync.objects), per_object(onion_sync.envelope_bytes, onion_sync.objects));
-  std::printf("| newcomer's flights (sends after a receive; WANT batches overlap, so not each a wait) | %d | %d |\n\n", tcp_sync.wire.flights,
-              onion_sync.wire.flights - 3);
-  std::printf("Onion service of the initial sync: reachable %.1f s after ADD_ONION answered. All objects synced: %s.\n\n",
-              onion_probe_s, complete ? "yes" : "NO");
+              per_object(tcp_sync.envelope_bytes, tcp_sync.objects),
+              per_object(onion_sync.envelope_bytes, onion_sync.objects));
+  std::printf("| newcomer's flights (sends after a receive; WANT batches overlap, so not each a wait) | %d | %d |\n\n",
+              tcp_sync.wire.flights, onion_sync.wire.flights - 3);
+  std::printf(
+      "Onion service of the initial sync: reachable %.1f s after ADD_ONION answered. All objects synced: %s.\n\n",
+      onion_probe_s, complete ? "yes" : "NO");
 
-  std::printf("tcp_reach_ms=%.2f onion_cold_bootstrapped_s=%.1f onion_cold_published_s=%.1f onion_cold_reach_s=%.1f "
-              "onion_warm_bootstrapped_s=%.1f onion_warm_published_s=%.1f onion_warm_reach_s=%.1f\n",
-              median(tcp_ms), median(col(cold, &Reach::bootstrapped_s)), median(col(cold, &Reach::published_s)),
-              median(col(cold, &Reach::reachable_s)), median(col(warm, &Reach::bootstrapped_s)),
-              median(col(warm, &Reach::published_s)), median(col(warm, &Reach::reachable_s)));
-  std::printf("tcp_initial_sync_s=%.2f tcp_initial_objects_per_s=%.0f tcp_initial_bytes_per_object=%.0f "
-              "onion_initial_sync_s=%.2f onion_initial_objects_per_s=%.0f onion_initial_bytes_per_object=%.0f "
-              "initial_objects=%llu all_ok=%d\n",
-              tcp_sync.secs, static_cast<double>(tcp_sync.objects) / tcp_sync.secs,
-              per_object(tcp_sync.wire.down + tcp_sync.wire.up, tcp_sync.objects), onion_sync.secs,
-              static_cast<double>(onion_sync.objects) / onion_sync.secs,
-              per_object(onion_sync.wire.down + onion_sync.wire.up, onion_sync.objects),
-              static_cast<unsigned long long>(total), complete ? 1 : 0);
+  std::printf(
+      "tcp_reach_ms=%.2f onion_cold_bootstrapped_s=%.1f onion_cold_published_s=%.1f onion_cold_reach_s=%.1f "
+      "onion_warm_bootstrapped_s=%.1f onion_warm_published_s=%.1f onion_warm_reach_s=%.1f\n",
+      median(tcp_ms), median(col(cold, &Reach::bootstrapped_s)), median(col(cold, &Reach::published_s)),
+      median(col(cold, &Reach::reachable_s)), median(col(warm, &Reach::bootstrapped_s)),
+      median(col(warm, &Reach::published_s)), median(col(warm, &Reach::reachable_s)));
+  std::printf(
+      "tcp_initial_sync_s=%.2f tcp_initial_objects_per_s=%.0f tcp_initial_bytes_per_object=%.0f "
+      "onion_initial_sync_s=%.2f onion_initial_objects_per_s=%.0f onion_initial_bytes_per_object=%.0f "
+      "initial_objects=%llu all_ok=%d\n",
+      tcp_sync.secs, static_cast<double>(tcp_sync.objects) / tcp_sync.secs,
+      per_object(tcp_sync.wire.down + tcp_sync.wire.up, tcp_sync.objects), onion_sync.secs,
+      static_cast<double>(onion_sync.objects) / onion_sync.secs,
+      per_object(onion_sync.wire.down + onion_sync.wire.up, onion_sync.objects), static_cast<unsigned long long>(total),
+      complete ? 1 : 0);
   if (onion_sync.tor) {
     std::printf("onion_initial_tor_read_per_object=%.0f onion_initial_tor_written_per_object=%.0f\n",
-                per_object(onion_sync.tor->read, onion_sync.objects), per_object(onion_sync.tor->written, onion_sync.objects));
+                per_object(onion_sync.tor->read, onion_sync.objects),
+                per_object(onion_sync.tor->written, onion_sync.objects));
   }
   return complete ? 0 : 1;
 }

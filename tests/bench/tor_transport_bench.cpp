@@ -63,7 +63,9 @@ Sample one(Person& dialler, const peers::PeerAddress& to, const identity::Identi
       run_job(dialler, node::SyncJob{to, key, std::nullopt, std::nullopt, std::nullopt}, make, 60s);
   s.sync_ms = ms_since(t0);
   s.ok = outcome.ok();
-  if (!s.ok) std::fprintf(stderr, "sync failed: %s\n", (outcome.cause ? outcome.cause->describe() : std::string()).c_str());
+  if (!s.ok) {
+    std::fprintf(stderr, "sync failed: %s\n", (outcome.cause ? outcome.cause->describe() : std::string()).c_str());
+  }
   std::this_thread::sleep_for(100ms);  // the relay sees the close
   s.round_trips = relay.last_flights() - socks_flights;
   return s;
