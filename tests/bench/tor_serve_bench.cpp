@@ -39,6 +39,7 @@
 #include <functional>
 #include <future>
 #include <iterator>
+#include <memory>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -87,15 +88,16 @@ class ServeTor {
   }
   ~ServeTor() {
     if (thread_.joinable()) {
-      std::promise<void> stopped;
+      // Shared: the coroutine may outlive the wait.
+      auto stopped = std::make_shared<std::promise<void>>();
       net::asio::co_spawn(
           io_,
-          [&]() -> net::asio::awaitable<void> {
+          [this, stopped]() -> net::asio::awaitable<void> {
             co_await supervisor_->stop();
-            stopped.set_value();
+            stopped->set_value();
           },
           net::asio::detached);
-      stopped.get_future().wait_for(15s);
+      stopped->get_future().wait_for(15s);
       work_.reset();
       io_.stop();
       thread_.join();
@@ -125,16 +127,16 @@ class ServeTor {
     tor::OnionPublication publication;
     publication.virtual_port = kVirtualPort;
     publication.unix_socket_path = target.substr(std::string("unix:").size());
-    std::promise<std::string> id;
+    auto id = std::make_shared<std::promise<std::string>>();  // the coroutine may outlive the wait
     net::asio::co_spawn(
         io_,
-        [&]() -> net::asio::awaitable<void> {
+        [this, id, publication]() -> net::asio::awaitable<void> {
           auto r = co_await supervisor_->publish(nullptr, publication);
           if (!r) std::fprintf(stderr, "ADD_ONION: %s\n", r.error().describe().c_str());
-          id.set_value(r ? r->service_id : std::string());
+          id->set_value(r ? r->service_id : std::string());
         },
         net::asio::detached);
-    auto f = id.get_future();
+    auto f = id->get_future();
     return f.wait_for(kGiveUp) == std::future_status::ready ? f.get() : std::string();
   }
 
