@@ -42,19 +42,18 @@
 #include "core/crypto/random.hpp"
 #include "core/crypto/sodium.hpp"
 #include "core/identity/identity.hpp"
-#include "core/network/envelope.hpp"
 #include "core/network/local_author.hpp"
 #include "core/network/replica.hpp"
-#include "core/profile/schema.hpp"
-#include "core/store/database.hpp"
 #include "core/sync/joining_replica.hpp"
 #include "core/sync/sync_session.hpp"
+#include "note_library.hpp"
 #include "support/temp_dir.hpp"
-#include "tumar/network.pb.h"  // the bench builds notes by hand, as a codec would
 
 namespace {
 
 using namespace tumar;
+using bench::die;
+using bench::Person;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -66,28 +65,6 @@ double cpu_seconds() {
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
-
-[[noreturn]] void die(const char* what, const core::Error& e) {
-  std::fprintf(stderr, "%s: %s\n", what, e.describe().c_str());
-  std::exit(1);
-}
-
-struct Person {
-  Person(const std::filesystem::path& path, std::uint64_t seed)
-      : rng(seed), me(identity::LocalIdentity::generate(rng)) {
-    store::DbId id{};
-    id[0] = static_cast<std::uint8_t>(seed);
-    auto opened = store::Database::open(path, crypto::Secret<32>::random(), id);
-    if (!opened) die("open", opened.error());
-    db.emplace(std::move(*opened));
-    if (auto m = profile::migrate(*db); !m) die("migrate", m.error());
-    replica.emplace(*db, me);
-  }
-  crypto::DeterministicRandom rng;
-  identity::LocalIdentity me;
-  std::optional<store::Database> db;
-  std::optional<network::NetworkReplica> replica;
-};
 
 // Bytes this process passed to write(2)/pwrite(2) so far (Linux; 0 elsewhere):
 // the pages SQLite wrote, each sealed by the VFS — WAL frames and
@@ -284,44 +261,7 @@ int main(int argc, char** argv) {
   // The founder's library: N notes of a realistic size, sealed and signed
   // here and stored in batches (one transaction each).
   std::fprintf(stderr, "preparing %zu notes...\n", objects);
-  auto key = founder.replica->store().current_epoch_key(*net);
-  if (!key || !*key) std::abort();
-  const std::string body(300, 'x');
-  auto first_seq = founder.replica->store().max_seq(*net, founder.me.public_identity().identity_key);
-  if (!first_seq) die("seq", first_seq.error());
-  std::vector<std::vector<std::uint8_t>> batch;
-  for (std::size_t i = 0; i < objects; ++i) {
-    proto::ResourceNote n;
-    n.set_title("Shelter " + std::to_string(i) + " hotline and opening hours");
-    n.set_body(body);
-    n.add_tags("shelter");
-    n.set_region("Almaty");
-    n.set_verified_on(19'000);
-    const std::string payload = n.SerializeAsString();
-    network::Header h;
-    h.network_id = *net;
-    h.author = founder.me.public_identity().identity_key;
-    h.kind = network::Kind::kNote;
-    h.epoch = (*key)->first;
-    h.timestamp_ms = t0_ms + 10 + i;
-    h.seq = *first_seq + 1 + i;
-    batch.push_back(network::seal_envelope(
-        h, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size()),
-        (*key)->second, founder.me, founder.rng));
-    if (batch.size() == 2000 || i + 1 == objects) {
-      auto r = founder.replica->ingest_batch(batch, t0_ms + objects + 100);
-      if (!r) die("store", r.error());
-      // A library the founder refused would make the sync measure nothing.
-      for (const auto& one : *r) {
-        if (one.outcome != sync::IngestOutcome::kAccepted) {
-          const std::string why = one.reason ? one.reason->describe() : std::string();
-          std::fprintf(stderr, "the founder refused a prepared note: %s\n", why.c_str());
-          return 1;
-        }
-      }
-      batch.clear();
-    }
-  }
+  if (!bench::write_notes(founder, *net, objects, t0_ms, t0_ms + objects + 100)) return 1;
 
   // This machine's speed drifts over a run (a shared VM): the verification
   // rate is measured before, between and after the syncs, and the ratios
