@@ -276,6 +276,45 @@ TEST_F(TumarOverTor, AMemberBehindAnObfs4BridgeJoinsAndSyncs) {
   EXPECT_NE(text.find("ClientTransportPlugin obfs4"), std::string::npos) << text;
 }
 
+// Every member's profile carries her onion address: members reach each other
+// over Tor, and what they write flows between them with the lead offline.
+TEST_F(TumarOverTor, YMembersReachEachOtherOverTorWithoutTheLead) {
+  if (!fs::exists(home("member")) || !fs::exists(home("bridged"))) GTEST_SKIP() << "needs the members of earlier tests";
+  std::optional<BackgroundProcess> raushan;
+  raushan.emplace(argv(home("member"), {"serve"}), (*work_ / "raushan-serve").string());
+  ASSERT_TRUE(raushan->wait_output("running as the onion service", 180s)) << raushan->out();
+  std::smatch m;
+  const std::string out = raushan->out();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(onion service ([a-z2-7]{56}\.onion:[0-9]+))")));
+  const std::string raushan_onion = m[1];
+  // Her node publishes its address in her profile and pushes it to the lead;
+  // Zarina learns it from the lead.
+  auto learned = retry_until_ok([&] {
+    auto r = tumar(home("bridged"), {"members", "--json"});
+    if (r.out.find(raushan_onion) == std::string::npos) r.exit_code = 1;
+    if (r.exit_code != 0) (void)tumar(home("bridged"), {"sync"});
+    return r;
+  });
+  ASSERT_EQ(learned.exit_code, 0) << learned.out << learned.err;
+
+  // The lead goes offline; Zarina writes to Raushan, and it reaches her node.
+  node_->reset();
+  auto sent = tumar(home("bridged"), {"msg", "send", "Raushan", "Meet at the library"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  auto synced = tumar(home("bridged"), {"sync", "--json"});
+  EXPECT_TRUE(std::regex_search(synced.out, std::regex("\"address\":\"" + raushan_onion + "\",\"ok\":true")))
+      << synced.out << synced.err;
+  auto inbox = retry_until_ok([&] {
+    auto r = tumar(home("member"), {"msg", "list"});
+    if (r.out.find("Meet at the library") == std::string::npos) r.exit_code = 1;
+    return r;
+  });
+  EXPECT_EQ(inbox.exit_code, 0) << inbox.out << inbox.err;
+  raushan.reset();
+  // The lead comes back for the last test.
+  *onion_ = start_lead();
+}
+
 // Last: it ends the lead.
 TEST_F(TumarOverTor, ZPanicStopsTorAndWipesItsFiles) {
   const fs::path torrc = fs::path(lead()) / "tumar.tor" / "serve" / "torrc";
