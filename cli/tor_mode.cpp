@@ -24,6 +24,8 @@ namespace {
 
 // How long a person waits before being told why it may take long.
 constexpr auto kBridgeHintAfter = 60s;
+// How often a bootstrap asks whether to give up (a panic wipe).
+constexpr auto kAbandonPoll = std::chrono::milliseconds(250);
 // After the node stopped: tor's own shutdown (it closes circuits politely).
 constexpr auto kStopWait = 8s;
 
@@ -149,7 +151,8 @@ void TorMode::progress(const tor::BootstrapStatus& status) {
   progress_line_open_ = true;
 }
 
-core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeout) {
+core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeout,
+                                      const std::function<bool()>& abandon) {
   TUMAR_TRY(private_dir(dir_));
   TUMAR_TRY(supervisor_->start());
   say("Starting Tor...");
@@ -158,6 +161,21 @@ core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeou
   signals.async_wait([&](const net::error_code& ec, int) {
     if (!ec) interrupted = true;
   });
+  // A panic wipe must stop a node still waiting for tor within a second,
+  // as it stops a running one (the engine's wipe watch is not running yet).
+  net::asio::steady_timer watch(io_);
+  std::function<void()> check = [&] {
+    watch.expires_after(kAbandonPoll);
+    watch.async_wait([&](const net::error_code& ec) {
+      if (ec) return;
+      if (abandon()) {
+        interrupted = true;
+        return;
+      }
+      check();
+    });
+  };
+  if (abandon) check();
   const auto started = std::chrono::steady_clock::now();
   const auto hint_at = started + kBridgeHintAfter;
   bool hinted = false;
@@ -174,6 +192,7 @@ core::Result<bool> TorMode::bootstrap(std::optional<std::chrono::seconds> timeou
   }
   net::error_code ignored;
   signals.cancel(ignored);
+  watch.cancel();
   while (io_.poll_one() != 0) {
   }
   end_progress_line();

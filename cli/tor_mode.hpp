@@ -66,8 +66,10 @@ class TorMode {
   // Starts tor and runs the loop until it has bootstrapped, saying how far
   // it got on stderr. Fails when tor cannot be started, gives up, Ctrl-C
   // is pressed, or `timeout` passes (none: wait for ever,
-  // with a hint about bridges after a minute). False when interrupted.
-  core::Result<bool> bootstrap(std::optional<std::chrono::seconds> timeout);
+  // with a hint about bridges after a minute). False when interrupted, or
+  // when `abandon` (asked four times a second: a panic wipe) says so.
+  core::Result<bool> bootstrap(std::optional<std::chrono::seconds> timeout,
+                               const std::function<bool()>& abandon = {});
 
   // serve: binds the node's Unix socket (call before publish).
   net::Result<std::string> listen();

@@ -69,7 +69,7 @@ core::Result<std::optional<std::string>> start_onion_service(TorMode& tor, profi
                                                              const tor::ClientAuthPublicKey& client_key) {
   auto bound = tor.listen();
   if (!bound) return tl::unexpected(to_core_error(bound.error()));
-  TUMAR_TRY_ASSIGN(booted, tor.bootstrap(std::nullopt));
+  TUMAR_TRY_ASSIGN(booted, tor.bootstrap(std::nullopt, [&prof] { return prof.wipe_watch().wiped(); }));
   if (!booted) return std::optional<std::string>{};
   auto& db = prof.database();
   TUMAR_TRY_ASSIGN(key, node::load_onion_service_key(db));
@@ -200,6 +200,14 @@ void add_serve_command(CLI::App& app, AppContext& ctx) {
           return tl::unexpected(started.error());
         }
         if (!*started) {
+          if (prof->wipe_watch().wiped()) {
+            // Wiped while tor was connecting: as below, keys and tor go now.
+            prof->database().abandon();
+            prof.reset();
+            tor.reset();
+            return cli::fail(core::Errc::kProfileWiped,
+                             "The profile was wiped: the node erased its keys from memory and stopped.");
+          }
           tor->stop();
           std::printf("Stopped before Tor was connected.\n");
           return {};
